@@ -1,0 +1,59 @@
+// swift-tools-version:5.9
+// SpinODE: neural-ODE surrogates of spintronic devices.
+import PackageDescription
+
+let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "SpinODE",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "spinode", targets: ["spinode"]),
+        .library(name: "SpinODEKit", targets: ["Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics",
+                                                "Devices", "Surrogate", "Reservoir"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // System libraries behind tiny C shims (see each module.modulemap / shim.h).
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CLAPACKE", path: "Sources/CLAPACKE", pkgConfig: "lapacke",
+                       providers: [.apt(["liblapacke-dev"])]),
+        .systemLibrary(name: "CHDF5", path: "Sources/CHDF5", pkgConfig: "hdf5",
+                       providers: [.apt(["libhdf5-dev"])]),
+        .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3",
+                       providers: [.apt(["libfftw3-dev"])]),
+
+        // Library layers, lowest first. Lower layers never import higher ones.
+        .target(name: "Numerics", dependencies: ["CBLAS", "CLAPACKE", "CFFTW"], swiftSettings: optimise),
+        .target(name: "NeuralNet", dependencies: ["Numerics"], swiftSettings: optimise),
+        .target(name: "ODE", dependencies: ["Numerics"], swiftSettings: optimise),
+        .target(name: "TraceIO", dependencies: ["Numerics", "CHDF5"], swiftSettings: optimise),
+        .target(name: "Micromagnetics", dependencies: ["Numerics", "ODE", "CFFTW", "TOMLKit"],
+                swiftSettings: optimise),
+        .target(name: "Devices", dependencies: ["Numerics", "ODE", "Micromagnetics"], swiftSettings: optimise),
+        .target(name: "Surrogate", dependencies: ["Numerics", "NeuralNet", "ODE", "TraceIO", "Devices"],
+                swiftSettings: optimise),
+        .target(name: "Reservoir", dependencies: ["Numerics", "Devices"], swiftSettings: optimise),
+        .target(name: "Benchmarks", dependencies: ["Numerics", "NeuralNet", "ODE", "Micromagnetics", "Surrogate",
+                                                   "Reservoir", "Devices"], swiftSettings: optimise),
+        .executableTarget(name: "spinode", dependencies: [
+            "Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics", "Devices", "Surrogate", "Reservoir",
+            "Benchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: optimise),
+
+        // Tests mirror the source layout.
+        .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
+        .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics"]),
+        .testTarget(name: "ODETests", dependencies: ["ODE", "Numerics"]),
+        .testTarget(name: "TraceIOTests", dependencies: ["TraceIO", "Numerics"]),
+        .testTarget(name: "MicromagneticsTests", dependencies: ["Micromagnetics", "ODE", "Numerics"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices", "ODE", "Numerics"]),
+        .testTarget(name: "SurrogateTests", dependencies: ["Surrogate", "NeuralNet", "ODE", "TraceIO", "Numerics"]),
+        .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "Devices", "Numerics"]),
+        .testTarget(name: "CLITests", dependencies: ["spinode"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// Module Benchmarks: see ../../../shared/DESIGN.md for its place in the layering.

@@ -1,0 +1,2 @@
+// CBLAS from OpenBLAS (Debian: libopenblas-dev).
+#include <cblas.h>

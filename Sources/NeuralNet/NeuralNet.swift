@@ -1,0 +1,1 @@
+// Module NeuralNet: see ../../../shared/DESIGN.md for its place in the layering.

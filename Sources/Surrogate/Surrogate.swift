@@ -1,0 +1,1 @@
+// Module Surrogate: see ../../../shared/DESIGN.md for its place in the layering.

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `spinode bench ...`: the benchmarks behind every performance figure we report.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks of the hot paths (run on a release build; compare with scripts/bench/*_peers.py).",
+        subcommands: []
+    )
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// `spinode`: one command over the SpinODE library. Each verb is a thin command: parse, call the
+/// library, print (and `--json` for scripts).
+@main
+struct Spinode: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spinode",
+        abstract: "Neural-ODE surrogates of spintronic devices: simulate, fit, predict, reservoir-compute.",
+        discussion: """
+        SI units throughout (seconds, tesla, A/m, J/m^3). Every random choice takes a --seed.
+        Run `spinode <command> --help` for each command's options.
+        """,
+        version: SpinodeVersion.string,
+        subcommands: [
+            Bench.self,
+        ]
+    )
+}
+
+enum SpinodeVersion {
+    static let string = "0.1.0"
+}
