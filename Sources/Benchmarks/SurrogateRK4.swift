@@ -2,6 +2,9 @@ import Numerics
 import NeuralNet
 import ODE
 import Surrogate
+#if canImport(Glibc)
+import Glibc
+#endif
 #if canImport(Dispatch)
 import Dispatch
 #endif
@@ -47,14 +50,17 @@ public enum SurrogateRK4Benchmark {
         public var batched_gflops: Double
         public var batched_variant: String
         public var fused_batched_1thread_steps_per_second: Double
+        /// Per CPU-second of the running thread (what one core delivers, whatever else the machine runs).
+        public var steps_per_cpu_second: Double
+        public var fused_batched_1thread_steps_per_cpu_second: Double
+        public var fused_batched_1thread_gflops_per_cpu_second: Double
         public var fused_batched_2thread_steps_per_second: Double
         public var blas_batched_1thread_steps_per_second: Double
         public var blas_batched_2thread_steps_per_second: Double
         public var unfused_batch1_steps_per_second: Double
-        public var mlp_forward_batch1_blas_ns: Double
-        public var mlp_forward_batch1_direct_ns: Double
-        public var mlp_forward_batch64_blas_ns: Double
-        public var mlp_forward_batch64_direct_ns: Double
+        /// One `MLP.forward` of the paper network: nanoseconds per call at several batch sizes,
+        /// through dgemm and through the direct SIMD kernel (calibrates `MLP.directPathLimit`).
+        public var mlp_forward: [ForwardTiming]
         /// Final state of the batch-1 run (checksum).
         public var final_state: [Double]
         /// Sum of all final states of the batched run (checksum).
@@ -63,7 +69,28 @@ public enum SurrogateRK4Benchmark {
         public var fused_vs_unfused_max_difference: Double
     }
 
+    public struct ForwardTiming: Codable, Sendable {
+        public var batch: Int
+        public var blas_ns: Double
+        public var direct_ns: Double
+    }
+
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+    /// CPU seconds consumed by the calling thread (robust to other processes on a shared machine).
+    static func threadCPUTime() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
+    }
+
+    /// Median thread-CPU seconds of `repeats` runs of `body` after one warm-up run.
+    static func cpuTime(repeats: Int, _ body: () -> Void) -> Double {
+        body()
+        var t = [Double]()
+        for _ in 0..<repeats { let t0 = threadCPUTime(); body(); t.append(threadCPUTime() - t0) }
+        return median(t)
+    }
 
     static func median(_ x: [Double]) -> Double {
         let s = x.sorted()
@@ -124,6 +151,16 @@ public enum SurrogateRK4Benchmark {
             }
         }
 
+        let cpuFused1 = u.withUnsafeBufferPointer { up in
+            cpuTime(repeats: c.repeats) {
+                var y = y0
+                y.withUnsafeMutableBufferPointer { yp in
+                    kernel.integrate(batch: 1, steps: c.samples, stepSize: h, state: yp.baseAddress!,
+                                     inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 1, inputStride: 1))
+                }
+            }
+        }
+
         // Fused, batch 64: sequence b reads u from offset 3,001 b, starts from (0.1 + 0.01 b, -0.2).
         var yB0 = [Double]()
         for b in 0..<c.batch { yB0.append(0.1 + 0.01 * Double(b)); yB0.append(-0.2) }
@@ -141,6 +178,16 @@ public enum SurrogateRK4Benchmark {
             }
         }
         let tB1 = fusedBatched(threads: 1)
+        let cpuB1 = u.withUnsafeBufferPointer { up in
+            cpuTime(repeats: c.repeats) {
+                var y = yB0
+                y.withUnsafeMutableBufferPointer { yp in
+                    kernel.integrate(batch: c.batch, steps: c.batchedSteps, stepSize: h, state: yp.baseAddress!,
+                                     inputs: .init(base: up.baseAddress!, memberStride: sequenceOffset, stepStride: 1, inputStride: 1),
+                                     threads: 1)
+                }
+            }
+        }
         let tB2 = fusedBatched(threads: 2)
         let batchedSum = finalB.reduce(0, +)
 
@@ -190,7 +237,7 @@ public enum SurrogateRK4Benchmark {
         func forwardTime(batch: Int, path: MLPComputePath) -> Double {
             let ws = MLPWorkspace(for: mlp, maxBatch: batch)
             let x = (0..<(batch * 4)).map { Double($0 % 7) * 0.1 - 0.3 }
-            let calls = batch == 1 ? 20_000 : 1_000
+            let calls = max(200, 20_000 / batch)
             return x.withUnsafeBufferPointer { xp in
                 time(repeats: c.repeats) {
                     for _ in 0..<calls { mlp.forward(batch: batch, input: xp.baseAddress!, inputStride: 4, workspace: ws, path: path) }
@@ -198,8 +245,9 @@ public enum SurrogateRK4Benchmark {
             }
         }
         BLAS.setThreadCount(1)
-        let fb1 = forwardTime(batch: 1, path: .blas), fd1 = forwardTime(batch: 1, path: .direct)
-        let fb64 = forwardTime(batch: 64, path: .blas), fd64 = forwardTime(batch: 64, path: .direct)
+        let forwardTimings = [1, 2, 4, 8, 16, 64].map {
+            ForwardTiming(batch: $0, blas_ns: forwardTime(batch: $0, path: .blas), direct_ns: forwardTime(batch: $0, path: .direct))
+        }
 
         let seqSteps = Double(c.batch * c.batchedSteps)
         let rate1 = Double(c.batch * c.batchedSteps) / tB1, rate2 = seqSteps / tB2
@@ -209,12 +257,14 @@ public enum SurrogateRK4Benchmark {
                       steps_per_second: Double(c.samples) / tFused1, gflops: Double(c.samples) / tFused1 * flopsPerStep * 1e-9,
                       batched_steps_per_second: best, batched_gflops: best * flopsPerStep * 1e-9,
                       batched_variant: rate2 > rate1 ? "fused kernel, 2 threads" : "fused kernel, 1 thread",
-                      fused_batched_1thread_steps_per_second: rate1, fused_batched_2thread_steps_per_second: rate2,
+                      fused_batched_1thread_steps_per_second: rate1,
+                      steps_per_cpu_second: Double(c.samples) / cpuFused1,
+                      fused_batched_1thread_steps_per_cpu_second: seqSteps / cpuB1,
+                      fused_batched_1thread_gflops_per_cpu_second: seqSteps / cpuB1 * flopsPerStep * 1e-9, fused_batched_2thread_steps_per_second: rate2,
                       blas_batched_1thread_steps_per_second: Double(c.batch * (c.referenceSteps / 10)) / tBlas1,
                       blas_batched_2thread_steps_per_second: Double(c.batch * (c.referenceSteps / 10)) / tBlas2,
                       unfused_batch1_steps_per_second: Double(c.referenceSteps) / tUnfused1,
-                      mlp_forward_batch1_blas_ns: fb1, mlp_forward_batch1_direct_ns: fd1,
-                      mlp_forward_batch64_blas_ns: fb64, mlp_forward_batch64_direct_ns: fd64,
+                      mlp_forward: forwardTimings,
                       final_state: final1, batched_final_state_sum: batchedSum,
                       fused_vs_unfused_max_difference: diff)
     }

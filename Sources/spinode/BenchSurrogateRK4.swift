@@ -46,12 +46,15 @@ struct BenchSurrogateRK4: ParsableCommand {
                          r.batched_steps_per_second, r.batched_gflops, r.batched_variant))
             print(String(format: "  fused batched 1 / 2 threads: %.0f / %.0f", r.fused_batched_1thread_steps_per_second,
                          r.fused_batched_2thread_steps_per_second))
+            print(String(format: "  per CPU-second: batch 1 %.0f steps, batched 1 thread %.0f sequence-steps (%.2f GFLOP)",
+                         r.steps_per_cpu_second, r.fused_batched_1thread_steps_per_cpu_second,
+                         r.fused_batched_1thread_gflops_per_cpu_second))
             print(String(format: "  OpenBLAS batched 1 / 2 threads: %.0f / %.0f", r.blas_batched_1thread_steps_per_second,
                          r.blas_batched_2thread_steps_per_second))
             print(String(format: "  unfused batch 1: %.0f steps/s", r.unfused_batch1_steps_per_second))
-            print(String(format: "  MLP forward batch 1: dgemm %.0f ns, direct %.0f ns; batch 64: dgemm %.0f ns, direct %.0f ns",
-                         r.mlp_forward_batch1_blas_ns, r.mlp_forward_batch1_direct_ns,
-                         r.mlp_forward_batch64_blas_ns, r.mlp_forward_batch64_direct_ns))
+            for f in r.mlp_forward {
+                print(String(format: "  MLP forward batch %d: dgemm %.0f ns, direct %.0f ns", f.batch, f.blas_ns, f.direct_ns))
+            }
             print("  final state \(r.final_state); fused vs unfused max difference \(r.fused_vs_unfused_max_difference)")
         }
     }
