@@ -32,6 +32,8 @@ public final class LLGSystem: ODESystem {
     let fieldBuffer: CellBuffer
     /// gamma_i / (1 + alpha_i^2) (0 in vacuum) and alpha_i, per cell.
     let prefactor, damping: CellBuffer
+    /// Workspaces of the ODE engine, reused by every `run`.
+    let solverCache = ODESolverCache()
     /// Count of right-hand-side evaluations since creation.
     public private(set) var evaluations = 0
 

@@ -94,8 +94,8 @@ public enum DemagKernel {
         return out
     }
 
-    /// Far-field tensor V < T(R + s) > by quadrature (see the type's documentation).
-    static func farTensor(_ X: Double, _ Y: Double, _ Z: Double, dx: Double, dy: Double, dz: Double) -> [Double] {
+    /// Far-field tensor V < T(R + s) > by quadrature (see the type's documentation); accurate for R >> d.
+    public static func farTensor(_ X: Double, _ Y: Double, _ Z: Double, dx: Double, dy: Double, dz: Double) -> [Double] {
         let qx = triangleRule(dx), qy = triangleRule(dy), qz = triangleRule(dz)
         var n = [Double](repeating: 0, count: 6)
         for (sx, wx) in qx { for (sy, wy) in qy { for (sz, wz) in qz {
