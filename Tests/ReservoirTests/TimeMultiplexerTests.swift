@@ -90,4 +90,28 @@ final class TimeMultiplexerTests: XCTestCase {
         XCTAssertEqual(r.trainSamples, 250)
         XCTAssertEqual(r.testSamples, 200)
     }
+
+    /// Several tasks under several masks go to the device in one call, and each result equals the same task
+    /// run alone under that mask (same metrics to rounding, same device time).
+    func testBatchedTasksAndMasksEqualIndividualRuns() throws {
+        let device = LeakyIntegratorDevice(sampleInterval: 1e-11, tau: 4e-11)
+        let masks = (1...3).map { InputMask(nodes: 12, distribution: .uniform, seed: UInt64($0)) }
+        let tm = try TimeMultiplexer(device: device, mask: masks[0], holdSamples: 2, inputScale: 0.5)
+        let tasks: [any ReservoirTask] = [NARMA10Emulation(length: 800, washout: 50, trainEnd: 500, ridge: .fixed(1e-6)),
+                                          MemoryCapacity(length: 900, trainRows: 500, maxDelay: 15, ridge: .fixed(1e-8))]
+        let batched = try ReservoirRunner.run(tasks, on: tm, masks: masks)
+        XCTAssertEqual(device.calls, 1)
+        for (m, mask) in masks.enumerated() {
+            let alone = try TimeMultiplexer(device: device, mask: mask, holdSamples: 2, inputScale: 0.5)
+            let narma = try ReservoirRunner.run(tasks[0] as! NARMA10Emulation, on: alone)
+            let mc = try ReservoirRunner.run(tasks[1] as! MemoryCapacity, on: alone)
+            XCTAssertEqual(batched[m][0].metrics["nrmse"]!, narma.metrics["nrmse"]!, accuracy: 1e-12)
+            XCTAssertEqual(batched[m][1].metrics["capacity"]!, mc.metrics["capacity"]!, accuracy: 1e-12)
+            XCTAssertEqual(batched[m][0].deviceSeconds, narma.deviceSeconds, accuracy: 1e-20)
+            XCTAssertEqual(batched[m][1].deviceSeconds, 900 * 12 * 2 * 1e-11, accuracy: 1e-20)
+            // A linear reservoir of 12 virtual nodes: memory capacity at most 12 (Jaeger 2002).
+            XCTAssertLessThanOrEqual(mc.metrics["capacity"]!, 12)
+            XCTAssertGreaterThan(mc.metrics["capacity"]!, 1)
+        }
+    }
 }
