@@ -18,9 +18,11 @@ struct ReservoirCommand: ParsableCommand {
           memory-capacity  MC = sum_k r^2(y_k, u(n-k)), k = 0..2N
           parity-capacity  sum_k r^2 of the k-step parity of binary inputs, k = 0..2N
 
-        Devices: `esn` (software echo state network baseline). Physical and surrogate devices are driven \
-        through time multiplexing (--hold, --mask, --input-scale, --input-offset, --sampling) once they \
-        are registered (see ReservoirCommand.devices).
+        Devices: `esn` (software echo state network baseline); `auto-oscillator` (universal auto-oscillator \
+        model, output p = |c|^2) and `macrospin` (macrospin STNO, output m.p), both driven through time \
+        multiplexing (--hold, --mask, --input-scale, --input-offset, --sampling) with the current \
+        I = I_th (--bias-ratio + --gain-ratio x v), v the multiplexed input. New devices register in \
+        ReservoirCommand.devices.
 
         The readout lambda is chosen by contiguous k-fold cross-validation (--folds) over 1e-12..1e3 \
         unless --ridge is given.
@@ -68,6 +70,21 @@ struct ReservoirCommand: ParsableCommand {
     @Option(help: "Time multiplexing: node state = last sample of each hold, or mean over it (last, mean).")
     var sampling: String = "last"
 
+    @Option(help: "Device: bias current as a multiple of the threshold current I_th (or J_c).")
+    var biasRatio: Double = 1.5
+
+    @Option(help: "Device: current per unit of multiplexed input, as a multiple of I_th (or J_c).")
+    var gainRatio: Double = 0.5
+
+    @Option(help: "Device: sample interval in seconds (default: the device's own, 1 ns auto-oscillator, 50 ps macrospin).")
+    var sampleInterval: Double?
+
+    @Option(help: "Device: seed of its thermal noise (the auto-oscillator's noise intensity is --noise).")
+    var deviceSeed: UInt64 = 0
+
+    @Option(help: "Auto-oscillator: noise intensity D in 1/s (0: deterministic).")
+    var noise: Double = 0
+
     @Option(help: "Fixed ridge parameter lambda (default: chosen by cross-validation).")
     var ridge: Double?
 
@@ -81,7 +98,27 @@ struct ReservoirCommand: ParsableCommand {
 
     /// Devices driven through time multiplexing, by name. Each builder reads what it needs from the
     /// command's options (e.g. a model file) and returns the `Device`; add one line per device.
-    static let devices: [String: (ReservoirCommand) throws -> Device] = [:]
+    static let devices: [String: (ReservoirCommand) throws -> Device] = [
+        "auto-oscillator": { command in
+            let d = AutoOscillator(sampleInterval: command.sampleInterval ?? 1e-9, seed: command.deviceSeed)
+            d.parameters.noiseIntensity = command.noise
+            let threshold = d.parameters.thresholdCurrent
+            d.biasCurrent = command.biasRatio * threshold
+            d.inputGain = command.gainRatio * threshold
+            d.output = .power
+            return d
+        },
+        "macrospin": { command in
+            let d = MacrospinSTNO(sampleInterval: command.sampleInterval ?? 50e-12, seed: command.deviceSeed)
+            guard let jc = MacrospinSTNO.criticalCurrentDensity(d.parameters) else {
+                throw ValidationError("macrospin: no collinear threshold current for the default parameters")
+            }
+            d.biasCurrentDensity = command.biasRatio * jc
+            d.inputGain = command.gainRatio * jc
+            d.output = .cosineToFixedLayer
+            return d
+        },
+    ]
 
     func validate() throws {
         guard Self.taskNames.contains(task) else {
@@ -99,6 +136,8 @@ struct ReservoirCommand: ParsableCommand {
             throw ValidationError("--sampling must be last or mean, got '\(sampling)'")
         }
         if let r = ridge, !(r >= 0 && r.isFinite) { throw ValidationError("--ridge must be finite and >= 0, got \(r)") }
+        if let dt = sampleInterval, !(dt > 0 && dt.isFinite) { throw ValidationError("--sample-interval must be > 0 s, got \(dt)") }
+        guard hold >= 1 else { throw ValidationError("--hold must be >= 1, got \(hold)") }
     }
 
     func makeSource() throws -> ReservoirFeatureSource {
@@ -133,6 +172,8 @@ struct ReservoirCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                          nan: "nan")
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
             return
         }
