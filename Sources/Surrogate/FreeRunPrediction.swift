@@ -22,6 +22,15 @@ public struct FreeRunPrediction {
         self.solver = solver
     }
 
+    /// Free-running prediction over each whole trace from its true initial embedded state, in the
+    /// traces' units (SI): sample-major, n_out channels, one entry per sample (sample 0 is the truth).
+    public func predict(_ traces: [RawTrace]) throws -> [[Double]] {
+        let normalised = try traces.map { try $0.normalised(for: model) }
+        var series = try normalisedSeries(traces: normalised, segments: normalised.indices.map { ($0, 0, normalised[$0].sampleCount) })
+        for i in series.indices { model.normalisation.denormaliseOutputs(&series[i]) }
+        return series
+    }
+
     /// Predicted normalised series (sample-major, n_out channels, `length` samples each) of the
     /// segments (trace index into `traces`, start sample, length in samples >= k + 1).
     public func normalisedSeries(traces: [NormalisedTrace], segments: [(trace: Int, start: Int, length: Int)]) throws -> [[Double]] {

@@ -18,18 +18,18 @@ import ODE
 public final class SurrogateTrainer {
     public let options: FitOptions
     /// The model with the current parameters.
-    public private(set) var model: SurrogateModel
+    public internal(set) var model: SurrogateModel
     /// The model with the best validation NRMSE so far (the current one when there is no validation).
-    public private(set) var bestModel: SurrogateModel
-    public private(set) var iteration = 0
-    public private(set) var lastLoss = Double.nan
-    public private(set) var bestValidationNRMSE: Double?
-    public private(set) var bestIteration = 0
-    public private(set) var lastValidationNRMSE: Double?
-    public private(set) var validationsWithoutImprovement = 0
-    public private(set) var optimiser: TrainingOptimiser
+    public internal(set) var bestModel: SurrogateModel
+    public internal(set) var iteration = 0
+    public internal(set) var lastLoss = Double.nan
+    public internal(set) var bestValidationNRMSE: Double?
+    public internal(set) var bestIteration = 0
+    public internal(set) var lastValidationNRMSE: Double?
+    public internal(set) var validationsWithoutImprovement = 0
+    public internal(set) var optimiser: TrainingOptimiser
     /// (iteration, validation NRMSE) of every validation.
-    public private(set) var validationHistory: [ValidationRecord] = []
+    public internal(set) var validationHistory: [ValidationRecord] = []
 
     /// Normalised training traces (training parts only) and the validation segments.
     public let trainingTraces: [NormalisedTrace]
@@ -337,7 +337,7 @@ public final class SurrogateTrainer {
         }
         guard let value = nrmse else { return nil }
         lastValidationNRMSE = value
-        validationHistory.append(ValidationRecord(iteration: iteration, nrmse: value, loss: lastLoss))
+        validationHistory.append(ValidationRecord(iteration: iteration, nrmse: value, loss: iteration > 0 ? lastLoss : nil))
         if let best = bestValidationNRMSE, !(value < best) {
             validationsWithoutImprovement += 1
         } else {
@@ -398,7 +398,8 @@ public final class SurrogateTrainer {
 public struct ValidationRecord: Sendable, Codable, Equatable {
     public var iteration: Int
     public var nrmse: Double
-    public var loss: Double
+    /// Training loss of the iteration just before (nil before the first iteration).
+    public var loss: Double?
 }
 
 /// What the trainer reports after each iteration.
