@@ -22,6 +22,18 @@ public struct FreeRunPrediction {
         self.solver = solver
     }
 
+    /// The ODE solver for this model's sample step.
+    static func odeSolver(_ solver: SurrogateSolver, sampleStep: Double) -> ODESolver {
+        switch solver {
+        case .fixedRK4(let m):
+            return ODESolver(method: .rk4, stepping: .fixed(step: sampleStep / Double(m)))
+        case .adaptiveDormandPrince(let r, let a):
+            return ODESolver(method: .dormandPrince54, stepping: .adaptive(rtol: r, atol: a))
+        case .adaptiveTsitouras(let r, let a):
+            return ODESolver(method: .tsitouras54, stepping: .adaptive(rtol: r, atol: a))
+        }
+    }
+
     /// Free-running prediction over each whole trace from its true initial embedded state, in the
     /// traces' units (SI): sample-major, n_out channels, one entry per sample (sample 0 is the truth).
     public func predict(_ traces: [RawTrace]) throws -> [[Double]] {
@@ -92,7 +104,17 @@ public struct FreeRunPrediction {
         case .fixedRK4(let m):
             try kernel.forward(field, y0: y0, t0: 0, sampleStep: dTau, samples: samples, stepsPerSample: m, saved: saved)
         case .adaptiveDormandPrince, .adaptiveTsitouras:
-            throw SurrogateError.invalidOption("ADAPTIVE-PENDING")
+            let ode = FreeRunPrediction.odeSolver(solver, sampleStep: dTau)
+            let saveAt = (0..<samples).map { Double($0) * dTau }
+            let tEnd = saveAt[samples - 1]
+            let n = field.dimension
+            do {
+                let solution = try ode.solve(field, y0: Array(UnsafeBufferPointer(start: y0, count: n)), t0: 0, t1: tEnd,
+                                             saveAt: saveAt, jumpTimes: drive.jumpTimes(until: tEnd))
+                solution.states.withUnsafeBufferPointer { saved.update(from: $0.baseAddress!, count: samples * n) }
+            } catch {
+                throw SurrogateError.nonFinite("free-running prediction failed: \(error)")
+            }
         }
     }
 

@@ -47,6 +47,8 @@ public final class SurrogateTrainer {
     let drive: BatchDrive
     let field: NeuralVectorField
     let kernel = SampleGridRK4()
+    let odeCache = ODESolverCache()
+    var forceODEModule = false
     var y0: [Double]
     var saved: [Double]
     var targets: [Double]
@@ -220,6 +222,18 @@ public final class SurrogateTrainer {
         return loss
     }
 
+    /// Loss and gradient of the minibatch the next `step` would draw, at the current parameters,
+    /// without stepping. `viaODEModule` forces the ODE module's adjoint (`options.gradient`) even where
+    /// the sample-grid fast path would run: the two must agree (a test checks it).
+    public func minibatchGradient(viaODEModule: Bool = false) throws -> (loss: Double, gradient: [Double]) {
+        var rng = generator(iteration: iteration)
+        let members = drawWindows(using: &rng)
+        forceODEModule = viaODEModule
+        defer { forceODEModule = false }
+        let loss = try lossAndGradient(members: members, rng: &rng)
+        return (loss, gradient)
+    }
+
     /// Loss of the minibatch `members` and its gradient (into `gradient`) at the current parameters.
     func lossAndGradient(members: [(trace: Int, start: Int)], rng: inout SeededRandom) throws -> Double {
         let batch = members.count, n = model.stateDimension, w = options.windowLength
@@ -241,8 +255,17 @@ public final class SurrogateTrainer {
         if options.stateNoise > 0 {
             for b in 0..<batch { for q in 0..<embedding.embeddedCount { y0[b * n + q] += options.stateNoise * rng.normal() } }
         }
+        if case .fixedRK4 = options.solver, options.gradient == .discreteAdjoint, !forceODEModule {
+            return try fastWindowGradient(samples: w)
+        }
+        return try odeWindowGradient(samples: w)
+    }
+
+    /// The paper's solver with the exact discrete adjoint: `SampleGridRK4` keeps every stage of the
+    /// short windows, so the backward pass integrates nothing again.
+    func fastWindowGradient(samples w: Int) throws -> Double {
+        let batch = drive.batch, n = model.stateDimension
         try integrateWindows(samples: w)
-        // Loss and its cotangent at every saved sample.
         var observedPerState = 0
         for q in 0..<n where observedMask[q] { observedPerState += 1 }
         let count = Double(batch * (w - 1) * observedPerState)
@@ -267,6 +290,45 @@ public final class SurrogateTrainer {
         return sum / count
     }
 
+    /// Every other solver and gradient: the ODE module's adjoints (`DiscreteAdjoint` through the
+    /// accepted steps and their dense output, or `ContinuousAdjoint`, the backsolve of Chen et al.,
+    /// NeurIPS 2018, as torchdiffeq's odeint_adjoint) on the batched window ODE, saving every sample.
+    func odeWindowGradient(samples w: Int) throws -> Double {
+        let dTau = model.sampleStep
+        let saveAt = (0..<w).map { Double($0) * dTau }
+        let ode: ODESolver
+        let adjoint: any AdjointMethod
+        switch options.solver {
+        case .fixedRK4(let m):
+            ode = ODESolver(method: .rk4, stepping: .fixed(step: dTau / Double(m)))
+        case .adaptiveDormandPrince(let r, let a):
+            ode = ODESolver(method: .dormandPrince54, stepping: .adaptive(rtol: r, atol: a))
+        case .adaptiveTsitouras(let r, let a):
+            ode = ODESolver(method: .tsitouras54, stepping: .adaptive(rtol: r, atol: a))
+        }
+        switch (options.gradient, options.solver) {
+        case (.discreteAdjoint, _):
+            adjoint = DiscreteAdjoint()
+        case (.continuousAdjoint, .adaptiveDormandPrince(let r, let a)), (.continuousAdjoint, .adaptiveTsitouras(let r, let a)):
+            adjoint = ContinuousAdjoint(rtol: r, atol: a)
+        case (.continuousAdjoint, .fixedRK4):
+            adjoint = ContinuousAdjoint()
+        }
+        let result: ODEGradient
+        do {
+            result = try targets.withUnsafeBufferPointer { tp in
+                let loss = WindowLoss(targets: tp.baseAddress!, mask: observedMask, stateWidth: model.stateDimension, batch: drive.batch)
+                return try ode.gradient(field, y0: y0, t0: 0, t1: saveAt[w - 1], saveAt: saveAt,
+                                        jumpTimes: drive.jumpTimes(until: saveAt[w - 1]), loss: loss, adjoint: adjoint,
+                                        cache: odeCache)
+            }
+        } catch {
+            throw SurrogateError.nonFinite("training iteration \(iteration + 1): \(error)")
+        }
+        gradient = result.parameterGradient
+        return result.loss
+    }
+
     /// Integrates the minibatch over `samples` samples (into `saved`, sample-major batch blocks).
     func integrateWindows(samples: Int) throws {
         switch options.solver {
@@ -278,7 +340,7 @@ public final class SurrogateTrainer {
                 }
             }
         default:
-            throw SurrogateError.invalidOption("TRAINING-ADAPTIVE-PENDING")
+            preconditionFailure("integrateWindows serves the fixed RK4 fast path only")
         }
     }
 
@@ -292,7 +354,7 @@ public final class SurrogateTrainer {
                 }
             }
         default:
-            throw SurrogateError.invalidOption("TRAINING-ADJOINT-PENDING")
+            preconditionFailure("backpropagateWindows serves the fixed RK4 discrete-adjoint fast path only")
         }
     }
 

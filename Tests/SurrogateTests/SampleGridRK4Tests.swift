@@ -106,3 +106,37 @@ final class SampleGridRK4Tests: XCTestCase {
         XCTAssertEqual(adam.secondMoment, ours.secondMoment)
     }
 }
+
+final class TrainerGradientTests: XCTestCase {
+    /// The sample-grid fast path and the ODE module's discrete adjoint differentiate the same RK4
+    /// computation: equal gradients to rounding (1e-10 relative). The continuous adjoint (the paper's
+    /// method, backsolve with the same RK4 grid) approximates it to the discretisation error.
+    func testFastPathMatchesODEModuleAdjoints() throws {
+        let t = try DrivenDuffing.trace(name: "a", samples: 200, sampleInterval: 0.25, amplitude: 1, seed: 4)
+        var o = FitOptions()
+        o.hidden = [12, 12]
+        o.batchSize = 6
+        o.windowLength = 8
+        o.seed = 8
+        let fast = try SurrogateTrainer(traces: [t], options: o).minibatchGradient()
+        let ode = try SurrogateTrainer(traces: [t], options: o).minibatchGradient(viaODEModule: true)
+        XCTAssertEqual(fast.loss, ode.loss, accuracy: 1e-13 * abs(ode.loss))
+        let scale = ode.gradient.map(abs).max()!
+        for i in fast.gradient.indices { XCTAssertEqual(fast.gradient[i], ode.gradient[i], accuracy: 1e-10 * scale) }
+        o.gradient = .continuousAdjoint
+        let continuous = try SurrogateTrainer(traces: [t], options: o).minibatchGradient()
+        XCTAssertEqual(continuous.loss, fast.loss, accuracy: 1e-13 * abs(fast.loss))
+        var diff = 0.0, norm = 0.0
+        for i in fast.gradient.indices { diff += pow(continuous.gradient[i] - fast.gradient[i], 2); norm += fast.gradient[i] * fast.gradient[i] }
+        print("continuous vs discrete adjoint, relative gradient difference:", (diff / norm).squareRoot())
+        XCTAssertLessThan((diff / norm).squareRoot(), 1e-3)
+        // Adaptive Dormand-Prince with its discrete adjoint runs and gives a gradient close to RK4's.
+        o.gradient = .discreteAdjoint
+        o.solver = .adaptiveDormandPrince(rtol: 1e-7, atol: 1e-9)
+        let adaptive = try SurrogateTrainer(traces: [t], options: o).minibatchGradient()
+        diff = 0
+        for i in fast.gradient.indices { diff += pow(adaptive.gradient[i] - fast.gradient[i], 2) }
+        print("adaptive Dopri5 vs RK4 grid, relative gradient difference:", (diff / norm).squareRoot(), "norm", norm.squareRoot())
+        XCTAssertLessThan((diff / norm).squareRoot(), 1e-3)
+    }
+}
