@@ -298,10 +298,12 @@ public final class FastRK4Kernel {
             if layer.wide {
                 for c in 0..<layer.chunks {
                     let w = UnsafePointer(layer.weights + c * layer.nIn * 8), b = UnsafePointer(layer.bias + c * 8)
+                    // The eighth vector of the last chunk is skipped when it holds only padding (e.g. 50 neurons).
+                    let eighth = layer.outVectors - c * 8 >= 8
                     if members == 2 {
-                        FastRK4Kernel.wideChunk2(nIn: layer.nIn, w: w, b: b, x0: x0, x1: x1, out0: o0 + c * 8, out1: o1 + c * 8)
+                        FastRK4Kernel.wideChunk2(nIn: layer.nIn, eighth: eighth, w: w, b: b, x0: x0, x1: x1, out0: o0 + c * 8, out1: o1 + c * 8)
                     } else {
-                        FastRK4Kernel.wideChunk1(nIn: layer.nIn, w: w, b: b, x: x0, out: o0 + c * 8)
+                        FastRK4Kernel.wideChunk1(nIn: layer.nIn, eighth: eighth, w: w, b: b, x: x0, out: o0 + c * 8)
                     }
                 }
             } else {
@@ -327,9 +329,10 @@ public final class FastRK4Kernel {
     }
 
     /// out[0..<8] = b[0..<8] + sum_i x[i] w[i][0..<8] for one member: 8 output vectors (64 neurons),
-    /// even and odd i in separate accumulators (16 independent FMA chains).
+    /// even and odd i in separate accumulators (16 independent FMA chains). With `eighth` false the
+    /// eighth vector is left at its bias (all padding: its weights and bias are zero).
     @inline(__always) @usableFromInline
-    static func wideChunk1(nIn: Int, w: UnsafePointer<SIMD8<Double>>, b: UnsafePointer<SIMD8<Double>>,
+    static func wideChunk1(nIn: Int, eighth: Bool, w: UnsafePointer<SIMD8<Double>>, b: UnsafePointer<SIMD8<Double>>,
                            x: UnsafePointer<Double>, out: UnsafeMutablePointer<SIMD8<Double>>) {
         var a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3], a4 = b[4], a5 = b[5], a6 = b[6], a7 = b[7]
         var c0 = SIMD8<Double>(), c1 = SIMD8<Double>(), c2 = SIMD8<Double>(), c3 = SIMD8<Double>()
@@ -340,11 +343,12 @@ public final class FastRK4Kernel {
             a0 = a0.addingProduct(p[0], xe); a1 = a1.addingProduct(p[1], xe)
             a2 = a2.addingProduct(p[2], xe); a3 = a3.addingProduct(p[3], xe)
             a4 = a4.addingProduct(p[4], xe); a5 = a5.addingProduct(p[5], xe)
-            a6 = a6.addingProduct(p[6], xe); a7 = a7.addingProduct(p[7], xe)
+            a6 = a6.addingProduct(p[6], xe)
             c0 = c0.addingProduct(p[8], xo); c1 = c1.addingProduct(p[9], xo)
             c2 = c2.addingProduct(p[10], xo); c3 = c3.addingProduct(p[11], xo)
             c4 = c4.addingProduct(p[12], xo); c5 = c5.addingProduct(p[13], xo)
-            c6 = c6.addingProduct(p[14], xo); c7 = c7.addingProduct(p[15], xo)
+            c6 = c6.addingProduct(p[14], xo)
+            if eighth { a7 = a7.addingProduct(p[7], xe); c7 = c7.addingProduct(p[15], xo) }
             i += 2
         }
         if i < nIn {
@@ -352,7 +356,8 @@ public final class FastRK4Kernel {
             a0 = a0.addingProduct(p[0], xe); a1 = a1.addingProduct(p[1], xe)
             a2 = a2.addingProduct(p[2], xe); a3 = a3.addingProduct(p[3], xe)
             a4 = a4.addingProduct(p[4], xe); a5 = a5.addingProduct(p[5], xe)
-            a6 = a6.addingProduct(p[6], xe); a7 = a7.addingProduct(p[7], xe)
+            a6 = a6.addingProduct(p[6], xe)
+            if eighth { a7 = a7.addingProduct(p[7], xe) }
         }
         out[0] = a0 + c0; out[1] = a1 + c1; out[2] = a2 + c2; out[3] = a3 + c3
         out[4] = a4 + c4; out[5] = a5 + c5; out[6] = a6 + c6; out[7] = a7 + c7
@@ -360,14 +365,14 @@ public final class FastRK4Kernel {
 
     /// As `wideChunk1` for two members sharing each weight load (16 accumulators).
     @inline(__always) @usableFromInline
-    static func wideChunk2(nIn: Int, w: UnsafePointer<SIMD8<Double>>, b: UnsafePointer<SIMD8<Double>>,
+    static func wideChunk2(nIn: Int, eighth: Bool, w: UnsafePointer<SIMD8<Double>>, b: UnsafePointer<SIMD8<Double>>,
                            x0: UnsafePointer<Double>, x1: UnsafePointer<Double>,
                            out0: UnsafeMutablePointer<SIMD8<Double>>, out1: UnsafeMutablePointer<SIMD8<Double>>) {
         var a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3], a4 = b[4], a5 = b[5], a6 = b[6], a7 = b[7]
         var c0 = a0, c1 = a1, c2 = a2, c3 = a3, c4 = a4, c5 = a5, c6 = a6, c7 = a7
         for i in 0..<nIn {
             let p = w + i * 8, u = SIMD8<Double>(repeating: x0[i]), v = SIMD8<Double>(repeating: x1[i])
-            let w0 = p[0], w1 = p[1], w2 = p[2], w3 = p[3], w4 = p[4], w5 = p[5], w6 = p[6], w7 = p[7]
+            let w0 = p[0], w1 = p[1], w2 = p[2], w3 = p[3], w4 = p[4], w5 = p[5], w6 = p[6]
             a0 = a0.addingProduct(w0, u); c0 = c0.addingProduct(w0, v)
             a1 = a1.addingProduct(w1, u); c1 = c1.addingProduct(w1, v)
             a2 = a2.addingProduct(w2, u); c2 = c2.addingProduct(w2, v)
@@ -375,7 +380,7 @@ public final class FastRK4Kernel {
             a4 = a4.addingProduct(w4, u); c4 = c4.addingProduct(w4, v)
             a5 = a5.addingProduct(w5, u); c5 = c5.addingProduct(w5, v)
             a6 = a6.addingProduct(w6, u); c6 = c6.addingProduct(w6, v)
-            a7 = a7.addingProduct(w7, u); c7 = c7.addingProduct(w7, v)
+            if eighth { let w7 = p[7]; a7 = a7.addingProduct(w7, u); c7 = c7.addingProduct(w7, v) }
         }
         out0[0] = a0; out0[1] = a1; out0[2] = a2; out0[3] = a3; out0[4] = a4; out0[5] = a5; out0[6] = a6; out0[7] = a7
         out1[0] = c0; out1[1] = c1; out1[2] = c2; out1[3] = c3; out1[4] = c4; out1[5] = c5; out1[6] = c6; out1[7] = c7
