@@ -105,4 +105,24 @@ final class FastRK4KernelTests: XCTestCase {
             }
         }
     }
+
+    /// `update(from:)` replaces the weights: a kernel built from one network and updated to another
+    /// equals a reference run of the second (20 steps, 1e-12).
+    func testUpdateFromAnotherNetwork() throws {
+        let a = try MLP(widths: [3, 20, 2], activations: [.tanh, .identity], initialisation: .paper, seed: 1)
+        let b = try MLP(widths: [3, 20, 2], activations: [.tanh, .identity], initialisation: .normal(sigma: 0.5), seed: 2)
+        let kernel = try FastRK4Kernel(mlp: a, stateWidth: 2, sequenceInputCount: 1)
+        kernel.update(from: b)
+        let u = (0..<20).map { Double($0) * 0.1 - 1 }
+        var y: [Double] = [0.5, -0.5]
+        u.withUnsafeBufferPointer { up in
+            kernel.integrate(batch: 1, steps: 20, stepSize: 0.1, state: &y,
+                             inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 1, inputStride: 1))
+        }
+        let ref = referenceRK4(b, y0: [0.5, -0.5], steps: 20, h: 0.1, a: nil) { [u[$0]] }
+        XCTAssertEqual(y[0], ref[19][0], accuracy: 1e-12)
+        XCTAssertEqual(y[1], ref[19][1], accuracy: 1e-12)
+        let refA = referenceRK4(a, y0: [0.5, -0.5], steps: 20, h: 0.1, a: nil) { [u[$0]] }
+        XCTAssertGreaterThan(abs(refA[19][0] - ref[19][0]), 1e-3, "the two networks must differ")
+    }
 }
