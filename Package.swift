@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics"]),
         .testTarget(name: "ODETests", dependencies: ["ODE", "Numerics"]),
-        .testTarget(name: "TraceIOTests", dependencies: ["TraceIO", "Numerics"]),
+        .testTarget(name: "TraceIOTests", dependencies: ["TraceIO", "Numerics", "CHDF5"]),
         .testTarget(name: "MicromagneticsTests", dependencies: ["Micromagnetics", "ODE", "Numerics"]),
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "ODE", "Numerics"]),
         .testTarget(name: "SurrogateTests", dependencies: ["Surrogate", "NeuralNet", "ODE", "TraceIO", "Numerics"]),

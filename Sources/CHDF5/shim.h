@@ -18,3 +18,7 @@ static inline unsigned spinode_H5F_ACC_EXCL(void) { return H5F_ACC_EXCL; }
 static inline size_t spinode_H5T_VARIABLE(void) { return H5T_VARIABLE; }
 /// Turns off HDF5's automatic error printing to stderr; errors are reported by the caller instead.
 static inline void spinode_H5_silence_errors(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
+static inline hid_t spinode_H5T_IEEE_F64LE(void) { return H5T_IEEE_F64LE; }
+static inline hid_t spinode_H5T_STD_I64LE(void) { return H5T_STD_I64LE; }
+static inline hid_t spinode_H5P_FILE_ACCESS(void) { return H5P_FILE_ACCESS; }
+static inline hid_t spinode_H5E_DEFAULT(void) { return H5E_DEFAULT; }

@@ -6,6 +6,7 @@ struct Bench: ParsableCommand {
         abstract: "Benchmarks of the hot paths (run on a release build; compare with scripts/bench/*_peers.py).",
         subcommands: [
             BenchSurrogateRK4.self,
+            BenchDevices.self,
         ]
     )
 }
