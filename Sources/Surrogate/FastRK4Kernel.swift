@@ -166,6 +166,16 @@ public final class FastRK4Kernel {
         }
     }
 
+    /// Which four-stage, fourth-order Runge-Kutta method a step uses (Kutta, Z. Math. Phys. 46, 435
+    /// (1901); Hairer, Norsett and Wanner, Solving ODEs I, Table II.1.1).
+    public enum Rule: String, Sendable, CaseIterable {
+        /// The classical RK4: stages y, y + h/2 k1, y + h/2 k2, y + h k3; y + h/6 (k1 + 2 k2 + 2 k3 + k4).
+        case classical
+        /// Kutta's 3/8 rule, torchdiffeq's `method='rk4'` (the solver of the paper's code): stages
+        /// y, y + h/3 k1, y + h (k2 - k1/3), y + h (k1 - k2 + k3); y + h/8 (k1 + 3 (k2 + k3) + k4).
+        case threeEighths
+    }
+
     /// Where the per-step inputs live: input j of member b at step s is
     /// `base[b * memberStride + s * stepStride + j * inputStride]`. For the delay-embedded drive of
     /// order k (inputs u~(t_s), ..., u~(t_{s+k-1})) over one array per member, stepStride = inputStride = 1.
@@ -188,18 +198,19 @@ public final class FastRK4Kernel {
     ///   - trajectory: if given, the state after step s of member b goes to
     ///     `trajectory[b * trajectoryMemberStride + s * n ..< ... + n]`.
     ///   - threads: threads to share the members (<= maxThreads; 1 for a batch of 1).
+    ///   - rule: the classical RK4 (default) or Kutta's 3/8 rule.
     /// - Complexity: 4 steps batch evaluations of the MLP; no allocation inside the run.
     public func integrate(batch: Int, steps: Int, stepSize h: Double, state: UnsafeMutablePointer<Double>,
                           inputs: SequenceInputs?, constants: UnsafePointer<Double>? = nil,
                           trajectory: UnsafeMutablePointer<Double>? = nil, trajectoryMemberStride: Int = 0,
-                          threads: Int = 1) {
+                          threads: Int = 1, rule: Rule = .classical) {
         precondition(sequenceInputCount == 0 || inputs != nil, "FastRK4Kernel: \(sequenceInputCount) sequence inputs but none given")
         precondition(constantInputCount == 0 || constants != nil, "FastRK4Kernel: \(constantInputCount) constant inputs but none given")
         let groups = (batch + 1) / 2
         let t = max(1, min(threads, maxThreads, groups))
         if t == 1 {
             for g in 0..<groups { runGroup(g, batch: batch, steps: steps, h: h, state: state, inputs: inputs, constants: constants,
-                                           trajectory: trajectory, trajectoryMemberStride: trajectoryMemberStride, thread: 0) }
+                                           trajectory: trajectory, trajectoryMemberStride: trajectoryMemberStride, thread: 0, rule: rule) }
             return
         }
         // Thread k takes groups k, k + t, ... (each group is two members for the whole run).
@@ -211,7 +222,7 @@ public final class FastRK4Kernel {
             while g < groups {
                 box.value.runGroup(g, batch: batch, steps: steps, h: h, state: statePtr.pointer, inputs: inBox.value,
                                    constants: cons.map { UnsafePointer($0.pointer) },
-                                   trajectory: traj?.pointer, trajectoryMemberStride: trajectoryMemberStride, thread: k)
+                                   trajectory: traj?.pointer, trajectoryMemberStride: trajectoryMemberStride, thread: k, rule: rule)
                 g += t
             }
         }
@@ -221,13 +232,13 @@ public final class FastRK4Kernel {
     @usableFromInline
     func runGroup(_ g: Int, batch: Int, steps: Int, h: Double, state: UnsafeMutablePointer<Double>,
                   inputs: SequenceInputs?, constants: UnsafePointer<Double>?,
-                  trajectory: UnsafeMutablePointer<Double>?, trajectoryMemberStride: Int, thread: Int) {
+                  trajectory: UnsafeMutablePointer<Double>?, trajectoryMemberStride: Int, thread: Int, rule: Rule) {
         let n = stateWidth, ms = sequenceInputCount, mc = constantInputCount
         let members = min(2, batch - 2 * g)
         let slots = scratch[thread]
         let in0 = UnsafeMutableRawPointer(slots[0][0]).assumingMemoryBound(to: Double.self)
         let in1 = UnsafeMutableRawPointer(slots[1][0]).assumingMemoryBound(to: Double.self)
-        let b0 = 2 * g, b1 = 2 * g + 1
+        let b0 = 2 * g
         // Constant inputs once; the padding after n + m stays zero.
         for r in 0..<members {
             let dst = r == 0 ? in0 : in1
@@ -235,13 +246,14 @@ public final class FastRK4Kernel {
         }
         // RK4 registers of the (up to) 2 members live in a temporary buffer (on the stack for small n);
         // the loops over n are tiny next to the network.
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 8 * n) { tmp in
-            let y = tmp.baseAddress!            // 2 x n current states
-            let acc = y + 2 * n                  // 2 x n running sum k1 + 2 k2 + 2 k3 + k4
-            let k = y + 4 * n                    // 2 x n current stage derivative
-            let stage = y + 6 * n                // 2 x n stage argument
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 12 * n) { tmp in
+            let y = tmp.baseAddress!             // 2 x n current states
+            let stage = y + 2 * n                 // 2 x n stage argument
+            let k1 = y + 4 * n, k2 = y + 6 * n, k3 = y + 8 * n, k4 = y + 10 * n   // 2 x n stage derivatives
             for r in 0..<members { for j in 0..<n { y[r * n + j] = state[(b0 + r) * n + j] } }
-            let half = 0.5 * h, sixth = h / 6
+            let classical = rule == .classical
+            let half = 0.5 * h, third = h / 3
+            let sixth = h / 6, eighth = h * 0.125
             for s in 0..<steps {
                 if let inp = inputs, ms > 0 {
                     for r in 0..<members {
@@ -251,7 +263,6 @@ public final class FastRK4Kernel {
                     }
                 }
                 for st in 0..<4 {
-                    // Stage argument: y, y + h/2 k1, y + h/2 k2, y + h k3.
                     for r in 0..<members {
                         let dst = r == 0 ? in0 : in1
                         for j in 0..<n {
@@ -259,14 +270,16 @@ public final class FastRK4Kernel {
                             let a: Double
                             switch st {
                             case 0: a = y[i]
-                            case 3: a = y[i] + h * k[i]
-                            default: a = y[i] + half * k[i]
+                            case 1: a = classical ? y[i] + half * k1[i] : y[i] + third * k1[i]
+                            case 2: a = classical ? y[i] + half * k2[i] : y[i] + h * (k2[i] - k1[i] / 3)
+                            default: a = classical ? y[i] + h * k3[i] : y[i] + h * (k1[i] - k2[i] + k3[i])
                             }
                             stage[i] = a
                             dst[j] = a
                         }
                     }
                     evaluateNetwork(members: members, slots: slots)
+                    let kOut = st == 0 ? k1 : st == 1 ? k2 : st == 2 ? k3 : k4
                     for r in 0..<members {
                         let out = UnsafeMutableRawPointer(slots[r][layers.count]).assumingMemoryBound(to: Double.self)
                         for j in 0..<n {
@@ -274,17 +287,15 @@ public final class FastRK4Kernel {
                             if !linear.isEmpty {
                                 for q in 0..<n { f += linear[j * n + q] * stage[r * n + q] }
                             }
-                            let i = r * n + j
-                            k[i] = f
-                            switch st {
-                            case 0: acc[i] = f
-                            case 3: acc[i] += f
-                            default: acc[i] += 2 * f
-                            }
+                            kOut[r * n + j] = f
                         }
                     }
                 }
-                for i in 0..<(members * n) { y[i] += sixth * acc[i] }
+                if classical {
+                    for i in 0..<(members * n) { y[i] += sixth * (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) }
+                } else {
+                    for i in 0..<(members * n) { y[i] += (k1[i] + 3 * (k2[i] + k3[i]) + k4[i]) * eighth }
+                }
                 if let tr = trajectory {
                     for r in 0..<members {
                         for j in 0..<n { tr[(b0 + r) * trajectoryMemberStride + s * n + j] = y[r * n + j] }
@@ -292,7 +303,6 @@ public final class FastRK4Kernel {
                 }
             }
             for r in 0..<members { for j in 0..<n { state[(b0 + r) * n + j] = y[r * n + j] } }
-            _ = b1
         }
     }
 
