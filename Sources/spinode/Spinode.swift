@@ -15,6 +15,7 @@ struct Spinode: ParsableCommand {
         subcommands: [
             Bench.self,
             Import.self,
+            Export.self,
         ]
     )
 }
