@@ -16,6 +16,7 @@ struct Spinode: ParsableCommand {
             Bench.self,
             Import.self,
             Export.self,
+            Inspect.self,
         ]
     )
 }

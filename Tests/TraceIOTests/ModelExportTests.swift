@@ -203,6 +203,7 @@ final class ModelExportTests: XCTestCase {
         if let scipy = ModelExportTests.scipyPython {
             try runPython(scipy, """
             import sys, numpy as np
+            sys.dont_write_bytecode = True
             sys.path.insert(0, sys.argv[1])
             from surrogate_numpy import natural_cubic_coefficients
             from scipy.interpolate import CubicSpline
