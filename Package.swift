@@ -3,6 +3,9 @@
 import PackageDescription
 
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+// SIMD kernels (the surrogate's MLP and RK4, NeuralNet/VectorTanh) need the host's vector units
+// (AVX2/AVX-512 + FMA); Swift otherwise targets baseline x86-64 (SSE2, no FMA). Linux release builds only.
+let hostVector: [SwiftSetting] = optimise + [.unsafeFlags(["-target-cpu", "native"], .when(platforms: [.linux], configuration: .release))]
 
 let package = Package(
     name: "SpinODE",
@@ -29,17 +32,17 @@ let package = Package(
 
         // Library layers, lowest first. Lower layers never import higher ones.
         .target(name: "Numerics", dependencies: ["CBLAS", "CLAPACKE", "CFFTW"], swiftSettings: optimise),
-        .target(name: "NeuralNet", dependencies: ["Numerics"], swiftSettings: optimise),
+        .target(name: "NeuralNet", dependencies: ["Numerics"], swiftSettings: hostVector),
         .target(name: "ODE", dependencies: ["Numerics"], swiftSettings: optimise),
         .target(name: "TraceIO", dependencies: ["Numerics", "CHDF5"], swiftSettings: optimise),
         .target(name: "Micromagnetics", dependencies: ["Numerics", "ODE", "CFFTW", "TOMLKit"],
                 swiftSettings: optimise),
         .target(name: "Devices", dependencies: ["Numerics", "ODE", "Micromagnetics"], swiftSettings: optimise),
         .target(name: "Surrogate", dependencies: ["Numerics", "NeuralNet", "ODE", "TraceIO", "Devices"],
-                swiftSettings: optimise),
+                swiftSettings: hostVector),
         .target(name: "Reservoir", dependencies: ["Numerics", "Devices"], swiftSettings: optimise),
         .target(name: "Benchmarks", dependencies: ["Numerics", "NeuralNet", "ODE", "Micromagnetics", "Surrogate",
-                                                   "Reservoir", "Devices"], swiftSettings: optimise),
+                                                   "Reservoir", "Devices"], swiftSettings: hostVector),
         .executableTarget(name: "spinode", dependencies: [
             "Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics", "Devices", "Surrogate", "Reservoir",
             "Benchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser"),

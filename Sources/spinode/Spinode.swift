@@ -17,6 +17,7 @@ struct Spinode: ParsableCommand {
             Import.self,
             Export.self,
             Inspect.self,
+            ReservoirCommand.self,
         ]
     )
 }
