@@ -15,6 +15,8 @@ struct Spinode: ParsableCommand {
         subcommands: [
             Bench.self,
             Import.self,
+            Export.self,
+            Inspect.self,
             ReservoirCommand.self,
         ]
     )
