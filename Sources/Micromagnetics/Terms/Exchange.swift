@@ -13,6 +13,8 @@ public final class Exchange: FieldTerm {
     /// Link weights 2 A_ij / d^2 (J/m^3) from cell i to i+1 along x, y, z (0 at the far edge or vacuum).
     let wx, wy, wz: CellBuffer
     let invMs: CellBuffer
+    /// Per axis: (w_i / Ms_i for the link to i + s, w_{i-s} / Ms_i for the link to i - s, stride s), tesla.
+    let linkSets: [(CellBuffer, CellBuffer, Int)]
 
     public init(mesh: Mesh, parameters p: CellParameters) {
         self.mesh = mesh
@@ -29,41 +31,33 @@ public final class Exchange: FieldTerm {
                 wz.p[i] = 2 * harmonicMean(p.Aex[i], p.Aex[i + mesh.nx * mesh.ny]) / (mesh.dz * mesh.dz)
             }
         } } }
+        var sets: [(CellBuffer, CellBuffer, Int)] = []
+        let axes: [(CellBuffer, Int, Int)] = [(wx, 1, mesh.nx), (wy, mesh.nx, mesh.ny), (wz, mesh.nx * mesh.ny, mesh.nz)]
+        for (w, stride, count) in axes where count > 1 {
+            let f = CellBuffer(n), bw = CellBuffer(n)
+            for i in 0..<n {
+                f.p[i] = w.p[i] * invMs.p[i]
+                if i >= stride { bw.p[i] = w.p[i - stride] * invMs.p[i] }
+            }
+            sets.append((f, bw, stride))
+        }
+        linkSets = sets
     }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
-        let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = self.n
-        let sy = nx, sz = nx * ny
-        let mx = m, my = m + n, mz = m + 2 * n
-        let bx = b, by = b + n, bz = b + 2 * n
-        let wx = self.wx.p, wy = self.wy.p, wz = self.wz.p, inv = invMs.p
-        for iz in 0..<nz {
-            for iy in 0..<ny {
-                let row = iy * sy + iz * sz
-                for ix in 0..<nx {
-                    let i = row + ix
-                    let x0 = mx[i], y0 = my[i], z0 = mz[i]
-                    var hx = 0.0, hy = 0.0, hz = 0.0
-                    // Neighbour indices clamp to the cell itself at the mesh edge (weight 0 there anyway).
-                    let xm = ix > 0 ? i - 1 : i, ym = iy > 0 ? i - sy : i, zm = iz > 0 ? i - sz : i
-                    let xp = ix + 1 < nx ? i + 1 : i, yp = iy + 1 < ny ? i + sy : i, zp = iz + 1 < nz ? i + sz : i
-                    var w = wx[xm] * (ix > 0 ? 1 : 0)
-                    hx += w * (mx[xm] - x0); hy += w * (my[xm] - y0); hz += w * (mz[xm] - z0)
-                    w = wx[i]
-                    hx += w * (mx[xp] - x0); hy += w * (my[xp] - y0); hz += w * (mz[xp] - z0)
-                    w = wy[ym] * (iy > 0 ? 1 : 0)
-                    hx += w * (mx[ym] - x0); hy += w * (my[ym] - y0); hz += w * (mz[ym] - z0)
-                    w = wy[i]
-                    hx += w * (mx[yp] - x0); hy += w * (my[yp] - y0); hz += w * (mz[yp] - z0)
-                    if nz > 1 {
-                        w = wz[zm] * (iz > 0 ? 1 : 0)
-                        hx += w * (mx[zm] - x0); hy += w * (my[zm] - y0); hz += w * (mz[zm] - z0)
-                        w = wz[i]
-                        hx += w * (mx[zp] - x0); hy += w * (my[zp] - y0); hz += w * (mz[zp] - z0)
-                    }
-                    let s = inv[i]
-                    bx[i] += s * hx; by[i] += s * hy; bz[i] += s * hz
-                }
+        // Streaming passes per axis and component over the planar arrays (vectorisable): the link i -> i + s
+        // adds (w_i / Ms_i)(m_{i+s} - m_i) to cell i and (w_i / Ms_{i+s})(m_i - m_{i+s}) to cell i + s.
+        // w is zero across row ends and next to vacuum, so the flat loops need no branches.
+        let n = self.n
+        let axes: [(CellBuffer, CellBuffer, Int)] = linkSets
+        for (forward, backward, stride) in axes where stride < n {
+            let wf = forward.p, wb = backward.p
+            for c in 0..<3 {
+                let mc = m + c * n, bc = b + c * n
+                // Cells with a neighbour at i + stride.
+                for i in 0..<(n - stride) { bc[i] += wf[i] * (mc[i + stride] - mc[i]) }
+                // Cells with a neighbour at i - stride.
+                for i in stride..<n { bc[i] += wb[i] * (mc[i - stride] - mc[i]) }
             }
         }
     }
