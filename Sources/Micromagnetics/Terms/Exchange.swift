@@ -15,6 +15,8 @@ public final class Exchange: FieldTerm {
     let invMs: CellBuffer
     /// Per axis: (w_i / Ms_i for the link to i + s, w_{i-s} / Ms_i for the link to i - s, stride s), tesla.
     let linkSets: [(CellBuffer, CellBuffer, Int)]
+    /// Largest stride among the link sets.
+    let reach: Int
 
     public init(mesh: Mesh, parameters p: CellParameters) {
         self.mesh = mesh
@@ -42,22 +44,47 @@ public final class Exchange: FieldTerm {
             sets.append((f, bw, stride))
         }
         linkSets = sets
+        reach = sets.map { $0.2 }.max() ?? 0
     }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
-        // Streaming passes per axis and component over the planar arrays (vectorisable): the link i -> i + s
-        // adds (w_i / Ms_i)(m_{i+s} - m_i) to cell i and (w_i / Ms_{i+s})(m_i - m_{i+s}) to cell i + s.
-        // w is zero across row ends and next to vacuum, so the flat loops need no branches.
-        let n = self.n
-        let axes: [(CellBuffer, CellBuffer, Int)] = linkSets
-        for (forward, backward, stride) in axes where stride < n {
-            let wf = forward.p, wb = backward.p
+        // B_i += sum over axes of f_i (m_{i+s} - m_i) + g_i (m_{i-s} - m_i), with f_i = w_i / Ms_i (link to
+        // i + s) and g_i = w_{i-s} / Ms_i (link to i - s). Weights are zero across row ends and next to
+        // vacuum, so one flat, branch-free (vectorisable) loop covers the interior; the first and last
+        // `reach` cells, whose neighbours may fall outside the array, take a checked loop.
+        let n = self.n, sets = linkSets, reach = self.reach
+        if sets.count == 2 && n > 2 * reach {
+            let fx = sets[0].0.p, gx = sets[0].1.p, sx = sets[0].2
+            let fy = sets[1].0.p, gy = sets[1].1.p, sy = sets[1].2
             for c in 0..<3 {
                 let mc = m + c * n, bc = b + c * n
-                // Cells with a neighbour at i + stride.
-                for i in 0..<(n - stride) { bc[i] += wf[i] * (mc[i + stride] - mc[i]) }
-                // Cells with a neighbour at i - stride.
-                for i in stride..<n { bc[i] += wb[i] * (mc[i - stride] - mc[i]) }
+                for i in reach..<(n - reach) {
+                    let m0 = mc[i]
+                    bc[i] += fx[i] * (mc[i + sx] - m0) + gx[i] * (mc[i - sx] - m0)
+                        + fy[i] * (mc[i + sy] - m0) + gy[i] * (mc[i - sy] - m0)
+                }
+            }
+            edges(m, b, 0..<reach)
+            edges(m, b, (n - reach)..<n)
+        } else {
+            edges(m, b, 0..<n)
+        }
+    }
+
+    /// The checked loop over a range of cells (every axis, any mesh).
+    private func edges(_ m: UnsafePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ range: Range<Int>) {
+        let n = self.n
+        for (forward, backward, stride) in linkSets {
+            let f = forward.p, g = backward.p
+            for c in 0..<3 {
+                let mc = m + c * n, bc = b + c * n
+                for i in range {
+                    let m0 = mc[i]
+                    var h = 0.0
+                    if i + stride < n { h += f[i] * (mc[i + stride] - m0) }
+                    if i >= stride { h += g[i] * (mc[i - stride] - m0) }
+                    bc[i] += h
+                }
             }
         }
     }
