@@ -12,12 +12,34 @@ import ODE
 public struct SP4Benchmark: Sendable {
     public var rtol = 1e-6
     public var atol = 1e-6
+    /// Integrator: "dopri5" (adaptive, default), "tsit5" (adaptive) or "rk4" (fixed `step`).
+    public var method = "dopri5"
+    /// Fixed step of "rk4", seconds (its stability limit here is about 0.9 ps).
+    public var step = 0.8e-12
     /// Timed repetitions of the reversal (the median is reported).
     public var repeats = 3
     public var nx = 128, ny = 32
 
-    public init(rtol: Double = 1e-6, atol: Double = 1e-6, repeats: Int = 3) {
+    public init(rtol: Double = 1e-6, atol: Double = 1e-6, repeats: Int = 3, method: String = "dopri5",
+                step: Double = 0.8e-12) {
         self.rtol = rtol; self.atol = atol; self.repeats = max(1, repeats)
+        self.method = method; self.step = step
+    }
+
+    /// The solver for `method`; throws for an unknown name.
+    func solver() throws -> (ODESolver, String) {
+        switch method {
+        case "dopri5":
+            return (ODESolver(method: .dormandPrince54, stepping: .adaptive(rtol: rtol, atol: atol)),
+                    "Dormand-Prince 5(4) adaptive (SpinODE ODE engine)")
+        case "tsit5":
+            return (ODESolver(method: .tsitouras54, stepping: .adaptive(rtol: rtol, atol: atol)),
+                    "Tsitouras 5(4) adaptive (SpinODE ODE engine)")
+        case "rk4":
+            return (ODESolver(method: .rk4, stepping: .fixed(step: step)), "RK4 fixed step \(step) s (SpinODE ODE engine)")
+        default:
+            throw MicromagneticsError.integrationFailed(time: 0, reason: "unknown method \(method) (dopri5, tsit5, rk4)")
+        }
     }
 
     public struct Result: Codable, Sendable {
@@ -56,7 +78,7 @@ public struct SP4Benchmark: Sendable {
         var s: [Double] = []
         relaxTime = try clock.measure { s = try StandardProblem4.sState(magnet, system) }
         let relaxed = s.withUnsafeBufferPointer { system.averageMagnetisation($0.baseAddress!) }
-        let solver = ODESolver(method: .dormandPrince54, stepping: .adaptive(rtol: rtol, atol: atol))
+        let (solver, solverName) = try self.solver()
         var walls: [Double] = [], cpus: [Double] = []
         var last: StandardProblem4.Reversal? = nil
         for _ in 0..<repeats {
@@ -69,7 +91,7 @@ public struct SP4Benchmark: Sendable {
         let r = last!
         let median = walls.sorted()[walls.count / 2]
         let cells = nx * ny
-        return Result(cells: cells, solver: "Dormand-Prince 5(4) adaptive (SpinODE ODE engine)", rtol: rtol, atol: atol,
+        return Result(cells: cells, solver: solverName, rtol: rtol, atol: atol,
                       wall_seconds: median, wall_seconds_all: walls, cpu_seconds: cpu,
                       cell_updates_per_cpu_second: Double(cells * r.statistics.rhsEvaluations) / cpu,
                       rhs_evaluations: r.statistics.rhsEvaluations,
