@@ -82,3 +82,27 @@ final class GeometryTests: XCTestCase {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// Seeded skyrmion states: core and background orientation, radial (Neel) in-plane component, m_z = 0 on
+/// the circle of the given radius.
+final class InitialStateTests: XCTestCase {
+    func testNeelSkyrmionSeeds() throws {
+        let mesh = try Mesh(nx: 120, ny: 120, nz: 1, dx: 1e-9, dy: 1e-9, dz: 1e-9)
+        let magnet = try Magnet(mesh: mesh, shape: .disk(diameter: 120e-9), material: Material(Msat: 5.8e5))
+        let n = mesh.cellCount
+        let one = magnet.neelSkyrmion(radius: 20e-9, wallWidth: 3e-9, core: -1)
+        let c = mesh.index(60, 60, 0)
+        XCTAssertLessThan(one[2 * n + c], -0.99)
+        XCTAssertGreaterThan(one[2 * n + mesh.index(60, 110, 0)], 0.99)
+        // On the ring r = 19.5...20.5 nm along +x: m_z ~ 0, in-plane radial.
+        let ring = mesh.index(80, 60, 0)   // centre at x = 20.5 nm, y = 0.5 nm
+        XCTAssertEqual(one[2 * n + ring], 0, accuracy: 0.2)
+        XCTAssertGreaterThan(one[ring], 0.9)
+        let centres = [SIMD2(30e-9, 0), SIMD2(-30e-9, 0), SIMD2(0, 30e-9), SIMD2(0, -30e-9)]
+        let four = magnet.neelSkyrmions(centres: centres, radius: 10e-9, wallWidth: 2e-9, core: -1)
+        for (ix, iy) in [(90, 60), (29, 60), (60, 90), (60, 29)] {
+            XCTAssertLessThan(four[2 * n + mesh.index(ix, iy, 0)], -0.95)
+        }
+        XCTAssertGreaterThan(four[2 * n + c], 0.95)
+    }
+}
