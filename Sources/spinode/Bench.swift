@@ -8,6 +8,7 @@ struct Bench: ParsableCommand {
             BenchSurrogateRK4.self,
             BenchDevices.self,
             BenchNode64.self,
+            BenchSP4.self,
         ]
     )
 }
