@@ -19,6 +19,8 @@ public final class ODESolverCache {
     var scratch: UnsafeMutablePointer<Double>
     /// Dense-output weights B_1..B_s, B_end.
     var weights: UnsafeMutablePointer<Double>
+    /// The discrete adjoint's tape, kept for reuse by repeated gradients.
+    var discreteTape: DiscreteAdjointTape?
 
     public init() {
         k = .allocate(capacity: 1)

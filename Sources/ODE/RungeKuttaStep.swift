@@ -22,45 +22,47 @@ struct RungeKuttaStep {
         eTerms = (tableau.errorWeights ?? []).enumerated().filter { $0.element != 0 }.map { ($0.offset, $0.element) }
     }
 
-    /// out = base + h sum_terms w_j k_j over n components (base nil: 0).
+    /// out = base + h sum_terms w_j k_j over the first `count` components (base nil: 0); stage j's
+    /// derivative is at `k + j * n`.
     @inline(__always)
     static func combine(_ out: UnsafeMutablePointer<Double>, base: UnsafePointer<Double>?, h: Double,
-                        terms: [(Int, Double)], k: UnsafePointer<Double>, n: Int) {
+                        terms: [(Int, Double)], k: UnsafePointer<Double>, n: Int, count: Int? = nil) {
+        let m = count ?? n
         guard let base else {
-            out.initialize(repeating: 0, count: n)
-            accumulate(out, h: h, terms: terms, k: k, n: n)
+            out.initialize(repeating: 0, count: m)
+            accumulate(out, h: h, terms: terms, k: k, n: n, count: m)
             return
         }
         if terms.isEmpty {
-            out.update(from: base, count: n)
+            out.update(from: base, count: m)
             return
         }
         if terms.count == 1 {
             let (j0, w0) = terms[0]; let k0 = k + j0 * n; let hw0 = h * w0
-            for q in 0..<n { out[q] = base[q] + hw0 * k0[q] }
+            for q in 0..<m { out[q] = base[q] + hw0 * k0[q] }
             return
         }
-        out.update(from: base, count: n)
-        accumulate(out, h: h, terms: terms, k: k, n: n)
+        out.update(from: base, count: m)
+        accumulate(out, h: h, terms: terms, k: k, n: n, count: m)
     }
 
-    /// out += h sum_terms w_j k_j over n components, two terms per pass.
+    /// out += h sum_terms w_j k_j over the first `count` components, two terms per pass.
     @inline(__always)
     static func accumulate(_ out: UnsafeMutablePointer<Double>, h: Double, terms: [(Int, Double)],
-                           k: UnsafePointer<Double>, n: Int) {
+                           k: UnsafePointer<Double>, n: Int, count m: Int) {
         terms.withUnsafeBufferPointer { tp in
-            let m = tp.count
+            let nt = tp.count
             var t = 0
-            while t + 1 < m {
+            while t + 1 < nt {
                 let (j0, w0) = tp[t], (j1, w1) = tp[t + 1]
                 let k0 = k + j0 * n, k1 = k + j1 * n
                 let hw0 = h * w0, hw1 = h * w1
-                for q in 0..<n { out[q] += hw0 * k0[q] + hw1 * k1[q] }
+                for q in 0..<m { out[q] += hw0 * k0[q] + hw1 * k1[q] }
                 t += 2
             }
-            if t < m {
+            if t < nt {
                 let (j0, w0) = tp[t]; let k0 = k + j0 * n; let hw0 = h * w0
-                for q in 0..<n { out[q] += hw0 * k0[q] }
+                for q in 0..<m { out[q] += hw0 * k0[q] }
             }
         }
     }
@@ -109,7 +111,7 @@ struct RungeKuttaStep {
     /// scale atol + rtol max(|y_n|, |y_{n+1}|). NaN when the trial state or estimate is not finite.
     func errorNorm(h: Double, n: Int, normCount: Int, rtol: Double, atol: Double, cache: ODESolverCache) -> Double {
         let est = cache.scratch, y = cache.y, yNew = cache.yNew
-        RungeKuttaStep.combine(est, base: nil, h: h, terms: eTerms, k: cache.k, n: normCount)
+        RungeKuttaStep.combine(est, base: nil, h: h, terms: eTerms, k: cache.k, n: n, count: normCount)
         var sum = 0.0, check = 0.0
         for q in 0..<normCount {
             let e = est[q]

@@ -14,6 +14,7 @@ struct Spinode: ParsableCommand {
         version: SpinodeVersion.string,
         subcommands: [
             Bench.self,
+            Import.self,
             ReservoirCommand.self,
         ]
     )
