@@ -4,6 +4,8 @@ import ArgumentParser
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks of the hot paths (run on a release build; compare with scripts/bench/*_peers.py).",
-        subcommands: []
+        subcommands: [
+            BenchFitPaper.self,
+        ]
     )
 }
