@@ -25,7 +25,7 @@ public final class SampleGridRK4 {
     private var stages: UnsafeMutablePointer<Double>   // per step: Y_1..Y_4 (4 n)
     private var k: UnsafeMutablePointer<Double>        // 4 n stage derivatives of the current step
     private var work: UnsafeMutablePointer<Double>     // 6 n scratch for the backward pass
-    private var steps = 0, stepsPerSample = 1, h = 0.0, t0 = 0.0
+    private var steps = 0, stepsPerSample = 1, h = 0.0, t0 = 0.0, endOffset = 0.0
 
     public init() {
         stages = .allocate(capacity: 1)
@@ -52,13 +52,19 @@ public final class SampleGridRK4 {
     /// Integrates `samples - 1` sample intervals of length `sampleStep` from (t0, y0), with
     /// `stepsPerSample` RK4 steps per interval, writing the state at every sample (sample 0 = y0)
     /// to `saved[j * n ..< (j + 1) * n]`, j = 0 ..< samples. Keeps the stage states for `backward`.
+    ///
+    /// `stageEndOffset` moves the time of the last stage from t_n + h to t_n + h - offset: with a
+    /// zero-order-hold input a small positive offset makes that stage read the input held over the
+    /// step (the left limit), not the next sample's, so every stage of step n sees u_n (the
+    /// convention of the Device protocol, inputs held over [n dt, (n + 1) dt)).
     /// - Throws: `SurrogateError.nonFinite` if the state stops being finite.
     public func forward<S: ODESystem>(_ system: S, y0: UnsafePointer<Double>, t0: Double, sampleStep: Double,
-                                       samples: Int, stepsPerSample m: Int, saved: UnsafeMutablePointer<Double>) throws {
+                                       samples: Int, stepsPerSample m: Int, stageEndOffset: Double = 0,
+                                       saved: UnsafeMutablePointer<Double>) throws {
         let n = system.dimension
         let total = (samples - 1) * m
         reserve(dimension: n, steps: max(total, 1))
-        steps = total; stepsPerSample = m; h = sampleStep / Double(m); self.t0 = t0
+        steps = total; stepsPerSample = m; h = sampleStep / Double(m); self.t0 = t0; endOffset = stageEndOffset
         saved.update(from: y0, count: n)
         let y = work                      // current state
         y.update(from: y0, count: n)
@@ -75,7 +81,7 @@ public final class SampleGridRK4 {
             for q in 0..<n { Y3[q] = y[q] + 0.5 * h * k2[q] }
             system.evaluate(t: t + 0.5 * h, y: Y3, dydt: k3)
             for q in 0..<n { Y4[q] = y[q] + h * k3[q] }
-            system.evaluate(t: t + h, y: Y4, dydt: k4)
+            system.evaluate(t: t + h - stageEndOffset, y: Y4, dydt: k4)
             var check = 0.0
             for q in 0..<n {
                 y[q] += h * (k1[q] + 2 * k2[q] + 2 * k3[q] + k4[q]) / 6
@@ -112,7 +118,7 @@ public final class SampleGridRK4 {
                     for q in 0..<n { kbar[q] += c * ybar[q] }
                 }
                 ybar.update(repeating: 0, count: n)
-                system.vectorJacobianProduct(t: t + offset * h, y: Y + i * n, cotangent: kbar,
+                system.vectorJacobianProduct(t: i == 3 ? t + h - endOffset : t + offset * h, y: Y + i * n, cotangent: kbar,
                                              stateCotangent: ybar, parameterCotangent: parameterCotangent)
                 for q in 0..<n { ysum[q] += ybar[q] }
             }

@@ -340,7 +340,7 @@ public final class SurrogateTrainer {
             try y0.withUnsafeBufferPointer { yp in
                 try saved.withUnsafeMutableBufferPointer { sp in
                     try kernel.forward(field, y0: yp.baseAddress!, t0: 0, sampleStep: model.sampleStep, samples: samples,
-                                       stepsPerSample: m, saved: sp.baseAddress!)
+                                       stepsPerSample: m, stageEndOffset: drive.stageEndOffset, saved: sp.baseAddress!)
                 }
             }
         default:
