@@ -5,6 +5,8 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks of the hot paths (run on a release build; compare with scripts/bench/*_peers.py).",
         subcommands: [
+            BenchSurrogateRK4.self,
+            BenchDevices.self,
             BenchFitPaper.self,
         ]
     )

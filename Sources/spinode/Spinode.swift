@@ -17,6 +17,7 @@ struct Spinode: ParsableCommand {
             Fit.self,
             Predict.self,
             Import.self,
+            ReservoirCommand.self,
         ]
     )
 }
