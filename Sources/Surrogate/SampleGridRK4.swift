@@ -17,7 +17,8 @@ import ODE
 /// This is the exact gradient of the computed (discrete) trajectory, as a finite-difference test checks.
 ///
 /// The stage states of every step are kept (a window is short), so the backward pass integrates
-/// nothing again; each VJP re-runs the network forward at its stage (`NeuralVectorField` does).
+/// nothing again. A `StageTapedSystem` (`TapedNeuralVectorField`) also keeps each stage's network
+/// activations, so its VJPs run the network backward only; any other system's VJP recomputes its stage.
 /// Buffers grow to the largest request and are reused: no allocation per iteration.
 public final class SampleGridRK4 {
     public private(set) var dimension = 0
@@ -70,17 +71,23 @@ public final class SampleGridRK4 {
         y.update(from: y0, count: n)
         let k1 = k, k2 = k + n, k3 = k + 2 * n, k4 = k + 3 * n
         let h = self.h
+        let taped = system as? any StageTapedSystem
+        taped?.reserveStageSlots(4 * total)
         for step in 0..<total {
             let t = t0 + Double(step) * h
             let Y = stages + 4 * n * step
             let Y1 = Y, Y2 = Y + n, Y3 = Y + 2 * n, Y4 = Y + 3 * n
             Y1.update(from: y, count: n)
+            taped?.selectStageSlot(4 * step)
             system.evaluate(t: t, y: Y1, dydt: k1)
             for q in 0..<n { Y2[q] = y[q] + 0.5 * h * k1[q] }
+            taped?.selectStageSlot(4 * step + 1)
             system.evaluate(t: t + 0.5 * h, y: Y2, dydt: k2)
             for q in 0..<n { Y3[q] = y[q] + 0.5 * h * k2[q] }
+            taped?.selectStageSlot(4 * step + 2)
             system.evaluate(t: t + 0.5 * h, y: Y3, dydt: k3)
             for q in 0..<n { Y4[q] = y[q] + h * k3[q] }
+            taped?.selectStageSlot(4 * step + 3)
             system.evaluate(t: t + h - stageEndOffset, y: Y4, dydt: k4)
             var check = 0.0
             for q in 0..<n {
@@ -104,6 +111,7 @@ public final class SampleGridRK4 {
         let m = stepsPerSample, h = self.h
         let lambda = work, kbar = work + n, ybar = work + 2 * n, ysum = work + 3 * n
         let samples = steps / m + 1
+        let taped = system as? any StageTapedSystem
         lambda.update(from: savedCotangent + (samples - 1) * n, count: n)
         for step in stride(from: steps - 1, through: 0, by: -1) {
             let t = t0 + Double(step) * h
@@ -118,6 +126,7 @@ public final class SampleGridRK4 {
                     for q in 0..<n { kbar[q] += c * ybar[q] }
                 }
                 ybar.update(repeating: 0, count: n)
+                taped?.selectStageSlot(4 * step + i)
                 system.vectorJacobianProduct(t: i == 3 ? t + h - endOffset : t + offset * h, y: Y + i * n, cotangent: kbar,
                                              stateCotangent: ybar, parameterCotangent: parameterCotangent)
                 for q in 0..<n { ysum[q] += ybar[q] }
