@@ -9,6 +9,7 @@ struct Bench: ParsableCommand {
             BenchDevices.self,
             BenchNode64.self,
             BenchSP4.self,
+            BenchFitPaper.self,
         ]
     )
 }
