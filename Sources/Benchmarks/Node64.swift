@@ -107,9 +107,11 @@ public enum Node64 {
 
     /// Runs one warm-up and `repeats` timed gradient evaluations; reports the median time.
     public static func run(adjoint: some AdjointMethod, methodName: String, controller: StepSizeController,
-                           rtol: Double = 1e-6, atol: Double = 1e-8, repeats: Int = 7, blasThreads: Int = 1) throws -> Result {
+                           rtol: Double = 1e-6, atol: Double = 1e-8, repeats: Int = 7, blasThreads: Int = 1,
+                           computePath: MLPComputePath = .automatic) throws -> Result {
         BLAS.setThreadCount(blasThreads)
         let system = try system()
+        system.computePath = computePath
         let solver = solver(rtol: rtol, atol: atol, controller: controller)
         let cache = ODESolverCache()
         var g = try gradient(system: system, solver: solver, adjoint: adjoint, cache: cache)

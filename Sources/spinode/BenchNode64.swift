@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Benchmarks
 import ODE
+import NeuralNet
 
 /// `spinode bench node64`: seconds per loss-and-gradient of the NODE-64 neural ODE.
 struct BenchNode64: ParsableCommand {
@@ -34,6 +35,13 @@ struct BenchNode64: ParsableCommand {
     @Option(help: "Timed repetitions after one warm-up (median reported).")
     var repeats: Int = 9
 
+    enum Path: String, ExpressibleByArgument, CaseIterable {
+        case automatic, blas, direct
+    }
+
+    @Option(help: "MLP kernel for the forward pass: automatic, blas or direct.")
+    var mlpPath: Path = .automatic
+
     @Option(help: "OpenBLAS threads.")
     var threads: Int = 1
 
@@ -51,16 +59,19 @@ struct BenchNode64: ParsableCommand {
 
     func run() throws {
         let stepController: StepSizeController = controller == .pi ? .proportionalIntegral() : .integral
+        let computePath: MLPComputePath = mlpPath == .blas ? .blas : (mlpPath == .direct ? .direct : .automatic)
         let result: Node64.Result
         switch gradient {
         case .discrete:
             result = try Node64.run(adjoint: DiscreteAdjoint(), methodName: "discrete adjoint (all stages stored)",
-                                    controller: stepController, rtol: rtol, atol: atol, repeats: repeats, blasThreads: threads)
+                                    controller: stepController, rtol: rtol, atol: atol, repeats: repeats, blasThreads: threads,
+                                    computePath: computePath)
         case .continuous:
             result = try Node64.run(adjoint: ContinuousAdjoint(rtol: rtol, atol: atol, seminorm: true,
                                                                resetStateAtSaveTimes: resetState),
                                     methodName: "continuous adjoint (backsolve, seminorm\(resetState ? ", state reset at save times" : ""))",
-                                    controller: stepController, rtol: rtol, atol: atol, repeats: repeats, blasThreads: threads)
+                                    controller: stepController, rtol: rtol, atol: atol, repeats: repeats, blasThreads: threads,
+                                    computePath: computePath)
         }
         if json {
             let encoder = JSONEncoder()
