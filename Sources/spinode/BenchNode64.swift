@@ -29,8 +29,8 @@ struct BenchNode64: ParsableCommand {
     @Option(help: "Gradient method: discrete (exact, reverse through the steps) or continuous (backsolve adjoint).")
     var gradient: GradientMethod = .discrete
 
-    @Option(help: "Step-size controller: pi (default) or i (integral, as diffrax's PIDController default).")
-    var controller: Controller = .pi
+    @Option(help: "Step-size controller: i (integral, the default: what diffrax's PIDController does with its default coefficients, so both run the same algorithm) or pi.")
+    var controller: Controller = .i
 
     @Option(help: "Timed repetitions after one warm-up (median reported).")
     var repeats: Int = 9
@@ -54,6 +54,9 @@ struct BenchNode64: ParsableCommand {
     @Flag(help: "Continuous adjoint: reset the backsolved state to the stored forward solution at each save time (the plain backsolve is unstable on NODE-64).")
     var resetState = false
 
+    @Flag(help: "Use the toolkit's NeuralVectorField (no forward records) instead of Node64VectorField.")
+    var noTape = false
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -65,13 +68,13 @@ struct BenchNode64: ParsableCommand {
         case .discrete:
             result = try Node64.run(adjoint: DiscreteAdjoint(), methodName: "discrete adjoint (all stages stored)",
                                     controller: stepController, rtol: rtol, atol: atol, repeats: repeats, blasThreads: threads,
-                                    computePath: computePath)
+                                    computePath: computePath, taped: !noTape)
         case .continuous:
             result = try Node64.run(adjoint: ContinuousAdjoint(rtol: rtol, atol: atol, seminorm: true,
                                                                resetStateAtSaveTimes: resetState),
                                     methodName: "continuous adjoint (backsolve, seminorm\(resetState ? ", state reset at save times" : ""))",
                                     controller: stepController, rtol: rtol, atol: atol, repeats: repeats, blasThreads: threads,
-                                    computePath: computePath)
+                                    computePath: computePath, taped: !noTape)
         }
         if json {
             let encoder = JSONEncoder()
@@ -79,7 +82,7 @@ struct BenchNode64: ParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
             print("""
-            NODE-64 \(result.gradient_method), controller \(result.controller), rtol \(result.rtol), atol \(result.atol)
+            NODE-64 \(result.gradient_method), \(result.vector_field), controller \(result.controller), rtol \(result.rtol), atol \(result.atol)
               seconds per gradient: \(result.seconds_per_gradient) (median of \(result.repeats))
               loss \(result.loss) (rel. error \(result.loss_relative_error)), gradient norm \(result.gradient_norm) (rel. error \(result.gradient_norm_relative_error))
               forward: \(result.accepted_steps) accepted, \(result.rejected_steps) rejected, \(result.rhs_evaluations) f
