@@ -354,6 +354,7 @@ final class DiscreteAdjointTape: StepRecorder {
             lambda.update(from: yBar, count: n)
             j -= 1
         }
+        if tapeLength > 0 { system.flushParameterCotangent(parameterCotangent) }
         // Save times at t0 (served before the first step).
         let atStart = steps.first?.saves.lowerBound ?? saveAt.count
         for idx in 0..<atStart {

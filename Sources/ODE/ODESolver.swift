@@ -162,6 +162,8 @@ public struct ODESolver: Sendable {
             } else {
                 tNew = segmentStart + Double(segmentIndex + 1) * fixedStep
                 if tNew >= stop - 1e-9 * fixedStep { tNew = stop }
+                // A step below the resolution of t would never advance.
+                if !(tNew > t) { throw ODEError.stepSizeUnderflow(t: t, step: fixedStep) }
             }
             let hStep = tNew - t
             // Left limit at a jump: stages with c = 1 see the input before the jump.

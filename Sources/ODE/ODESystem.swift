@@ -42,10 +42,16 @@ public protocol DifferentiableODESystem: ODESystem {
                   tape: UnsafeMutablePointer<Double>)
 
     /// `vectorJacobianProduct(t:y:cotangent:...)` at a point whose forward record `tape` was written by
-    /// `evaluate(t:y:dydt:tape:)` at the same (t, y). Adds, like the plain form. Must not allocate.
+    /// `evaluate(t:y:dydt:tape:)` at the same (t, y). Adds, like the plain form, except that the
+    /// parameter part may be deferred (e.g. to batch many small weight-gradient products into one
+    /// large one) until `flushParameterCotangent` is called with the same buffer; only the discrete
+    /// adjoint calls this form, and it flushes at the end of its backward pass. Must not allocate.
     func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, tape: UnsafePointer<Double>,
                                cotangent v: UnsafePointer<Double>, stateCotangent: UnsafeMutablePointer<Double>,
                                parameterCotangent: UnsafeMutablePointer<Double>)
+
+    /// Adds any parameter cotangent deferred by the taped product into `parameterCotangent`.
+    func flushParameterCotangent(_ parameterCotangent: UnsafeMutablePointer<Double>)
 }
 
 extension DifferentiableODESystem {
@@ -57,6 +63,9 @@ extension DifferentiableODESystem {
                          tape: UnsafeMutablePointer<Double>) {
         evaluate(t: t, y: y, dydt: dydt)
     }
+
+    /// Default: nothing is deferred.
+    public func flushParameterCotangent(_ parameterCotangent: UnsafeMutablePointer<Double>) {}
 
     /// Default: the plain product (the tape is ignored).
     public func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, tape: UnsafePointer<Double>,
