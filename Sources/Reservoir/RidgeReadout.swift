@@ -93,8 +93,8 @@ public struct RidgeReadout: Sendable {
             }
             return try fit(x, y, lambdas: [Double](repeating: lambda, count: y.columns), report: nil)
         case .crossValidated(let cv):
-            let report = try crossValidate(x, y, cv)
-            return try fit(x, y, lambdas: report.chosen, report: report)
+            let (report, all) = try crossValidate(x, y, cv)
+            return readout(try factorise(all, n: x.columns, k: y.columns), lambdas: report.chosen, report: report)
         }
     }
 
@@ -176,7 +176,9 @@ public struct RidgeReadout: Sendable {
         return readout(try factorise(r, n: x.columns, k: y.columns), lambdas: lambdas, report: report)
     }
 
-    private static func crossValidate(_ x: Matrix, _ y: Matrix, _ cv: CrossValidation) throws -> CrossValidationReport {
+    /// The CV report and the triangle of all rows (for the final fit, without another pass over the data).
+    private static func crossValidate(_ x: Matrix, _ y: Matrix, _ cv: CrossValidation) throws
+        -> (CrossValidationReport, Matrix) {
         guard cv.folds >= 2 else {
             throw ReservoirError.invalidParameter(name: "cross-validation folds", value: "\(cv.folds)", expected: ">= 2")
         }
@@ -229,7 +231,8 @@ public struct RidgeReadout: Sendable {
             for l in 1..<g where normalised[l] < normalised[best] { best = l }
             chosen = [Double](repeating: cv.lambdas[best], count: k)
         }
-        return CrossValidationReport(lambdas: cv.lambdas, normalisedError: normalised, chosen: chosen)
+        return (CrossValidationReport(lambdas: cv.lambdas, normalisedError: normalised, chosen: chosen),
+                try combine(blocks))
     }
 }
 
