@@ -66,7 +66,7 @@ public final class BatchDrive {
             let trace = traces[traceIndex[b]]
             var s = Double(start[b]) + tau * samplesPerTimeUnit
             let nearest = s.rounded()
-            if abs(s - nearest) <= 1e-9 { s = nearest }
+            if abs(s - nearest) <= 1e-9 { s = nearest }   // below the 1e-6-sample stage-end offset of a ZOH step
             let row = e + b * stride
             if inputCount > 0 {
                 trace.inputs.values.withUnsafeBufferPointer { v in
@@ -90,6 +90,13 @@ public final class BatchDrive {
             }
             for q in 0..<parameterCount { row[k * inputCount + q] = trace.parameters[q] }
         }
+    }
+
+    /// The offset (tau) of the last RK4 stage before a step end for this drive: 1e-6 of a sample for a
+    /// zero-order hold (so the stage reads the held value, see `SampleGridRK4`), 0 otherwise.
+    public var stageEndOffset: Double {
+        guard let first = traces.first, first.inputs.kind == .zoh, inputCount > 0 else { return 0 }
+        return 1e-6 / samplesPerTimeUnit
     }
 
     /// Jump times (tau) of the batch's inputs in (0, tauEnd) for a zero-order hold: every time a

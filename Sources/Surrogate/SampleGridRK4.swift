@@ -17,7 +17,8 @@ import ODE
 /// This is the exact gradient of the computed (discrete) trajectory, as a finite-difference test checks.
 ///
 /// The stage states of every step are kept (a window is short), so the backward pass integrates
-/// nothing again; each VJP re-runs the network forward at its stage (`NeuralVectorField` does).
+/// nothing again. A `StageTapedSystem` (`TapedNeuralVectorField`) also keeps each stage's network
+/// activations, so its VJPs run the network backward only; any other system's VJP recomputes its stage.
 /// Buffers grow to the largest request and are reused: no allocation per iteration.
 public final class SampleGridRK4 {
     public private(set) var dimension = 0
@@ -25,7 +26,7 @@ public final class SampleGridRK4 {
     private var stages: UnsafeMutablePointer<Double>   // per step: Y_1..Y_4 (4 n)
     private var k: UnsafeMutablePointer<Double>        // 4 n stage derivatives of the current step
     private var work: UnsafeMutablePointer<Double>     // 6 n scratch for the backward pass
-    private var steps = 0, stepsPerSample = 1, h = 0.0, t0 = 0.0
+    private var steps = 0, stepsPerSample = 1, h = 0.0, t0 = 0.0, endOffset = 0.0
 
     public init() {
         stages = .allocate(capacity: 1)
@@ -52,30 +53,42 @@ public final class SampleGridRK4 {
     /// Integrates `samples - 1` sample intervals of length `sampleStep` from (t0, y0), with
     /// `stepsPerSample` RK4 steps per interval, writing the state at every sample (sample 0 = y0)
     /// to `saved[j * n ..< (j + 1) * n]`, j = 0 ..< samples. Keeps the stage states for `backward`.
+    ///
+    /// `stageEndOffset` moves the time of the last stage from t_n + h to t_n + h - offset: with a
+    /// zero-order-hold input a small positive offset makes that stage read the input held over the
+    /// step (the left limit), not the next sample's, so every stage of step n sees u_n (the
+    /// convention of the Device protocol, inputs held over [n dt, (n + 1) dt)).
     /// - Throws: `SurrogateError.nonFinite` if the state stops being finite.
     public func forward<S: ODESystem>(_ system: S, y0: UnsafePointer<Double>, t0: Double, sampleStep: Double,
-                                       samples: Int, stepsPerSample m: Int, saved: UnsafeMutablePointer<Double>) throws {
+                                       samples: Int, stepsPerSample m: Int, stageEndOffset: Double = 0,
+                                       saved: UnsafeMutablePointer<Double>) throws {
         let n = system.dimension
         let total = (samples - 1) * m
         reserve(dimension: n, steps: max(total, 1))
-        steps = total; stepsPerSample = m; h = sampleStep / Double(m); self.t0 = t0
+        steps = total; stepsPerSample = m; h = sampleStep / Double(m); self.t0 = t0; endOffset = stageEndOffset
         saved.update(from: y0, count: n)
         let y = work                      // current state
         y.update(from: y0, count: n)
         let k1 = k, k2 = k + n, k3 = k + 2 * n, k4 = k + 3 * n
         let h = self.h
+        let taped = system as? any StageTapedSystem
+        taped?.reserveStageSlots(4 * total)
         for step in 0..<total {
             let t = t0 + Double(step) * h
             let Y = stages + 4 * n * step
             let Y1 = Y, Y2 = Y + n, Y3 = Y + 2 * n, Y4 = Y + 3 * n
             Y1.update(from: y, count: n)
+            taped?.selectStageSlot(4 * step)
             system.evaluate(t: t, y: Y1, dydt: k1)
             for q in 0..<n { Y2[q] = y[q] + 0.5 * h * k1[q] }
+            taped?.selectStageSlot(4 * step + 1)
             system.evaluate(t: t + 0.5 * h, y: Y2, dydt: k2)
             for q in 0..<n { Y3[q] = y[q] + 0.5 * h * k2[q] }
+            taped?.selectStageSlot(4 * step + 2)
             system.evaluate(t: t + 0.5 * h, y: Y3, dydt: k3)
             for q in 0..<n { Y4[q] = y[q] + h * k3[q] }
-            system.evaluate(t: t + h, y: Y4, dydt: k4)
+            taped?.selectStageSlot(4 * step + 3)
+            system.evaluate(t: t + h - stageEndOffset, y: Y4, dydt: k4)
             var check = 0.0
             for q in 0..<n {
                 y[q] += h * (k1[q] + 2 * k2[q] + 2 * k3[q] + k4[q]) / 6
@@ -98,6 +111,7 @@ public final class SampleGridRK4 {
         let m = stepsPerSample, h = self.h
         let lambda = work, kbar = work + n, ybar = work + 2 * n, ysum = work + 3 * n
         let samples = steps / m + 1
+        let taped = system as? any StageTapedSystem
         lambda.update(from: savedCotangent + (samples - 1) * n, count: n)
         for step in stride(from: steps - 1, through: 0, by: -1) {
             let t = t0 + Double(step) * h
@@ -112,7 +126,8 @@ public final class SampleGridRK4 {
                     for q in 0..<n { kbar[q] += c * ybar[q] }
                 }
                 ybar.update(repeating: 0, count: n)
-                system.vectorJacobianProduct(t: t + offset * h, y: Y + i * n, cotangent: kbar,
+                taped?.selectStageSlot(4 * step + i)
+                system.vectorJacobianProduct(t: i == 3 ? t + h - endOffset : t + offset * h, y: Y + i * n, cotangent: kbar,
                                              stateCotangent: ybar, parameterCotangent: parameterCotangent)
                 for q in 0..<n { ysum[q] += ybar[q] }
             }

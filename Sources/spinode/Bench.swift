@@ -8,6 +8,9 @@ struct Bench: ParsableCommand {
             BenchSurrogateRK4.self,
             BenchDevices.self,
             BenchReservoir.self,
+            BenchNode64.self,
+            BenchSP4.self,
+            BenchFitPaper.self,
         ]
     )
 }

@@ -14,7 +14,11 @@ struct Spinode: ParsableCommand {
         version: SpinodeVersion.string,
         subcommands: [
             Bench.self,
+            Fit.self,
+            Predict.self,
             Import.self,
+            Export.self,
+            Inspect.self,
             ReservoirCommand.self,
         ]
     )

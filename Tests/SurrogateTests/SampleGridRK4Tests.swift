@@ -129,7 +129,7 @@ final class TrainerGradientTests: XCTestCase {
         var diff = 0.0, norm = 0.0
         for i in fast.gradient.indices { diff += pow(continuous.gradient[i] - fast.gradient[i], 2); norm += fast.gradient[i] * fast.gradient[i] }
         print("continuous vs discrete adjoint, relative gradient difference:", (diff / norm).squareRoot())
-        XCTAssertLessThan((diff / norm).squareRoot(), 1e-3)
+        XCTAssertLessThan((diff / norm).squareRoot(), 1e-8)     // measured 2.4e-10
         // Adaptive Dormand-Prince with its discrete adjoint runs and gives a gradient close to RK4's.
         o.gradient = .discreteAdjoint
         o.solver = .adaptiveDormandPrince(rtol: 1e-7, atol: 1e-9)
@@ -137,6 +137,6 @@ final class TrainerGradientTests: XCTestCase {
         diff = 0
         for i in fast.gradient.indices { diff += pow(adaptive.gradient[i] - fast.gradient[i], 2) }
         print("adaptive Dopri5 vs RK4 grid, relative gradient difference:", (diff / norm).squareRoot(), "norm", norm.squareRoot())
-        XCTAssertLessThan((diff / norm).squareRoot(), 1e-3)
+        XCTAssertLessThan((diff / norm).squareRoot(), 1e-3)     // measured 2.0e-5
     }
 }

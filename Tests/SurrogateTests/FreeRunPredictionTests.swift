@@ -1,0 +1,72 @@
+import XCTest
+import Numerics
+import NeuralNet
+import Surrogate
+import TraceIO
+
+final class FreeRunPredictionTests: XCTestCase {
+    /// dy/dtau = u~ (k = 1, MLP 2 -> 1 identity with weights (0, 1)), identity normalisation.
+    func integratorModel(_ kind: InterpolationKind, order: Int = 1) throws -> SurrogateModel {
+        var mlp = try MLP(widths: [order + order, order], activations: [.identity])
+        var w = [Double](repeating: 0, count: order * 2 * order)
+        for d in 0..<order { w[d * 2 * order + order] = 1 }      // each delay's derivative = u~(t)
+        try mlp.setParameters(w + [Double](repeating: 0, count: order))
+        return try SurrogateModel(embedding: DelayEmbedding(order: order, outputCount: 1), inputCount: 1, parameterCount: 0,
+                                  sampleInterval: 0.5, timeScale: 20, interpolation: kind,
+                                  normalisation: .identity(outputs: 1, inputs: 1, parameters: 0), mlp: mlp)
+    }
+
+    /// With a zero-order hold every RK4 stage of step n sees u_n (inputs held over [n dt, (n+1) dt)),
+    /// so y_j = y_0 + d_tau sum_{i<j} u_i exactly (d_tau = 0.5 / 20 = 0.025), to rounding.
+    func testZeroOrderHoldHoldsInputOverEachStep() throws {
+        let model = try integratorModel(.zoh)
+        let u: [Double] = [1, -2, 3, 0.5, -1, 2, 0, 4]
+        let trace = try RawTrace(name: "zoh", sampleInterval: 0.5, outputs: [Double](repeating: 0, count: u.count), outputCount: 1,
+                                 inputs: u, inputCount: 1)
+        let y = try FreeRunPrediction(model: model).predict([trace])[0]
+        var expected = 0.0
+        for j in 0..<u.count {
+            XCTAssertEqual(y[j], expected, accuracy: 1e-14, "sample \(j)")
+            expected += 0.025 * u[j]
+        }
+    }
+
+    /// With a natural cubic spline the integral of a linear input is exact (RK4 integrates cubics
+    /// exactly; the natural spline of linear data is that line): y_j = d_tau (a j + b j^2 / 2).
+    func testCubicInputIntegratesLinearDriveExactly() throws {
+        let model = try integratorModel(.cubic)
+        let u = (0..<12).map { 0.3 + 0.7 * Double($0) }
+        let trace = try RawTrace(name: "lin", sampleInterval: 0.5, outputs: [Double](repeating: 0, count: u.count), outputCount: 1,
+                                 inputs: u, inputCount: 1)
+        let y = try FreeRunPrediction(model: model).predict([trace])[0]
+        for j in 0..<u.count {
+            let s = Double(j)
+            XCTAssertEqual(y[j], 0.025 * (0.3 * s + 0.7 * s * s / 2), accuracy: 1e-13, "sample \(j)")
+        }
+        // The adaptive solver agrees to its tolerance.
+        let adaptive = try FreeRunPrediction(model: model, solver: .adaptiveDormandPrince(rtol: 1e-10, atol: 1e-12)).predict([trace])[0]
+        for j in 0..<u.count { XCTAssertEqual(adaptive[j], y[j], accuracy: 1e-9) }
+    }
+
+    /// Model -> model file -> HDF5 -> model file -> model is the identity, and predictions agree bit for bit.
+    func testModelFileRoundTrip() throws {
+        var rng = SeededRandom(seed: 12)
+        let norm = try Normalisation(outputMean: [0.1, -2], outputStd: [2, 0.5], inputMean: [3], inputStd: [4],
+                                     parameterMean: [1e-3], parameterStd: [2e-4])
+        var model = try SurrogateModel.initial(embedding: DelayEmbedding(order: 3, outputCount: 2, augment: 1), inputCount: 1,
+                                               parameterCount: 1, sampleInterval: 5e-12, interpolation: .linear,
+                                               normalisation: norm, hidden: [7, 5], activation: .softplus, seed: 4,
+                                               linearTerm: Matrix(rows: 7, columns: 7) { i, j in i == j ? -0.1 : 0.01 * Double(i - j) })
+        model.outputNames = ["mx", "mz"]
+        model.outputUnits = ["", ""]
+        let path = NSTemporaryDirectory() + "spinode-model-\(getpid()).h5"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try model.file(trainingCommand: "test").write(to: path)
+        let back = try SurrogateModel(file: SurrogateModelFile.read(path))
+        XCTAssertEqual(back, model)
+        let n = 40
+        let trace = try RawTrace(name: "t", sampleInterval: 5e-12, outputs: (0..<(2 * n)).map { _ in rng.normal() }, outputCount: 2,
+                                 inputs: (0..<n).map { _ in rng.normal() }, inputCount: 1, parameters: [1.1e-3])
+        XCTAssertEqual(try FreeRunPrediction(model: back).predict([trace]), try FreeRunPrediction(model: model).predict([trace]))
+    }
+}
