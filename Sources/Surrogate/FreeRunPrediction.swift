@@ -102,7 +102,8 @@ public struct FreeRunPrediction {
         let dTau = model.sampleStep
         switch solver {
         case .fixedRK4(let m):
-            try kernel.forward(field, y0: y0, t0: 0, sampleStep: dTau, samples: samples, stepsPerSample: m, stageEndOffset: drive.stageEndOffset, saved: saved)
+            try kernel.forward(field, y0: y0, t0: 0, sampleStep: dTau, samples: samples, stepsPerSample: m, stageEndOffset: drive.stageEndOffset,
+                               keepStages: false, saved: saved)
         case .adaptiveDormandPrince, .adaptiveTsitouras:
             let ode = FreeRunPrediction.odeSolver(solver, sampleStep: dTau)
             let saveAt = (0..<samples).map { Double($0) * dTau }

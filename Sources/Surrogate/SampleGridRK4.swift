@@ -63,6 +63,8 @@ public final class SampleGridRK4 {
     /// `stepsPerSample` RK4 steps per interval, writing the state at every sample (sample 0 = y0)
     /// to `saved[j * n ..< (j + 1) * n]`, j = 0 ..< samples. Keeps the stage states for `backward`.
     ///
+    /// `keepStages: false` overwrites one set of stage states (prediction of long traces, no `backward`).
+    ///
     /// `stageEndOffset` moves the time of the last stage from t_n + h to t_n + h - offset: with a
     /// zero-order-hold input a small positive offset makes that stage read the input held over the
     /// step (the left limit), not the next sample's, so every stage of step n sees u_n (the
@@ -70,21 +72,21 @@ public final class SampleGridRK4 {
     /// - Throws: `SurrogateError.nonFinite` if the state stops being finite.
     public func forward<S: ODESystem>(_ system: S, y0: UnsafePointer<Double>, t0: Double, sampleStep: Double,
                                        samples: Int, stepsPerSample m: Int, stageEndOffset: Double = 0,
-                                       saved: UnsafeMutablePointer<Double>) throws {
+                                       keepStages: Bool = true, saved: UnsafeMutablePointer<Double>) throws {
         let n = system.dimension
         let total = (samples - 1) * m
-        reserve(dimension: n, steps: max(total, 1))
+        reserve(dimension: n, steps: keepStages ? max(total, 1) : 1)
         steps = total; stepsPerSample = m; h = sampleStep / Double(m); self.sampleStep = sampleStep; self.t0 = t0; endOffset = stageEndOffset
         saved.update(from: y0, count: n)
         let y = work                      // current state
         y.update(from: y0, count: n)
         let k1 = k, k2 = k + n, k3 = k + 2 * n, k4 = k + 3 * n
         let h = self.h
-        let taped = system as? any StageTapedSystem
+        let taped = keepStages ? system as? any StageTapedSystem : nil
         taped?.reserveStageSlots(4 * total)
         for step in 0..<total {
             let t = time(step: step)
-            let Y = stages + 4 * n * step
+            let Y = stages + (keepStages ? 4 * n * step : 0)
             let Y1 = Y, Y2 = Y + n, Y3 = Y + 2 * n, Y4 = Y + 3 * n
             Y1.update(from: y, count: n)
             taped?.selectStageSlot(4 * step)
