@@ -61,6 +61,9 @@ public enum SurrogateRK4Benchmark {
         /// One `MLP.forward` of the paper network: nanoseconds per call at several batch sizes,
         /// through dgemm and through the direct SIMD kernel (calibrates `MLP.directPathLimit`).
         public var mlp_forward: [ForwardTiming]
+        /// 1-minute load average when the run ended (/proc/loadavg; 0 where unavailable): the machine
+        /// is shared, and wall-clock rates drop when the load exceeds the core count.
+        public var load_average_1min: Double
         /// Final state of the batch-1 run (checksum).
         public var final_state: [Double]
         /// Sum of all final states of the batched run (checksum).
@@ -76,6 +79,16 @@ public enum SurrogateRK4Benchmark {
     }
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+
+    /// First field of /proc/loadavg (the 1-minute load average), 0 where unavailable.
+    static func loadAverage() -> Double {
+        guard let f = fopen("/proc/loadavg", "r") else { return 0 }
+        defer { fclose(f) }
+        var buf = [CChar](repeating: 0, count: 64)
+        guard fgets(&buf, 64, f) != nil else { return 0 }
+        let text = String(decoding: buf.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return text.split(separator: " ").first.flatMap { Double($0) } ?? 0
+    }
 
     /// CPU seconds consumed by the calling thread (robust to other processes on a shared machine).
     static func threadCPUTime() -> Double {
@@ -264,7 +277,7 @@ public enum SurrogateRK4Benchmark {
                       blas_batched_1thread_steps_per_second: Double(c.batch * (c.referenceSteps / 10)) / tBlas1,
                       blas_batched_2thread_steps_per_second: Double(c.batch * (c.referenceSteps / 10)) / tBlas2,
                       unfused_batch1_steps_per_second: Double(c.referenceSteps) / tUnfused1,
-                      mlp_forward: forwardTimings,
+                      mlp_forward: forwardTimings, load_average_1min: loadAverage(),
                       final_state: final1, batched_final_state_sum: batchedSum,
                       fused_vs_unfused_max_difference: diff)
     }

@@ -39,7 +39,7 @@ public final class AutoOscillator: Device {
     }
 
     /// Parameters of the model, SI units.
-    public struct Parameters: Sendable, Equatable {
+    public struct Parameters: Sendable, Equatable, Codable {
         /// omega0, rad/s: linear (small-amplitude) angular frequency.
         public var linearFrequency: Double = 2 * Double.pi * 300e6
         /// N, rad/s: nonlinear frequency shift per unit power.

@@ -7,6 +7,8 @@ struct Bench: ParsableCommand {
         subcommands: [
             BenchSurrogateRK4.self,
             BenchDevices.self,
+            BenchNode64.self,
+            BenchSP4.self,
             BenchFitPaper.self,
         ]
     )

@@ -55,6 +55,7 @@ struct BenchSurrogateRK4: ParsableCommand {
             for f in r.mlp_forward {
                 print(String(format: "  MLP forward batch %d: dgemm %.0f ns, direct %.0f ns", f.batch, f.blas_ns, f.direct_ns))
             }
+            print(String(format: "  load average (1 min) at the end: %.2f", r.load_average_1min))
             print("  final state \(r.final_state); fused vs unfused max difference \(r.fused_vs_unfused_max_difference)")
         }
     }

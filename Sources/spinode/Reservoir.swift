@@ -85,6 +85,9 @@ struct ReservoirCommand: ParsableCommand {
     @Option(help: "Auto-oscillator: noise intensity D in 1/s (0: deterministic).")
     var noise: Double = 0
 
+    @Option(help: "Time multiplexing: std of Gaussian noise added to each held input value, device input units.")
+    var inputNoise: Double = 0
+
     @Option(help: "Fixed ridge parameter lambda (default: chosen by cross-validation).")
     var ridge: Double?
 
@@ -137,6 +140,7 @@ struct ReservoirCommand: ParsableCommand {
         }
         if let r = ridge, !(r >= 0 && r.isFinite) { throw ValidationError("--ridge must be finite and >= 0, got \(r)") }
         if let dt = sampleInterval, !(dt > 0 && dt.isFinite) { throw ValidationError("--sample-interval must be > 0 s, got \(dt)") }
+        guard inputNoise >= 0 && inputNoise.isFinite else { throw ValidationError("--input-noise must be >= 0, got \(inputNoise)") }
         guard hold >= 1 else { throw ValidationError("--hold must be >= 1, got \(hold)") }
     }
 
@@ -150,7 +154,8 @@ struct ReservoirCommand: ParsableCommand {
         return try TimeMultiplexer(device: physical,
                                    mask: InputMask(nodes: nodes, distribution: InputMask.Distribution(rawValue: mask)!, seed: seed),
                                    holdSamples: hold, inputScale: inputScale, inputOffset: inputOffset,
-                                   sampling: TimeMultiplexer.Sampling(rawValue: sampling)!)
+                                   sampling: TimeMultiplexer.Sampling(rawValue: sampling)!, inputNoise: inputNoise,
+                                   noiseSeed: seed)
     }
 
     func makeTask() -> any ReservoirTask {

@@ -17,6 +17,8 @@ struct Spinode: ParsableCommand {
             Fit.self,
             Predict.self,
             Import.self,
+            Export.self,
+            Inspect.self,
             ReservoirCommand.self,
         ]
     )
