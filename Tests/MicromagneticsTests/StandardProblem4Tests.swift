@@ -11,7 +11,10 @@ import Micromagnetics
 /// m_y(1 ns) = 0.1312 (identical to 1e-8 for rtol = atol from 1e-5 to 1e-8), 5.2e-3 above mumax3's 0.1260;
 /// mumax3's own versions disagree at this level (its older certification script expects 0.1268), and
 /// magnum.np 2.2 on this machine (scripts/bench/sp4_peers.py) ends at 0.1362. m_y at 1 ns sits on a
-/// ringing tail and amplifies small differences of the S-state and kernel ten-fold.
+/// ringing tail; the trajectory is not chaotic here (random 1e-3 per-cell noise on the S-state moves
+/// m_y(1 ns) by 2.4e-4 only), so the gap is a systematic code-to-code difference of the kind mumax's own
+/// successor accepts: mumaxplus's SP4 test (test_standardproblem4.py) compares its <m>(t) with mumax3's at
+/// an absolute tolerance of 3e-2.
 final class StandardProblem4Tests: XCTestCase {
     func testField1Reversal() throws {
         let (magnet, system) = try StandardProblem4.system()
