@@ -118,3 +118,31 @@ final class SurrogateDeviceTests: XCTestCase {
         }
     }
 }
+
+final class FusedPredictionTests: XCTestCase {
+    /// The fused SIMD kernel and the general sample-grid path give the same zero-order-hold prediction
+    /// (k = 2, a static parameter, a linear term, three traces of two lengths) to rounding.
+    func testFusedKernelMatchesGeneralPath() throws {
+        let norm = try Normalisation(outputMean: [0.2], outputStd: [1.5], inputMean: [0.1], inputStd: [2],
+                                     parameterMean: [3], parameterStd: [0.5])
+        let model = try SurrogateModel.initial(embedding: DelayEmbedding(order: 2, outputCount: 1), inputCount: 1,
+                                               parameterCount: 1, sampleInterval: 1e-3, interpolation: .zoh,
+                                               normalisation: norm, hidden: [12, 9], seed: 5,
+                                               linearTerm: Matrix(rows: 2, columns: 2, storage: [-0.5, 0.1, 0.0, -0.3]))
+        var rng = SeededRandom(seed: 6)
+        func trace(_ n: Int, _ p: Double) throws -> RawTrace {
+            try RawTrace(name: "t\(n)", sampleInterval: 1e-3, outputs: (0..<n).map { _ in rng.normal() }, outputCount: 1,
+                         inputs: (0..<n).map { _ in rng.uniform(-1, 1) }, inputCount: 1, parameters: [p])
+        }
+        let traces = [try trace(300, 3.2), try trace(300, 2.5), try trace(120, 3.0)]
+        var general = FreeRunPrediction(model: model)
+        general.allowsFusedKernel = false
+        let fused = FreeRunPrediction(model: model)
+        XCTAssertTrue(fused.usesFusedKernel)
+        let a = try fused.predict(traces), b = try general.predict(traces)
+        for t in traces.indices {
+            let scale = b[t].map(abs).max()!
+            for i in b[t].indices { XCTAssertEqual(a[t][i], b[t][i], accuracy: 1e-12 * scale, "trace \(t) sample \(i)") }
+        }
+    }
+}
