@@ -107,7 +107,9 @@ public struct FreeRunPrediction {
     /// Whether the fused SIMD kernel (`FastRK4Kernel`) serves this model and solver: one classical RK4
     /// step per sample with a zero-order-hold drive of at most one input channel (whose delayed samples
     /// are consecutive in memory), where every stage of step j sees u~_j, ..., u~_{j+k-1}, the same
-    /// convention as the general path. It is about ten times faster at batch 1.
+    /// convention as the general path. `spinode predict` over one 10,000-sample trace (MLP 4-50-50-2,
+    /// loaded machine) took 0.03 to 0.06 s with it against 0.08 to 0.09 s for a cubic-input model on the
+    /// general path, set-up included.
     public var usesFusedKernel: Bool {
         if allowsFusedKernel, case .fixedRK4(1) = solver, model.interpolation == .zoh, model.inputCount <= 1 { return true }
         return false
