@@ -100,16 +100,16 @@ public final class BatchDrive {
     }
 
     /// Jump times (tau) of the batch's inputs in (0, tauEnd) for a zero-order hold: every time a
-    /// member's s crosses a whole sample, i.e. tau = j / samplesPerTimeUnit, j = 1, 2, ... (all members
-    /// start on whole samples, so they share these times). Empty for continuous interpolants.
+    /// member's s crosses a whole sample, tau = j d_tau, j = 1, 2, ..., computed as `Double(j) * sampleStep`
+    /// exactly as the save times and the fixed-step grid are (all members start on whole samples, so
+    /// they share these times). Empty for continuous interpolants.
     public func jumpTimes(until tauEnd: Double) -> [Double] {
         guard let first = traces.first, first.inputs.kind == .zoh, inputCount > 0 else { return [] }
+        let sampleStep = 1 / samplesPerTimeUnit
         var out = [Double]()
         var j = 1
-        while true {
-            let tau = Double(j) / samplesPerTimeUnit
-            if tau >= tauEnd * (1 - 1e-12) { break }
-            out.append(tau)
+        while Double(j) * sampleStep < tauEnd * (1 - 1e-12) {
+            out.append(Double(j) * sampleStep)
             j += 1
         }
         return out

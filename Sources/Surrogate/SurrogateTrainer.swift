@@ -271,14 +271,15 @@ public final class SurrogateTrainer {
         if options.stateNoise > 0 {
             for b in 0..<batch { for q in 0..<embedding.embeddedCount { y0[b * n + q] += options.stateNoise * rng.normal() } }
         }
-        if case .fixedRK4 = options.solver, options.gradient == .discreteAdjoint, !forceODEModule {
+        if case .fixedRK4 = options.solver, !forceODEModule {
             return try fastWindowGradient(samples: w)
         }
         return try odeWindowGradient(samples: w)
     }
 
-    /// The paper's solver with the exact discrete adjoint: `SampleGridRK4` keeps every stage of the
-    /// short windows, so the backward pass integrates nothing again.
+    /// The paper's solver on the sample grid, by `SampleGridRK4`: the exact discrete adjoint (keeps every
+    /// stage of the short windows, so the backward pass integrates nothing again) or the continuous
+    /// adjoint (backsolve on the same grid, the paper's method).
     func fastWindowGradient(samples w: Int) throws -> Double {
         let batch = drive.batch, n = model.stateDimension
         try integrateWindows(samples: w)
@@ -367,6 +368,15 @@ public final class SurrogateTrainer {
             cotangent.withUnsafeBufferPointer { cp in
                 gradient.withUnsafeMutableBufferPointer { gp in
                     kernel.backward(tapedField, savedCotangent: cp.baseAddress!, initialCotangent: nil, parameterCotangent: gp.baseAddress!)
+                }
+            }
+        case (.fixedRK4, .continuousAdjoint):
+            saved.withUnsafeBufferPointer { sp in
+                cotangent.withUnsafeBufferPointer { cp in
+                    gradient.withUnsafeMutableBufferPointer { gp in
+                        kernel.continuousBackward(tapedField, savedState: sp.baseAddress!, savedCotangent: cp.baseAddress!,
+                                                  initialCotangent: nil, parameterCotangent: gp.baseAddress!)
+                    }
                 }
             }
         default:

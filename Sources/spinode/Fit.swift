@@ -163,6 +163,7 @@ struct Fit: ParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let startIteration = trainer.iteration
+        var lastDraw = started
         let reason = try trainer.run(checkpointInterval: checkpointEvery, checkpoint: { t in
             try t.checkpoint().write(to: checkpointPath)
         }, progress: { p in
@@ -173,6 +174,10 @@ struct Fit: ParsableCommand {
                               p.iteration, p.iterations, p.loss, validationText,
                               p.bestValidationNRMSE.map { String(format: "%.4g", $0) } ?? "-", p.iterationsPerSecond, eta)
             if terminal {
+                // Redraw at most ten times a second (and on validations and the last iteration).
+                let now = clock.now
+                guard p.validationNRMSE != nil || p.iteration == p.iterations || now - lastDraw >= .milliseconds(100) else { return }
+                lastDraw = now
                 progressStream.write(Data(("\r" + line + "\u{1B}[K").utf8))
                 lineOpen = true
             } else if p.iteration % logEvery == 0 || p.iteration == p.iterations {

@@ -70,3 +70,79 @@ final class FreeRunPredictionTests: XCTestCase {
         XCTAssertEqual(try FreeRunPrediction(model: back).predict([trace]), try FreeRunPrediction(model: model).predict([trace]))
     }
 }
+
+final class SurrogateDeviceTests: XCTestCase {
+    /// The integrator surrogate dy/dtau = u~ as a Device: with a zero-order hold the output at
+    /// t_{n+1} is d_tau sum_{i<=n} u_i (d_tau = 0.025), every copy of a batch independent.
+    func testIntegratorDeviceRespondsAsHeldInputSum() throws {
+        var mlp = try MLP(widths: [2, 1], activations: [.identity])
+        try mlp.setParameters([0, 1, 0])
+        let model = try SurrogateModel(embedding: DelayEmbedding(order: 1, outputCount: 1), inputCount: 1, parameterCount: 0,
+                                       sampleInterval: 1e-11, timeScale: 40e-11, interpolation: .zoh,
+                                       normalisation: .identity(outputs: 1, inputs: 1, parameters: 0), mlp: mlp)
+        let device = try SurrogateDevice(model: model)
+        XCTAssertEqual(device.sampleInterval, 1e-11)
+        let inputs: [[Double]] = [[1, 2, -1, 0.5], [0, 0, 3], [-2]]
+        let out = try device.respond(to: inputs)
+        for (b, u) in inputs.enumerated() {
+            XCTAssertEqual(out[b].count, u.count)
+            var sum = 0.0
+            for n in 0..<u.count {
+                sum += 0.025 * u[n]
+                XCTAssertEqual(out[b][n], sum, accuracy: 1e-14, "copy \(b) sample \(n)")
+            }
+        }
+    }
+
+    /// A trained-shape surrogate (k = 2, cubic inputs): responding to a batch equals predicting each
+    /// copy alone over a trace whose first k outputs are the device's initial outputs.
+    func testBatchedResponseMatchesSinglePrediction() throws {
+        let norm = try Normalisation(outputMean: [0.2], outputStd: [1.5], inputMean: [0.1], inputStd: [2],
+                                     parameterMean: [], parameterStd: [])
+        let model = try SurrogateModel.initial(embedding: DelayEmbedding(order: 2, outputCount: 1), inputCount: 1,
+                                               parameterCount: 0, sampleInterval: 5e-12, normalisation: norm,
+                                               hidden: [10, 10], seed: 3)
+        let device = try SurrogateDevice(model: model, initialOutputs: [0.3, -0.1])
+        var rng = SeededRandom(seed: 2)
+        let inputs = (0..<3).map { _ in (0..<50).map { _ in rng.uniform(-1, 1) } }
+        let batched = try device.respond(to: inputs)
+        for (b, u) in inputs.enumerated() {
+            let single = try device.respond(to: [u])[0]
+            for n in 0..<u.count { XCTAssertEqual(batched[b][n], single[n], accuracy: 1e-12) }
+            // The same as predicting a trace: inputs u_0 .. u_49 then u_49 held, outputs starting 0.3, -0.1.
+            let trace = try RawTrace(name: "t", sampleInterval: 5e-12,
+                                     outputs: [0.3, -0.1] + [Double](repeating: -0.1, count: 49), outputCount: 1,
+                                     inputs: u + [u[49]], inputCount: 1)
+            let predicted = try FreeRunPrediction(model: model).predict([trace])[0]
+            XCTAssertEqual(single, Array(predicted[1...]))
+        }
+    }
+}
+
+final class FusedPredictionTests: XCTestCase {
+    /// The fused SIMD kernel and the general sample-grid path give the same zero-order-hold prediction
+    /// (k = 2, a static parameter, a linear term, three traces of two lengths) to rounding.
+    func testFusedKernelMatchesGeneralPath() throws {
+        let norm = try Normalisation(outputMean: [0.2], outputStd: [1.5], inputMean: [0.1], inputStd: [2],
+                                     parameterMean: [3], parameterStd: [0.5])
+        let model = try SurrogateModel.initial(embedding: DelayEmbedding(order: 2, outputCount: 1), inputCount: 1,
+                                               parameterCount: 1, sampleInterval: 1e-3, interpolation: .zoh,
+                                               normalisation: norm, hidden: [12, 9], seed: 5,
+                                               linearTerm: Matrix(rows: 2, columns: 2, storage: [-0.5, 0.1, 0.0, -0.3]))
+        var rng = SeededRandom(seed: 6)
+        func trace(_ n: Int, _ p: Double) throws -> RawTrace {
+            try RawTrace(name: "t\(n)", sampleInterval: 1e-3, outputs: (0..<n).map { _ in rng.normal() }, outputCount: 1,
+                         inputs: (0..<n).map { _ in rng.uniform(-1, 1) }, inputCount: 1, parameters: [p])
+        }
+        let traces = [try trace(300, 3.2), try trace(300, 2.5), try trace(120, 3.0)]
+        var general = FreeRunPrediction(model: model)
+        general.allowsFusedKernel = false
+        let fused = FreeRunPrediction(model: model)
+        XCTAssertTrue(fused.usesFusedKernel)
+        let a = try fused.predict(traces), b = try general.predict(traces)
+        for t in traces.indices {
+            let scale = b[t].map(abs).max()!
+            for i in b[t].indices { XCTAssertEqual(a[t][i], b[t][i], accuracy: 1e-12 * scale, "trace \(t) sample \(i)") }
+        }
+    }
+}

@@ -125,6 +125,12 @@ final class TrainerGradientTests: XCTestCase {
         for i in fast.gradient.indices { XCTAssertEqual(fast.gradient[i], ode.gradient[i], accuracy: 1e-10 * scale) }
         o.gradient = .continuousAdjoint
         let continuous = try SurrogateTrainer(traces: [t], options: o).minibatchGradient()
+        // The sample-grid backsolve is the ODE module's ContinuousAdjoint with the same fixed steps.
+        let continuousODE = try SurrogateTrainer(traces: [t], options: o).minibatchGradient(viaODEModule: true)
+        let cScale = continuousODE.gradient.map(abs).max()!
+        for i in continuous.gradient.indices {
+            XCTAssertEqual(continuous.gradient[i], continuousODE.gradient[i], accuracy: 1e-10 * cScale)
+        }
         XCTAssertEqual(continuous.loss, fast.loss, accuracy: 1e-13 * abs(fast.loss))
         var diff = 0.0, norm = 0.0
         for i in fast.gradient.indices { diff += pow(continuous.gradient[i] - fast.gradient[i], 2); norm += fast.gradient[i] * fast.gradient[i] }
