@@ -13,10 +13,10 @@ public enum MLPComputePath: Sendable {
 
 extension MLP {
     /// Largest batch x in x out of a layer that `.automatic` sends to the direct kernel.
-    /// Measured with `spinode bench surrogate-rk4` (fields `mlp_forward_*`): for the paper network
-    /// 4-50-50-2 at batch 1 the direct kernel is several times faster than dgemm; from a batch of
-    /// about 8 rows on, dgemm wins.
-    public static let directPathLimit = 20_000
+    /// Measured with `spinode bench surrogate-rk4` (field `mlp_forward`, paper network 4-50-50-2,
+    /// one OpenBLAS thread): the direct kernel takes about half the time of dgemm at batch 1 and 2,
+    /// the two are even at batch 4 (50 x 50 x 4 = 10,000), and dgemm wins from batch 8 on.
+    public static let directPathLimit = 10_000
 
     /// Batched forward pass: for l = 1..L, H_l = act_l(H_{l-1} W_l^T + 1 b_l^T), H_0 the `batch` x in
     /// rows of `input` (row stride `inputStride`). Results stay in `workspace` (z_l, h_l for every

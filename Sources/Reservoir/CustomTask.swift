@@ -68,32 +68,50 @@ public struct CustomTask: ReservoirTask {
         return (train, test)
     }
 
-    public func evaluate(on source: ReservoirFeatureSource) throws -> ReservoirResult {
+    /// Checks that targets or labels match the inputs in number and length.
+    private func validate() throws {
         guard !inputs.isEmpty else { throw ReservoirError.insufficientData(task: name, needed: 1, available: 0) }
         let count: Int
         switch targets {
-        case .regression(let t):
-            count = t.count
-            for (b, m) in t.enumerated() where m.rows != inputs[b].rows || m.columns != t[0].columns {
-                throw ReservoirError.rowMismatch(what: "\(name) targets of sequence \(b)", features: inputs[b].rows, targets: m.rows)
-            }
-        case .stepLabels(let l, _):
-            count = l.count
-            for (b, m) in l.enumerated() where m.count != inputs[b].rows {
-                throw ReservoirError.rowMismatch(what: "\(name) labels of sequence \(b)", features: inputs[b].rows, targets: m.count)
-            }
-        case .sequenceLabels(let l, _):
-            count = l.count
+        case .regression(let t): count = t.count
+        case .stepLabels(let l, _): count = l.count
+        case .sequenceLabels(let l, _): count = l.count
         }
         guard count == inputs.count else {
             throw ReservoirError.rowMismatch(what: "\(name): sequences vs targets", features: inputs.count, targets: count)
         }
-        let (trainRanges, testRanges) = try rowRanges()
-        let states = try source.states(for: inputs)
-        for (b, s) in states.enumerated() where s.rows != inputs[b].rows || s.columns != source.nodeCount {
-            throw ReservoirError.deviceOutputMismatch(device: source.name, expected: inputs[b].rows, got: s.rows, sequence: b)
+        switch targets {
+        case .regression(let t):
+            for (b, m) in t.enumerated() where m.rows != inputs[b].rows || m.columns != t[0].columns {
+                throw ReservoirError.rowMismatch(what: "\(name) targets of sequence \(b)", features: inputs[b].rows, targets: m.rows)
+            }
+        case .stepLabels(let l, _):
+            for (b, m) in l.enumerated() where m.count != inputs[b].rows {
+                throw ReservoirError.rowMismatch(what: "\(name) labels of sequence \(b)", features: inputs[b].rows, targets: m.count)
+            }
+        case .sequenceLabels:
+            break
         }
-        let n = source.nodeCount
+        _ = try rowRanges()
+    }
+
+    public func inputSequences() throws -> [Matrix] {
+        try validate()
+        return inputs
+    }
+
+    public func score(_ reservoir: ReservoirStates) throws -> ReservoirResult {
+        try validate()
+        let (trainRanges, testRanges) = try rowRanges()
+        let states = reservoir.sequences
+        guard states.count == inputs.count else {
+            throw ReservoirError.deviceOutputMismatch(device: reservoir.sourceName, expected: inputs.count,
+                                                      got: states.count, sequence: -1)
+        }
+        for (b, s) in states.enumerated() where s.rows != inputs[b].rows || s.columns != reservoir.nodes {
+            throw ReservoirError.deviceOutputMismatch(device: reservoir.sourceName, expected: inputs[b].rows, got: s.rows, sequence: b)
+        }
+        let n = reservoir.nodes
         let trainX = Matrix.stacking(states.indices.map { states[$0].rows(trainRanges[$0]) }, columns: n)
         let trainRows = trainX.rows, testRows = testRanges.reduce(0) { $0 + $1.count }
         guard trainRows >= 2, testRows >= 1 else {
@@ -108,7 +126,7 @@ public struct CustomTask: ReservoirTask {
             let testY = Matrix.stacking(t.indices.map { t[$0].rows(testRanges[$0]) }, columns: k)
             let p = readout.predict(testX)
             let perOutput = (0..<k).map { ReservoirMetrics.nrmse(prediction: p.column($0), target: testY.column($0)) }
-            return ReservoirResult(task: name, source: source.name, nodes: n,
+            return ReservoirResult(task: name, source: reservoir.sourceName, nodes: n,
                                    metrics: ["nrmse": perOutput.reduce(0, +) / Double(k)],
                                    profiles: ["nrmse_per_output": perOutput], ridgeLambdas: readout.lambdas,
                                    trainSamples: trainRows, testSamples: testRows)
@@ -118,7 +136,7 @@ public struct CustomTask: ReservoirTask {
             let testX = Matrix.stacking(states.indices.map { states[$0].rows(testRanges[$0]) }, columns: n)
             let testLabels = l.indices.flatMap { Array(l[$0][testRanges[$0]]) }
             let accuracy = ReservoirMetrics.accuracy(predicted: classifier.classify(testX), actual: testLabels)
-            return ReservoirResult(task: name, source: source.name, nodes: n, metrics: ["accuracy": accuracy],
+            return ReservoirResult(task: name, source: reservoir.sourceName, nodes: n, metrics: ["accuracy": accuracy],
                                    ridgeLambdas: classifier.readout.lambdas, trainSamples: trainRows, testSamples: testRows)
         case .sequenceLabels(let l, let classes):
             let trainLabels = l.indices.flatMap { [Int](repeating: l[$0], count: trainRanges[$0].count) }
@@ -131,7 +149,7 @@ public struct CustomTask: ReservoirTask {
                 stepPredicted += classifier.classify(x)
                 stepActual += [Int](repeating: l[b], count: x.rows)
             }
-            return ReservoirResult(task: name, source: source.name, nodes: n,
+            return ReservoirResult(task: name, source: reservoir.sourceName, nodes: n,
                                    metrics: ["accuracy": ReservoirMetrics.accuracy(predicted: predicted, actual: actual),
                                              "accuracy_per_step": ReservoirMetrics.accuracy(predicted: stepPredicted,
                                                                                             actual: stepActual)],

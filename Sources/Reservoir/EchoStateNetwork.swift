@@ -25,7 +25,9 @@ public final class EchoStateNetwork: ReservoirFeatureSource {
         public var spectralRadius: Double
         /// s_in, the half-width of the input weights' uniform distribution.
         public var inputScaling: Double
-        /// s_b, the half-width of the bias' uniform distribution (0: no bias).
+        /// s_b, the half-width of the bias' uniform distribution (0: no bias). Default 0.2: without a bias
+        /// tanh makes every state an odd function of the input history, and tasks whose answer is even in
+        /// the input (sine/square classification, energy-like targets) become impossible for a linear readout.
         public var biasScaling: Double
         /// a in (0, 1], the leak rate (1: no leaking).
         public var leakRate: Double
@@ -35,7 +37,7 @@ public final class EchoStateNetwork: ReservoirFeatureSource {
         public var seed: UInt64
 
         public init(nodes: Int = 100, spectralRadius: Double = 0.9, inputScaling: Double = 1,
-                    biasScaling: Double = 0, leakRate: Double = 1, density: Double = 1, seed: UInt64 = 1) {
+                    biasScaling: Double = 0.2, leakRate: Double = 1, density: Double = 1, seed: UInt64 = 1) {
             self.nodes = nodes
             self.spectralRadius = spectralRadius
             self.inputScaling = inputScaling

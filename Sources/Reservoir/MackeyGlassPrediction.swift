@@ -33,13 +33,22 @@ public struct MackeyGlassPrediction: ReservoirTask {
 
     public var name: String { "mackey-glass" }
 
-    public func evaluate(on source: ReservoirFeatureSource) throws -> ReservoirResult {
-        let hMax = horizons.upperBound
-        guard horizons.lowerBound >= 0, discard >= 0, discard + 2 <= trainEnd, trainEnd + hMax < length else {
-            throw ReservoirError.insufficientData(task: name, needed: max(trainEnd + hMax + 1, discard + 2), available: length)
+    private func checkSplit() throws {
+        guard horizons.lowerBound >= 0, discard >= 0, discard + 2 <= trainEnd, trainEnd + horizons.upperBound < length else {
+            throw ReservoirError.insufficientData(task: name, needed: max(trainEnd + horizons.upperBound + 1, discard + 2),
+                                                  available: length)
         }
+    }
+
+    public func inputSequences() throws -> [Matrix] {
+        try checkSplit()
+        return [scalarSequence(try generator.series(count: length))]
+    }
+
+    public func score(_ reservoir: ReservoirStates) throws -> ReservoirResult {
+        try checkSplit()
         let x = try generator.series(count: length)
-        let states = try singleSequenceStates(source, input: x, task: name)
+        let states = try reservoir.single(rows: length, task: name)
         let hs = Array(horizons)
         let trainRows = discard..<trainEnd
         var y = Matrix(rows: trainRows.count, columns: hs.count)
@@ -55,7 +64,7 @@ public struct MackeyGlassPrediction: ReservoirTask {
         }
         var metrics = ["nrmse_mean": perHorizon.reduce(0, +) / Double(perHorizon.count)]
         if let j1 = hs.firstIndex(of: 1) { metrics["nrmse_h1"] = perHorizon[j1] }
-        return ReservoirResult(task: name, source: source.name, nodes: source.nodeCount, metrics: metrics,
+        return ReservoirResult(task: name, source: reservoir.sourceName, nodes: reservoir.nodes, metrics: metrics,
                                profiles: ["nrmse_per_horizon": perHorizon, "horizons": hs.map(Double.init)],
                                ridgeLambdas: readout.lambdas, trainSamples: trainRows.count,
                                testSamples: length - trainEnd)

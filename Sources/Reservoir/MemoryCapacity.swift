@@ -35,27 +35,31 @@ public struct MemoryCapacity: ReservoirTask {
 
     public var name: String { "memory-capacity" }
 
-    public func evaluate(on source: ReservoirFeatureSource) throws -> ReservoirResult {
+    private var input: [Double] {
         var rng = SeededRandom(seed: seed)
-        let u = (0..<length).map { _ in rng.uniform(-1, 1) }
-        let k = maxDelay ?? 2 * source.nodeCount
-        return try capacityProfile(task: name, source: source, input: u, maxDelay: k, washout: washout,
-                                   trainRows: trainRows, threshold: threshold, ridge: ridge,
+        return (0..<length).map { _ in rng.uniform(-1, 1) }
+    }
+
+    public func inputSequences() throws -> [Matrix] { [scalarSequence(input)] }
+
+    public func score(_ reservoir: ReservoirStates) throws -> ReservoirResult {
+        let u = input
+        return try capacityProfile(task: name, reservoir: reservoir, length: length, maxDelay: maxDelay ?? 2 * reservoir.nodes,
+                                   washout: washout, trainRows: trainRows, threshold: threshold, ridge: ridge,
                                    metric: "capacity", profile: "capacity_per_delay") { n, delay in u[n - delay] }
     }
 }
 
 /// Shared by the memory and parity capacities: trains one output per delay 0...maxDelay on
 /// `target(n, delay)` and sums the test r^2.
-func capacityProfile(task: String, source: ReservoirFeatureSource, input: [Double], maxDelay: Int, washout: Int,
+func capacityProfile(task: String, reservoir: ReservoirStates, length: Int, maxDelay: Int, washout: Int,
                      trainRows: Int, threshold: Double, ridge: RidgeReadout.Selection, metric: String, profile: String,
                      target: (Int, Int) -> Double) throws -> ReservoirResult {
-    let length = input.count
     let start = max(washout, maxDelay)
     guard maxDelay >= 0, trainRows >= 2, start + trainRows + 2 <= length else {
         throw ReservoirError.insufficientData(task: task, needed: start + trainRows + 2, available: length)
     }
-    let states = try singleSequenceStates(source, input: input, task: task)
+    let states = try reservoir.single(rows: length, task: task)
     let trainEnd = start + trainRows
     let delays = 0...maxDelay
     var y = Matrix(rows: length - start, columns: delays.count)
@@ -69,7 +73,7 @@ func capacityProfile(task: String, source: ReservoirFeatureSource, input: [Doubl
         let r2 = ReservoirMetrics.squaredCorrelation(p.column(k), testTargets.column(k))
         capacities.append(r2 < threshold ? 0 : r2)
     }
-    return ReservoirResult(task: task, source: source.name, nodes: source.nodeCount,
+    return ReservoirResult(task: task, source: reservoir.sourceName, nodes: reservoir.nodes,
                            metrics: [metric: capacities.reduce(0, +)], profiles: [profile: capacities],
                            ridgeLambdas: readout.lambdas, trainSamples: trainRows, testSamples: length - trainEnd)
 }

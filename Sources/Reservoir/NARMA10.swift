@@ -51,13 +51,24 @@ public struct NARMA10Emulation: ReservoirTask {
 
     public var name: String { "narma10" }
 
-    public func evaluate(on source: ReservoirFeatureSource) throws -> ReservoirResult {
+    private func checkSplit() throws {
         guard washout >= 10, washout + 2 <= trainEnd, trainEnd + 2 <= length else {
             throw ReservoirError.insufficientData(task: name, needed: max(washout + 2, 12) + 2, available: length)
         }
+    }
+
+    public func inputSequences() throws -> [Matrix] {
+        try checkSplit()
+        let u = NARMA10.inputs(count: length, seed: seed)
+        _ = try NARMA10.outputs(inputs: u)   // fail before driving a device if this draw diverges
+        return [scalarSequence(u)]
+    }
+
+    public func score(_ reservoir: ReservoirStates) throws -> ReservoirResult {
+        try checkSplit()
         let u = NARMA10.inputs(count: length, seed: seed)
         let y = try NARMA10.outputs(inputs: u)
-        let states = try singleSequenceStates(source, input: u, task: name)
+        let states = try reservoir.single(rows: length, task: name)
         let target = Matrix(rows: length, columns: 1, storage: Array(y[1...]))
         let readout = try RidgeReadout.fit(features: states.rows(washout..<trainEnd),
                                            targets: target.rows(washout..<trainEnd), selection: ridge)
@@ -65,7 +76,7 @@ public struct NARMA10Emulation: ReservoirTask {
         let nrmse = ReservoirMetrics.nrmse(prediction: p, target: Array(y[(trainEnd + 1)...]))
         let trainP = readout.predict(states.rows(washout..<trainEnd)).storage
         let trainNRMSE = ReservoirMetrics.nrmse(prediction: trainP, target: Array(y[(washout + 1)...trainEnd]))
-        return ReservoirResult(task: name, source: source.name, nodes: source.nodeCount,
+        return ReservoirResult(task: name, source: reservoir.sourceName, nodes: reservoir.nodes,
                                metrics: ["nrmse": nrmse, "nrmse_train": trainNRMSE],
                                ridgeLambdas: readout.lambdas, trainSamples: trainEnd - washout,
                                testSamples: length - trainEnd)

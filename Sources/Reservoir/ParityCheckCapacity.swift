@@ -31,14 +31,19 @@ public struct ParityCheckCapacity: ReservoirTask {
 
     public var name: String { "parity-capacity" }
 
-    public func evaluate(on source: ReservoirFeatureSource) throws -> ReservoirResult {
+    private var bits: [Int] {
         var rng = SeededRandom(seed: seed)
-        let bits = (0..<length).map { _ in Int(rng.next() >> 63) }
+        return (0..<length).map { _ in Int(rng.next() >> 63) }
+    }
+
+    public func inputSequences() throws -> [Matrix] { [scalarSequence(bits.map { 2 * Double($0) - 1 })] }
+
+    public func score(_ reservoir: ReservoirStates) throws -> ReservoirResult {
+        let bits = self.bits
         // prefix[n + 1] = sum of bits[0...n], so the window sum over n-k...n is prefix[n + 1] - prefix[n - k].
         var prefix = [Int](repeating: 0, count: length + 1)
         for n in 0..<length { prefix[n + 1] = prefix[n] + bits[n] }
-        let k = maxDelay ?? 2 * source.nodeCount
-        return try capacityProfile(task: name, source: source, input: bits.map { 2 * Double($0) - 1 }, maxDelay: k,
+        return try capacityProfile(task: name, reservoir: reservoir, length: length, maxDelay: maxDelay ?? 2 * reservoir.nodes,
                                    washout: washout, trainRows: trainRows, threshold: threshold, ridge: ridge,
                                    metric: "capacity", profile: "capacity_per_delay") { n, delay in
             Double((prefix[n + 1] - prefix[n - delay]) % 2)

@@ -1,13 +1,67 @@
 import Numerics
 
-/// A reservoir-computing benchmark: it generates (or holds) input sequences and targets, asks a
-/// `ReservoirFeatureSource` for the states, trains a linear readout and scores it on held-out data.
-/// Every task runs unchanged on every source (a device through a `TimeMultiplexer`, or the ESN).
+/// A reservoir-computing benchmark: it generates (or holds) input sequences, and from the reservoir states
+/// of those sequences trains a linear readout and scores it on held-out data. Every task runs unchanged on
+/// every source (a device through a `TimeMultiplexer`, or the ESN), and because inputs and scoring are
+/// separate steps, the inputs of many tasks and masks can go to a device as one batch
+/// (`ReservoirRunner.run(_:on:masks:)`).
 public protocol ReservoirTask: Sendable {
     /// Short name, e.g. "mackey-glass", "narma10".
     var name: String { get }
-    /// Runs the task on `source` and returns its scores (wall and device time are filled by `ReservoirRunner`).
-    func evaluate(on source: ReservoirFeatureSource) throws -> ReservoirResult
+    /// The input sequences the task drives the reservoir with (each T_b x C). Deterministic (seeded).
+    func inputSequences() throws -> [Matrix]
+    /// Trains the readout on, and scores, the states of `inputSequences()`.
+    func score(_ states: ReservoirStates) throws -> ReservoirResult
+}
+
+/// The states a feature source produced for a task's input sequences.
+public struct ReservoirStates: Sendable {
+    /// One T_b x N matrix per input sequence.
+    public var sequences: [Matrix]
+    /// Name of the feature source, for the result.
+    public var sourceName: String
+    /// N.
+    public var nodes: Int
+
+    /// Checks the states against the inputs they came from (count, rows, N columns, finite values).
+    public init(sequences: [Matrix], sourceName: String, nodes: Int, inputs: [Matrix]) throws {
+        guard sequences.count == inputs.count else {
+            throw ReservoirError.deviceOutputMismatch(device: sourceName, expected: inputs.count, got: sequences.count,
+                                                      sequence: -1)
+        }
+        for (b, s) in sequences.enumerated() {
+            guard s.rows == inputs[b].rows, s.columns == nodes else {
+                throw ReservoirError.deviceOutputMismatch(device: sourceName, expected: inputs[b].rows * nodes,
+                                                          got: s.count, sequence: b)
+            }
+            if let bad = s.storage.firstIndex(where: { !$0.isFinite }) {
+                throw ReservoirError.nonFiniteValue(what: "states of \(sourceName), sequence \(b)", index: bad,
+                                                    value: s.storage[bad])
+            }
+        }
+        self.sequences = sequences
+        self.sourceName = sourceName
+        self.nodes = nodes
+    }
+
+    /// The states of a single-sequence task, checked to have `rows` rows.
+    func single(rows: Int, task: String) throws -> Matrix {
+        guard sequences.count == 1, sequences[0].rows == rows, sequences[0].columns == nodes else {
+            throw ReservoirError.deviceOutputMismatch(device: sourceName, expected: rows, got: sequences.first?.rows ?? 0,
+                                                      sequence: 0)
+        }
+        return sequences[0]
+    }
+}
+
+extension ReservoirTask {
+    /// Drives `source` with the task's inputs and scores the states.
+    public func evaluate(on source: ReservoirFeatureSource) throws -> ReservoirResult {
+        let inputs = try inputSequences()
+        let states = try source.states(for: inputs)
+        return try score(ReservoirStates(sequences: states, sourceName: source.name, nodes: source.nodeCount,
+                                         inputs: inputs))
+    }
 }
 
 /// The outcome of one task on one feature source.
@@ -49,17 +103,56 @@ public struct ReservoirResult: Sendable, Codable, Equatable {
     }
 }
 
-/// Runs a task on a feature source and records wall-clock time and simulated device time.
+/// Runs tasks on feature sources and records wall-clock time and simulated device time.
 public enum ReservoirRunner {
+    /// One task on one source.
     public static func run(_ task: some ReservoirTask, on source: ReservoirFeatureSource) throws -> ReservoirResult {
         let device0 = source.deviceSecondsSimulated
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = ContinuousClock.now
         var result = try task.evaluate(on: source)
-        let elapsed = clock.now - start
-        result.wallSeconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        result.wallSeconds = seconds(ContinuousClock.now - start)
         result.deviceSeconds = source.deviceSecondsSimulated - device0
         return result
+    }
+
+    /// Every task under every mask on one device, all input sequences sent to the device as **one batch**
+    /// (the point of a batched surrogate: one integration for the whole set). `result[m][t]` is task t under
+    /// mask m; its `deviceSeconds` counts its own sequences, its `wallSeconds` is the whole batch's.
+    public static func run(_ tasks: [any ReservoirTask], on multiplexer: TimeMultiplexer,
+                           masks: [InputMask]) throws -> [[ReservoirResult]] {
+        let start = ContinuousClock.now
+        let inputs = try tasks.map { try $0.inputSequences() }
+        var allSequences = [Matrix](), allMasks = [InputMask]()
+        for mask in masks {
+            for seqs in inputs {
+                allSequences += seqs
+                allMasks += [InputMask](repeating: mask, count: seqs.count)
+            }
+        }
+        let states = try multiplexer.states(for: allSequences, masks: allMasks)
+        var results = [[ReservoirResult]]()
+        var offset = 0
+        for (m, _) in masks.enumerated() {
+            var row = [ReservoirResult]()
+            for (t, task) in tasks.enumerated() {
+                let count = inputs[t].count
+                let mine = Array(states[offset..<(offset + count)])
+                offset += count
+                var r = try task.score(ReservoirStates(sequences: mine, sourceName: "\(multiplexer.name), mask \(m)",
+                                                       nodes: multiplexer.nodeCount, inputs: inputs[t]))
+                let samples = inputs[t].reduce(0) { $0 + $1.rows }
+                r.deviceSeconds = Double(samples) * Double(multiplexer.nodeCount) * multiplexer.nodeDuration
+                row.append(r)
+            }
+            results.append(row)
+        }
+        let wall = seconds(ContinuousClock.now - start)
+        for m in results.indices { for t in results[m].indices { results[m][t].wallSeconds = wall } }
+        return results
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }
 
@@ -84,18 +177,5 @@ extension Matrix {
     func column(_ j: Int) -> [Double] { (0..<rows).map { self[$0, j] } }
 }
 
-/// The states of one scalar input sequence, checked for shape.
-func singleSequenceStates(_ source: ReservoirFeatureSource, input: [Double], task: String) throws -> Matrix {
-    guard source.inputChannels == 1 else {
-        throw ReservoirError.inputChannelMismatch(source: source.name, expected: source.inputChannels, got: 1, sequence: 0)
-    }
-    let states = try source.states(forScalarSequences: [input])
-    guard states.count == 1, states[0].rows == input.count, states[0].columns == source.nodeCount else {
-        throw ReservoirError.deviceOutputMismatch(device: source.name, expected: input.count,
-                                                  got: states.first?.rows ?? 0, sequence: 0)
-    }
-    if let bad = states[0].storage.firstIndex(where: { !$0.isFinite }) {
-        throw ReservoirError.nonFiniteValue(what: "\(task): states of \(source.name)", index: bad, value: states[0].storage[bad])
-    }
-    return states[0]
-}
+/// A scalar series as a T x 1 input sequence.
+func scalarSequence(_ x: [Double]) -> Matrix { Matrix(rows: x.count, columns: 1, storage: x) }

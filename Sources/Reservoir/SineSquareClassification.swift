@@ -42,20 +42,30 @@ public struct SineSquareClassification: ReservoirTask {
         return (input, labels)
     }
 
-    public func evaluate(on source: ReservoirFeatureSource) throws -> ReservoirResult {
+    private func checkSplit() throws {
         let trainEnd = 8 * trainPeriods, length = 8 * periods
         guard washout >= 0, washout + 16 <= trainEnd, trainEnd < length else {
             throw ReservoirError.insufficientData(task: name, needed: max(washout + 16, trainEnd + 1), available: length)
         }
-        let (input, labels) = Self.signal(periods: periods, seed: seed)
-        let states = try singleSequenceStates(source, input: input, task: name)
+    }
+
+    public func inputSequences() throws -> [Matrix] {
+        try checkSplit()
+        return [scalarSequence(Self.signal(periods: periods, seed: seed).input)]
+    }
+
+    public func score(_ reservoir: ReservoirStates) throws -> ReservoirResult {
+        try checkSplit()
+        let trainEnd = 8 * trainPeriods, length = 8 * periods
+        let labels = Self.signal(periods: periods, seed: seed).labels
+        let states = try reservoir.single(rows: length, task: name)
         let classifier = try LinearClassifier.fit(features: states.rows(washout..<trainEnd),
                                                   labels: Array(labels[washout..<trainEnd]), classes: 2, selection: ridge)
         let predicted = classifier.classify(states.rows(trainEnd..<length))
         let accuracy = ReservoirMetrics.accuracy(predicted: predicted, actual: Array(labels[trainEnd...]))
         let trainAccuracy = ReservoirMetrics.accuracy(predicted: classifier.classify(states.rows(washout..<trainEnd)),
                                                       actual: Array(labels[washout..<trainEnd]))
-        return ReservoirResult(task: name, source: source.name, nodes: source.nodeCount,
+        return ReservoirResult(task: name, source: reservoir.sourceName, nodes: reservoir.nodes,
                                metrics: ["accuracy": accuracy, "accuracy_train": trainAccuracy],
                                ridgeLambdas: classifier.readout.lambdas, trainSamples: trainEnd - washout,
                                testSamples: length - trainEnd)

@@ -138,3 +138,22 @@ public struct Trace: Equatable, Sendable {
         }
     }
 }
+
+extension Trace {
+    /// (min, max) of each input channel over the samples.
+    public var inputRanges: [(min: Double, max: Double)] { Trace.columnRanges(inputs) }
+    /// (min, max) of each output channel over the samples.
+    public var outputRanges: [(min: Double, max: Double)] { Trace.columnRanges(outputs) }
+
+    static func columnRanges(_ m: Matrix) -> [(min: Double, max: Double)] {
+        var ranges = [(min: Double, max: Double)](repeating: (.infinity, -.infinity), count: m.columns)
+        for i in 0..<m.rows {
+            for j in 0..<m.columns {
+                let v = m[i, j]
+                if v < ranges[j].min { ranges[j].min = v }
+                if v > ranges[j].max { ranges[j].max = v }
+            }
+        }
+        return ranges
+    }
+}

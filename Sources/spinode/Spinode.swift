@@ -14,6 +14,12 @@ struct Spinode: ParsableCommand {
         version: SpinodeVersion.string,
         subcommands: [
             Bench.self,
+            Fit.self,
+            Predict.self,
+            Import.self,
+            Export.self,
+            Inspect.self,
+            ReservoirCommand.self,
         ]
     )
 }

@@ -31,18 +31,35 @@ func assertTraceIOError(_ kind: TraceIOError.Kind, file: String, object: String?
 }
 
 /// Python 3 with the given modules importable, or nil: `$SPINODE_PYTHON`, then each `python3`
-/// on `$PATH`, then /usr/bin/python3.
+/// on `$PATH`, then /usr/bin/python3. Returns the interpreter's real path (`sys.executable`, so
+/// version-manager shims are run only once); results are cached per module list.
 func python(with modules: [String]) -> String? {
+    let key = modules.joined(separator: ",")
+    if let cached = PythonCache.shared.value(key) { return cached }
     let environment = ProcessInfo.processInfo.environment
     var candidates: [String] = []
     if let chosen = environment["SPINODE_PYTHON"] { candidates.append(chosen) }
     candidates += (environment["PATH"] ?? "").split(separator: ":").map { $0 + "/python3" }
     candidates.append("/usr/bin/python3")
-    let probe = modules.map { "import \($0)" }.joined(separator: "; ")
+    let probe = (modules.map { "import \($0)" } + ["import sys", "print(sys.executable)"]).joined(separator: "; ")
+    var found: String?
     for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
-        if (try? runProcess(candidate, ["-c", probe]))?.status == 0 { return candidate }
+        if let result = try? runProcess(candidate, ["-c", probe]), result.status == 0 {
+            let executable = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            found = FileManager.default.isExecutableFile(atPath: executable) ? executable : candidate
+            break
+        }
     }
-    return nil
+    PythonCache.shared.store(key, found)
+    return found
+}
+
+final class PythonCache: @unchecked Sendable {
+    static let shared = PythonCache()
+    private var values: [String: String?] = [:]
+    private let lock = NSLock()
+    func value(_ key: String) -> String?? { lock.lock(); defer { lock.unlock() }; return values[key] }
+    func store(_ key: String, _ value: String?) { lock.lock(); values[key] = value; lock.unlock() }
 }
 
 struct ProcessResult {
@@ -79,4 +96,13 @@ func runPython(_ python: String, _ script: String, _ arguments: [String] = [], s
 /// The repository root (for scripts/), found from this source file's path.
 func repositoryRoot() -> String {
     URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+}
+
+/// Python's `float.hex()` text of a Double ("0x1.8000000000000p+1"), for bit-exact comparisons.
+func pythonHex(_ v: Double) -> String {
+    if v == 0 { return v.sign == .minus ? "-0x0.0p+0" : "0x0.0p+0" }
+    if v.isSubnormal { return "subnormal" }
+    let mantissa = String(v.significandBitPattern, radix: 16)
+    let padded = String(repeating: "0", count: 13 - mantissa.count) + mantissa
+    return (v < 0 ? "-" : "") + "0x1.\(padded)p\(v.exponent >= 0 ? "+" : "")\(v.exponent)"
 }

@@ -98,6 +98,13 @@ public final class HDF5Group: HDF5Object {
         return HDF5Group(file: file, path: childPath(name), id: id, close: { H5Gclose($0) })
     }
 
+    /// Unlinks member `name` (the space it used is not reclaimed until the file is rewritten).
+    public func removeMember(_ name: String) throws {
+        HDF5Library.prepareThread()
+        guard exists(name) else { throw TraceIOError.missingObject(file: file.path, object: childPath(name)) }
+        guard H5Ldelete(id, name, spinode_H5P_DEFAULT()) >= 0 else { throw failure("removing member", object: childPath(name)) }
+    }
+
     /// Datasets with at least this many elements are written chunked and deflate-compressed.
     public static let compressionThreshold = 4096
     /// Target elements per chunk (64 KiB of Float64): small enough that reading a training window

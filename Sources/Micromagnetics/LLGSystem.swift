@@ -1,0 +1,138 @@
+import ODE
+
+/// The Landau-Lifshitz-Gilbert equation on a mesh as an `ODESystem`:
+///
+///     dm/dt = -gamma / (1 + alpha^2) [ m x B + alpha m x (m x B) ] + spin torques,
+///
+/// B = B_eff (tesla) the sum of the field terms, gamma in rad/(T s) (mumax3 `LLtorque`, SI).
+///
+/// State layout (documented choice, for speed): **planar**, 3 n values for n cells:
+/// `y[0..<n]` = m_x, `y[n..<2n]` = m_y, `y[2n..<3n]` = m_z, cells in `Mesh.index` order. Planar storage
+/// makes the torque loop a vectorisable streaming loop and hands the demag FFTs contiguous components.
+/// Vacuum cells stay zero (their prefactor is zero). `evaluate` allocates nothing: the field lives in a
+/// buffer owned by the system and every term works in place.
+///
+/// With `precession = false` the precession term is dropped (mumax3 `Precess = false`, used by `relax`).
+public final class LLGSystem: ODESystem {
+    public let mesh: Mesh
+    public let parameters: CellParameters
+    public let cellCount: Int
+    public var dimension: Int { 3 * cellCount }
+    /// Field terms summed into B_eff.
+    public private(set) var terms: [FieldTerm]
+    /// Spin-torque terms added to dm/dt.
+    public private(set) var torques: [TorqueTerm]
+    /// Keep the precession term (false: damping only, for relaxation).
+    public var precession = true
+    /// When set, replaces every cell's alpha in the damping term of the LLG equation (relaxation uses a
+    /// high value; a run protocol may also switch damping, e.g. 0.1 then 0.01). Torque and thermal terms
+    /// keep the material alpha they were built with: rebuild them after changing the damping for good.
+    public var dampingOverride: Double? { didSet { updatePrefactors() } }
+
+    /// B_eff of the last evaluation (planar, tesla).
+    public var field: UnsafePointer<Double> { UnsafePointer(fieldBuffer.p) }
+    let fieldBuffer: CellBuffer
+    /// gamma_i / (1 + alpha_i^2) (0 in vacuum) and alpha_i, per cell.
+    let prefactor, damping: CellBuffer
+    /// Workspaces of the ODE engine, reused by every `run`.
+    let solverCache = ODESolverCache()
+    /// Count of right-hand-side evaluations since creation.
+    public private(set) var evaluations = 0
+
+    /// An LLG system over `magnet` with the given field and torque terms (see `standardTerms`).
+    public init(magnet: Magnet, terms: [FieldTerm], torques: [TorqueTerm] = []) {
+        mesh = magnet.mesh
+        parameters = magnet.cellParameters()
+        cellCount = mesh.cellCount
+        self.terms = terms
+        self.torques = torques
+        fieldBuffer = CellBuffer(3 * cellCount)
+        prefactor = CellBuffer(cellCount)
+        damping = CellBuffer(cellCount)
+        updatePrefactors()
+    }
+
+    /// An LLG system with the terms the materials call for: exchange (if any Aex > 0), uniaxial and cubic
+    /// anisotropy (if any Ku1 / Kc1 != 0), interfacial and bulk DMI (if any D != 0), demagnetisation
+    /// (if `demag`), and a Zeeman field (if `externalField` is given, tesla as a function of seconds).
+    public convenience init(magnet: Magnet, demag: Bool = true,
+                            externalField: (@Sendable (Double) -> SIMD3<Double>)? = nil) {
+        let p = magnet.cellParameters()
+        let mesh = magnet.mesh
+        var terms: [FieldTerm] = []
+        if p.Aex.contains(where: { $0 > 0 }) { terms.append(Exchange(mesh: mesh, parameters: p)) }
+        if p.Ku1.contains(where: { $0 != 0 }) { terms.append(UniaxialAnisotropy(mesh: mesh, parameters: p)) }
+        if p.Kc1.contains(where: { $0 != 0 }) { terms.append(CubicAnisotropy(mesh: mesh, parameters: p)) }
+        if p.Dind.contains(where: { $0 != 0 }) { terms.append(InterfacialDMI(mesh: mesh, parameters: p)) }
+        if p.Dbulk.contains(where: { $0 != 0 }) { terms.append(BulkDMI(mesh: mesh, parameters: p)) }
+        if demag { terms.append(Demag(mesh: mesh, parameters: p)) }
+        if let f = externalField { terms.append(Zeeman(mesh: mesh, parameters: p, field: f)) }
+        self.init(magnet: magnet, terms: terms)
+    }
+
+    /// Adds a field term.
+    public func add(_ term: FieldTerm) { terms.append(term) }
+    /// Adds a torque term.
+    public func add(_ torque: TorqueTerm) { torques.append(torque) }
+    /// The first term of the given type, if any (e.g. to change a Zeeman field between stages).
+    public func term<T: FieldTerm>(_ type: T.Type) -> T? { terms.first { $0 is T } as? T }
+
+    func updatePrefactors() {
+        for i in 0..<cellCount {
+            let a = parameters.Msat[i] > 0 ? (dampingOverride ?? parameters.alpha[i]) : 0
+            damping.p[i] = a
+            prefactor.p[i] = parameters.Msat[i] > 0 ? parameters.gamma[i] / (1 + a * a) : 0
+        }
+    }
+
+    /// Computes B_eff(t, m) into `field` (planar, tesla).
+    public func computeField(t: Double, m: UnsafePointer<Double>) {
+        let b = fieldBuffer.p
+        b.update(repeating: 0, count: 3 * cellCount)
+        for term in terms { term.addField(t: t, m: m, into: b) }
+    }
+
+    public func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
+        evaluations &+= 1
+        computeField(t: t, m: y)
+        let n = cellCount, b = fieldBuffer.p, g = prefactor.p, al = damping.p
+        let prec: Double = precession ? 1 : 0
+        for i in 0..<n {
+            let mx = y[i], my = y[n + i], mz = y[2 * n + i]
+            let bx = b[i], by = b[n + i], bz = b[2 * n + i]
+            // m x B
+            let cx = my * bz - mz * by, cy = mz * bx - mx * bz, cz = mx * by - my * bx
+            // m x (m x B)
+            let dx = my * cz - mz * cy, dy = mz * cx - mx * cz, dz = mx * cy - my * cx
+            let s = -g[i], a = al[i]
+            dydt[i] = s * (prec * cx + a * dx)
+            dydt[n + i] = s * (prec * cy + a * dy)
+            dydt[2 * n + i] = s * (prec * cz + a * dz)
+        }
+        for torque in torques { torque.addTorque(t: t, m: y, dmdt: dydt) }
+    }
+
+    /// Rescales every magnetic cell to |m| = 1 (after each accepted step, as mumax3); vacuum stays zero.
+    public func normalize(_ m: UnsafeMutablePointer<Double>) {
+        let n = cellCount
+        for i in 0..<n {
+            let x = m[i], y = m[n + i], z = m[2 * n + i]
+            let r2 = x * x + y * y + z * z
+            let s = (r2 > 0 && parameters.Msat[i] > 0) ? 1 / r2.squareRoot() : 0
+            m[i] = x * s; m[n + i] = y * s; m[2 * n + i] = z * s
+        }
+    }
+
+    /// Largest |m x B_eff| over the cells (tesla) for the field of the last `computeField`/`evaluate`.
+    public func maxTorque(m: UnsafePointer<Double>) -> Double {
+        let n = cellCount, b = fieldBuffer.p
+        var best = 0.0
+        for i in 0..<n {
+            let mx = m[i], my = m[n + i], mz = m[2 * n + i]
+            let bx = b[i], by = b[n + i], bz = b[2 * n + i]
+            let cx = my * bz - mz * by, cy = mz * bx - mx * bz, cz = mx * by - my * bx
+            best = max(best, cx * cx + cy * cy + cz * cz)
+        }
+        return best.squareRoot()
+    }
+}

@@ -1,1 +1,0 @@
-// Module Micromagnetics: see ../../../shared/DESIGN.md for its place in the layering.

@@ -1,0 +1,47 @@
+/// One contribution to the effective field B_eff (tesla) of the LLG equation.
+///
+/// Magnetisation buffers are planar: for n cells, m_x of cell i is `m[i]`, m_y is `m[n + i]`, m_z is
+/// `m[2n + i]` (unit vectors, zero in vacuum). Planar storage lets the per-cell loops vectorise and
+/// feeds the demag FFTs one contiguous component at a time.
+public protocol FieldTerm: AnyObject {
+    /// Name as mumax3 prints it ("exchange", "demag", ...).
+    var name: String { get }
+    /// The energy of the term is E = -energyFactor * sum_i Ms_i V B_i . m_i (J): 1/2 for terms linear
+    /// in m (exchange, DMI, demag, uniaxial anisotropy), 1 for the Zeeman field, 1/4 for the quartic
+    /// cubic anisotropy, 0 for fields that carry no energy (thermal). Same convention as mumax3.
+    var energyFactor: Double { get }
+    /// **Adds** this term's field at time t (s) for magnetisation `m` into `b` (planar, tesla).
+    /// Must not allocate.
+    func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>)
+}
+
+/// A torque added directly to dm/dt (1/s), not expressible as a field (spin-transfer torques).
+public protocol TorqueTerm: AnyObject {
+    var name: String { get }
+    /// **Adds** the torque at time t into `dmdt` (planar, 1/s). Must not allocate.
+    func addTorque(t: Double, m: UnsafePointer<Double>, dmdt: UnsafeMutablePointer<Double>)
+}
+
+/// An owned, zero-initialised buffer of Doubles for the hot loops (freed with its owner).
+@usableFromInline
+final class CellBuffer {
+    @usableFromInline let p: UnsafeMutablePointer<Double>
+    let count: Int
+    init(_ count: Int) {
+        self.count = count
+        p = .allocate(capacity: max(count, 1))
+        p.initialize(repeating: 0, count: max(count, 1))
+    }
+    convenience init(_ values: [Double]) {
+        self.init(values.count)
+        for i in 0..<values.count { p[i] = values[i] }
+    }
+    deinit { p.deallocate() }
+}
+
+/// Harmonic mean 2ab/(a+b) of two non-negative values (0 if either is 0): the inter-region exchange
+/// coupling of mumax3 (Aex between regions; we use the same rule for D when its signs agree).
+@inlinable func harmonicMean(_ a: Double, _ b: Double) -> Double {
+    if a == 0 || b == 0 || (a > 0) != (b > 0) { return 0 }
+    return 2 * a * b / (a + b)
+}

@@ -1,0 +1,150 @@
+import CFFTW
+
+/// Real-to-complex FFTs of zero-padded 3-D arrays, pruned for convolution (FFTW3 plans made once).
+///
+/// The real input has `n = (nx, ny, nz)` values per component; it is embedded in a grid padded to
+/// `padded = (px, py, pz)` (px >= nx, ...) whose extra entries are zero, and only the first
+/// (nx, ny, nz) values of the inverse transform are wanted: exactly the situation of a linear convolution
+/// by FFT (e.g. the demagnetising field, padded to 2n per dimension). Instead of one full 3-D transform the
+/// work is done axis by axis and skips what is known to be zero or unwanted:
+///
+/// - forward: r2c along x on the ny nz non-zero rows only, c2c along y on the nz non-zero planes only
+///   (out of place, so the padding rows stay zero without re-clearing), c2c along z on everything;
+/// - inverse: c2c along z on everything, c2c along y on the nz wanted planes only, c2r along x on the
+///   ny nz wanted rows only.
+/// Axes of padded size 1 are skipped. All `components` (e.g. m_x, m_y, m_z) go through one plan per stage.
+///
+/// Layouts (FFTW's r2c convention, x fastest): `real` holds component c, row (y, z) at
+/// `real[c * nz * ny * px + (z * ny + y) * px ..]` (px doubles per row; only the first nx are input and
+/// only the first nx are meaningful after `inverse`). `spectrum` holds interleaved complex values,
+/// component c, frequency (kx, ky, kz) at complex index `c * spectrumCount + (kz * py + ky) * cx + kx`,
+/// cx = px / 2 + 1. Transforms are unnormalised: inverse(forward(x)) = px py pz x.
+public final class ZeroPaddedFFT {
+    public let n: (x: Int, y: Int, z: Int)
+    public let padded: (x: Int, y: Int, z: Int)
+    public let components: Int
+    /// px / 2 + 1, the number of kx frequencies kept by the real transform.
+    public let cx: Int
+    /// Complex values per component in `spectrum`: pz py cx.
+    public let spectrumCount: Int
+    /// Real rows: components x nz x ny x px doubles.
+    public let real: UnsafeMutablePointer<Double>
+    /// Interleaved complex spectrum: components x spectrumCount complex values.
+    public let spectrum: UnsafeMutablePointer<Double>
+    /// Output of the x stage (rows y >= ny stay zero).
+    private let stageX: UnsafeMutablePointer<Double>
+    /// Output of the y stage when a z stage follows (planes z >= nz stay zero).
+    private let stageY: UnsafeMutablePointer<Double>?
+    private var plans: [OpaquePointer] = []
+    private var forwardPlans: [OpaquePointer] = []
+    private var inversePlans: [OpaquePointer] = []
+
+    /// Plans the transforms (FFTW_MEASURE: planning takes a moment, once). Throws nothing; sizes must be
+    /// positive with padded >= n.
+    public init(n: (Int, Int, Int), padded: (Int, Int, Int), components: Int) {
+        precondition(n.0 > 0 && n.1 > 0 && n.2 > 0 && padded.0 >= n.0 && padded.1 >= n.1 && padded.2 >= n.2,
+                     "ZeroPaddedFFT: padded \(padded) must cover \(n)")
+        self.n = (n.0, n.1, n.2)
+        self.padded = (padded.0, padded.1, padded.2)
+        self.components = components
+        let (nx, ny, nz) = n, (px, py, pz) = padded
+        cx = px / 2 + 1
+        spectrumCount = pz * py * cx
+        let realCount = components * nz * ny * px
+        let complexCount = components * spectrumCount
+        real = ZeroPaddedFFT.allocate(realCount)
+        spectrum = ZeroPaddedFFT.allocate(2 * complexCount)
+        stageX = ZeroPaddedFFT.allocate(2 * complexCount)
+        stageY = pz > 1 ? ZeroPaddedFFT.allocate(2 * complexCount) : nil
+        _ = nx
+        let flags = UInt32(FFTW_MEASURE)
+        let cxv = cx
+        func dim(_ n: Int, _ i: Int, _ o: Int) -> fftw_iodim { fftw_iodim(n: Int32(n), is: Int32(i), os: Int32(o)) }
+        // Stage X forward: r2c rows of length px, over (component, z < nz, y < ny).
+        let yStageOut = stageY ?? spectrum
+        do {
+            var d = [dim(px, 1, 1)]
+            var h = [dim(components, nz * ny * px, spectrumCount), dim(nz, ny * px, py * cxv), dim(ny, px, cxv)]
+            let p = fftw_plan_guru_dft_r2c(1, &d, 3, &h, real, cplx(stageX), flags)!
+            forwardPlans.append(p)
+        }
+        // Stage Y forward: c2c along y (stride cx), over (component, z < nz, kx), stageX -> yStageOut.
+        if py > 1 {
+            var d = [dim(py, cxv, cxv)]
+            var h = [dim(components, spectrumCount, spectrumCount), dim(nz, py * cxv, py * cxv), dim(cxv, 1, 1)]
+            let p = fftw_plan_guru_dft(1, &d, 3, &h, cplx(stageX), cplx(yStageOut),
+                                       FFTW_FORWARD, flags)!
+            forwardPlans.append(p)
+        } else {
+            forwardPlans.append(ZeroPaddedFFT.copyMarker)
+        }
+        // Stage Z forward: c2c along z, over (component, ky kx), yStageOut -> spectrum.
+        if pz > 1 {
+            var d = [dim(pz, py * cxv, py * cxv)]
+            var h = [dim(components, spectrumCount, spectrumCount), dim(py * cxv, 1, 1)]
+            let p = fftw_plan_guru_dft(1, &d, 2, &h, cplx(stageY!), cplx(spectrum),
+                                       FFTW_FORWARD, flags)!
+            forwardPlans.append(p)
+            // Inverse Z in place on the spectrum.
+            let q = fftw_plan_guru_dft(1, &d, 2, &h, cplx(spectrum), cplx(spectrum),
+                                       FFTW_BACKWARD, flags)!
+            inversePlans.append(q)
+        }
+        if py > 1 {
+            var d = [dim(py, cxv, cxv)]
+            var h = [dim(components, spectrumCount, spectrumCount), dim(nz, py * cxv, py * cxv), dim(cxv, 1, 1)]
+            let q = fftw_plan_guru_dft(1, &d, 3, &h, cplx(spectrum), cplx(spectrum),
+                                       FFTW_BACKWARD, flags)!
+            inversePlans.append(q)
+        }
+        do {
+            var d = [dim(px, 1, 1)]
+            var h = [dim(components, spectrumCount, nz * ny * px), dim(nz, py * cxv, ny * px), dim(ny, cxv, px)]
+            let q = fftw_plan_guru_dft_c2r(1, &d, 3, &h, cplx(spectrum), real, flags)!
+            inversePlans.append(q)
+        }
+        // FFTW_MEASURE scribbles on the arrays: clear them now that planning is done.
+        real.update(repeating: 0, count: realCount)
+        spectrum.update(repeating: 0, count: 2 * complexCount)
+        stageX.update(repeating: 0, count: 2 * complexCount)
+        stageY?.update(repeating: 0, count: 2 * complexCount)
+        plans = forwardPlans.filter { $0 != ZeroPaddedFFT.copyMarker } + inversePlans
+    }
+
+    deinit {
+        for p in plans { fftw_destroy_plan(p) }
+        fftw_free(real); fftw_free(spectrum); fftw_free(stageX)
+        if let s = stageY { fftw_free(s) }
+    }
+
+    private func cplx(_ p: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<fftw_complex> {
+        UnsafeMutableRawPointer(p).assumingMemoryBound(to: fftw_complex.self)
+    }
+
+    private static let copyMarker = OpaquePointer(bitPattern: 1)!
+
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Double> {
+        let raw = fftw_malloc(max(count, 1) * MemoryLayout<Double>.stride)!
+        let p = raw.bindMemory(to: Double.self, capacity: max(count, 1))
+        p.initialize(repeating: 0, count: max(count, 1))
+        return p
+    }
+
+    /// `real` (first nx of each row; the rest must be zero) -> `spectrum`. Allocates nothing.
+    public func forward() {
+        fftw_execute(forwardPlans[0])
+        if forwardPlans[1] == ZeroPaddedFFT.copyMarker {
+            // py == 1: the x stage is the whole transform unless a z stage follows.
+            let target = stageY ?? spectrum
+            target.update(from: stageX, count: 2 * components * spectrumCount)
+        } else {
+            fftw_execute(forwardPlans[1])
+        }
+        if forwardPlans.count > 2 { fftw_execute(forwardPlans[2]) }
+    }
+
+    /// `spectrum` -> `real` (first nx of the first ny nz rows are valid; unnormalised). Destroys `spectrum`.
+    public func inverse() {
+        for p in inversePlans { fftw_execute(p) }
+    }
+}

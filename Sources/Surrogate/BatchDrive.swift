@@ -1,0 +1,117 @@
+import Numerics
+
+/// The extra network inputs e_b(tau) of a batch of surrogate states, each member a run starting at
+/// sample `start_b` of trace `trace_b` (docs/surrogate-model.md, "Network input"):
+///
+///     e_b(tau) = [u~_0(s), u~_0(s + 1), ..., u~_0(s + k - 1), u~_1(s), ..., p~],   s = start_b + tau timeScale / dt,
+///
+/// s in sample units. Sample times that land within 1e-9 of a whole sample are snapped to it, so
+/// tau = j d_tau reads sample j exactly under a zero-order hold despite rounding in j d_tau.
+///
+/// Optional noise-aware training (an extension of the paper's noisy-input use, Chen et al., Nat.
+/// Commun. 13, 1016 (2022), oscillator section): `inputNoise` sigma adds N(0, sigma^2) (normalised
+/// units) to each input sample of each member, held over the sample (zero-order) and redrawn per batch.
+public final class BatchDrive {
+    public let traces: [NormalisedTrace]
+    public let order: Int
+    public let inputCount: Int
+    public let parameterCount: Int
+    /// Samples per unit of tau.
+    public let samplesPerTimeUnit: Double
+    public let maxBatch: Int
+    public private(set) var batch: Int = 0
+    /// Trace index and start sample of each member.
+    public private(set) var traceIndex: [Int]
+    public private(set) var start: [Int]
+    /// Per-member input noise, `noiseSamples x inputCount` per member (sample-major, offset from start).
+    var noise: [Double]
+    var noiseSamples: Int = 0
+    var noiseActive = false
+
+    public init(traces: [NormalisedTrace], model: SurrogateModel, maxBatch: Int) {
+        self.traces = traces
+        order = model.embedding.order
+        inputCount = model.inputCount
+        parameterCount = model.parameterCount
+        samplesPerTimeUnit = model.samplesPerTimeUnit
+        self.maxBatch = maxBatch
+        traceIndex = [Int](repeating: 0, count: maxBatch)
+        start = [Int](repeating: 0, count: maxBatch)
+        noise = []
+    }
+
+    /// Sets the members: (trace, start sample) pairs, at most `maxBatch`.
+    public func setMembers(_ members: [(trace: Int, start: Int)]) {
+        precondition(members.count <= maxBatch, "BatchDrive: \(members.count) members above capacity \(maxBatch)")
+        batch = members.count
+        for (b, m) in members.enumerated() { traceIndex[b] = m.trace; start[b] = m.start }
+        noiseActive = false
+    }
+
+    /// Draws fresh input noise of standard deviation `sigma` (normalised units) for every member over
+    /// `samples` samples from its start (0 or sigma 0 switches noise off).
+    public func drawInputNoise(sigma: Double, samples: Int, using rng: inout SeededRandom) {
+        guard sigma > 0, samples > 0, inputCount > 0 else { noiseActive = false; return }
+        noiseSamples = samples
+        let needed = maxBatch * samples * inputCount
+        if noise.count < needed { noise = [Double](repeating: 0, count: needed) }
+        for i in 0..<(batch * samples * inputCount) { noise[i] = sigma * rng.normal() }
+        noiseActive = true
+    }
+
+    /// Writes e_b(tau) for members 0..<batch to `e[b * stride ..< b * stride + extra]`. No allocation.
+    public func fill(tau: Double, batch count: Int, e: UnsafeMutablePointer<Double>, stride: Int) {
+        let k = order
+        for b in 0..<count {
+            let trace = traces[traceIndex[b]]
+            var s = Double(start[b]) + tau * samplesPerTimeUnit
+            let nearest = s.rounded()
+            if abs(s - nearest) <= 1e-9 { s = nearest }   // below the 1e-6-sample stage-end offset of a ZOH step
+            let row = e + b * stride
+            if inputCount > 0 {
+                trace.inputs.values.withUnsafeBufferPointer { v in
+                    trace.inputs.secondDerivatives.withUnsafeBufferPointer { m in
+                        for j in 0..<inputCount {
+                            for d in 0..<k {
+                                row[j * k + d] = InputInterpolation.evaluate(
+                                    kind: trace.inputs.kind, n: trace.inputs.sampleCount, channels: inputCount,
+                                    values: v.baseAddress!, second: m.baseAddress, at: s + Double(d), channel: j)
+                            }
+                        }
+                    }
+                }
+                if noiseActive {
+                    let base = b * noiseSamples * inputCount
+                    for d in 0..<k {
+                        let i = min(max(Int((s + Double(d)).rounded(.down)) - start[b], 0), noiseSamples - 1)
+                        for j in 0..<inputCount { row[j * k + d] += noise[base + i * inputCount + j] }
+                    }
+                }
+            }
+            for q in 0..<parameterCount { row[k * inputCount + q] = trace.parameters[q] }
+        }
+    }
+
+    /// The offset (tau) of the last RK4 stage before a step end for this drive: 1e-6 of a sample for a
+    /// zero-order hold (so the stage reads the held value, see `SampleGridRK4`), 0 otherwise.
+    public var stageEndOffset: Double {
+        guard let first = traces.first, first.inputs.kind == .zoh, inputCount > 0 else { return 0 }
+        return 1e-6 / samplesPerTimeUnit
+    }
+
+    /// Jump times (tau) of the batch's inputs in (0, tauEnd) for a zero-order hold: every time a
+    /// member's s crosses a whole sample, tau = j d_tau, j = 1, 2, ..., computed as `Double(j) * sampleStep`
+    /// exactly as the save times and the fixed-step grid are (all members start on whole samples, so
+    /// they share these times). Empty for continuous interpolants.
+    public func jumpTimes(until tauEnd: Double) -> [Double] {
+        guard let first = traces.first, first.inputs.kind == .zoh, inputCount > 0 else { return [] }
+        let sampleStep = 1 / samplesPerTimeUnit
+        var out = [Double]()
+        var j = 1
+        while Double(j) * sampleStep < tauEnd * (1 - 1e-12) {
+            out.append(Double(j) * sampleStep)
+            j += 1
+        }
+        return out
+    }
+}

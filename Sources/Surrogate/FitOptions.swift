@@ -1,0 +1,136 @@
+import NeuralNet
+
+/// Which state components the training loss compares with the truth.
+public enum ObservedComponents: String, Sendable, Codable, CaseIterable {
+    /// The first delay of each output channel (components c k): the measured outputs themselves.
+    case firstDelay = "first-delay"
+    /// Every embedded component (all k delays of every channel), as the paper's MSE over the state
+    /// (Chen et al., Nat. Commun. 13, 1016 (2022), Methods).
+    case allEmbedded = "all-embedded"
+}
+
+/// How the surrogate ODE is integrated, in normalised time tau.
+public enum SurrogateSolver: Sendable, Equatable, Codable {
+    /// Classical RK4 with `stepsPerSample` equal steps per sample interval (1: the paper's fixed RK4 on
+    /// the sample grid, Chen et al., Nat. Commun. 13, 1016 (2022), Methods).
+    case fixedRK4(stepsPerSample: Int)
+    /// Adaptive Dormand-Prince 5(4) with relative and absolute tolerances (normalised units).
+    case adaptiveDormandPrince(rtol: Double, atol: Double)
+    /// Adaptive Tsitouras 5(4).
+    case adaptiveTsitouras(rtol: Double, atol: Double)
+
+    /// The paper's setting.
+    public static let paper = SurrogateSolver.fixedRK4(stepsPerSample: 1)
+
+    public var isAdaptive: Bool {
+        if case .fixedRK4 = self { return false }
+        return true
+    }
+}
+
+/// How the gradient of the window loss is computed.
+public enum GradientMethod: String, Sendable, Codable, CaseIterable {
+    /// Reverse-mode differentiation of the solver's own steps (exact gradient of the discrete loss).
+    case discreteAdjoint = "discrete"
+    /// The continuous adjoint ODE integrated backwards (Chen et al., NeurIPS 2018), as torchdiffeq's
+    /// `odeint_adjoint`, the paper's method; accurate to the solver's tolerance.
+    case continuousAdjoint = "continuous"
+}
+
+/// Which data judge the model during training.
+public enum ValidationData: Sendable, Equatable, Codable {
+    /// Free-running prediction over each whole training trace (the paper's criterion).
+    case trainingTraces
+    /// The last `fraction` of every training trace is held out of training and predicted free-running.
+    case heldOutTail(fraction: Double)
+    /// The named traces are held out of training and predicted free-running.
+    case heldOutTraces(names: [String])
+    /// No validation: the final model is the last iterate.
+    case none
+}
+
+/// Every setting of a surrogate fit. Defaults are the paper's (Chen et al., Nat. Commun. 13, 1016
+/// (2022), Methods): k = 2, MLP [2k] -> 50 -> 50 -> k with tanh, N(0, 0.1) weights, windows of 20
+/// samples, 50 per minibatch, RK4 on the sample grid, Adam 1e-3; except the gradient, which defaults
+/// to the exact discrete adjoint.
+public struct FitOptions: Sendable, Equatable, Codable {
+    // Model.
+    public var embeddingOrder = 2
+    public var augment = 0
+    public var hidden = [50, 50]
+    public var activation: String = Activation.tanh.rawValue
+    /// Standard deviation of the normal initialisation of weights and biases.
+    public var initialisationSigma = 0.1
+    public var interpolation: InterpolationKind = .cubic
+    /// Time scale (seconds); nil = 40 sample intervals.
+    public var timeScale: Double? = nil
+
+    // Training.
+    public var windowLength = 20
+    public var batchSize = 50
+    public var iterations = 1000
+    public var learningRate = 1e-3
+    /// Learning-rate decay: multiply by `decayFactor` every `decayInterval` iterations (0 = constant).
+    public var decayInterval = 0
+    public var decayFactor = 0.5
+    public var maxGradientNorm: Double? = nil
+    public var observed: ObservedComponents = .allEmbedded
+    public var solver: SurrogateSolver = .paper
+    public var gradient: GradientMethod = .discreteAdjoint
+    public var seed: UInt64 = 0
+    /// Gaussian noise (normalised units) on the inputs and the initial states of training windows.
+    public var inputNoise = 0.0
+    public var stateNoise = 0.0
+
+    // Validation and stopping.
+    public var validation: ValidationData = .trainingTraces
+    /// Validate every this many iterations (the paper: 100).
+    public var validationInterval = 100
+    /// Stop when the validation NRMSE (mean over channels and segments) reaches this value.
+    public var targetNRMSE: Double? = nil
+    /// Stop after this many validations without improvement (nil: never).
+    public var patience: Int? = nil
+
+    public init() {}
+
+    /// Checks every option on its own and against the others.
+    public func validate() throws {
+        func need(_ ok: Bool, _ message: @autoclosure () -> String) throws {
+            if !ok { throw SurrogateError.invalidOption(message()) }
+        }
+        try need(embeddingOrder >= 1, "embedding order must be >= 1, got \(embeddingOrder)")
+        try need(augment >= 0, "augment must be >= 0, got \(augment)")
+        try need(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 }, "hidden widths must be positive, got \(hidden)")
+        try need(Activation(rawValue: activation) != nil, "activation '\(activation)' is not one of tanh, softplus, relu, identity")
+        try need(initialisationSigma > 0, "initialisation sigma must be > 0, got \(initialisationSigma)")
+        try need(timeScale.map { $0 > 0 && $0.isFinite } ?? true, "time scale must be positive, got \(timeScale ?? 0)")
+        try need(windowLength >= 2, "window length must be >= 2 samples, got \(windowLength)")
+        try need(batchSize >= 1, "batch size must be >= 1, got \(batchSize)")
+        try need(iterations >= 0, "iterations must be >= 0, got \(iterations)")
+        try need(learningRate > 0 && learningRate.isFinite, "learning rate must be > 0, got \(learningRate)")
+        try need(decayInterval >= 0 && decayFactor > 0, "learning-rate decay interval \(decayInterval), factor \(decayFactor)")
+        try need(maxGradientNorm.map { $0 > 0 } ?? true, "gradient clipping norm must be > 0, got \(maxGradientNorm ?? 0)")
+        try need(inputNoise >= 0 && stateNoise >= 0, "noise levels must be >= 0, got \(inputNoise), \(stateNoise)")
+        try need(validationInterval >= 1, "validation interval must be >= 1, got \(validationInterval)")
+        try need(patience.map { $0 >= 1 } ?? true, "patience must be >= 1, got \(patience ?? 0)")
+        switch solver {
+        case .fixedRK4(let m): try need(m >= 1, "RK4 steps per sample must be >= 1, got \(m)")
+        case .adaptiveDormandPrince(let r, let a), .adaptiveTsitouras(let r, let a):
+            try need(r >= 0 && a >= 0 && r + a > 0, "tolerances rtol \(r), atol \(a)")
+        }
+        if case .heldOutTail(let f) = validation { try need(f > 0 && f < 1, "held-out fraction must be in (0, 1), got \(f)") }
+        if interpolation == .zoh && !solver.isAdaptive {
+            // Fixed steps are fine: jump times fall on the sample grid, where steps stop anyway.
+        }
+    }
+
+    /// Settings that must agree between a checkpoint and a resumed run (everything that changes
+    /// the trajectory of the optimisation; the iteration budget, stopping rules and file paths may differ).
+    func trajectorySignature() -> FitOptions {
+        var o = self
+        o.iterations = 0
+        o.targetNRMSE = nil
+        o.patience = nil
+        return o
+    }
+}

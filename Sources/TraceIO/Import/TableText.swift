@@ -1,0 +1,186 @@
+import Foundation
+
+/// Reading a text table file into numbered lines, with the file-level errors of TraceIO.
+enum TableText {
+    /// The lines of `path` (LF or CRLF), each with its 1-based number.
+    static func lines(_ path: String) throws -> [(number: Int, text: Substring)] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw TraceIOError.fileNotFound(file: path)
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw TraceIOError.io(file: path, detail: "cannot read file")
+        }
+        if data.starts(with: [0x89, 0x48, 0x44, 0x46]) {
+            throw TraceIOError.wrongFormat(file: path, object: "", detail: "an HDF5 file, not a text table")
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        var result: [(Int, Substring)] = []
+        var number = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            result.append((number, line.hasSuffix("\r") ? line.dropLast() : line))
+        }
+        return result
+    }
+
+    /// Parses the data rows `lines` with `fields` splitting each into as many fields as `names`.
+    static func rows(_ lines: [(number: Int, text: Substring)], names: [String], file: String,
+                     fields: (Substring) -> [Substring]) throws -> (rows: [[Double]], lines: [Int]) {
+        var rows: [[Double]] = []
+        var numbers: [Int] = []
+        rows.reserveCapacity(lines.count)
+        for (number, text) in lines {
+            let parts = fields(text)
+            guard parts.count == names.count else {
+                throw TraceIOError.raggedRow(file: file, line: number, expected: names.count, found: parts.count)
+            }
+            var row = [Double](repeating: 0, count: parts.count)
+            for (c, part) in parts.enumerated() {
+                row[c] = try DataTable.number(part, file: file, line: number, column: names[c])
+            }
+            rows.append(row)
+            numbers.append(number)
+        }
+        return (rows, numbers)
+    }
+}
+
+/// mumax3's `table.txt` (Vansteenkiste et al., AIP Advances 4, 107133 (2014)): a header line
+/// `# t (s)\tmx ()\tmy ()\tmz ()\tE_total (J)\t...\tKu1.region100 (J/m3)` (tab-separated
+/// "name (unit)"), then one tab-separated row of numbers per `TableSave`.
+public enum MumaxTable {
+    public static func read(_ path: String) throws -> DataTable {
+        let lines = try TableText.lines(path)
+        guard let headerIndex = lines.firstIndex(where: { $0.text.hasPrefix("#") }) else {
+            throw TraceIOError.wrongFormat(file: path, object: "line 1", detail: "no '# t (s)\\t...' header line")
+        }
+        var header = lines[headerIndex].text.dropFirst()
+        while header.first == " " { header.removeFirst() }
+        let headers = header.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmingWhitespace }
+        guard headers.count >= 1, !headers[0].isEmpty else {
+            throw TraceIOError.wrongFormat(file: path, object: "line \(lines[headerIndex].number)", detail: "empty header")
+        }
+        let parts = headers.map(DataTable.splitUnits)
+        let data = lines[(headerIndex + 1)...].filter { !$0.text.trimmingWhitespace.isEmpty && !$0.text.hasPrefix("#") }
+        let names = parts.map(\.name)
+        let (rows, numbers) = try TableText.rows(Array(data), names: names, file: path) { line in
+            line.split(separator: "\t", omittingEmptySubsequences: false).map { Substring($0.trimmingWhitespace) }
+        }
+        return DataTable(file: path, names: names, units: parts.map(\.unit), rows: rows, lines: numbers)
+    }
+}
+
+/// OOMMF's ODT data tables (Donahue and Porter, OOMMF User's Guide, NISTIR 6376, "Data table
+/// format"): header lines `# ODT 1.0`, `# Table Start`, `# Title: ...`, `# Columns: ...`,
+/// `# Units: ...` where names and units are whitespace-separated words or `{braced phrases}`,
+/// then whitespace-separated rows, `# Table End`. Header lines may continue with a trailing "\".
+/// Several tables in one file (a restarted run) are concatenated when their columns agree.
+public enum OOMMFTable {
+    public static func read(_ path: String) throws -> DataTable {
+        let raw = try TableText.lines(path)
+        // Join continued header lines ("...\" followed by "# ...").
+        var lines: [(number: Int, text: Substring)] = []
+        for line in raw {
+            if let last = lines.last, last.text.hasPrefix("#"), last.text.hasSuffix("\\") {
+                var next = line.text
+                if next.hasPrefix("#") { next = next.dropFirst() }
+                lines[lines.count - 1].text = last.text.dropLast() + " " + next
+            } else {
+                lines.append(line)
+            }
+        }
+        var names: [String]?
+        var units: [String]?
+        var data: [(number: Int, text: Substring)] = []
+        for (number, text) in lines {
+            let trimmed = text.trimmingWhitespace
+            if trimmed.isEmpty { continue }
+            guard trimmed.hasPrefix("#") else {
+                guard names != nil else {
+                    throw TraceIOError.wrongFormat(file: path, object: "line \(number)", detail: "data before the '# Columns:' line")
+                }
+                data.append((number, text))
+                continue
+            }
+            let body = trimmed.dropFirst().trimmingWhitespace
+            if body.lowercased().hasPrefix("columns:") {
+                let columns = try words(body.dropFirst("columns:".count), file: path, line: number)
+                if let names, names != columns {
+                    throw TraceIOError.wrongFormat(file: path, object: "line \(number)",
+                                                   detail: "a second table with different columns")
+                }
+                names = columns
+            } else if body.lowercased().hasPrefix("units:") {
+                units = try words(body.dropFirst("units:".count), file: path, line: number)
+            }
+        }
+        guard let names else {
+            throw TraceIOError.wrongFormat(file: path, object: "", detail: "no '# Columns:' header line (not an OOMMF .odt table)")
+        }
+        let unitList = units ?? Array(repeating: "", count: names.count)
+        guard unitList.count == names.count else {
+            throw TraceIOError.lengthMismatch(file: path, object: "'# Units:' line", expected: names.count,
+                                              found: unitList.count, reference: "'# Columns:' line")
+        }
+        let (rows, numbers) = try TableText.rows(data, names: names, file: path) { line in
+            line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        }
+        return DataTable(file: path, names: names, units: unitList, rows: rows, lines: numbers)
+    }
+
+    /// Splits an ODT header list into words, `{braced phrases}` kept whole (braces removed).
+    static func words(_ text: Substring, file: String, line: Int) throws -> [String] {
+        var result: [String] = []
+        var i = text.startIndex
+        while i < text.endIndex {
+            let c = text[i]
+            if c == " " || c == "\t" { i = text.index(after: i); continue }
+            if c == "{" {
+                guard let close = text[i...].firstIndex(of: "}") else {
+                    throw TraceIOError.wrongFormat(file: file, object: "line \(line)", detail: "unbalanced '{' in header")
+                }
+                result.append(String(text[text.index(after: i)..<close]).trimmingWhitespace)
+                i = text.index(after: close)
+            } else {
+                let end = text[i...].firstIndex(where: { $0 == " " || $0 == "\t" }) ?? text.endIndex
+                result.append(String(text[i..<end]))
+                i = end
+            }
+        }
+        return result
+    }
+}
+
+/// Plain CSV or TSV with a header row: the first non-empty line gives the column names (a
+/// leading "#" is dropped), each optionally with units as "name (unit)" or "name [unit]".
+/// The delimiter is a tab if the header has one, else a comma, else ";", else whitespace.
+/// Later lines starting with "#" are comments.
+public enum DelimitedTable {
+    public static func read(_ path: String) throws -> DataTable {
+        let lines = try TableText.lines(path)
+        guard let headerIndex = lines.firstIndex(where: { !$0.text.trimmingWhitespace.isEmpty }) else {
+            throw TraceIOError.wrongFormat(file: path, object: "", detail: "empty table (no header line)")
+        }
+        var header = Substring(lines[headerIndex].text.trimmingWhitespace)
+        if header.hasPrefix("#") { header = header.dropFirst() }
+        let delimiter: Character? = header.contains("\t") ? "\t" : header.contains(",") ? "," : header.contains(";") ? ";" : nil
+        func fields(_ line: Substring) -> [Substring] {
+            guard let delimiter else { return line.split(whereSeparator: { $0 == " " || $0 == "\t" }) }
+            return line.split(separator: delimiter, omittingEmptySubsequences: false)
+                .map { Substring($0.trimmingWhitespace.stripping("\"")) }
+        }
+        let parts = fields(header).map { field -> (name: String, unit: String) in
+            let f = field.trimmingWhitespace
+            if f.hasSuffix("]"), let open = f.lastIndex(of: "["), open > f.startIndex {
+                return (String(f[..<open]).trimmingWhitespace,
+                        String(f[f.index(after: open)..<f.index(before: f.endIndex)]).trimmingWhitespace)
+            }
+            return DataTable.splitUnits(f)
+        }
+        let data = lines[(headerIndex + 1)...].filter { !$0.text.trimmingWhitespace.isEmpty && !$0.text.hasPrefix("#") }
+        let names = parts.map(\.name)
+        let (rows, numbers) = try TableText.rows(Array(data), names: names, file: path, fields: fields)
+        return DataTable(file: path, names: names, units: parts.map(\.unit), rows: rows, lines: numbers)
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import TraceIO
+
+extension ModelExportFormat: ExpressibleByArgument {}
+
+/// `spinode export MODEL.h5 --format safetensors|npz|json --out DIR/`
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Export a surrogate's weights and configuration for NumPy and PyTorch.",
+        discussion: """
+        Writes DIR/config.json (embedding, normalisation, time scale, interpolation, architecture; see \
+        docs/model-file.md) and one tensor file: model.safetensors (F64, tensors named as torch.nn.Sequential \
+        names them: 0.weight, 0.bias, 2.weight, ...), model.npz (uncompressed .npy files, same names) or \
+        model.json (weights inline). Load them with scripts/surrogate_numpy.py or scripts/surrogate_torch.py.
+        Example: spinode export skyrmion.h5 --format safetensors --out export/
+        """
+    )
+
+    @Argument(help: "Model file (HDF5, format spinode-model).")
+    var model: String
+
+    @Option(help: "Tensor format: safetensors, npz or json.")
+    var format: ModelExportFormat = .safetensors
+
+    @Option(help: "Output directory (created if needed; files in it are replaced atomically).")
+    var out: String
+
+    @Flag(help: "Print a JSON summary instead of text.")
+    var json = false
+
+    func run() throws {
+        let file = try SurrogateModelFile.read(model)
+        let paths = try ModelExport.write(file, format: format, to: out, source: model)
+        let tensors = ModelExport.tensors(file)
+        if json {
+            print(JSONValue.object([
+                ("model", .string(model)), ("format", .string(format.rawValue)), ("files", .strings(paths)),
+                ("tensors", .object(tensors.map { ($0.name, .array($0.shape.map { .integer($0) })) })),
+                ("torch_sequential", .strings(ModelExport.torchModules(file))),
+            ]).rendered())
+        } else {
+            for path in paths { print("wrote \(path)") }
+            print("torch.nn.Sequential(" + ModelExport.torchModules(file).joined(separator: ", ") + ")")
+        }
+    }
+}

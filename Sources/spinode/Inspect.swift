@@ -1,0 +1,126 @@
+import ArgumentParser
+import Foundation
+import TraceIO
+
+/// `spinode inspect FILE.h5`: what is in a trace file or a model file.
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Summarise a trace file (runs, lengths, sampling, channels) or a model file (architecture, training).",
+        discussion: """
+        Trace files (docs/trace-format.md): each trace's length, sampling interval and time span, and each \
+        channel with its units and min/max. Model files (docs/model-file.md): embedding, network, \
+        normalisation, time scale, provenance and final metrics.
+        Example: spinode inspect traces.h5 --json
+        """
+    )
+
+    @Argument(help: "Trace or model file (HDF5).")
+    var file: String
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    func run() throws {
+        let root = try HDF5File.open(file).root
+        let format = root.hasAttribute("format") ? try root.stringAttribute("format") : ""
+        let summary: JSONValue
+        switch format {
+        case TraceFile.format: summary = try traceSummary()
+        case SurrogateModelFile.format: summary = try modelSummary()
+        default:
+            throw TraceIOError.wrongFormat(file: file, object: "/ attribute 'format'",
+                                           detail: format.isEmpty ? "missing; not a SpinODE trace or model file"
+                                                                  : "\"\(format)\" is neither spinode-traces nor spinode-model")
+        }
+        print(json ? summary.rendered() : Inspect.text(summary))
+    }
+
+    private func traceSummary() throws -> JSONValue {
+        let file = try TraceFile(path: self.file)
+        var entries: [JSONValue] = []
+        for name in file.traceNames {
+            let info = try file.info(name)
+            let trace = try file.trace(name)
+            func channels(_ names: [String], _ units: [String], _ ranges: [(min: Double, max: Double)]) -> JSONValue {
+                .array((0..<names.count).map { c in
+                    .object([("name", .string(names[c])), ("unit", .string(units[c])),
+                             ("min", .number(ranges[c].min)), ("max", .number(ranges[c].max))])
+                })
+            }
+            entries.append(.object([
+                ("name", .string(name)), ("samples", .integer(info.count)),
+                ("sampling", .string(info.isUniform ? "uniform" : "explicit times")),
+                ("dt_s", .number(info.meanInterval)), ("t_first_s", .number(info.firstTime)), ("t_last_s", .number(info.lastTime)),
+                ("inputs", channels(info.inputNames, info.inputUnits, trace.inputRanges)),
+                ("outputs", channels(info.outputNames, info.outputUnits, trace.outputRanges)),
+                ("parameters", .array((0..<info.parameterCount).map { p in
+                    .object([("name", .string(info.parameterNames[p])), ("unit", .string(info.parameterUnits[p])),
+                             ("value", .number(trace.parameters[p]))])
+                })),
+                ("description", .string(info.description)),
+            ]))
+        }
+        return .object([("file", .string(self.file)), ("format", .string(TraceFile.format)),
+                        ("version", .integer(TraceFile.version)), ("traces", .array(entries))])
+    }
+
+    private func modelSummary() throws -> JSONValue {
+        let m = try SurrogateModelFile.read(file)
+        let p = m.provenance
+        let n = m.normalisation
+        return .object([
+            ("file", .string(file)), ("format", .string(SurrogateModelFile.format)), ("version", .integer(SurrogateModelFile.version)),
+            ("embedding_order", .integer(m.embeddingOrder)), ("augment", .integer(m.augment)),
+            ("n_out", .integer(m.outputCount)), ("n_in", .integer(m.inputCount)), ("n_par", .integer(m.parameterCount)),
+            ("state_dimension", .integer(m.stateDimension)),
+            ("layer_widths", .array(m.layerWidths.map { .integer($0) })),
+            ("activations", .strings(m.layers.map(\.activation.rawValue))), ("weights", .integer(m.weightCount)),
+            ("linear_term", .bool(m.linearTerm != nil)),
+            ("input_interpolation", .string(m.inputInterpolation.rawValue)),
+            ("sample_interval_s", .number(m.sampleInterval)), ("time_scale_s", .number(m.timeScale)),
+            ("outputs", .strings(zip(m.outputNames, m.outputUnits).map { $1.isEmpty ? $0 : "\($0) (\($1))" })),
+            ("inputs", .strings(zip(m.inputNames, m.inputUnits).map { $1.isEmpty ? $0 : "\($0) (\($1))" })),
+            ("parameters", .strings(zip(m.parameterNames, m.parameterUnits).map { $1.isEmpty ? $0 : "\($0) (\($1))" })),
+            ("normalisation", .object([("output_mean", .numbers(n.outputMean)), ("output_std", .numbers(n.outputStd)),
+                                       ("input_mean", .numbers(n.inputMean)), ("input_std", .numbers(n.inputStd))])),
+            ("training", .object([
+                ("trace_file", .string(p.traceFile)), ("trace_file_sha256", .string(p.traceFileSHA256)),
+                ("traces", .strings(p.traceNames)), ("windows", .integer(p.windows.count)), ("seed", .string(String(p.seed))),
+                ("optimiser", .string(p.optimiser)),
+                ("optimiser_settings", .object(p.optimiserSettings.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })),
+                ("toolkit_version", .string(p.toolkitVersion)), ("created", .string(p.created)),
+                ("command", .string(m.trainingCommand)),
+            ])),
+            ("metrics", .object(p.metrics.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })),
+        ])
+    }
+
+    /// Indented "key: value" text of a summary.
+    static func text(_ value: JSONValue, indent: String = "") -> String {
+        guard case .object(let members) = value else { return indent + value.rendered(indent: nil) }
+        var lines: [String] = []
+        for (key, member) in members {
+            switch member {
+            case .object(let inner) where !inner.isEmpty:
+                lines.append(indent + key + ":")
+                lines.append(text(member, indent: indent + "  "))
+            case .array(let items) where items.contains(where: { if case .object = $0 { return true } else { return false } }):
+                lines.append(indent + key + ":")
+                for item in items {
+                    if case .object(let fields) = item, let first = fields.first {
+                        lines.append(indent + "  - " + first.0 + ": " + Inspect.scalar(first.1))
+                        lines.append(text(.object(Array(fields.dropFirst())), indent: indent + "    "))
+                    }
+                }
+            default:
+                lines.append(indent + key + ": " + Inspect.scalar(member))
+            }
+        }
+        return lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.joined(separator: "\n")
+    }
+
+    static func scalar(_ value: JSONValue) -> String {
+        if case .string(let s) = value { return s }
+        return value.rendered(indent: nil)
+    }
+}

@@ -1,0 +1,200 @@
+import ArgumentParser
+import Devices
+import Foundation
+import Numerics
+import Reservoir
+
+/// `spinode reservoir TASK --device NAME`: runs one reservoir-computing benchmark on a feature source
+/// (the software echo state network, or a device driven through time multiplexing) and prints its scores.
+struct ReservoirCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reservoir",
+        abstract: "Run a reservoir-computing task (Mackey-Glass, NARMA10, sine/square, memory or parity capacity).",
+        discussion: """
+        Tasks and their exact definitions: docs/reservoir-tasks.md.
+          mackey-glass     NRMSE of x(n+H), H = 0..79 (Chen et al., Nat. Commun. 13, 1016 (2022))
+          narma10          NRMSE of the NARMA10 output
+          sine-square      per-step accuracy of sine/square waveform classification
+          memory-capacity  MC = sum_k r^2(y_k, u(n-k)), k = 0..2N
+          parity-capacity  sum_k r^2 of the k-step parity of binary inputs, k = 0..2N
+
+        Devices: `esn` (software echo state network baseline); `auto-oscillator` (universal auto-oscillator \
+        model, output p = |c|^2) and `macrospin` (macrospin STNO, output m.p), both driven through time \
+        multiplexing (--hold, --mask, --input-scale, --input-offset, --sampling) with the current \
+        I = I_th (--bias-ratio + --gain-ratio x v), v the multiplexed input. New devices register in \
+        ReservoirCommand.devices.
+
+        The readout lambda is chosen by contiguous k-fold cross-validation (--folds) over 1e-12..1e3 \
+        unless --ridge is given.
+
+        Example: spinode reservoir mackey-glass --device esn --nodes 50 --json
+        """
+    )
+
+    @Argument(help: "The task: \(ReservoirCommand.taskNames.joined(separator: ", ")).")
+    var task: String
+
+    @Option(help: "Feature source: esn\(ReservoirCommand.devices.keys.sorted().map { ", " + $0 }.joined()).")
+    var device: String = "esn"
+
+    @Option(help: "Number of (virtual) nodes N.")
+    var nodes: Int = 50
+
+    @Option(help: "Seed of the reservoir (ESN weights or input mask) and of the task's random inputs.")
+    var seed: UInt64 = 1
+
+    @Option(help: "ESN: spectral radius of the recurrent weights.")
+    var spectralRadius: Double = 0.9
+
+    @Option(help: "ESN: half-width of the uniform input weights.")
+    var inputScaling: Double = 0.5
+
+    @Option(help: "ESN: half-width of the uniform biases.")
+    var biasScaling: Double = 0.2
+
+    @Option(help: "ESN: leak rate in (0, 1].")
+    var leakRate: Double = 1
+
+    @Option(help: "Time multiplexing: device samples each masked value is held for (theta = hold x device sample interval).")
+    var hold: Int = 2
+
+    @Option(help: "Time multiplexing: mask distribution, binary (+-1) or uniform ([-1, 1]).")
+    var mask: String = "binary"
+
+    @Option(help: "Time multiplexing: scale from masked input to device input units.")
+    var inputScale: Double = 1
+
+    @Option(help: "Time multiplexing: offset added to the scaled masked input, device input units.")
+    var inputOffset: Double = 0
+
+    @Option(help: "Time multiplexing: node state = last sample of each hold, or mean over it (last, mean).")
+    var sampling: String = "last"
+
+    @Option(help: "Device: bias current as a multiple of the threshold current I_th (or J_c).")
+    var biasRatio: Double = 1.5
+
+    @Option(help: "Device: current per unit of multiplexed input, as a multiple of I_th (or J_c).")
+    var gainRatio: Double = 0.5
+
+    @Option(help: "Device: sample interval in seconds (default: the device's own, 1 ns auto-oscillator, 50 ps macrospin).")
+    var sampleInterval: Double?
+
+    @Option(help: "Device: seed of its thermal noise (the auto-oscillator's noise intensity is --noise).")
+    var deviceSeed: UInt64 = 0
+
+    @Option(help: "Auto-oscillator: noise intensity D in 1/s (0: deterministic).")
+    var noise: Double = 0
+
+    @Option(help: "Time multiplexing: std of Gaussian noise added to each held input value, device input units.")
+    var inputNoise: Double = 0
+
+    @Option(help: "Fixed ridge parameter lambda (default: chosen by cross-validation).")
+    var ridge: Double?
+
+    @Option(help: "Number of contiguous cross-validation folds.")
+    var folds: Int = 5
+
+    @Flag(help: "Print the result as JSON.")
+    var json = false
+
+    static let taskNames = ["mackey-glass", "narma10", "sine-square", "memory-capacity", "parity-capacity"]
+
+    /// Devices driven through time multiplexing, by name. Each builder reads what it needs from the
+    /// command's options (e.g. a model file) and returns the `Device`; add one line per device.
+    static let devices: [String: (ReservoirCommand) throws -> Device] = [
+        "auto-oscillator": { command in
+            let d = AutoOscillator(sampleInterval: command.sampleInterval ?? 1e-9, seed: command.deviceSeed)
+            d.parameters.noiseIntensity = command.noise
+            let threshold = d.parameters.thresholdCurrent
+            d.biasCurrent = command.biasRatio * threshold
+            d.inputGain = command.gainRatio * threshold
+            d.output = .power
+            return d
+        },
+        "macrospin": { command in
+            let d = MacrospinSTNO(sampleInterval: command.sampleInterval ?? 50e-12, seed: command.deviceSeed)
+            guard let jc = MacrospinSTNO.criticalCurrentDensity(d.parameters) else {
+                throw ValidationError("macrospin: no collinear threshold current for the default parameters")
+            }
+            d.biasCurrentDensity = command.biasRatio * jc
+            d.inputGain = command.gainRatio * jc
+            d.output = .cosineToFixedLayer
+            return d
+        },
+    ]
+
+    func validate() throws {
+        guard Self.taskNames.contains(task) else {
+            throw ValidationError("unknown task '\(task)'; choose one of \(Self.taskNames.joined(separator: ", "))")
+        }
+        guard device == "esn" || Self.devices[device] != nil else {
+            throw ValidationError("unknown device '\(device)'; available: \((["esn"] + Self.devices.keys.sorted()).joined(separator: ", "))")
+        }
+        guard nodes >= 1 else { throw ValidationError("--nodes must be >= 1, got \(nodes)") }
+        guard folds >= 2 else { throw ValidationError("--folds must be >= 2, got \(folds)") }
+        guard InputMask.Distribution(rawValue: mask) != nil else {
+            throw ValidationError("--mask must be binary or uniform, got '\(mask)'")
+        }
+        guard TimeMultiplexer.Sampling(rawValue: sampling) != nil else {
+            throw ValidationError("--sampling must be last or mean, got '\(sampling)'")
+        }
+        if let r = ridge, !(r >= 0 && r.isFinite) { throw ValidationError("--ridge must be finite and >= 0, got \(r)") }
+        if let dt = sampleInterval, !(dt > 0 && dt.isFinite) { throw ValidationError("--sample-interval must be > 0 s, got \(dt)") }
+        guard inputNoise >= 0 && inputNoise.isFinite else { throw ValidationError("--input-noise must be >= 0, got \(inputNoise)") }
+        guard hold >= 1 else { throw ValidationError("--hold must be >= 1, got \(hold)") }
+    }
+
+    func makeSource() throws -> ReservoirFeatureSource {
+        if device == "esn" {
+            return try EchoStateNetwork(configuration: .init(nodes: nodes, spectralRadius: spectralRadius,
+                                                             inputScaling: inputScaling, biasScaling: biasScaling,
+                                                             leakRate: leakRate, seed: seed))
+        }
+        let physical = try Self.devices[device]!(self)
+        return try TimeMultiplexer(device: physical,
+                                   mask: InputMask(nodes: nodes, distribution: InputMask.Distribution(rawValue: mask)!, seed: seed),
+                                   holdSamples: hold, inputScale: inputScale, inputOffset: inputOffset,
+                                   sampling: TimeMultiplexer.Sampling(rawValue: sampling)!, inputNoise: inputNoise,
+                                   noiseSeed: seed)
+    }
+
+    func makeTask() -> any ReservoirTask {
+        let perOutput = task == "mackey-glass" || task.hasSuffix("capacity")
+        let selection: RidgeReadout.Selection = ridge.map { .fixed($0) }
+            ?? .crossValidated(.init(folds: folds, perOutput: perOutput))
+        switch task {
+        case "mackey-glass": return MackeyGlassPrediction(ridge: selection)
+        case "narma10": return NARMA10Emulation(seed: seed, ridge: selection)
+        case "sine-square": return SineSquareClassification(seed: seed, ridge: selection)
+        case "memory-capacity": return MemoryCapacity(seed: seed, ridge: selection)
+        default: return ParityCheckCapacity(seed: seed, ridge: selection)
+        }
+    }
+
+    func run() throws {
+        let source = try makeSource()
+        let result = try ReservoirRunner.run(makeTask(), on: source)
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
+                                                                          nan: "nan")
+            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            return
+        }
+        print("task \(result.task) on \(result.source), N = \(result.nodes)")
+        print("train \(result.trainSamples) samples, test \(result.testSamples) samples")
+        for (k, v) in result.metrics.sorted(by: { $0.key < $1.key }) { print("  \(k) = \(String(format: "%.6g", v))") }
+        if let per = result.profiles["nrmse_per_horizon"] {
+            let shown = [0, 1, 2, 5, 10, 20, 40, 60, 79].filter { $0 < per.count }
+            print("  NRMSE by horizon H: " + shown.map { "H=\($0) \(String(format: "%.4g", per[$0]))" }.joined(separator: ", "))
+        }
+        if let c = result.profiles["capacity_per_delay"] {
+            print("  r^2 by delay k: " + c.prefix(12).enumerated().map { "\($0.offset):\(String(format: "%.3f", $0.element))" }
+                .joined(separator: " ") + (c.count > 12 ? " ..." : ""))
+        }
+        let lambdas = Set(result.ridgeLambdas)
+        print("  ridge lambda: " + (lambdas.count == 1 ? "\(lambdas.first!)" : "\(lambdas.min()!) .. \(lambdas.max()!) (per output)"))
+        print(String(format: "wall %.3f s, device time simulated %.6g s", result.wallSeconds, result.deviceSeconds))
+    }
+}

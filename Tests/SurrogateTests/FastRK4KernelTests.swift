@@ -1,0 +1,196 @@
+import XCTest
+import Numerics
+import NeuralNet
+import Surrogate
+#if canImport(Glibc)
+import Glibc
+#endif
+
+final class FastRK4KernelTests: XCTestCase {
+    /// A plain, independent reference: scalar MLP with Glibc tanh / softplus, classical RK4
+    /// (Hairer, Norsett and Wanner, Solving ODEs I, Table II.1.1), ZOH extra inputs.
+    private func referenceMLP(_ mlp: MLP, _ x: [Double]) -> [Double] {
+        var h = x
+        for l in 0..<mlp.layerCount {
+            let w = mlp.weight(layer: l), b = mlp.bias(layer: l)
+            var z = [Double](repeating: 0, count: w.rows)
+            for o in 0..<w.rows {
+                var s = b[o]
+                for i in 0..<w.columns { s += w[o, i] * h[i] }
+                switch mlp.activations[l] {
+                case .tanh: z[o] = tanh(s)
+                case .softplus: z[o] = log1p(exp(s))
+                case .relu: z[o] = max(s, 0)
+                case .identity: z[o] = s
+                }
+            }
+            h = z
+        }
+        return h
+    }
+
+    private func referenceRK4(_ mlp: MLP, y0: [Double], steps: Int, h: Double, a: Matrix?, threeEighths: Bool = false,
+                              extra: (Int) -> [Double]) -> [[Double]] {
+        var y = y0, out = [[Double]]()
+        let n = y0.count
+        func f(_ y: [Double], _ e: [Double]) -> [Double] {
+            var d = referenceMLP(mlp, y + e)
+            if let a { for i in 0..<n { for j in 0..<n { d[i] += a[i, j] * y[j] } } }
+            return d
+        }
+        for s in 0..<steps {
+            let e = extra(s)
+            let k1 = f(y, e)
+            if threeEighths {   // Kutta's 3/8 rule (HNW I, Table II.1.1, right)
+                let k2 = f((0..<n).map { y[$0] + h / 3 * k1[$0] }, e)
+                let k3 = f((0..<n).map { y[$0] + h * (k2[$0] - k1[$0] / 3) }, e)
+                let k4 = f((0..<n).map { y[$0] + h * (k1[$0] - k2[$0] + k3[$0]) }, e)
+                y = (0..<n).map { y[$0] + h / 8 * (k1[$0] + 3 * k2[$0] + 3 * k3[$0] + k4[$0]) }
+                out.append(y)
+                continue
+            }
+            let k2 = f((0..<n).map { y[$0] + 0.5 * h * k1[$0] }, e)
+            let k3 = f((0..<n).map { y[$0] + 0.5 * h * k2[$0] }, e)
+            let k4 = f((0..<n).map { y[$0] + h * k3[$0] }, e)
+            y = (0..<n).map { y[$0] + h / 6 * (k1[$0] + 2 * k2[$0] + 2 * k3[$0] + k4[$0]) }
+            out.append(y)
+        }
+        return out
+    }
+
+    /// Paper network 4-50-50-2 (tanh, tanh, identity; N(0, 0.1)), inputs [y, u_s, u_{s+1}],
+    /// dt 0.025, 2,000 steps, batch 1: the fused trajectory equals the reference to 1e-12 (absolute,
+    /// states of order 1-10).
+    func testPaperNetworkBatchOneMatchesReference() throws {
+        let mlp = try MLP(widths: [4, 50, 50, 2], activations: [.tanh, .tanh, .identity], initialisation: .paper, seed: 4)
+        var rng = SeededRandom(seed: 8)
+        let steps = 2_000
+        let u = (0...steps).map { _ in rng.uniform(-1, 1) }
+        let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: 2, sequenceInputCount: 2)
+        var y: [Double] = [0.3, -0.1]
+        var traj = [Double](repeating: .nan, count: steps * 2)
+        u.withUnsafeBufferPointer { up in
+            kernel.integrate(batch: 1, steps: steps, stepSize: 0.025, state: &y,
+                             inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 1, inputStride: 1),
+                             trajectory: &traj, trajectoryMemberStride: steps * 2)
+        }
+        let ref = referenceRK4(mlp, y0: [0.3, -0.1], steps: steps, h: 0.025, a: nil) { [u[$0], u[$0 + 1]] }
+        var worst = 0.0
+        for s in 0..<steps { for j in 0..<2 { worst = max(worst, abs(traj[s * 2 + j] - ref[s][j])) } }
+        XCTAssertLessThanOrEqual(worst, 1e-12, "max trajectory difference \(worst)")
+        XCTAssertEqual(y, [traj[2 * steps - 2], traj[2 * steps - 1]])
+        XCTAssertGreaterThan(abs(ref[steps - 1][0] - 0.3), 1e-3, "the trajectory must move")
+    }
+
+    /// Odd batch of 5 (pairs and a single member), 1 and 2 threads, a wide hidden layer of 70 (two
+    /// 64-neuron chunks), softplus and relu, a linear term, static inputs and a wide (9) output state:
+    /// every member equals its own reference run to 1e-12.
+    func testGeneralShapesAndThreadsMatchReference() throws {
+        let n = 9, ms = 1, mc = 2, batch = 5, steps = 200
+        let mlp = try MLP(widths: [n + ms + mc, 70, 6, n], activations: [.softplus, .relu, .identity],
+                          initialisation: .normal(sigma: 0.2), seed: 12)
+        let a = Matrix(rows: n, columns: n) { i, j in i == j ? -0.5 : 0.01 * Double(i - j) }
+        var rng = SeededRandom(seed: 3)
+        let u = (0..<(batch * steps)).map { _ in rng.normal() }
+        let p = (0..<(batch * mc)).map { _ in rng.uniform(-1, 1) }
+        let y0 = (0..<(batch * n)).map { _ in rng.normal() }
+        let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: n, sequenceInputCount: ms, constantInputCount: mc,
+                                       linearTerm: a, maxThreads: 2)
+        for threads in [1, 2] {
+            var y = y0
+            u.withUnsafeBufferPointer { up in
+                kernel.integrate(batch: batch, steps: steps, stepSize: 0.05, state: &y,
+                                 inputs: .init(base: up.baseAddress!, memberStride: steps, stepStride: 1, inputStride: 1),
+                                 constants: p, threads: threads)
+            }
+            for b in 0..<batch {
+                let ref = referenceRK4(mlp, y0: Array(y0[(b * n)..<((b + 1) * n)]), steps: steps, h: 0.05, a: a) {
+                    [u[b * steps + $0], p[b * mc], p[b * mc + 1]]
+                }
+                for j in 0..<n {
+                    XCTAssertEqual(y[b * n + j], ref[steps - 1][j], accuracy: 1e-12, "threads \(threads) member \(b) component \(j)")
+                }
+            }
+        }
+    }
+
+    /// `update(from:)` replaces the weights: a kernel built from one network and updated to another
+    /// equals a reference run of the second (20 steps, 1e-12).
+    func testUpdateFromAnotherNetwork() throws {
+        let a = try MLP(widths: [3, 20, 2], activations: [.tanh, .identity], initialisation: .paper, seed: 1)
+        let b = try MLP(widths: [3, 20, 2], activations: [.tanh, .identity], initialisation: .normal(sigma: 0.5), seed: 2)
+        let kernel = try FastRK4Kernel(mlp: a, stateWidth: 2, sequenceInputCount: 1)
+        kernel.update(from: b)
+        let u = (0..<20).map { Double($0) * 0.1 - 1 }
+        var y: [Double] = [0.5, -0.5]
+        u.withUnsafeBufferPointer { up in
+            kernel.integrate(batch: 1, steps: 20, stepSize: 0.1, state: &y,
+                             inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 1, inputStride: 1))
+        }
+        let ref = referenceRK4(b, y0: [0.5, -0.5], steps: 20, h: 0.1, a: nil) { [u[$0]] }
+        XCTAssertEqual(y[0], ref[19][0], accuracy: 1e-12)
+        XCTAssertEqual(y[1], ref[19][1], accuracy: 1e-12)
+        let refA = referenceRK4(a, y0: [0.5, -0.5], steps: 20, h: 0.1, a: nil) { [u[$0]] }
+        XCTAssertGreaterThan(abs(refA[19][0] - ref[19][0]), 1e-3, "the two networks must differ")
+    }
+
+    /// Kutta's 3/8 rule (torchdiffeq's rk4): batch 3 of a 4-50-50-2 network (N(0, 0.5^2), strongly
+    /// nonlinear), step 0.2, 200 steps, 1e-12 against the reference; and it differs from the classical
+    /// rule by more than 1e-8 (both are fourth order, equal on linear systems, so they differ by
+    /// O(h^5) nonlinear terms per step).
+    func testThreeEighthsRuleMatchesReference() throws {
+        let mlp = try MLP(widths: [4, 50, 50, 2], activations: [.tanh, .tanh, .identity], initialisation: .normal(sigma: 0.5), seed: 9)
+        let steps = 200, h = 0.2
+        let u = (0..<(3 * (steps + 1))).map { sin(0.1 * Double($0)) }
+        let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: 2, sequenceInputCount: 2)
+        let y0: [Double] = [0.1, 0.2, -0.3, 0.0, 0.5, -0.5]
+        var y38 = y0, yc = y0
+        u.withUnsafeBufferPointer { up in
+            let inputs = FastRK4Kernel.SequenceInputs(base: up.baseAddress!, memberStride: steps + 1, stepStride: 1, inputStride: 1)
+            kernel.integrate(batch: 3, steps: steps, stepSize: h, state: &y38, inputs: inputs, rule: .threeEighths)
+            kernel.integrate(batch: 3, steps: steps, stepSize: h, state: &yc, inputs: inputs, rule: .classical)
+        }
+        var maxRuleDifference = 0.0
+        for b in 0..<3 {
+            let ref = referenceRK4(mlp, y0: Array(y0[(2 * b)..<(2 * b + 2)]), steps: steps, h: h, a: nil, threeEighths: true) {
+                [u[b * (steps + 1) + $0], u[b * (steps + 1) + $0 + 1]]
+            }
+            for j in 0..<2 {
+                XCTAssertEqual(y38[2 * b + j], ref[steps - 1][j], accuracy: 1e-12)
+                maxRuleDifference = max(maxRuleDifference, abs(y38[2 * b + j] - yc[2 * b + j]))
+            }
+        }
+        XCTAssertGreaterThan(maxRuleDifference, 1e-8)
+    }
+
+    /// The problem of scripts/bench/surrogate_rk4_peers.py (deterministic weights
+    /// W_l[i][j] = sin(0.37 (i+1) + 0.71 (j+1) + l) / sqrt(fan-in), b_l[i] = 0.1 cos(0.5 (i+1) + l),
+    /// inputs u_n = 2 frac((n + 1 + 1000 b) g) - 1, y(0) = (0.1 sin 1, 0.1 cos 1), 3/8 rule, dt 0.025),
+    /// 2,000 steps at batch 1. Reference: that script's numpy loop (`run_numpy(2000, 1)`, numpy 2.4.6)
+    /// printed (-7.38734536632281, -3.631779846508485); agreement to 1e-12.
+    func testPeerProblemMatchesNumpyLoop() throws {
+        let widths = [4, 50, 50, 2]
+        var mlp = try MLP(widths: widths, activations: [.tanh, .tanh, .identity])
+        for l in 1...3 {
+            let m = widths[l - 1], n = widths[l]
+            try mlp.setWeight(layer: l - 1, Matrix(rows: n, columns: m) { i, j in
+                sin(0.37 * Double(i + 1) + 0.71 * Double(j + 1) + Double(l)) / Double(m).squareRoot()
+            })
+            try mlp.setBias(layer: l - 1, (0..<n).map { 0.1 * cos(0.5 * Double($0 + 1) + Double(l)) })
+        }
+        let steps = 2_000, golden = 0.6180339887498949
+        let u = (0...steps).map { n -> Double in
+            let x = (Double(n) + 1) * golden
+            return 2 * (x - x.rounded(.down)) - 1
+        }
+        var y = [0.1 * sin(1.0), 0.1 * cos(1.0)]
+        let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: 2, sequenceInputCount: 2)
+        u.withUnsafeBufferPointer { up in
+            kernel.integrate(batch: 1, steps: steps, stepSize: 0.025, state: &y,
+                             inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 1, inputStride: 1),
+                             rule: .threeEighths)
+        }
+        XCTAssertEqual(y[0], -7.38734536632281, accuracy: 1e-12)
+        XCTAssertEqual(y[1], -3.631779846508485, accuracy: 1e-12)
+    }
+}
