@@ -7,6 +7,7 @@ struct Bench: ParsableCommand {
         subcommands: [
             BenchSurrogateRK4.self,
             BenchDevices.self,
+            BenchTraceIO.self,
         ]
     )
 }
