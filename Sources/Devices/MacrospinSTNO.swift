@@ -25,7 +25,7 @@ import ODE
 /// (`Observable.cosineToFixedLayer`, m.p, is the magnetoresistance-like signal: R is linear in it).
 ///
 /// ```swift
-/// var p = MacrospinParameters()
+/// let p = MacrospinParameters()
 /// let device = MacrospinSTNO(parameters: p, sampleInterval: 50e-12)
 /// device.biasCurrentDensity = 1.2 * MacrospinSTNO.criticalCurrentDensity(p)!
 /// let mx = try device.respond(to: [[Double](repeating: 0, count: 2000)])[0]   // 100 ns of m_x

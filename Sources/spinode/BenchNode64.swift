@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Benchmarks
 import ODE
+import NeuralNet
 
 /// `spinode bench node64`: seconds per loss-and-gradient of the NODE-64 neural ODE.
 struct BenchNode64: ParsableCommand {
@@ -28,11 +29,18 @@ struct BenchNode64: ParsableCommand {
     @Option(help: "Gradient method: discrete (exact, reverse through the steps) or continuous (backsolve adjoint).")
     var gradient: GradientMethod = .discrete
 
-    @Option(help: "Step-size controller: pi (default) or i (integral, as diffrax's PIDController default).")
-    var controller: Controller = .pi
+    @Option(help: "Step-size controller: i (integral, the default: what diffrax's PIDController does with its default coefficients, so both run the same algorithm) or pi.")
+    var controller: Controller = .i
 
     @Option(help: "Timed repetitions after one warm-up (median reported).")
     var repeats: Int = 9
+
+    enum Path: String, ExpressibleByArgument, CaseIterable {
+        case automatic, blas, direct
+    }
+
+    @Option(help: "MLP kernel for the forward pass: automatic, blas or direct.")
+    var mlpPath: Path = .automatic
 
     @Option(help: "OpenBLAS threads.")
     var threads: Int = 1
@@ -46,21 +54,27 @@ struct BenchNode64: ParsableCommand {
     @Flag(help: "Continuous adjoint: reset the backsolved state to the stored forward solution at each save time (the plain backsolve is unstable on NODE-64).")
     var resetState = false
 
+    @Flag(help: "Use the toolkit's NeuralVectorField (no forward records) instead of Node64VectorField.")
+    var noTape = false
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
     func run() throws {
         let stepController: StepSizeController = controller == .pi ? .proportionalIntegral() : .integral
+        let computePath: MLPComputePath = mlpPath == .blas ? .blas : (mlpPath == .direct ? .direct : .automatic)
         let result: Node64.Result
         switch gradient {
         case .discrete:
             result = try Node64.run(adjoint: DiscreteAdjoint(), methodName: "discrete adjoint (all stages stored)",
-                                    controller: stepController, rtol: rtol, atol: atol, repeats: repeats, blasThreads: threads)
+                                    controller: stepController, rtol: rtol, atol: atol, repeats: repeats, blasThreads: threads,
+                                    computePath: computePath, taped: !noTape)
         case .continuous:
             result = try Node64.run(adjoint: ContinuousAdjoint(rtol: rtol, atol: atol, seminorm: true,
                                                                resetStateAtSaveTimes: resetState),
                                     methodName: "continuous adjoint (backsolve, seminorm\(resetState ? ", state reset at save times" : ""))",
-                                    controller: stepController, rtol: rtol, atol: atol, repeats: repeats, blasThreads: threads)
+                                    controller: stepController, rtol: rtol, atol: atol, repeats: repeats, blasThreads: threads,
+                                    computePath: computePath, taped: !noTape)
         }
         if json {
             let encoder = JSONEncoder()
@@ -68,7 +82,7 @@ struct BenchNode64: ParsableCommand {
             print(String(decoding: try encoder.encode(result), as: UTF8.self))
         } else {
             print("""
-            NODE-64 \(result.gradient_method), controller \(result.controller), rtol \(result.rtol), atol \(result.atol)
+            NODE-64 \(result.gradient_method), \(result.vector_field), controller \(result.controller), rtol \(result.rtol), atol \(result.atol)
               seconds per gradient: \(result.seconds_per_gradient) (median of \(result.repeats))
               loss \(result.loss) (rel. error \(result.loss_relative_error)), gradient norm \(result.gradient_norm) (rel. error \(result.gradient_norm_relative_error))
               forward: \(result.accepted_steps) accepted, \(result.rejected_steps) rejected, \(result.rhs_evaluations) f

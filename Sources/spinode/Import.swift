@@ -39,6 +39,12 @@ struct TableImportArguments: ParsableArguments {
     @Option(help: "Keep rows with t <= this time (seconds).")
     var to: Double?
 
+    @Flag(help: "Store uniform sampling (t0, dt) instead of the times, after checking the intervals agree to --uniform-tolerance.")
+    var uniform = false
+
+    @Option(help: "Largest allowed |interval - dt| / dt with --uniform (tables print times with few digits).")
+    var uniformTolerance: Double = 1e-4
+
     @Flag(help: "Overwrite a trace of the same name already in --out.")
     var replace = false
 
@@ -55,7 +61,8 @@ struct TableImportArguments: ParsableArguments {
     func run(table: DataTable, time: String, source: String) throws {
         let traceName = name ?? URL(fileURLWithPath: table.file).deletingPathExtension().lastPathComponent
         let options = TableImportOptions(name: traceName, every: every, from: from, to: to,
-                                         description: "imported from \(source) table \(table.file)")
+                                         description: "imported from \(source) table \(table.file)",
+                                         uniformTolerance: uniform ? uniformTolerance : nil)
         let trace = try table.trace(time: time, inputs: inputs, outputs: outputs, options: options)
         var traces: [Trace] = []
         if FileManager.default.fileExists(atPath: out) {
@@ -73,6 +80,7 @@ struct TableImportArguments: ParsableArguments {
         let summary: JSONValue = .object([
             ("file", .string(out)), ("trace", .string(trace.name)), ("source", .string(table.file)),
             ("samples", .integer(trace.count)), ("t_first_s", .number(trace.time(0))),
+            ("sampling", .string({ if case .uniform(_, let dt) = trace.sampling { return "uniform, dt = \(dt) s" }; return "explicit times" }())),
             ("t_last_s", .number(trace.time(trace.count - 1))),
             ("inputs", .strings(trace.inputNames)), ("input_units", .strings(trace.inputUnits)),
             ("outputs", .strings(trace.outputNames)), ("output_units", .strings(trace.outputUnits)),

@@ -135,4 +135,13 @@ final class TimeMultiplexerTests: XCTestCase {
         XCTAssertNotEqual(try other.states(forScalarSequences: [u])[0], a)
         XCTAssertThrowsError(try TimeMultiplexer(device: device, mask: mask, holdSamples: 3, inputNoise: -1))
     }
+
+    /// A device that returns too few samples is reported with its name and the counts, not trapped on.
+    func testWrongDeviceOutputLengthIsAnError() throws {
+        let tm = try TimeMultiplexer(device: TruncatingDevice(), mask: InputMask(nodes: 3, distribution: .binary, seed: 1),
+                                     holdSamples: 2)
+        XCTAssertThrowsError(try tm.states(forScalarSequences: [[1, 2]])) { e in
+            XCTAssertEqual("\(e)", "device 'truncating': returned 11 values for sequence 0, expected 12")
+        }
+    }
 }

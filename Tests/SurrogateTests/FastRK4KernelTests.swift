@@ -162,4 +162,35 @@ final class FastRK4KernelTests: XCTestCase {
         }
         XCTAssertGreaterThan(maxRuleDifference, 1e-8)
     }
+
+    /// The problem of scripts/bench/surrogate_rk4_peers.py (deterministic weights
+    /// W_l[i][j] = sin(0.37 (i+1) + 0.71 (j+1) + l) / sqrt(fan-in), b_l[i] = 0.1 cos(0.5 (i+1) + l),
+    /// inputs u_n = 2 frac((n + 1 + 1000 b) g) - 1, y(0) = (0.1 sin 1, 0.1 cos 1), 3/8 rule, dt 0.025),
+    /// 2,000 steps at batch 1. Reference: that script's numpy loop (`run_numpy(2000, 1)`, numpy 2.4.6)
+    /// printed (-7.38734536632281, -3.631779846508485); agreement to 1e-12.
+    func testPeerProblemMatchesNumpyLoop() throws {
+        let widths = [4, 50, 50, 2]
+        var mlp = try MLP(widths: widths, activations: [.tanh, .tanh, .identity])
+        for l in 1...3 {
+            let m = widths[l - 1], n = widths[l]
+            try mlp.setWeight(layer: l - 1, Matrix(rows: n, columns: m) { i, j in
+                sin(0.37 * Double(i + 1) + 0.71 * Double(j + 1) + Double(l)) / Double(m).squareRoot()
+            })
+            try mlp.setBias(layer: l - 1, (0..<n).map { 0.1 * cos(0.5 * Double($0 + 1) + Double(l)) })
+        }
+        let steps = 2_000, golden = 0.6180339887498949
+        let u = (0...steps).map { n -> Double in
+            let x = (Double(n) + 1) * golden
+            return 2 * (x - x.rounded(.down)) - 1
+        }
+        var y = [0.1 * sin(1.0), 0.1 * cos(1.0)]
+        let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: 2, sequenceInputCount: 2)
+        u.withUnsafeBufferPointer { up in
+            kernel.integrate(batch: 1, steps: steps, stepSize: 0.025, state: &y,
+                             inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 1, inputStride: 1),
+                             rule: .threeEighths)
+        }
+        XCTAssertEqual(y[0], -7.38734536632281, accuracy: 1e-12)
+        XCTAssertEqual(y[1], -3.631779846508485, accuracy: 1e-12)
+    }
 }

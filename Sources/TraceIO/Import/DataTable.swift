@@ -88,13 +88,19 @@ public struct TableImportOptions: Sendable {
     public var to: Double?
     /// Free text stored as the trace's description.
     public var description: String
+    /// If set, store uniform sampling (t0 = first time, dt = (last - first) / (N - 1)) instead of
+    /// the times, after checking every interval is within this fraction of dt of it. Tables print
+    /// times with a few significant digits, so samples saved every dt arrive jittered by ~1e-7 dt.
+    public var uniformTolerance: Double?
 
-    public init(name: String, every: Int = 1, from: Double? = nil, to: Double? = nil, description: String = "") {
+    public init(name: String, every: Int = 1, from: Double? = nil, to: Double? = nil, description: String = "",
+                uniformTolerance: Double? = nil) {
         self.name = name
         self.every = every
         self.from = from
         self.to = to
         self.description = description
+        self.uniformTolerance = uniformTolerance
     }
 }
 
@@ -136,8 +142,22 @@ extension DataTable {
                                                  index: k, previous: rows[chosen[k - 1]][tc], value: rows[chosen[k]][tc])
         }
         let n = chosen.count
+        var sampling = Trace.Sampling.times(chosen.map { rows[$0][tc] })
+        if let tolerance = options.uniformTolerance, n >= 2 {
+            let t0 = rows[chosen[0]][tc]
+            let dt = (rows[chosen[n - 1]][tc] - t0) / Double(n - 1)
+            for k in 1..<n {
+                let interval = rows[chosen[k]][tc] - rows[chosen[k - 1]][tc]
+                if abs(interval - dt) > tolerance * dt {
+                    throw TraceIOError.invalidValue(
+                        file: file, object: "column '\(headers[tc])' line \(lines[chosen[k]])",
+                        detail: "interval \(interval) s differs from the mean \(dt) s by more than \(tolerance) dt: not uniformly sampled")
+                }
+            }
+            sampling = .uniform(t0: t0, dt: dt)
+        }
         return Trace(
-            name: options.name, sampling: .times(chosen.map { rows[$0][tc] }),
+            name: options.name, sampling: sampling,
             inputs: Matrix(rows: n, columns: ic.count) { i, j in rows[chosen[i]][ic[j]] },
             outputs: Matrix(rows: n, columns: oc.count) { i, j in rows[chosen[i]][oc[j]] },
             inputNames: ic.map { names[$0] }, outputNames: oc.map { names[$0] },
