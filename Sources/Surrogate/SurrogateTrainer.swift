@@ -94,6 +94,10 @@ public final class SurrogateTrainer {
                     throw SurrogateError.invalidTrace(
                         "trace '\(t.name)': a held-out tail of \(fraction) x \(t.sampleCount) samples = \(tail) is too short for k = \(k) (needs >= \(k + 1))")
                 }
+                guard t.sampleCount - tail >= k + 1 else {
+                    throw SurrogateError.invalidTrace(
+                        "trace '\(t.name)': holding out the last \(fraction) of \(t.sampleCount) samples leaves \(t.sampleCount - tail) for training, fewer than k + 1 = \(k + 1)")
+                }
                 trainingParts.append(t.window(start: 0, count: t.sampleCount - tail))
                 validationParts.append(t)
                 segments.append((validationParts.count - 1, t.sampleCount - tail, tail))

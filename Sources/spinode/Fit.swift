@@ -17,7 +17,7 @@ struct Fit: ParsableCommand {
         (docs/surrogate-model.md). Training draws minibatches of random windows, each started from the true \
         embedded state, integrates them together as one batched ODE, and steps Adam on the MSE of the observed \
         components. Every --validate-every iterations the model is run free over the validation data; the best \
-        model is kept and written to --out. Defaults are the paper's settings (k = 2, MLP 2k+2k_in -> 50 -> 50 -> k, \
+        model is kept and written to --out. Defaults are the paper's settings (k = 2, MLP (k n_out + k n_in + n_par) -> 50 -> 50 -> k n_out, \
         tanh, N(0, 0.1) init, 50 windows of 20 samples, RK4 on the sample grid, Adam 1e-3), with the exact \
         discrete adjoint for gradients (--gradient continuous is the paper's torchdiffeq odeint_adjoint).
         Details and advice: docs/training.md.
