@@ -218,7 +218,7 @@ struct Fit: ParsableCommand {
                 ("seconds", .number(seconds)),
                 ("seconds_per_iteration", .number(seconds / Double(max(1, trainer.iteration - startIteration)))),
                 ("gradient_method", .string(options.gradient.rawValue)), ("solver", .string(solver)),
-                ("seed", .integer(Int(truncatingIfNeeded: options.seed))),
+                ("seed", options.seed <= UInt64(Int.max) ? .integer(Int(options.seed)) : .string(String(options.seed))),
                 ("validation", .array(trainer.validationHistory.map {
                     .object([("iteration", .integer($0.iteration)), ("nrmse", .number($0.nrmse))])
                 })),
