@@ -27,7 +27,7 @@ public final class SurrogateTrainer {
     public internal(set) var bestIteration = 0
     public internal(set) var lastValidationNRMSE: Double?
     public internal(set) var validationsWithoutImprovement = 0
-    public internal(set) var optimiser: TrainingOptimiser
+    public internal(set) var optimiser: Adam
     /// (iteration, validation NRMSE) of every validation.
     public internal(set) var validationHistory: [ValidationRecord] = []
 
@@ -162,8 +162,8 @@ public final class SurrogateTrainer {
         baseSeed = seeder.next()
         let schedule: LearningRateSchedule = options.decayInterval > 0
             ? .stepDecay(interval: options.decayInterval, factor: options.decayFactor) : .constant
-        optimiser = TrainingOptimiser(parameterCount: model.mlp.parameterCount, learningRate: options.learningRate,
-                                      maxGradientNorm: options.maxGradientNorm, schedule: schedule)
+        optimiser = try Adam(parameterCount: model.mlp.parameterCount, learningRate: options.learningRate,
+                             maxGradientNorm: options.maxGradientNorm, schedule: schedule)
         // Minibatch workspaces.
         let batch = options.batchSize, n = model.stateDimension
         drive = BatchDrive(traces: trainingTraces, model: model, maxBatch: batch)
