@@ -231,11 +231,13 @@ public final class Node64VectorField: DifferentiableODESystem {
 
     /// C (m x n, row stride ldc) = or += A B with A(i, q) = a[i am + q ak] and B row-major (k x n, row
     /// stride ldb). Register-blocked SIMD: 4 rows x 16 columns of C in eight SIMD8 accumulators per
-    /// k step, then 8- and 4-column chunks and single rows. For the small shapes of NODE-64
+    /// k step, then 8- and 4-column chunks and single rows; `bias` (length n), when given, starts every
+    /// row of the sum (C = bias + A B, `accumulate` false). For the small shapes of NODE-64
     /// (32 x 64 x 64 and narrower) this avoids dgemm's packing and call overhead.
     @inline(__always)
     static func product(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, am: Int, ak: Int,
-                        b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool) {
+                        b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool,
+                        bias: UnsafePointer<Double>? = nil) {
         typealias V8 = SIMD8<Double>
         typealias V4 = SIMD4<Double>
         @inline(__always) func load8(_ p: UnsafePointer<Double>) -> V8 { UnsafeRawPointer(p).loadUnaligned(as: V8.self) }
@@ -252,7 +254,8 @@ public final class Node64VectorField: DifferentiableODESystem {
         while j + 16 <= n {
             var i = 0
             while i + 4 <= m {
-                var c00 = V8(), c01 = V8(), c10 = V8(), c11 = V8(), c20 = V8(), c21 = V8(), c30 = V8(), c31 = V8()
+                let s0 = bias.map { load8($0 + j) } ?? V8(), s1 = bias.map { load8($0 + j + 8) } ?? V8()
+                var c00 = s0, c01 = s1, c10 = s0, c11 = s1, c20 = s0, c21 = s1, c30 = s0, c31 = s1
                 let a0 = a + i * am, a1 = a0 + am, a2 = a1 + am, a3 = a2 + am
                 for q in 0..<k {
                     let bp = b + q * ldb + j
@@ -271,7 +274,7 @@ public final class Node64VectorField: DifferentiableODESystem {
                 i += 4
             }
             while i < m {
-                var c0 = V8(), c1 = V8()
+                var c0 = bias.map { load8($0 + j) } ?? V8(), c1 = bias.map { load8($0 + j + 8) } ?? V8()
                 let ai = a + i * am
                 for q in 0..<k {
                     let bp = b + q * ldb + j, x = ai[q * ak]
@@ -284,7 +287,7 @@ public final class Node64VectorField: DifferentiableODESystem {
         }
         while j + 8 <= n {
             for i in 0..<m {
-                var c0 = V8()
+                var c0 = bias.map { load8($0 + j) } ?? V8()
                 let ai = a + i * am
                 for q in 0..<k { c0 = c0.addingProduct(ai[q * ak], load8(b + q * ldb + j)) }
                 store8(c0, c + i * ldc + j)
@@ -293,7 +296,7 @@ public final class Node64VectorField: DifferentiableODESystem {
         }
         while j + 4 <= n {
             for i in 0..<m {
-                var c0 = V4()
+                var c0 = bias.map { load4($0 + j) } ?? V4()
                 let ai = a + i * am
                 for q in 0..<k { c0 = c0.addingProduct(ai[q * ak], load4(b + q * ldb + j)) }
                 store4(c0, c + i * ldc + j)
@@ -302,7 +305,7 @@ public final class Node64VectorField: DifferentiableODESystem {
         }
         while j < n {
             for i in 0..<m {
-                var acc = 0.0
+                var acc = bias?[j] ?? 0
                 for q in 0..<k { acc += a[i * am + q * ak] * b[q * ldb + j] }
                 c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc : acc
             }
@@ -315,8 +318,9 @@ public final class Node64VectorField: DifferentiableODESystem {
                          h: (Int) -> UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>) {
         let u = Node64.input(t), n = stateWidth, w0 = widths[0]
         for b in 0..<batch {
-            (x + b * w0).update(from: y + b * n, count: n)
-            x[b * w0 + n] = u
+            let xb = x + b * w0, yb = y + b * n
+            for c in 0..<n { xb[c] = yb[c] }
+            xb[n] = u
         }
         mlp.parameters.withUnsafeBufferPointer { theta in
             let p = theta.baseAddress!
@@ -325,10 +329,10 @@ public final class Node64VectorField: DifferentiableODESystem {
                 let nIn = widths[l], nOut = widths[l + 1]
                 let z = l < layers - 1 ? h(l) : out
                 let bias = p + mlp.biasOffsets[l]
-                for r in 0..<batch { (z + r * nOut).update(from: bias, count: nOut) }
-                // Z += H_{l-1} W_l^T
+                // Z = 1 b_l^T + H_{l-1} W_l^T
                 Node64VectorField.product(m: batch, n: nOut, k: nIn, a: previous, am: nIn, ak: 1,
-                                          b: transposedWeights[l], ldb: nOut, c: z, ldc: nOut, accumulate: true)
+                                          b: transposedWeights[l], ldb: nOut, c: z, ldc: nOut, accumulate: false,
+                                          bias: bias)
                 if l < layers - 1 {
                     VectorTanh.apply(count: batch * nOut, x: z, y: z)
                     previous = UnsafePointer(z)
