@@ -1,5 +1,6 @@
 import Devices
 import Numerics
+import ODE
 
 /// Wall-clock throughput of the reference devices (`MacrospinSTNO`, `AutoOscillator`) on a
 /// reservoir-like drive: `copies` copies x `samples` samples of uniform random input in [0, 1),
@@ -15,7 +16,7 @@ public enum DeviceBenchmark {
         public var medianSeconds: Double
         /// Device samples (copies x samples) per second of wall time.
         public var samplesPerSecond: Double { Double(copies * samples) / medianSeconds }
-        /// Integration sub-steps (all copies) per second of wall time.
+        /// Integration sub-steps (all copies) per second of wall time (0 for adaptive runs).
         public var substepsPerSecond: Double { samplesPerSecond * Double(substepsPerSample) }
     }
 
@@ -36,6 +37,18 @@ public enum DeviceBenchmark {
             let t = try median(repeats) { _ = try device.respond(to: drive) }
             results.append(Result(device: device.name, mode: temperature == 0 ? "RK4, T = 0" : "Heun, T = 300 K",
                                   copies: copies, samples: samples, substepsPerSample: 500, medianSeconds: t))
+        }
+        do {
+            // The same noise-free macrospin run through the ODE engine (Tsitouras 5(4), rtol 1e-8, atol 1e-10).
+            let p = MacrospinParameters()
+            let device = MacrospinSTNO(parameters: p, sampleInterval: 50e-12, seed: seed)
+            device.deterministicSolver = ODESolver(method: .tsitouras54, stepping: .adaptive(rtol: 1e-8, atol: 1e-10))
+            let jc = MacrospinSTNO.criticalCurrentDensity(p) ?? 1e11
+            device.biasCurrentDensity = 1.2 * jc
+            device.inputGain = 0.2 * jc
+            let t = try median(repeats) { _ = try device.respond(to: drive) }
+            results.append(Result(device: device.name, mode: "Tsit5 rtol 1e-8, T = 0",
+                                  copies: copies, samples: samples, substepsPerSample: 0, medianSeconds: t))
         }
         for noise in [0.0, 1e6] {
             let device = AutoOscillator(sampleInterval: 1e-9, timeStep: 1e-11, seed: seed)

@@ -1,4 +1,5 @@
 import Numerics
+import ODE
 
 /// The universal model of a nonlinear auto-oscillator (Slavin and Tiberkevich, IEEE Trans. Magn. 45,
 /// 1875 (2009)): one complex amplitude c (dimensionless, p = |c|^2 the normalised power)
@@ -39,7 +40,7 @@ public final class AutoOscillator: Device {
     }
 
     /// Parameters of the model, SI units.
-    public struct Parameters: Sendable, Equatable {
+    public struct Parameters: Sendable, Equatable, Codable {
         /// omega0, rad/s: linear (small-amplitude) angular frequency.
         public var linearFrequency: Double = 2 * Double.pi * 300e6
         /// N, rad/s: nonlinear frequency shift per unit power.
@@ -73,6 +74,10 @@ public final class AutoOscillator: Device {
     /// Current per unit of input, A per input unit.
     public var inputGain: Double = 1
     public var output: Observable = .power
+    /// How noise-free runs (D = 0) are integrated: nil (default) = classical RK4 on fixed sub-steps of
+    /// at most `timeStep`; an `ODESolver` of the ODE engine = one solve per sample interval, so every
+    /// jump of the drive is a solve boundary. Runs with noise always use the Heun scheme.
+    public var deterministicSolver: ODESolver?
     /// Seed of the noise; copy b draws from the b-th `split()` of `SeededRandom(seed: seed)`.
     public var seed: UInt64
 
@@ -191,6 +196,28 @@ public final class AutoOscillator: Device {
             return SIMD2(g * c.x + w * c.y + f.x, g * c.y - w * c.x + f.y)
         }
 
+        if noise == 0, let solver = deterministicSolver {
+            let errors = CopyErrors(count: inputs.count)
+            let dt = sampleInterval
+            forEachCopy(inputs.count) { b in
+                let row = table.row(b)
+                let system = AutoOscillatorField(linearFrequency: omega0, nonlinearFrequencyShift: nShift,
+                                                 dampingRate: gammaG, nonlinearDamping: qq, torqueEfficiency: sigma)
+                let cache = ODESolverCache()
+                var y = [c0.x, c0.y]
+                do {
+                    for (n, u) in inputs[b].enumerated() {
+                        system.current = bias + gain * u
+                        y = try solver.solve(system, y0: y, t0: Double(n) * dt, t1: Double(n + 1) * dt,
+                                             cache: cache).finalState
+                        row[2 * n] = y[0]; row[2 * n + 1] = y[1]
+                    }
+                } catch { errors.record(error, copy: b) }
+            }
+            try errors.rethrowFirst()
+            return table
+        }
+
         forEachCopy(inputs.count) { b in
             let row = table.row(b)
             var rng = streams[b]
@@ -219,6 +246,28 @@ public final class AutoOscillator: Device {
             }
         }
         return table
+    }
+}
+
+/// The noise-free auto-oscillator right-hand side for one copy as an `ODESystem` (state (Re c, Im c)),
+/// with the current I (A) held in `current` over each solve.
+final class AutoOscillatorField: ODESystem {
+    let dimension = 2
+    let omega0, nShift, gammaG, q, sigma: Double
+    var current: Double = 0
+
+    init(linearFrequency: Double, nonlinearFrequencyShift: Double, dampingRate: Double, nonlinearDamping: Double,
+         torqueEfficiency: Double) {
+        omega0 = linearFrequency; nShift = nonlinearFrequencyShift; gammaG = dampingRate
+        q = nonlinearDamping; sigma = torqueEfficiency
+    }
+
+    func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
+        let p = y[0] * y[0] + y[1] * y[1]
+        let g = sigma * current * (1 - p) - gammaG * (1 + q * p)
+        let w = omega0 + nShift * p
+        dydt[0] = g * y[0] + w * y[1]
+        dydt[1] = g * y[1] - w * y[0]
     }
 }
 

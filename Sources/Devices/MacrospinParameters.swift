@@ -9,7 +9,7 @@
 /// 100 nm x 50 nm cross-section, thin-film demagnetising factors (0, 0, 1), easy axis and a 0.1 T
 /// field along +x, fixed layer along -x (so positive current density destabilises the +x state and
 /// drives precession above the threshold of `MacrospinSTNO.criticalCurrentDensity`).
-public struct MacrospinParameters: Sendable, Equatable {
+public struct MacrospinParameters: Sendable, Equatable, Codable {
     /// Saturation magnetisation Ms, A/m.
     public var saturationMagnetisation: Double = 8.0e5
     /// Gilbert damping alpha (dimensionless).

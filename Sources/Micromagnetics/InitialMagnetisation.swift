@@ -24,7 +24,18 @@ extension Magnet {
     /// component (Neel, as interfacial DMI favours). As mumax3 `NeelSkyrmion(charge, pol)` up to the profile.
     public func neelSkyrmion(centre: SIMD2<Double> = .zero, radius: Double, wallWidth: Double,
                              core: Double = 1) -> [Double] {
+        neelSkyrmions(centres: [centre], radius: radius, wallWidth: wallWidth, core: core)
+    }
+
+    /// Several Neel skyrmions of the same radius, wall width and core (each cell takes the profile of the
+    /// nearest centre), e.g. the paper's four skyrmions 30 nm off the centre of a 120 nm disk
+    /// (Chen et al., Nat. Commun. 13, 1016 (2022)).
+    public func neelSkyrmions(centres: [SIMD2<Double>], radius: Double, wallWidth: Double,
+                              core: Double = 1) -> [Double] {
         magnetisation { p in
+            let centre = centres.min { a, b in
+                (a.x - p.x) * (a.x - p.x) + (a.y - p.y) * (a.y - p.y) < (b.x - p.x) * (b.x - p.x) + (b.y - p.y) * (b.y - p.y)
+            } ?? .zero
             let dx = p.x - centre.x, dy = p.y - centre.y
             let r = (dx * dx + dy * dy).squareRoot()
             let theta = 2 * atan(exp((r - radius) / wallWidth))

@@ -57,7 +57,11 @@ extension LLGSystem {
             while sampleIndex < sampleTimes.count && sampleTimes[sampleIndex] <= tEnd {
                 saves.append(sampleTimes[sampleIndex]); sampleIndex += 1
             }
-            for th in thermal { th.refresh(step: tEnd - t) }
+            if !thermal.isEmpty {
+                for th in thermal { th.refresh(step: tEnd - t) }
+                // Exactly one step per segment, whatever the rounding of t.
+                current.stepping = .fixed(step: tEnd - t)
+            }
             let solution: ODESolution
             do {
                 solution = try current.solve(self, y0: m, t0: t, t1: tEnd, saveAt: saves, jumpTimes: jumpTimes,

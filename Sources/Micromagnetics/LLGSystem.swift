@@ -24,7 +24,9 @@ public final class LLGSystem: ODESystem {
     public private(set) var torques: [TorqueTerm]
     /// Keep the precession term (false: damping only, for relaxation).
     public var precession = true
-    /// When set, replaces every cell's alpha in the damping term (relaxation uses a high value).
+    /// When set, replaces every cell's alpha in the damping term of the LLG equation (relaxation uses a
+    /// high value; a run protocol may also switch damping, e.g. 0.1 then 0.01). Torque and thermal terms
+    /// keep the material alpha they were built with: rebuild them after changing the damping for good.
     public var dampingOverride: Double? { didSet { updatePrefactors() } }
 
     /// B_eff of the last evaluation (planar, tesla).

@@ -16,15 +16,23 @@
 /// the forward's fixed step. `seminorm` leaves the p parameter-gradient components out of the error
 /// norm (Kidger, Chen and Lyons, "Hey, that's not an ODE", ICML 2021): g never feeds back into the
 /// dynamics, so its error need not control the step, which saves steps when p is large.
+///
+/// Backsolving y is unstable when the forward dynamics contract strongly: errors in the reconstructed
+/// y grow like exp(|lambda| t) backwards (NODE-64: at rtol 1e-10 the state reconstructed from t = 20
+/// back to 0 is off by O(1)). `resetStateAtSaveTimes` replaces y by the forward solution stored at each
+/// save time (free: the forward pass saved it for the loss), so errors grow only between consecutive
+/// save times. Off by default, which is the plain backsolve of torchdiffeq and diffrax.
 public struct ContinuousAdjoint: AdjointMethod {
     public var rtol: Double
     public var atol: Double
     public var seminorm: Bool
+    public var resetStateAtSaveTimes: Bool
 
-    public init(rtol: Double = 1e-8, atol: Double = 1e-8, seminorm: Bool = true) {
+    public init(rtol: Double = 1e-8, atol: Double = 1e-8, seminorm: Bool = true, resetStateAtSaveTimes: Bool = false) {
         self.rtol = rtol
         self.atol = atol
         self.seminorm = seminorm
+        self.resetStateAtSaveTimes = resetStateAtSaveTimes
     }
 
     public func gradient<S: DifferentiableODESystem, L: ObservationLoss>(
@@ -65,7 +73,10 @@ public struct ContinuousAdjoint: AdjointMethod {
             tCurrent = tTarget
         }
         for i in stride(from: saveAt.count - 1, through: 0, by: -1) {
-            if saveAt[i] < tCurrent { try integrate(to: saveAt[i]) }
+            if saveAt[i] < tCurrent {
+                try integrate(to: saveAt[i])
+                if resetStateAtSaveTimes { for q in 0..<n { z[q] = solution.states[i * n + q] } }
+            }
             for q in 0..<n { z[n + q] += cotangent[i * n + q] }
         }
         if tCurrent > t0 { try integrate(to: t0) }

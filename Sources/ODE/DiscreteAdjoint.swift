@@ -45,7 +45,11 @@ public struct DiscreteAdjoint: AdjointMethod {
         let s = rk.s
         let tape = cache.discreteTape ?? DiscreteAdjointTape()
         cache.discreteTape = tape
-        tape.reset(n: n, s: s, checkpointing: checkpointing)
+        // Forward records of the system (`tapeLength` > 0) are kept for every stage when all stages are stored.
+        let tapeLength = checkpointing == .allStages ? system.tapeLength : 0
+        let taping = tapeLength > 0 ? TapingSystem(system) : nil
+        tape.reset(n: n, s: s, fsal: solver.method.isFSAL, checkpointing: checkpointing, tapeLength: tapeLength,
+                   destination: taping)
 
         // Forward pass, recording the accepted steps.
         var states = [Double](repeating: 0, count: saveAt.count * n)
@@ -53,12 +57,18 @@ public struct DiscreteAdjoint: AdjointMethod {
         let outcome = try y0.withUnsafeBufferPointer { y0p in
             try states.withUnsafeMutableBufferPointer { sp in
                 try finalState.withUnsafeMutableBufferPointer { fp in
-                    try solver.integrate(system, y0: y0p.baseAddress!, t0: t0, t1: t1, saveAt: saveAt,
-                                         jumpTimes: jumpTimes, saved: sp.baseAddress, final: fp.baseAddress!,
-                                         cache: cache, recorder: tape)
+                    if let taping {
+                        return try solver.integrate(taping, y0: y0p.baseAddress!, t0: t0, t1: t1, saveAt: saveAt,
+                                                    jumpTimes: jumpTimes, saved: sp.baseAddress, final: fp.baseAddress!,
+                                                    cache: cache, recorder: tape)
+                    }
+                    return try solver.integrate(system, y0: y0p.baseAddress!, t0: t0, t1: t1, saveAt: saveAt,
+                                                jumpTimes: jumpTimes, saved: sp.baseAddress, final: fp.baseAddress!,
+                                                cache: cache, recorder: tape)
                 }
             }
         }
+        tape.destination = nil
         let solution = ODESolution(times: saveAt, dimension: n, states: states, finalState: finalState,
                                    statistics: outcome.statistics)
         let (value, cotangent) = loss.valueAndCotangent(of: solution)
@@ -89,8 +99,19 @@ final class DiscreteAdjointTape: StepRecorder {
     struct Step {
         var t: Double, tNew: Double, tEnd: Double, h: Double
         var saves: Range<Int>
+        /// Offset in `records` of the forward record of this step's k_1 (its own slot 0, or the slot of
+        /// the previous step's evaluation it reused).
+        var k1Record: Int
     }
     var n = 0, s = 0
+    var fsal = false
+    /// The system's forward records: per accepted step a block of s + 1 slots of `tapeLength`
+    /// (stages 0..<s, then the Hermite end derivative).
+    var tapeLength = 0
+    var records = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+    var recordsCapacity = 0
+    var currentK1Record = 0
+    weak var destination: TapeDestination?
     var checkpointing: DiscreteAdjoint.Checkpointing = .allStages
     var steps: [Step] = []
     /// `.allStages`: per step (s + 1) n values: Y_1 = y_n, Y_2, ..., Y_s, y_{n+1}.
@@ -110,14 +131,45 @@ final class DiscreteAdjointTape: StepRecorder {
 
     deinit {
         kBar.deallocate(); yBar.deallocate(); stageBar.deallocate(); endBar.deallocate(); segment.deallocate()
+        records.deallocate()
     }
 
-    func reset(n: Int, s: Int, checkpointing: DiscreteAdjoint.Checkpointing) {
+    func reset(n: Int, s: Int, fsal: Bool, checkpointing: DiscreteAdjoint.Checkpointing, tapeLength: Int,
+               destination: TapeDestination?) {
         self.n = n
         self.s = s
+        self.fsal = fsal
         self.checkpointing = checkpointing
+        self.tapeLength = tapeLength
+        self.destination = destination
+        currentK1Record = 0
         steps.removeAll(keepingCapacity: true)
         stored.removeAll(keepingCapacity: true)
+    }
+
+    /// Offset of slot `stage` of the record block of step `step`.
+    @inline(__always)
+    func recordOffset(step: Int, stage: Int) -> Int { (step * (s + 1) + stage) * tapeLength }
+
+    func willEvaluate(stage: Int) {
+        guard tapeLength > 0, let destination else { return }
+        if stage < 0 {
+            destination.destination = nil
+            return
+        }
+        let need = recordOffset(step: steps.count + 1, stage: 0)
+        if need > recordsCapacity {
+            let capacity = max(need, 2 * recordsCapacity)
+            let grown = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
+            let used = recordOffset(step: steps.count, stage: 0)
+            grown.update(from: records, count: used)
+            records.deallocate()
+            records = grown
+            recordsCapacity = capacity
+        }
+        let offset = recordOffset(step: steps.count, stage: stage)
+        if stage == 0 { currentK1Record = offset }
+        destination.destination = records + offset
     }
 
     func reserveBackward(n: Int, s: Int) {
@@ -154,7 +206,10 @@ final class DiscreteAdjointTape: StepRecorder {
                 stored.append(contentsOf: UnsafeBufferPointer(start: cache.y, count: n))
             }
         }
-        steps.append(Step(t: t, tNew: tNew, tEnd: tEnd, h: h, saves: saves))
+        steps.append(Step(t: t, tNew: tNew, tEnd: tEnd, h: h, saves: saves, k1Record: currentK1Record))
+        // The next step reuses this step's last stage (FSAL) or end derivative as its k_1 unless it
+        // evaluates k_1 afresh (which calls willEvaluate(stage: 0) and overrides this).
+        currentK1Record = recordOffset(step: steps.count - 1, stage: fsal ? s - 1 : s)
     }
 
     /// Recomputes steps [first, last) from the checkpoint y_first into `segment` (layout of `.allStages`).
@@ -222,6 +277,21 @@ final class DiscreteAdjointTape: StepRecorder {
             for i in 0..<s { kNonzero[i] = false }
             yBar.initialize(repeating: 0, count: n)
             var endUsed = false
+            // FSAL: the last stage of step j is f(t_{j+1}, y_{j+1}), the same evaluation as k_1 of step j + 1
+            // (unless a jump separates them), so its interpolation cotangent joins step j + 1's kbar_1
+            // and one vector-Jacobian product per step is saved.
+            let fsalLast = s - 1
+            if tableau.isFSAL && j > 0 && steps[j - 1].tEnd == steps[j - 1].tNew {
+                let prev = steps[j - 1]
+                for idx in prev.saves where saveAt[idx] != prev.tNew {
+                    dense.weights(theta: (saveAt[idx] - prev.t) / prev.h, into: weights)
+                    if weights[fsalLast] == 0 { continue }
+                    let hw = prev.h * weights[fsalLast], g = cotangent + idx * n
+                    for q in 0..<n { kBar[q] += hw * g[q] }
+                    kNonzero[0] = true
+                }
+            }
+            let mergedIntoNext = tableau.isFSAL && j < steps.count - 1 && st.tEnd == st.tNew
             for idx in st.saves {
                 let g = cotangent + idx * n
                 if saveAt[idx] == st.tNew {
@@ -230,7 +300,7 @@ final class DiscreteAdjointTape: StepRecorder {
                 }
                 dense.weights(theta: (saveAt[idx] - st.t) / h, into: weights)
                 for q in 0..<n { yBar[q] += g[q] }
-                for i in 0..<s where weights[i] != 0 {
+                for i in 0..<s where weights[i] != 0 && !(mergedIntoNext && i == fsalLast) {
                     let hw = h * weights[i], kb = kBar + i * n
                     for q in 0..<n { kb[q] += hw * g[q] }
                     kNonzero[i] = true
@@ -242,9 +312,16 @@ final class DiscreteAdjointTape: StepRecorder {
                 }
             }
             // The Hermite end derivative f(tEnd, y_{n+1}) feeds lambda_{n+1}.
+            let taped = tapeLength > 0
             if endUsed {
-                system.vectorJacobianProduct(t: st.tEnd, y: block + s * n, cotangent: endBar,
-                                             stateCotangent: lambda, parameterCotangent: parameterCotangent)
+                if taped {
+                    system.vectorJacobianProduct(t: st.tEnd, y: block + s * n, tape: records + recordOffset(step: j, stage: s),
+                                                 cotangent: endBar, stateCotangent: lambda,
+                                                 parameterCotangent: parameterCotangent)
+                } else {
+                    system.vectorJacobianProduct(t: st.tEnd, y: block + s * n, cotangent: endBar,
+                                                 stateCotangent: lambda, parameterCotangent: parameterCotangent)
+                }
                 stats.vjpEvaluations += 1
             }
             // kbar_i += h b_i lambda_{n+1}.
@@ -258,8 +335,14 @@ final class DiscreteAdjointTape: StepRecorder {
             for i in stride(from: s - 1, through: 0, by: -1) where kNonzero[i] {
                 let ti = rk.stageTime(i, t: st.t, h: h, tEnd: st.tEnd)
                 stageBar.initialize(repeating: 0, count: n)
-                system.vectorJacobianProduct(t: ti, y: block + i * n, cotangent: kBar + i * n,
-                                             stateCotangent: stageBar, parameterCotangent: parameterCotangent)
+                if taped {
+                    let record = records + (i == 0 ? st.k1Record : recordOffset(step: j, stage: i))
+                    system.vectorJacobianProduct(t: ti, y: block + i * n, tape: record, cotangent: kBar + i * n,
+                                                 stateCotangent: stageBar, parameterCotangent: parameterCotangent)
+                } else {
+                    system.vectorJacobianProduct(t: ti, y: block + i * n, cotangent: kBar + i * n,
+                                                 stateCotangent: stageBar, parameterCotangent: parameterCotangent)
+                }
                 stats.vjpEvaluations += 1
                 for q in 0..<n { yBar[q] += stageBar[q] }
                 for (jj, a) in rk.aRows[i] {
@@ -271,6 +354,7 @@ final class DiscreteAdjointTape: StepRecorder {
             lambda.update(from: yBar, count: n)
             j -= 1
         }
+        if tapeLength > 0 { system.flushParameterCotangent(parameterCotangent) }
         // Save times at t0 (served before the first step).
         let atStart = steps.first?.saves.lowerBound ?? saveAt.count
         for idx in 0..<atStart {
@@ -278,5 +362,28 @@ final class DiscreteAdjointTape: StepRecorder {
             for q in 0..<n { lambda[q] += g[q] }
         }
         return stats
+    }
+}
+
+/// Where a taping system writes its next forward record (nil: do not record).
+protocol TapeDestination: AnyObject {
+    var destination: UnsafeMutablePointer<Double>? { get set }
+}
+
+/// Forwards evaluations to a differentiable system, writing its forward record to `destination`
+/// when one is set (the discrete adjoint's forward pass).
+final class TapingSystem<Base: DifferentiableODESystem>: ODESystem, TapeDestination {
+    let base: Base
+    var destination: UnsafeMutablePointer<Double>?
+    var dimension: Int { base.dimension }
+
+    init(_ base: Base) { self.base = base }
+
+    func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
+        if let destination {
+            base.evaluate(t: t, y: y, dydt: dydt, tape: destination)
+        } else {
+            base.evaluate(t: t, y: y, dydt: dydt)
+        }
     }
 }

@@ -105,6 +105,7 @@ public struct ODESolver: Sendable {
         var k1Valid = false
         var evaluations = 0
         func evaluateK1() throws {
+            recorder?.willEvaluate(stage: 0)
             system.evaluate(t: t, y: cache.y, dydt: k1)
             evaluations += 1
             var check = 0.0
@@ -124,6 +125,7 @@ public struct ODESolver: Sendable {
             if let h0 = initialStep ?? options.initialStep {
                 h = h0
             } else {
+                recorder?.willEvaluate(stage: -1)
                 h = InitialStepSize.hairer(system, t0: t, y0: cache.y, f0: k1, n: n, normCount: normN,
                                            order: method.order, rtol: options.rtol, atol: options.atol,
                                            span: t1 - t0, scratchState: cache.yNew, scratchDerivative: cache.fEnd)
@@ -160,11 +162,13 @@ public struct ODESolver: Sendable {
             } else {
                 tNew = segmentStart + Double(segmentIndex + 1) * fixedStep
                 if tNew >= stop - 1e-9 * fixedStep { tNew = stop }
+                // A step below the resolution of t would never advance.
+                if !(tNew > t) { throw ODEError.stepSizeUnderflow(t: t, step: fixedStep) }
             }
             let hStep = tNew - t
             // Left limit at a jump: stages with c = 1 see the input before the jump.
             let tEnd = (tNew == stop && stopIndex < stops.count - 1) ? tNew.nextDown : tNew
-            evaluations += rk.stages(system, t: t, h: hStep, tEnd: tEnd, n: n, cache: cache)
+            evaluations += rk.stages(system, t: t, h: hStep, tEnd: tEnd, n: n, cache: cache, recorder: recorder)
 
             var accept = true
             var factor = 1.0
@@ -210,6 +214,7 @@ public struct ODESolver: Sendable {
                     dst.update(from: cache.yNew, count: n)
                 } else {
                     if needsEnd && !endValid {
+                        recorder?.willEvaluate(stage: s)
                         system.evaluate(t: tEnd, y: cache.yNew, dydt: cache.fEnd)
                         evaluations += 1
                         endValid = true
@@ -271,6 +276,10 @@ public struct ODESolver: Sendable {
 
 /// Receives each accepted step of a forward solve (the discrete adjoint's tape).
 protocol StepRecorder: AnyObject {
+    /// Called before each evaluation of f in the current step attempt: stage i in 0..<s, s for the
+    /// end derivative of a Hermite interpolant, -1 for an evaluation that is no stage (initial step).
+    func willEvaluate(stage: Int)
+
     /// Called after step [t, tNew] of size h was accepted, before the state advances: `cache.y` holds
     /// y_n, the stage buffers hold Y_i and k_i, `cache.yNew` holds y_{n+1}. `tEnd` is the time the
     /// stages with c = 1 saw (tNew, or just below it at a jump). `saves` are the indices of the save

@@ -29,4 +29,49 @@ public protocol DifferentiableODESystem: ODESystem {
     func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, cotangent v: UnsafePointer<Double>,
                                stateCotangent: UnsafeMutablePointer<Double>,
                                parameterCotangent: UnsafeMutablePointer<Double>)
+
+    /// Number of values the system records per evaluation for a later vector-Jacobian product at the
+    /// same (t, y) (a network's activations, say), so the product need not recompute the forward pass.
+    /// 0 (the default) means the system keeps no such record.
+    var tapeLength: Int { get }
+
+    /// Evaluates f(t, y) into `dydt` exactly as `evaluate(t:y:dydt:)` and writes `tapeLength` values to
+    /// `tape`. The discrete adjoint calls this for every stage of the forward pass and keeps the tapes
+    /// of the accepted steps. Must not allocate.
+    func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>,
+                  tape: UnsafeMutablePointer<Double>)
+
+    /// `vectorJacobianProduct(t:y:cotangent:...)` at a point whose forward record `tape` was written by
+    /// `evaluate(t:y:dydt:tape:)` at the same (t, y). Adds, like the plain form, except that the
+    /// parameter part may be deferred (e.g. to batch many small weight-gradient products into one
+    /// large one) until `flushParameterCotangent` is called with the same buffer; only the discrete
+    /// adjoint calls this form, and it flushes at the end of its backward pass. Must not allocate.
+    func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, tape: UnsafePointer<Double>,
+                               cotangent v: UnsafePointer<Double>, stateCotangent: UnsafeMutablePointer<Double>,
+                               parameterCotangent: UnsafeMutablePointer<Double>)
+
+    /// Adds any parameter cotangent deferred by the taped product into `parameterCotangent`.
+    func flushParameterCotangent(_ parameterCotangent: UnsafeMutablePointer<Double>)
+}
+
+extension DifferentiableODESystem {
+    /// No tape by default.
+    public var tapeLength: Int { 0 }
+
+    /// Default: the plain evaluation (nothing recorded).
+    public func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>,
+                         tape: UnsafeMutablePointer<Double>) {
+        evaluate(t: t, y: y, dydt: dydt)
+    }
+
+    /// Default: nothing is deferred.
+    public func flushParameterCotangent(_ parameterCotangent: UnsafeMutablePointer<Double>) {}
+
+    /// Default: the plain product (the tape is ignored).
+    public func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, tape: UnsafePointer<Double>,
+                                      cotangent v: UnsafePointer<Double>, stateCotangent: UnsafeMutablePointer<Double>,
+                                      parameterCotangent: UnsafeMutablePointer<Double>) {
+        vectorJacobianProduct(t: t, y: y, cotangent: v, stateCotangent: stateCotangent,
+                              parameterCotangent: parameterCotangent)
+    }
 }

@@ -89,18 +89,20 @@ struct RungeKuttaStep {
     /// Returns the number of right-hand-side evaluations.
     @inline(__always)
     func stages<S: ODESystem>(_ system: S, t: Double, h: Double, tEnd: Double, n: Int,
-                              cache: ODESolverCache, evaluateLast: Bool = true) -> Int {
+                              cache: ODESolverCache, evaluateLast: Bool = true, recorder: StepRecorder? = nil) -> Int {
         let k = cache.k, y = cache.y
         var evaluations = 0
         for i in 1..<s {
             if tableau.isFSAL && i == s - 1 { break }
             let yi = cache.stage + i * n
             RungeKuttaStep.combine(yi, base: y, h: h, terms: aRows[i], k: k, n: n)
+            recorder?.willEvaluate(stage: i)
             system.evaluate(t: stageTime(i, t: t, h: h, tEnd: tEnd), y: yi, dydt: k + i * n)
             evaluations += 1
         }
         RungeKuttaStep.combine(cache.yNew, base: y, h: h, terms: bTerms, k: k, n: n)
         if tableau.isFSAL && evaluateLast {
+            recorder?.willEvaluate(stage: s - 1)
             system.evaluate(t: tEnd, y: cache.yNew, dydt: k + (s - 1) * n)
             evaluations += 1
         }

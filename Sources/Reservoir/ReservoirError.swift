@@ -3,7 +3,8 @@
 public enum ReservoirError: Error, CustomStringConvertible, Sendable, Equatable {
     /// An input sequence has `got` channels where the feature source expects `expected`.
     case inputChannelMismatch(source: String, expected: Int, got: Int, sequence: Int)
-    /// The device returned `got` outputs (sequences or samples) where `expected` were due.
+    /// The device returned `got` outputs where `expected` were due: values of sequence `sequence`, or, with
+    /// `sequence` = -1, whole sequences.
     case deviceOutputMismatch(device: String, expected: Int, got: Int, sequence: Int)
     /// A device output or generated series value is not finite.
     case nonFiniteValue(what: String, index: Int, value: Double)
@@ -19,6 +20,7 @@ public enum ReservoirError: Error, CustomStringConvertible, Sendable, Equatable 
         case let .inputChannelMismatch(source, expected, got, sequence):
             return "\(source): input sequence \(sequence) has \(got) channels, expected \(expected)"
         case let .deviceOutputMismatch(device, expected, got, sequence):
+            if sequence < 0 { return "device '\(device)': returned \(got) sequences, expected \(expected)" }
             return "device '\(device)': returned \(got) values for sequence \(sequence), expected \(expected)"
         case let .nonFiniteValue(what, index, value):
             return "\(what): non-finite value \(value) at index \(index)"

@@ -7,11 +7,14 @@ import Numerics
 /// X: T x N states, Y: T x K targets (K outputs fitted at once), W: N x K, c: K biases
 /// (Lukosevicius, "A Practical Guide to Applying Echo State Networks", LNCS 7700, 659 (2012), sec. 4.1).
 ///
-/// The bias is eliminated exactly by centring: minimising over c first gives c = y_mean - W^T x_mean, and
-/// W solves the ridge problem on the column-centred X and Y. That problem is solved through the thin SVD
-/// of the centred X (LAPACK dgesdd, `LinearLeastSquares`): it keeps full accuracy when states are nearly
-/// collinear (virtual nodes of a slow device often are; the normal equations would square the condition
-/// number), and one factorisation per fold serves the whole lambda grid of cross-validation.
+/// Solution: Householder QR of the rows [1, X, Y] (LAPACK dgeqrf) reduces the data to a (1 + N + K)-square
+/// triangle R; eliminating the ones column is exactly centring, so the bias drops out (c from R's first
+/// row) and W is the ridge solution for the small triangle R_xx, from its SVD (LAPACK dgesdd,
+/// `LinearLeastSquares`): W = V diag(s / (s^2 + lambda)) U^T R_xy. QR and SVD are backward stable, so
+/// nearly collinear states (virtual nodes of a slow device often are) keep full accuracy; the normal
+/// equations would square the condition number. For k-fold cross-validation each fold's rows are reduced
+/// to their own R once; a fold's training triangle is the QR of the other folds' triangles, and one SVD
+/// per fold serves the whole lambda grid: the data are passed over once whatever the grid.
 public struct RidgeReadout: Sendable {
     /// W, N x K.
     public let weights: Matrix
@@ -90,8 +93,8 @@ public struct RidgeReadout: Sendable {
             }
             return try fit(x, y, lambdas: [Double](repeating: lambda, count: y.columns), report: nil)
         case .crossValidated(let cv):
-            let report = try crossValidate(x, y, cv)
-            return try fit(x, y, lambdas: report.chosen, report: report)
+            let (report, all) = try crossValidate(x, y, cv)
+            return readout(try factorise(all, n: x.columns, k: y.columns), lambdas: report.chosen, report: report)
         }
     }
 
@@ -111,43 +114,71 @@ public struct RidgeReadout: Sendable {
 
     // MARK: - Solving
 
-    private struct Centred {
-        let x: Matrix, y: Matrix, xMean: [Double], yMean: [Double]
-    }
-
-    private static func centre(_ x: Matrix, _ y: Matrix, rows: [Int]) -> Centred {
-        let n = x.columns, k = y.columns, t = rows.count
-        var xm = [Double](repeating: 0, count: n), ym = [Double](repeating: 0, count: k)
-        for r in rows {
-            for j in 0..<n { xm[j] += x[r, j] }
-            for j in 0..<k { ym[j] += y[r, j] }
-        }
-        for j in 0..<n { xm[j] /= Double(t) }
-        for j in 0..<k { ym[j] /= Double(t) }
-        var xc = Matrix(rows: t, columns: n), yc = Matrix(rows: t, columns: k)
+    /// The R factor of the rows [1, x, y] (p = 1 + N + K columns): everything the fit needs from those rows.
+    ///
+    /// With R = [[r00, r0x, r0y], [0, Rxx, Rxy], [0, 0, Ryy]], the objective is
+    /// (r00 c + r0x W - r0y)^2 + |Rxx W - Rxy|^2 + lambda |W|^2 + |Ryy|^2: the first term vanishes for
+    /// c = (r0y - r0x W) / r00 (the unpenalised bias; eliminating the ones column by Householder is
+    /// exactly centring), and W is the ridge solution for (Rxx, Rxy), from the SVD of the small Rxx.
+    private static func augmentedFactor(_ x: Matrix, _ y: Matrix, rows: Range<Int>) throws -> Matrix {
+        let n = x.columns, k = y.columns, p = 1 + n + k
+        var a = Matrix(rows: rows.count, columns: p)
         for (i, r) in rows.enumerated() {
-            for j in 0..<n { xc[i, j] = x[r, j] - xm[j] }
-            for j in 0..<k { yc[i, j] = y[r, j] - ym[j] }
+            a[i, 0] = 1
+            for j in 0..<n { a[i, 1 + j] = x[r, j] }
+            for j in 0..<k { a[i, 1 + n + j] = y[r, j] }
         }
-        return Centred(x: xc, y: yc, xMean: xm, yMean: ym)
+        return try LinearLeastSquares.triangularFactor(a)
     }
 
-    private static func readout(_ c: Centred, svd: SingularValueDecomposition, projected: Matrix,
-                                lambdas: [Double], report: CrossValidationReport?) -> RidgeReadout {
-        let w = LinearLeastSquares.ridge(svd: svd, projectedTargets: projected, lambdas: lambdas)
-        var bias = c.yMean
-        for j in 0..<w.columns { for i in 0..<w.rows { bias[j] -= c.xMean[i] * w[i, j] } }
+    /// R of the union of row blocks, from the blocks' R factors.
+    private static func combine(_ factors: [Matrix]) throws -> Matrix {
+        if factors.count == 1 { return factors[0] }
+        return try LinearLeastSquares.triangularFactor(Matrix.stacking(factors, columns: factors[0].columns))
+    }
+
+    /// The pieces of the solution that do not depend on lambda.
+    private struct Factorised {
+        let svd: SingularValueDecomposition
+        let projected: Matrix          // U^T Rxy
+        let r00: Double
+        let r0x: [Double]
+        let r0y: [Double]
+    }
+
+    private static func factorise(_ r: Matrix, n: Int, k: Int) throws -> Factorised {
+        let rowsBelow = max(r.rows - 1, 0)
+        // Rxx may have fewer than N rows when fewer than N + 1 samples were given; pad to one zero row so
+        // the SVD is defined (it then has rank 0 and W = 0).
+        let m = max(rowsBelow, 1)
+        var rxx = Matrix(rows: m, columns: n), rxy = Matrix(rows: m, columns: k)
+        for i in 0..<rowsBelow {
+            for j in 0..<n { rxx[i, j] = r[1 + i, 1 + j] }
+            for j in 0..<k { rxy[i, j] = r[1 + i, 1 + n + j] }
+        }
+        let svd = try SingularValueDecomposition(rxx)
+        return Factorised(svd: svd, projected: LinearLeastSquares.projectedTargets(svd: svd, b: rxy), r00: r[0, 0],
+                          r0x: (0..<n).map { r[0, 1 + $0] }, r0y: (0..<k).map { r[0, 1 + n + $0] })
+    }
+
+    private static func readout(_ f: Factorised, lambdas: [Double], report: CrossValidationReport?) -> RidgeReadout {
+        let w = LinearLeastSquares.ridge(svd: f.svd, projectedTargets: f.projected, lambdas: lambdas)
+        var bias = f.r0y
+        for j in 0..<w.columns {
+            for i in 0..<w.rows { bias[j] -= f.r0x[i] * w[i, j] }
+            bias[j] /= f.r00
+        }
         return RidgeReadout(weights: w, bias: bias, lambdas: lambdas, crossValidation: report)
     }
 
     private static func fit(_ x: Matrix, _ y: Matrix, lambdas: [Double], report: CrossValidationReport?) throws -> RidgeReadout {
-        let c = centre(x, y, rows: Array(0..<x.rows))
-        let svd = try SingularValueDecomposition(c.x)
-        let projected = LinearLeastSquares.projectedTargets(svd: svd, b: c.y)
-        return readout(c, svd: svd, projected: projected, lambdas: lambdas, report: report)
+        let r = try augmentedFactor(x, y, rows: 0..<x.rows)
+        return readout(try factorise(r, n: x.columns, k: y.columns), lambdas: lambdas, report: report)
     }
 
-    private static func crossValidate(_ x: Matrix, _ y: Matrix, _ cv: CrossValidation) throws -> CrossValidationReport {
+    /// The CV report and the triangle of all rows (for the final fit, without another pass over the data).
+    private static func crossValidate(_ x: Matrix, _ y: Matrix, _ cv: CrossValidation) throws
+        -> (CrossValidationReport, Matrix) {
         guard cv.folds >= 2 else {
             throw ReservoirError.invalidParameter(name: "cross-validation folds", value: "\(cv.folds)", expected: ">= 2")
         }
@@ -171,17 +202,17 @@ public struct RidgeReadout: Sendable {
         }
         // sse[l][j]: validation squared error of output j under lambda l, summed over folds.
         var sse = [[Double]](repeating: [Double](repeating: 0, count: k), count: g)
+        // One QR pass over the data: the R factor of each fold's rows; a fold's training factor is the QR of
+        // the other folds' factors stacked ((k - 1)(1 + N + K) rows, independent of T).
+        let bounds = (0...cv.folds).map { $0 * t / cv.folds }
+        let blocks = try (0..<cv.folds).map { try augmentedFactor(x, y, rows: bounds[$0]..<bounds[$0 + 1]) }
         for f in 0..<cv.folds {
-            let lo = f * t / cv.folds, hi = (f + 1) * t / cv.folds
-            let trainRows = Array(0..<lo) + Array(hi..<t)
-            let c = centre(x, y, rows: trainRows)
-            let svd = try SingularValueDecomposition(c.x)
-            let projected = LinearLeastSquares.projectedTargets(svd: svd, b: c.y)
-            var validation = Matrix(rows: hi - lo, columns: x.columns)
-            for i in lo..<hi { for j in 0..<x.columns { validation[i - lo, j] = x[i, j] } }
+            let lo = bounds[f], hi = bounds[f + 1]
+            let training = try combine(blocks.indices.filter { $0 != f }.map { blocks[$0] })
+            let factorised = try factorise(training, n: x.columns, k: k)
+            let validation = x.rows(lo..<hi)
             for (l, lambda) in cv.lambdas.enumerated() {
-                let r = readout(c, svd: svd, projected: projected, lambdas: [lambda], report: nil)
-                let p = r.predict(validation)
+                let p = readout(factorised, lambdas: [lambda], report: nil).predict(validation)
                 for i in lo..<hi {
                     for j in 0..<k { let d = p[i - lo, j] - y[i, j]; sse[l][j] += d * d }
                 }
@@ -200,7 +231,8 @@ public struct RidgeReadout: Sendable {
             for l in 1..<g where normalised[l] < normalised[best] { best = l }
             chosen = [Double](repeating: cv.lambdas[best], count: k)
         }
-        return CrossValidationReport(lambdas: cv.lambdas, normalisedError: normalised, chosen: chosen)
+        return (CrossValidationReport(lambdas: cv.lambdas, normalisedError: normalised, chosen: chosen),
+                try combine(blocks))
     }
 }
 

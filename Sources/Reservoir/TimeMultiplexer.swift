@@ -15,6 +15,11 @@ import Numerics
 /// hold: the last sample of the hold (`.last`, as Appeltant et al. read node states at the end of each
 /// theta) or the mean of the hold's samples (`.mean`, which averages out noise).
 ///
+/// Optional input noise: `inputNoise` > 0 adds independent Gaussian noise of that standard deviation (device
+/// input units) to every held value v(n, j) (constant over its hold), as Chen et al., Nat. Commun. 13, 1016
+/// (2022) add noise to the inputs to reproduce experimental recognition rates. Sequence b of a call draws from
+/// the b-th `split()` of `SeededRandom(seed: noiseSeed)`, so a call is reproducible.
+///
 /// All sequences of a call (other masks, other seeds, the samples of a classification set) go to the
 /// device as one batch of independent copies, each from the device's initial state.
 public final class TimeMultiplexer: ReservoirFeatureSource {
@@ -35,10 +40,18 @@ public final class TimeMultiplexer: ReservoirFeatureSource {
     /// Offset added after scaling, in device input units.
     public let inputOffset: Double
     public let sampling: Sampling
+    /// Standard deviation of Gaussian noise added to each held input value, device input units (0: none).
+    public let inputNoise: Double
+    /// Seed of the input noise.
+    public let noiseSeed: UInt64
     public private(set) var deviceSecondsSimulated: Double = 0
 
     public init(device: Device, mask: InputMask, holdSamples: Int, inputScale: Double = 1,
-                inputOffset: Double = 0, sampling: Sampling = .last) throws {
+                inputOffset: Double = 0, sampling: Sampling = .last, inputNoise: Double = 0,
+                noiseSeed: UInt64 = 0) throws {
+        guard inputNoise >= 0 && inputNoise.isFinite else {
+            throw ReservoirError.invalidParameter(name: "inputNoise", value: "\(inputNoise)", expected: "finite and >= 0")
+        }
         guard holdSamples >= 1 else {
             throw ReservoirError.invalidParameter(name: "holdSamples", value: "\(holdSamples)", expected: ">= 1")
         }
@@ -52,6 +65,8 @@ public final class TimeMultiplexer: ReservoirFeatureSource {
         self.inputScale = inputScale
         self.inputOffset = inputOffset
         self.sampling = sampling
+        self.inputNoise = inputNoise
+        self.noiseSeed = noiseSeed
     }
 
     public var name: String { "\(device.name) (time-multiplexed, \(mask.nodes) virtual nodes)" }
@@ -117,7 +132,20 @@ public final class TimeMultiplexer: ReservoirFeatureSource {
             }
         }
         if sequences.isEmpty { return [] }
-        let inputs = sequences.indices.map { deviceInput(for: sequences[$0], mask: masks[$0]) }
+        var inputs = sequences.indices.map { deviceInput(for: sequences[$0], mask: masks[$0]) }
+        if inputNoise > 0 {
+            var master = SeededRandom(seed: noiseSeed)
+            let h = holdSamples
+            for b in inputs.indices {
+                var rng = master.split()
+                inputs[b].withUnsafeMutableBufferPointer { v in
+                    for start in stride(from: 0, to: v.count, by: h) {
+                        let e = inputNoise * rng.normal()
+                        for q in start..<(start + h) { v[q] += e }
+                    }
+                }
+            }
+        }
         let outputs = try device.respond(to: inputs)
         guard outputs.count == inputs.count else {
             throw ReservoirError.deviceOutputMismatch(device: device.name, expected: inputs.count, got: outputs.count,

@@ -46,6 +46,8 @@ public final class SurrogateTrainer {
     // Workspaces of one minibatch.
     let drive: BatchDrive
     let field: NeuralVectorField
+    /// The same field with a stage tape, for the sample-grid fast path.
+    let tapedField: TapedNeuralVectorField
     let kernel = SampleGridRK4()
     let odeCache = ODESolverCache()
     var forceODEModule = false
@@ -91,6 +93,10 @@ public final class SurrogateTrainer {
                 guard tail >= k + 1 else {
                     throw SurrogateError.invalidTrace(
                         "trace '\(t.name)': a held-out tail of \(fraction) x \(t.sampleCount) samples = \(tail) is too short for k = \(k) (needs >= \(k + 1))")
+                }
+                guard t.sampleCount - tail >= k + 1 else {
+                    throw SurrogateError.invalidTrace(
+                        "trace '\(t.name)': holding out the last \(fraction) of \(t.sampleCount) samples leaves \(t.sampleCount - tail) for training, fewer than k + 1 = \(k + 1)")
                 }
                 trainingParts.append(t.window(start: 0, count: t.sampleCount - tail))
                 validationParts.append(t)
@@ -172,6 +178,17 @@ public final class SurrogateTrainer {
         } catch {
             throw SurrogateError.invalidModel("\(error)")
         }
+        // One dgemm per layer for the whole minibatch, also for the thin first and last layers: at the
+        // paper's batch of 50 this measured 2.83 ms per iteration against 3.4 ms with the automatic
+        // choice (minimum of 40 iterations, `spinode bench fit-paper`, 2026-11-29).
+        if batch >= 8 { field.computePath = .blas }
+        tapedField = try TapedNeuralVectorField(
+            mlp: model.mlp, stateWidth: n, extraInputCount: model.extraInputCount, batch: batch,
+            linearTerm: model.linearTerm,
+            extraInputs: model.extraInputCount > 0 ? { [drive] tau, count, e, stride in
+                drive.fill(tau: tau, batch: count, e: e, stride: stride)
+            } : nil)
+        tapedField.computePath = field.computePath
         y0 = [Double](repeating: 0, count: batch * n)
         saved = [Double](repeating: 0, count: w * batch * n)
         targets = [Double](repeating: 0, count: w * batch * n)
@@ -242,7 +259,10 @@ public final class SurrogateTrainer {
         if options.inputNoise > 0 {
             drive.drawInputNoise(sigma: options.inputNoise, samples: w + embedding.order, using: &rng)
         }
-        model.mlp.parameters.withUnsafeBufferPointer { field.setParameters($0.baseAddress!) }
+        model.mlp.parameters.withUnsafeBufferPointer {
+            field.setParameters($0.baseAddress!)
+            tapedField.setParameters($0.baseAddress!)
+        }
         y0.withUnsafeMutableBufferPointer { yp in
             targets.withUnsafeMutableBufferPointer { tp in
                 for (b, m) in members.enumerated() {
@@ -255,14 +275,15 @@ public final class SurrogateTrainer {
         if options.stateNoise > 0 {
             for b in 0..<batch { for q in 0..<embedding.embeddedCount { y0[b * n + q] += options.stateNoise * rng.normal() } }
         }
-        if case .fixedRK4 = options.solver, options.gradient == .discreteAdjoint, !forceODEModule {
+        if case .fixedRK4 = options.solver, !forceODEModule {
             return try fastWindowGradient(samples: w)
         }
         return try odeWindowGradient(samples: w)
     }
 
-    /// The paper's solver with the exact discrete adjoint: `SampleGridRK4` keeps every stage of the
-    /// short windows, so the backward pass integrates nothing again.
+    /// The paper's solver on the sample grid, by `SampleGridRK4`: the exact discrete adjoint (keeps every
+    /// stage of the short windows, so the backward pass integrates nothing again) or the continuous
+    /// adjoint (backsolve on the same grid, the paper's method).
     func fastWindowGradient(samples w: Int) throws -> Double {
         let batch = drive.batch, n = model.stateDimension
         try integrateWindows(samples: w)
@@ -335,8 +356,8 @@ public final class SurrogateTrainer {
         case .fixedRK4(let m):
             try y0.withUnsafeBufferPointer { yp in
                 try saved.withUnsafeMutableBufferPointer { sp in
-                    try kernel.forward(field, y0: yp.baseAddress!, t0: 0, sampleStep: model.sampleStep, samples: samples,
-                                       stepsPerSample: m, saved: sp.baseAddress!)
+                    try kernel.forward(tapedField, y0: yp.baseAddress!, t0: 0, sampleStep: model.sampleStep, samples: samples,
+                                       stepsPerSample: m, stageEndOffset: drive.stageEndOffset, saved: sp.baseAddress!)
                 }
             }
         default:
@@ -350,7 +371,16 @@ public final class SurrogateTrainer {
         case (.fixedRK4, .discreteAdjoint):
             cotangent.withUnsafeBufferPointer { cp in
                 gradient.withUnsafeMutableBufferPointer { gp in
-                    kernel.backward(field, savedCotangent: cp.baseAddress!, initialCotangent: nil, parameterCotangent: gp.baseAddress!)
+                    kernel.backward(tapedField, savedCotangent: cp.baseAddress!, initialCotangent: nil, parameterCotangent: gp.baseAddress!)
+                }
+            }
+        case (.fixedRK4, .continuousAdjoint):
+            saved.withUnsafeBufferPointer { sp in
+                cotangent.withUnsafeBufferPointer { cp in
+                    gradient.withUnsafeMutableBufferPointer { gp in
+                        kernel.continuousBackward(tapedField, savedState: sp.baseAddress!, savedCotangent: cp.baseAddress!,
+                                                  initialCotangent: nil, parameterCotangent: gp.baseAddress!)
+                    }
                 }
             }
         default:

@@ -7,6 +7,10 @@ struct Bench: ParsableCommand {
         subcommands: [
             BenchSurrogateRK4.self,
             BenchDevices.self,
+            BenchReservoir.self,
+            BenchNode64.self,
+            BenchSP4.self,
+            BenchFitPaper.self,
             BenchTraceIO.self,
         ]
     )

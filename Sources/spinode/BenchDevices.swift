@@ -33,10 +33,10 @@ struct BenchDevices: ParsableCommand {
             print("[" + rows.joined(separator: ", ") + "]")
             return
         }
-        print("device            mode                 copies x samples   median (s)   samples/s    sub-steps/s")
+        print("device            mode                     copies x samples   median (s)   samples/s    sub-steps/s")
         for r in results {
             let name = r.device.padding(toLength: 17, withPad: " ", startingAt: 0)
-            let mode = r.mode.padding(toLength: 20, withPad: " ", startingAt: 0)
+            let mode = r.mode.padding(toLength: 24, withPad: " ", startingAt: 0)
             let size = "\(r.copies) x \(r.samples)".padding(toLength: 18, withPad: " ", startingAt: 0)
             print("\(name) \(mode) \(size) \(String(format: "%10.4f   %10.3e   %10.3e", r.medianSeconds, r.samplesPerSecond, r.substepsPerSecond))")
         }

@@ -13,18 +13,24 @@ struct BenchSurrogateRK4: ParsableCommand {
         for a batch of independent sequences, and compares with the unfused and OpenBLAS paths.
         Figures are medians of --repeats runs after a warm-up. Example:
           spinode bench surrogate-rk4 --json
+          spinode bench surrogate-rk4 --problem peer --samples 20000 --json   # compare with surrogate_rk4_peers.py
         """
     )
 
+    @Option(help: "Problem: 'seeded' (N(0, 0.1) weights, random inputs, classical RK4) or 'peer' (the definition of scripts/bench/surrogate_rk4_peers.py: deterministic weights and inputs, 3/8 rule).")
+    var problem = "seeded"
     @Option(help: "Input samples (= RK4 steps) of the batch-1 run.") var samples = 200_000
     @Option(help: "Independent sequences in the batched run.") var batch = 64
-    @Option(help: "Steps per sequence in the batched run.") var batchedSteps = 20_000
+    @Option(help: "Steps per sequence in the batched run (problem 'peer': equal to --samples).") var batchedSteps = 20_000
     @Option(help: "Steps of the unfused reference runs.") var referenceSteps = 20_000
     @Option(help: "Timed runs per figure (median reported).") var repeats = 5
     @Option(help: "Seed of the network weights and the input samples.") var seed: UInt64 = 1
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
+        guard SurrogateRK4Benchmark.Problem(rawValue: problem) != nil else {
+            throw ValidationError("--problem must be 'seeded' or 'peer', got '\(problem)'")
+        }
         guard samples > 0, batch > 0, batchedSteps > 0, referenceSteps >= 10, repeats > 0 else {
             throw ValidationError("samples, batch, batched-steps, repeats must be positive and reference-steps >= 10")
         }
@@ -32,6 +38,7 @@ struct BenchSurrogateRK4: ParsableCommand {
 
     func run() throws {
         var c = SurrogateRK4Benchmark.Configuration()
+        c.problem = SurrogateRK4Benchmark.Problem(rawValue: problem) ?? .seeded
         c.samples = samples; c.batch = batch; c.batchedSteps = batchedSteps
         c.referenceSteps = referenceSteps; c.repeats = repeats; c.seed = seed
         let r = try SurrogateRK4Benchmark.run(c)
@@ -40,7 +47,7 @@ struct BenchSurrogateRK4: ParsableCommand {
             enc.outputFormatting = [.sortedKeys]
             print(String(decoding: try enc.encode(r), as: UTF8.self))
         } else {
-            print("surrogate-rk4: MLP 4-50-50-2 tanh, RK4 dt 0.025, \(samples) samples")
+            print("surrogate-rk4 (\(r.problem), \(r.integrator)): MLP 4-50-50-2 tanh, dt 0.025, \(samples) samples")
             print(String(format: "  fused batch 1:        %.0f steps/s  (%.2f GFLOP/s)", r.steps_per_second, r.gflops))
             print(String(format: "  fused batch %d:       %.0f sequence-steps/s  (%.2f GFLOP/s, %@)", batch,
                          r.batched_steps_per_second, r.batched_gflops, r.batched_variant))
@@ -55,7 +62,10 @@ struct BenchSurrogateRK4: ParsableCommand {
             for f in r.mlp_forward {
                 print(String(format: "  MLP forward batch %d: dgemm %.0f ns, direct %.0f ns", f.batch, f.blas_ns, f.direct_ns))
             }
-            print("  final state \(r.final_state); fused vs unfused max difference \(r.fused_vs_unfused_max_difference)")
+            print(String(format: "  tanh: VectorTanh %.2f ns/value, libm %.2f ns/value", r.tanh_vector_ns_per_value, r.tanh_libm_ns_per_value))
+            print(String(format: "  load average (1 min) at the end: %.2f", r.load_average_1min))
+            print("  final state \(r.final_state); batched member 0 \(r.batched_final_state_first)")
+            print("  fused vs unfused max difference \(r.fused_vs_unfused_max_difference)")
         }
     }
 }

@@ -14,10 +14,13 @@ struct Spinode: ParsableCommand {
         version: SpinodeVersion.string,
         subcommands: [
             Bench.self,
+            Fit.self,
+            Predict.self,
             Import.self,
             Export.self,
             Inspect.self,
             ReservoirCommand.self,
+            Simulate.self,
         ]
     )
 }

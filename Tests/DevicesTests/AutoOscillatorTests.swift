@@ -1,5 +1,6 @@
 import XCTest
 import Devices
+import ODE
 
 final class AutoOscillatorTests: XCTestCase {
     /// Noise-free transient above threshold (zeta = I / I_th = 2, Q = 1): the integrated c(t) matches the
@@ -54,6 +55,25 @@ final class AutoOscillatorTests: XCTestCase {
         }
         XCTAssertLessThan(p.last!, 1e-12)
         XCTAssertEqual(device.stationaryPower(current: current), 0)
+    }
+
+    /// The ODE engine path (Tsitouras 5(4), adaptive, rtol 1e-10) meets the same exact transient
+    /// (ratio of p within 1e-6 at every sample, zeta = 2 then 0.5).
+    func testEngineSolverMatchesExactPower() throws {
+        let device = AutoOscillator(sampleInterval: 2e-9)
+        device.deterministicSolver = ODESolver(method: .tsitouras54, stepping: .adaptive(rtol: 1e-10, atol: 1e-12))
+        let ith = device.parameters.thresholdCurrent
+        device.inputGain = ith
+        let p = try device.respond(to: [[Double](repeating: 2, count: 200) + [Double](repeating: 0.5, count: 100)])[0]
+        let pInit = 1e-4
+        for i in 0..<200 {
+            XCTAssertEqual(p[i] / device.power(at: Double(i + 1) * 2e-9, initialPower: pInit, current: 2 * ith), 1,
+                           accuracy: 1e-6, "sample \(i)")
+        }
+        for i in 200..<300 {
+            let exact = device.power(at: Double(i - 199) * 2e-9, initialPower: p[199], current: 0.5 * ith)
+            XCTAssertEqual(p[i] / exact, 1, accuracy: 1e-6, "sample \(i)")
+        }
     }
 
     /// The drive is held piecewise constant over each sample: a current step from 0.5 I_th to 3 I_th

@@ -1,5 +1,6 @@
 import XCTest
 import Micromagnetics
+import ODE
 
 /// Damped precession of a single cell in a constant field along z, against the analytic solution
 /// (REFERENCES.md, macrospin): beta = gamma B t / (1 + alpha^2), m = (cos beta / cosh(alpha beta),
@@ -10,17 +11,22 @@ final class MacrospinTests: XCTestCase {
         let alpha = 0.1, bz = 0.1
         let magnet = try Magnet(mesh: mesh, material: Material(Msat: 8e5, alpha: alpha))
         let system = LLGSystem(magnet: magnet, demag: false, externalField: { _ in SIMD3(0, 0, bz) })
-        var m = magnet.uniform(SIMD3(1, 0, 0))
+        let m = magnet.uniform(SIMD3(1, 0, 0))
         let gamma = Material.gammaLL
-        var t = 0.0
-        for _ in 0..<4 {
-            let t1 = t + 0.25e-9
-            integrateRK4(system, m: &m, from: t, to: t1, steps: 2500)
-            t = t1
-            let beta = gamma * bz * t / (1 + alpha * alpha)
-            XCTAssertEqual(m[0], cos(beta) / cosh(alpha * beta), accuracy: 1e-6)
-            XCTAssertEqual(m[1], sin(beta) / cosh(alpha * beta), accuracy: 1e-6)
-            XCTAssertEqual(m[2], tanh(alpha * beta), accuracy: 1e-6)
+        // Through the ODE engine: Dormand-Prince 5(4) (default method) and fixed-step RK4.
+        let times = (1...8).map { Double($0) * 0.125e-9 }
+        for solver in [ODESolver(method: .dormandPrince54, stepping: .adaptive(rtol: 1e-10, atol: 1e-10)),
+                       ODESolver(method: .rk4, stepping: .fixed(step: 0.1e-12))] {
+            var state = m
+            var seen = 0
+            try system.run(&state, from: 0, to: 1e-9, solver: solver, sampleTimes: times) { t, y in
+                let beta = gamma * bz * t / (1 + alpha * alpha)
+                XCTAssertEqual(y[0], cos(beta) / cosh(alpha * beta), accuracy: 1e-6)
+                XCTAssertEqual(y[1], sin(beta) / cosh(alpha * beta), accuracy: 1e-6)
+                XCTAssertEqual(y[2], tanh(alpha * beta), accuracy: 1e-6)
+                seen += 1
+            }
+            XCTAssertEqual(seen, 8)
         }
     }
 

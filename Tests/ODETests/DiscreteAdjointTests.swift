@@ -50,6 +50,21 @@ final class DiscreteAdjointTests: XCTestCase {
         try check(ODESolver(method: .rk4, stepping: .fixed(step: 0.1)), jumps: jumps, system: system, label: "RK4 zero-order hold")
     }
 
+    /// The forward records (tapes) of the stages are used by the backward pass (one per product) and
+    /// give the same gradient as recomputing the forward pass inside each product.
+    func testTapedProductsMatchPlainProducts() throws {
+        let solver = ODESolver(method: .dormandPrince54, stepping: .adaptive(rtol: 1e-8, atol: 1e-8))
+        let taped = DuffingLikeSystem(members: 2), plain = DuffingLikeSystem(members: 2)
+        plain.useTape = false
+        let gt = try solver.gradient(taped, y0: y0, t0: 0, t1: 3, saveAt: saveAt, loss: loss())
+        let gp = try solver.gradient(plain, y0: y0, t0: 0, t1: 3, saveAt: saveAt, loss: loss())
+        XCTAssertEqual(taped.tapedProducts, gt.backwardStatistics.vjpEvaluations)
+        XCTAssertEqual(taped.tapedEvaluations, gt.forwardStatistics.rhsEvaluations - 1) // all but the initial-step probe
+        XCTAssertEqual(plain.tapedProducts, 0)
+        XCTAssertLessThan(relativeError(gt.parameterGradient, gp.parameterGradient), 1e-14)
+        XCTAssertLessThan(relativeError(gt.initialStateGradient, gp.initialStateGradient), 1e-14)
+    }
+
     /// Recomputing segments from every 3rd (or 5th) stored state gives the same gradient as storing
     /// every stage (the same arithmetic, so equal to rounding).
     func testCheckpointingMatchesStoredStages() throws {

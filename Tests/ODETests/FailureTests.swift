@@ -41,6 +41,14 @@ final class FailureTests: XCTestCase {
         }
     }
 
+    /// A fixed step below the resolution of t (1e-20 at t = 1) cannot advance: an error, not a hang.
+    func testFixedStepBelowTimeResolution() {
+        let system = ClosureSystem(dimension: 1) { _, _, dy in dy[0] = 1 }
+        XCTAssertThrowsError(try ODESolver(method: .euler, stepping: .fixed(step: 1e-20)).solve(system, y0: [0], t0: 1, t1: 2)) { error in
+            XCTAssertEqual(error as? ODEError, .stepSizeUnderflow(t: 1, step: 1e-20), "\(error)")
+        }
+    }
+
     func testMaxStepsExceeded() {
         var options = AdaptiveStepping(rtol: 1e-10, atol: 1e-10)
         options.maxSteps = 20

@@ -15,6 +15,11 @@ final class DuffingLikeSystem: DifferentiableODESystem {
     let sampleInterval: Double
     var dimension: Int { 2 * members }
     var parameterCount: Int { 5 }
+    /// Record tanh(y1) of each member and u(t) in the forward pass (exercises the taped adjoint path).
+    var useTape = true
+    var tapeLength: Int { useTape ? members + 1 : 0 }
+    /// Evaluations with a tape and products that used one (to check the adjoint really uses them).
+    var tapedEvaluations = 0, tapedProducts = 0
 
     init(theta: [Double] = [1.3, 0.4, 1.1, 0.6, 0.8], members: Int = 1, samples: [Double]? = nil, sampleInterval: Double = 0.25) {
         self.theta = theta
@@ -38,12 +43,40 @@ final class DuffingLikeSystem: DifferentiableODESystem {
         }
     }
 
+    func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>, tape: UnsafeMutablePointer<Double>) {
+        evaluate(t: t, y: y, dydt: dydt)
+        for b in 0..<members { tape[b] = tanh(y[2 * b + 1]) }
+        tape[members] = input(t)
+        tapedEvaluations += 1
+    }
+
+    func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, tape: UnsafePointer<Double>, cotangent v: UnsafePointer<Double>,
+                               stateCotangent: UnsafeMutablePointer<Double>, parameterCotangent: UnsafeMutablePointer<Double>) {
+        tapedProducts += 1
+        // Defers the parameter part (as the contract allows) to check that the adjoint flushes it.
+        deferred.withUnsafeMutableBufferPointer { dp in
+            product(y: y, tanhY1: tape, u: tape[members], v: v, stateCotangent: stateCotangent, parameterCotangent: dp.baseAddress!)
+        }
+    }
+
+    var deferred = [Double](repeating: 0, count: 5)
+
+    func flushParameterCotangent(_ parameterCotangent: UnsafeMutablePointer<Double>) {
+        for k in 0..<5 { parameterCotangent[k] += deferred[k] }
+        deferred = [Double](repeating: 0, count: 5)
+    }
+
     func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, cotangent v: UnsafePointer<Double>,
                                stateCotangent: UnsafeMutablePointer<Double>, parameterCotangent: UnsafeMutablePointer<Double>) {
-        let u = input(t)
+        let th = (0..<members).map { tanh(y[2 * $0 + 1]) }
+        product(y: y, tanhY1: th, u: input(t), v: v, stateCotangent: stateCotangent, parameterCotangent: parameterCotangent)
+    }
+
+    private func product(y: UnsafePointer<Double>, tanhY1: UnsafePointer<Double>, u: Double, v: UnsafePointer<Double>,
+                         stateCotangent: UnsafeMutablePointer<Double>, parameterCotangent: UnsafeMutablePointer<Double>) {
         for b in 0..<members {
             let y0 = y[2 * b], y1 = y[2 * b + 1], v0 = v[2 * b], v1 = v[2 * b + 1]
-            let th = tanh(y1)
+            let th = tanhY1[b]
             stateCotangent[2 * b] += v0 * (-3 * theta[1] * y0 * y0) - v1 * theta[2]
             stateCotangent[2 * b + 1] += v0 * theta[0] + v1 * theta[3] * (1 - th * th)
             parameterCotangent[0] += v0 * y1

@@ -64,6 +64,12 @@ final class RidgeReadoutTests: XCTestCase {
             let chosen = r.lambdas[0]
             XCTAssertLessThanOrEqual(abs(log10(chosen / optimal)), 1, "sigma \(sigma): chose \(chosen), optimal \(optimal)")
             XCTAssertEqual(r.crossValidation?.chosen.count, k)
+            // The final fit (from the folds' combined triangles) equals a direct fit at the chosen lambda.
+            let direct = try RidgeReadout.fit(features: x, targets: y, lambda: chosen)
+            for i in 0..<direct.weights.count {
+                XCTAssertEqual(r.weights.storage[i], direct.weights.storage[i], accuracy: 1e-11)
+            }
+            for j in 0..<k { XCTAssertEqual(r.bias[j], direct.bias[j], accuracy: 1e-11) }
         }
     }
 

@@ -49,3 +49,10 @@ final class DelayLine: ReservoirFeatureSource {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// A device that answers with the wrong number of samples, to check the error path.
+final class TruncatingDevice: Device {
+    let name = "truncating"
+    let sampleInterval = 1.0
+    func respond(to inputs: [[Double]]) throws -> [[Double]] { inputs.map { Array($0.dropLast()) } }
+}

@@ -114,4 +114,34 @@ final class TimeMultiplexerTests: XCTestCase {
             XCTAssertGreaterThan(mc.metrics["capacity"]!, 1)
         }
     }
+
+    /// Input noise: with tau << dt the device output equals its input, so the node states minus the clean
+    /// masked values are the noise itself: mean ~0, standard deviation sigma (to sampling error 1/sqrt(2n)),
+    /// reproducible with the seed and different with another seed.
+    func testInputNoiseStatistics() throws {
+        let device = LeakyIntegratorDevice(sampleInterval: 1, tau: 1e-9)
+        let mask = InputMask(nodes: 10, distribution: .binary, seed: 1)
+        let u = (0..<500).map { Double($0 % 7) / 7 }
+        let clean = try TimeMultiplexer(device: device, mask: mask, holdSamples: 3).states(forScalarSequences: [u])[0]
+        let noisy = try TimeMultiplexer(device: device, mask: mask, holdSamples: 3, inputNoise: 0.05, noiseSeed: 4)
+        let a = try noisy.states(forScalarSequences: [u])[0], b = try noisy.states(forScalarSequences: [u])[0]
+        XCTAssertEqual(a, b)
+        let e = zip(a.storage, clean.storage).map { $0 - $1 }
+        let mean = e.reduce(0, +) / Double(e.count)
+        let std = (e.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(e.count)).squareRoot()
+        XCTAssertEqual(mean, 0, accuracy: 3 * 0.05 / Double(e.count).squareRoot())
+        XCTAssertEqual(std, 0.05, accuracy: 3 * 0.05 / (2 * Double(e.count)).squareRoot())
+        let other = try TimeMultiplexer(device: device, mask: mask, holdSamples: 3, inputNoise: 0.05, noiseSeed: 5)
+        XCTAssertNotEqual(try other.states(forScalarSequences: [u])[0], a)
+        XCTAssertThrowsError(try TimeMultiplexer(device: device, mask: mask, holdSamples: 3, inputNoise: -1))
+    }
+
+    /// A device that returns too few samples is reported with its name and the counts, not trapped on.
+    func testWrongDeviceOutputLengthIsAnError() throws {
+        let tm = try TimeMultiplexer(device: TruncatingDevice(), mask: InputMask(nodes: 3, distribution: .binary, seed: 1),
+                                     holdSamples: 2)
+        XCTAssertThrowsError(try tm.states(forScalarSequences: [[1, 2]])) { e in
+            XCTAssertEqual("\(e)", "device 'truncating': returned 11 values for sequence 0, expected 12")
+        }
+    }
 }

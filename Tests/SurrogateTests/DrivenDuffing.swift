@@ -11,7 +11,8 @@ import Surrogate
 enum DrivenDuffing {
     static let delta = 0.4, beta = 0.5, frequency = 0.2
 
-    static func trace(name: String, samples: Int, sampleInterval dt: Double, amplitude: Double, seed: UInt64) throws -> RawTrace {
+    static func trace(name: String, samples: Int, sampleInterval dt: Double, amplitude: Double, seed: UInt64,
+                      beta: Double = DrivenDuffing.beta, recordBeta: Bool = false) throws -> RawTrace {
         var rng = SeededRandom(seed: seed)
         let period = 1 / frequency
         let periods = Int((Double(samples) * dt / period).rounded(.up)) + 1
@@ -35,6 +36,7 @@ enum DrivenDuffing {
                 t += h
             }
         }
-        return try RawTrace(name: name, sampleInterval: dt, outputs: outputs, outputCount: 1, inputs: inputs, inputCount: 1)
+        return try RawTrace(name: name, sampleInterval: dt, outputs: outputs, outputCount: 1, inputs: inputs, inputCount: 1,
+                            parameters: recordBeta ? [beta] : [], parameterNames: recordBeta ? ["beta"] : nil)
     }
 }

@@ -29,7 +29,7 @@ final class FastRK4KernelTests: XCTestCase {
         return h
     }
 
-    private func referenceRK4(_ mlp: MLP, y0: [Double], steps: Int, h: Double, a: Matrix?,
+    private func referenceRK4(_ mlp: MLP, y0: [Double], steps: Int, h: Double, a: Matrix?, threeEighths: Bool = false,
                               extra: (Int) -> [Double]) -> [[Double]] {
         var y = y0, out = [[Double]]()
         let n = y0.count
@@ -41,6 +41,14 @@ final class FastRK4KernelTests: XCTestCase {
         for s in 0..<steps {
             let e = extra(s)
             let k1 = f(y, e)
+            if threeEighths {   // Kutta's 3/8 rule (HNW I, Table II.1.1, right)
+                let k2 = f((0..<n).map { y[$0] + h / 3 * k1[$0] }, e)
+                let k3 = f((0..<n).map { y[$0] + h * (k2[$0] - k1[$0] / 3) }, e)
+                let k4 = f((0..<n).map { y[$0] + h * (k1[$0] - k2[$0] + k3[$0]) }, e)
+                y = (0..<n).map { y[$0] + h / 8 * (k1[$0] + 3 * k2[$0] + 3 * k3[$0] + k4[$0]) }
+                out.append(y)
+                continue
+            }
             let k2 = f((0..<n).map { y[$0] + 0.5 * h * k1[$0] }, e)
             let k3 = f((0..<n).map { y[$0] + 0.5 * h * k2[$0] }, e)
             let k4 = f((0..<n).map { y[$0] + h * k3[$0] }, e)
@@ -103,6 +111,111 @@ final class FastRK4KernelTests: XCTestCase {
                     XCTAssertEqual(y[b * n + j], ref[steps - 1][j], accuracy: 1e-12, "threads \(threads) member \(b) component \(j)")
                 }
             }
+        }
+    }
+
+    /// `update(from:)` replaces the weights: a kernel built from one network and updated to another
+    /// equals a reference run of the second (20 steps, 1e-12).
+    func testUpdateFromAnotherNetwork() throws {
+        let a = try MLP(widths: [3, 20, 2], activations: [.tanh, .identity], initialisation: .paper, seed: 1)
+        let b = try MLP(widths: [3, 20, 2], activations: [.tanh, .identity], initialisation: .normal(sigma: 0.5), seed: 2)
+        let kernel = try FastRK4Kernel(mlp: a, stateWidth: 2, sequenceInputCount: 1)
+        kernel.update(from: b)
+        let u = (0..<20).map { Double($0) * 0.1 - 1 }
+        var y: [Double] = [0.5, -0.5]
+        u.withUnsafeBufferPointer { up in
+            kernel.integrate(batch: 1, steps: 20, stepSize: 0.1, state: &y,
+                             inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 1, inputStride: 1))
+        }
+        let ref = referenceRK4(b, y0: [0.5, -0.5], steps: 20, h: 0.1, a: nil) { [u[$0]] }
+        XCTAssertEqual(y[0], ref[19][0], accuracy: 1e-12)
+        XCTAssertEqual(y[1], ref[19][1], accuracy: 1e-12)
+        let refA = referenceRK4(a, y0: [0.5, -0.5], steps: 20, h: 0.1, a: nil) { [u[$0]] }
+        XCTAssertGreaterThan(abs(refA[19][0] - ref[19][0]), 1e-3, "the two networks must differ")
+    }
+
+    /// Kutta's 3/8 rule (torchdiffeq's rk4): batch 3 of a 4-50-50-2 network (N(0, 0.5^2), strongly
+    /// nonlinear), step 0.2, 200 steps, 1e-12 against the reference; and it differs from the classical
+    /// rule by more than 1e-8 (both are fourth order, equal on linear systems, so they differ by
+    /// O(h^5) nonlinear terms per step).
+    func testThreeEighthsRuleMatchesReference() throws {
+        let mlp = try MLP(widths: [4, 50, 50, 2], activations: [.tanh, .tanh, .identity], initialisation: .normal(sigma: 0.5), seed: 9)
+        let steps = 200, h = 0.2
+        let u = (0..<(3 * (steps + 1))).map { sin(0.1 * Double($0)) }
+        let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: 2, sequenceInputCount: 2)
+        let y0: [Double] = [0.1, 0.2, -0.3, 0.0, 0.5, -0.5]
+        var y38 = y0, yc = y0
+        u.withUnsafeBufferPointer { up in
+            let inputs = FastRK4Kernel.SequenceInputs(base: up.baseAddress!, memberStride: steps + 1, stepStride: 1, inputStride: 1)
+            kernel.integrate(batch: 3, steps: steps, stepSize: h, state: &y38, inputs: inputs, rule: .threeEighths)
+            kernel.integrate(batch: 3, steps: steps, stepSize: h, state: &yc, inputs: inputs, rule: .classical)
+        }
+        var maxRuleDifference = 0.0
+        for b in 0..<3 {
+            let ref = referenceRK4(mlp, y0: Array(y0[(2 * b)..<(2 * b + 2)]), steps: steps, h: h, a: nil, threeEighths: true) {
+                [u[b * (steps + 1) + $0], u[b * (steps + 1) + $0 + 1]]
+            }
+            for j in 0..<2 {
+                XCTAssertEqual(y38[2 * b + j], ref[steps - 1][j], accuracy: 1e-12)
+                maxRuleDifference = max(maxRuleDifference, abs(y38[2 * b + j] - yc[2 * b + j]))
+            }
+        }
+        XCTAssertGreaterThan(maxRuleDifference, 1e-8)
+    }
+
+    /// The problem of scripts/bench/surrogate_rk4_peers.py (deterministic weights
+    /// W_l[i][j] = sin(0.37 (i+1) + 0.71 (j+1) + l) / sqrt(fan-in), b_l[i] = 0.1 cos(0.5 (i+1) + l),
+    /// inputs u_n = 2 frac((n + 1 + 1000 b) g) - 1, y(0) = (0.1 sin 1, 0.1 cos 1), 3/8 rule, dt 0.025),
+    /// 2,000 steps at batch 1. Reference: that script's numpy loop (`run_numpy(2000, 1)`, numpy 2.4.6)
+    /// printed (-7.38734536632281, -3.631779846508485); agreement to 1e-12.
+    func testPeerProblemMatchesNumpyLoop() throws {
+        let widths = [4, 50, 50, 2]
+        var mlp = try MLP(widths: widths, activations: [.tanh, .tanh, .identity])
+        for l in 1...3 {
+            let m = widths[l - 1], n = widths[l]
+            try mlp.setWeight(layer: l - 1, Matrix(rows: n, columns: m) { i, j in
+                sin(0.37 * Double(i + 1) + 0.71 * Double(j + 1) + Double(l)) / Double(m).squareRoot()
+            })
+            try mlp.setBias(layer: l - 1, (0..<n).map { 0.1 * cos(0.5 * Double($0 + 1) + Double(l)) })
+        }
+        let steps = 2_000, golden = 0.6180339887498949
+        let u = (0...steps).map { n -> Double in
+            let x = (Double(n) + 1) * golden
+            return 2 * (x - x.rounded(.down)) - 1
+        }
+        var y = [0.1 * sin(1.0), 0.1 * cos(1.0)]
+        let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: 2, sequenceInputCount: 2)
+        u.withUnsafeBufferPointer { up in
+            kernel.integrate(batch: 1, steps: steps, stepSize: 0.025, state: &y,
+                             inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 1, inputStride: 1),
+                             rule: .threeEighths)
+        }
+        XCTAssertEqual(y[0], -7.38734536632281, accuracy: 1e-12)
+        XCTAssertEqual(y[1], -3.631779846508485, accuracy: 1e-12)
+    }
+
+    /// The kernel made from a `NeuralVectorField` follows the field's own evaluation: one classical
+    /// RK4 step of the kernel equals y + h/6 (k1 + 2 k2 + 2 k3 + k4) with k_i from `evaluate` (1e-14).
+    func testKernelFromFieldMatchesFieldEvaluation() throws {
+        let mlp = try MLP(widths: [3, 16, 2], activations: [.tanh, .identity], initialisation: .normal(sigma: 0.5), seed: 4)
+        let a = Matrix(rows: 2, columns: 2, storage: [-1, 0.5, 0, -0.2])
+        let e0 = 0.7
+        let field = try NeuralVectorField(mlp: mlp, stateWidth: 2, extraInputCount: 1, batch: 1, linearTerm: a) { _, _, e, _ in e[0] = e0 }
+        let kernel = try FastRK4Kernel(field: field)
+        let h = 0.1, y0: [Double] = [0.4, -0.3]
+        func f(_ y: [Double]) -> [Double] { var d = [0.0, 0.0]; field.evaluate(t: 0, y: y, dydt: &d); return d }
+        let k1 = f(y0)
+        let k2 = f([y0[0] + h / 2 * k1[0], y0[1] + h / 2 * k1[1]])
+        let k3 = f([y0[0] + h / 2 * k2[0], y0[1] + h / 2 * k2[1]])
+        let k4 = f([y0[0] + h * k3[0], y0[1] + h * k3[1]])
+        var y = y0
+        let u = [e0]
+        u.withUnsafeBufferPointer { up in
+            kernel.integrate(batch: 1, steps: 1, stepSize: h, state: &y,
+                             inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 0, inputStride: 1))
+        }
+        for j in 0..<2 {
+            XCTAssertEqual(y[j], y0[j] + h / 6 * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]), accuracy: 1e-14)
         }
     }
 }

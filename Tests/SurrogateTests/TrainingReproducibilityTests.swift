@@ -68,6 +68,22 @@ final class TrainingReproducibilityTests: XCTestCase {
         }
     }
 
+    /// One fit over traces of several parameter values: the static parameter is normalised over the
+    /// traces (mean 0.35, population std 0.15 of beta = 0.2, 0.5) and fed to the network after the
+    /// input delays (network input width 2 + 2 + 1).
+    func testSeveralTracesWithStaticParameter() throws {
+        let traces = [try DrivenDuffing.trace(name: "soft", samples: 200, sampleInterval: 0.25, amplitude: 1, seed: 1, beta: 0.2, recordBeta: true),
+                      try DrivenDuffing.trace(name: "hard", samples: 200, sampleInterval: 0.25, amplitude: 1, seed: 2, beta: 0.5, recordBeta: true)]
+        let trainer = try SurrogateTrainer(traces: traces, options: smallOptions(iterations: 3))
+        XCTAssertEqual(trainer.model.mlp.widths, [5, 8, 8, 2])
+        XCTAssertEqual(trainer.model.normalisation.parameterMean[0], 0.35, accuracy: 1e-15)
+        XCTAssertEqual(trainer.model.normalisation.parameterStd[0], 0.15, accuracy: 1e-15)
+        XCTAssertEqual(trainer.model.parameterNames, ["beta"])
+        _ = try trainer.run()
+        XCTAssertEqual(trainer.iteration, 3)
+        XCTAssertTrue(trainer.lastLoss.isFinite)
+    }
+
     func testBadInputsGiveClearErrors() throws {
         let t = try traces()[0]
         XCTAssertThrowsError(try RawTrace(name: "empty", sampleInterval: 0.1, outputs: [], outputCount: 0, inputs: [], inputCount: 0)) { e in

@@ -101,23 +101,29 @@ public final class Demag: FieldTerm {
         let count = fft.spectrumCount, s = fft.spectrum
         let sx = s, sy = s + 2 * count, sz = s + 4 * count
         let kxx = kernel[0].p, kyy = kernel[1].p, kzz = kernel[2].p, kxy = kernel[3].p
+        // Complex values as SIMD2 (re, im) times real kernel entries.
+        let cx = UnsafeMutableRawPointer(sx), cy = UnsafeMutableRawPointer(sy), cz = UnsafeMutableRawPointer(sz)
+        typealias C = SIMD2<Double>
         if thinFilm {
             for k in 0..<count {
-                let xr = sx[2 * k], xi = sx[2 * k + 1], yr = sy[2 * k], yi = sy[2 * k + 1]
-                let a = kxx[k], d = kxy[k], e = kyy[k], f = kzz[k]
-                sx[2 * k] = a * xr + d * yr; sx[2 * k + 1] = a * xi + d * yi
-                sy[2 * k] = d * xr + e * yr; sy[2 * k + 1] = d * xi + e * yi
-                sz[2 * k] *= f; sz[2 * k + 1] *= f
+                let o = 16 * k
+                let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
+                let z = cz.load(fromByteOffset: o, as: C.self)
+                let d = kxy[k]
+                cx.storeBytes(of: kxx[k] * x + d * y, toByteOffset: o, as: C.self)
+                cy.storeBytes(of: d * x + kyy[k] * y, toByteOffset: o, as: C.self)
+                cz.storeBytes(of: kzz[k] * z, toByteOffset: o, as: C.self)
             }
         } else {
             let kxz = kernel[4].p, kyz = kernel[5].p
             for k in 0..<count {
-                let xr = sx[2 * k], xi = sx[2 * k + 1], yr = sy[2 * k], yi = sy[2 * k + 1]
-                let zr = sz[2 * k], zi = sz[2 * k + 1]
-                let a = kxx[k], d = kxy[k], e = kyy[k], f = kzz[k], g = kxz[k], h = kyz[k]
-                sx[2 * k] = a * xr + d * yr + g * zr; sx[2 * k + 1] = a * xi + d * yi + g * zi
-                sy[2 * k] = d * xr + e * yr + h * zr; sy[2 * k + 1] = d * xi + e * yi + h * zi
-                sz[2 * k] = g * xr + h * yr + f * zr; sz[2 * k + 1] = g * xi + h * yi + f * zi
+                let o = 16 * k
+                let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
+                let z = cz.load(fromByteOffset: o, as: C.self)
+                let d = kxy[k], g = kxz[k], h = kyz[k]
+                cx.storeBytes(of: kxx[k] * x + d * y + g * z, toByteOffset: o, as: C.self)
+                cy.storeBytes(of: d * x + kyy[k] * y + h * z, toByteOffset: o, as: C.self)
+                cz.storeBytes(of: g * x + h * y + kzz[k] * z, toByteOffset: o, as: C.self)
             }
         }
         fft.inverse()

@@ -13,6 +13,10 @@ public final class Exchange: FieldTerm {
     /// Link weights 2 A_ij / d^2 (J/m^3) from cell i to i+1 along x, y, z (0 at the far edge or vacuum).
     let wx, wy, wz: CellBuffer
     let invMs: CellBuffer
+    /// Per axis: (w_i / Ms_i for the link to i + s, w_{i-s} / Ms_i for the link to i - s, stride s), tesla.
+    let linkSets: [(CellBuffer, CellBuffer, Int)]
+    /// Largest stride among the link sets.
+    let reach: Int
 
     public init(mesh: Mesh, parameters p: CellParameters) {
         self.mesh = mesh
@@ -29,40 +33,57 @@ public final class Exchange: FieldTerm {
                 wz.p[i] = 2 * harmonicMean(p.Aex[i], p.Aex[i + mesh.nx * mesh.ny]) / (mesh.dz * mesh.dz)
             }
         } } }
+        var sets: [(CellBuffer, CellBuffer, Int)] = []
+        let axes: [(CellBuffer, Int, Int)] = [(wx, 1, mesh.nx), (wy, mesh.nx, mesh.ny), (wz, mesh.nx * mesh.ny, mesh.nz)]
+        for (w, stride, count) in axes where count > 1 {
+            let f = CellBuffer(n), bw = CellBuffer(n)
+            for i in 0..<n {
+                f.p[i] = w.p[i] * invMs.p[i]
+                if i >= stride { bw.p[i] = w.p[i - stride] * invMs.p[i] }
+            }
+            sets.append((f, bw, stride))
+        }
+        linkSets = sets
+        reach = sets.map { $0.2 }.max() ?? 0
     }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
-        let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = self.n
-        let sy = nx, sz = nx * ny
-        let mx = m, my = m + n, mz = m + 2 * n
-        let bx = b, by = b + n, bz = b + 2 * n
-        let wx = self.wx.p, wy = self.wy.p, wz = self.wz.p, inv = invMs.p
-        for iz in 0..<nz {
-            for iy in 0..<ny {
-                let row = iy * sy + iz * sz
-                for ix in 0..<nx {
-                    let i = row + ix
-                    let x0 = mx[i], y0 = my[i], z0 = mz[i]
-                    var hx = 0.0, hy = 0.0, hz = 0.0
-                    // Neighbour indices clamp to the cell itself at the mesh edge (weight 0 there anyway).
-                    let xm = ix > 0 ? i - 1 : i, ym = iy > 0 ? i - sy : i, zm = iz > 0 ? i - sz : i
-                    let xp = ix + 1 < nx ? i + 1 : i, yp = iy + 1 < ny ? i + sy : i, zp = iz + 1 < nz ? i + sz : i
-                    var w = wx[xm] * (ix > 0 ? 1 : 0)
-                    hx += w * (mx[xm] - x0); hy += w * (my[xm] - y0); hz += w * (mz[xm] - z0)
-                    w = wx[i]
-                    hx += w * (mx[xp] - x0); hy += w * (my[xp] - y0); hz += w * (mz[xp] - z0)
-                    w = wy[ym] * (iy > 0 ? 1 : 0)
-                    hx += w * (mx[ym] - x0); hy += w * (my[ym] - y0); hz += w * (mz[ym] - z0)
-                    w = wy[i]
-                    hx += w * (mx[yp] - x0); hy += w * (my[yp] - y0); hz += w * (mz[yp] - z0)
-                    if nz > 1 {
-                        w = wz[zm] * (iz > 0 ? 1 : 0)
-                        hx += w * (mx[zm] - x0); hy += w * (my[zm] - y0); hz += w * (mz[zm] - z0)
-                        w = wz[i]
-                        hx += w * (mx[zp] - x0); hy += w * (my[zp] - y0); hz += w * (mz[zp] - z0)
-                    }
-                    let s = inv[i]
-                    bx[i] += s * hx; by[i] += s * hy; bz[i] += s * hz
+        // B_i += sum over axes of f_i (m_{i+s} - m_i) + g_i (m_{i-s} - m_i), with f_i = w_i / Ms_i (link to
+        // i + s) and g_i = w_{i-s} / Ms_i (link to i - s). Weights are zero across row ends and next to
+        // vacuum, so one flat, branch-free (vectorisable) loop covers the interior; the first and last
+        // `reach` cells, whose neighbours may fall outside the array, take a checked loop.
+        let n = self.n, sets = linkSets, reach = self.reach
+        if sets.count == 2 && n > 2 * reach {
+            let fx = sets[0].0.p, gx = sets[0].1.p, sx = sets[0].2
+            let fy = sets[1].0.p, gy = sets[1].1.p, sy = sets[1].2
+            for c in 0..<3 {
+                let mc = m + c * n, bc = b + c * n
+                for i in reach..<(n - reach) {
+                    let m0 = mc[i]
+                    bc[i] += fx[i] * (mc[i + sx] - m0) + gx[i] * (mc[i - sx] - m0)
+                        + fy[i] * (mc[i + sy] - m0) + gy[i] * (mc[i - sy] - m0)
+                }
+            }
+            edges(m, b, 0..<reach)
+            edges(m, b, (n - reach)..<n)
+        } else {
+            edges(m, b, 0..<n)
+        }
+    }
+
+    /// The checked loop over a range of cells (every axis, any mesh).
+    private func edges(_ m: UnsafePointer<Double>, _ b: UnsafeMutablePointer<Double>, _ range: Range<Int>) {
+        let n = self.n
+        for (forward, backward, stride) in linkSets {
+            let f = forward.p, g = backward.p
+            for c in 0..<3 {
+                let mc = m + c * n, bc = b + c * n
+                for i in range {
+                    let m0 = mc[i]
+                    var h = 0.0
+                    if i + stride < n { h += f[i] * (mc[i + stride] - m0) }
+                    if i >= stride { h += g[i] * (mc[i - stride] - m0) }
+                    bc[i] += h
                 }
             }
         }

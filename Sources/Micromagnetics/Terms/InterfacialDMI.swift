@@ -13,75 +13,85 @@ public final class InterfacialDMI: FieldTerm {
     public let name = "interfacial DMI"
     public let energyFactor = 0.5
     let mesh: Mesh
-    let nb: DMINeighbourhood
+    let n: Int
+    /// Interior coefficients per cell (tesla): link D to +x / -x / +y / -y over (cell size x own Ms);
+    /// zero where the neighbour is missing (its contribution then comes from the ghost list).
+    let fxp, fxm, fyp, fym: CellBuffer
+    /// Free-surface sides: cell index, side (0: -x, 1: +x, 2: -y, 3: +y), and per side the ghost slope
+    /// g = c D/(2A), the exchange weight 2A/(c^2 Ms) and the DMI weight D/(c Ms).
+    let ghostCell: [Int]
+    let ghostSide: [Int]
+    let ghostSlope, ghostExchange, ghostDMI: [Double]
+    let reach: Int
 
     public init(mesh: Mesh, parameters p: CellParameters) {
         self.mesh = mesh
-        nb = DMINeighbourhood(mesh: mesh, parameters: p, d: p.Dind)
+        n = mesh.cellCount
+        let nb = DMINeighbourhood(mesh: mesh, parameters: p, d: p.Dind)
+        defer { nb.deallocate() }
+        fxp = CellBuffer(n); fxm = CellBuffer(n); fyp = CellBuffer(n); fym = CellBuffer(n)
+        let cx = mesh.dx, cy = mesh.dy, sy = mesh.nx
+        var cells: [Int] = [], sides: [Int] = [], slopes: [Double] = [], exch: [Double] = [], dmi: [Double] = []
+        for i in 0..<n where nb.invMs.p[i] != 0 {
+            let inv = nb.invMs.p[i], bits = nb.present[i]
+            if bits & 2 != 0 { fxp.p[i] = nb.lx.p[i] / cx * inv }
+            if bits & 1 != 0 { fxm.p[i] = nb.lx.p[i - 1] / cx * inv }
+            if bits & 8 != 0 { fyp.p[i] = nb.ly.p[i] / cy * inv }
+            if bits & 4 != 0 { fym.p[i] = nb.ly.p[i - sy] / cy * inv }
+            for side in 0..<4 where bits & (1 << side) == 0 {
+                let c = side < 2 ? cx : cy
+                cells.append(i); sides.append(side)
+                slopes.append(nb.dOver2A.p[i] * c)
+                exch.append(nb.twoA.p[i] / (c * c) * inv)
+                dmi.append(nb.d0.p[i] / c * inv)
+            }
+        }
+        ghostCell = cells; ghostSide = sides; ghostSlope = slopes; ghostExchange = exch; ghostDMI = dmi
+        reach = mesh.ny > 1 ? sy : 1
     }
-    deinit { nb.deallocate() }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
-        let n = nb.n, nx = mesh.nx, sy = mesh.nx
-        let cx = mesh.dx, cy = mesh.dy
+        let n = self.n, sy = mesh.nx
         let mx = m, my = m + n, mz = m + 2 * n
-        let present = nb.present, lx = nb.lx.p, ly = nb.ly.p
-        let d0 = nb.d0.p, g0 = nb.dOver2A.p, a2 = nb.twoA.p, inv = nb.invMs.p
-        for i in 0..<n where inv[i] != 0 {
-            _ = nx
+        let bx = b, by = b + n, bz = b + 2 * n
+        let fxp = self.fxp.p, fxm = self.fxm.p, fyp = self.fyp.p, fym = self.fym.p
+        // Interior: central differences with link D (branch-free, vectorisable).
+        let lo = min(reach, n), hi = max(lo, n - reach)
+        for i in lo..<hi {
+            bx[i] += fxp[i] * mz[i + 1] - fxm[i] * mz[i - 1]
+            by[i] += fyp[i] * mz[i + sy] - fym[i] * mz[i - sy]
+            bz[i] -= fxp[i] * mx[i + 1] - fxm[i] * mx[i - 1] + fyp[i] * my[i + sy] - fym[i] * my[i - sy]
+        }
+        // The first and last `reach` cells, with bounds checks (coefficients are zero where a neighbour
+        // is missing, so a clamped index contributes nothing).
+        func edge(_ i: Int) {
+            let xp = i + 1 < n ? i + 1 : i, xm = i >= 1 ? i - 1 : i
+            let yp = i + sy < n ? i + sy : i, ym = i >= sy ? i - sy : i
+            bx[i] += fxp[i] * mz[xp] - fxm[i] * mz[xm]
+            by[i] += fyp[i] * mz[yp] - fym[i] * mz[ym]
+            bz[i] -= fxp[i] * mx[xp] - fxm[i] * mx[xm] + fyp[i] * my[yp] - fym[i] * my[ym]
+        }
+        for i in 0..<lo { edge(i) }
+        for i in hi..<n { edge(i) }
+        // Free surfaces: ghost cells from the boundary condition, entering both the DMI stencil and the
+        // exchange stencil.
+        for k in 0..<ghostCell.count {
+            let i = ghostCell[k], g = ghostSlope[k], w = ghostExchange[k], d = ghostDMI[k]
             let x0 = mx[i], y0 = my[i], z0 = mz[i]
-            let bits = present[i]
-            var hx = 0.0, hy = 0.0, hz = 0.0
-            // -x neighbour
-            if bits & 1 != 0 {
-                let d = lx[i - 1] / cx
-                hx -= d * mz[i - 1]; hz += d * mx[i - 1]
-            } else {
-                let g = g0[i] * cx
+            switch ghostSide[k] {
+            case 0: // -x: ghost = (x0 + g z0, y0, z0 - g x0)
                 let gx = x0 + g * z0, gz = z0 - g * x0
-                let w = a2[i] / (cx * cx)
-                hx += w * (gx - x0); hz += w * (gz - z0)
-                let d = d0[i] / cx
-                hx -= d * gz; hz += d * gx
-            }
-            // +x neighbour
-            if bits & 2 != 0 {
-                let d = lx[i] / cx
-                hx += d * mz[i + 1]; hz -= d * mx[i + 1]
-            } else {
-                let g = g0[i] * cx
+                bx[i] += w * (gx - x0) - d * gz; bz[i] += w * (gz - z0) + d * gx
+            case 1: // +x: ghost = (x0 - g z0, y0, z0 + g x0)
                 let gx = x0 - g * z0, gz = z0 + g * x0
-                let w = a2[i] / (cx * cx)
-                hx += w * (gx - x0); hz += w * (gz - z0)
-                let d = d0[i] / cx
-                hx += d * gz; hz -= d * gx
-            }
-            // -y neighbour
-            if bits & 4 != 0 {
-                let d = ly[i - sy] / cy
-                hy -= d * mz[i - sy]; hz += d * my[i - sy]
-            } else {
-                let g = g0[i] * cy
+                bx[i] += w * (gx - x0) + d * gz; bz[i] += w * (gz - z0) - d * gx
+            case 2: // -y: ghost = (x0, y0 + g z0, z0 - g y0)
                 let gy = y0 + g * z0, gz = z0 - g * y0
-                let w = a2[i] / (cy * cy)
-                hy += w * (gy - y0); hz += w * (gz - z0)
-                let d = d0[i] / cy
-                hy -= d * gz; hz += d * gy
-            }
-            // +y neighbour
-            if bits & 8 != 0 {
-                let d = ly[i] / cy
-                hy += d * mz[i + sy]; hz -= d * my[i + sy]
-            } else {
-                let g = g0[i] * cy
+                by[i] += w * (gy - y0) - d * gz; bz[i] += w * (gz - z0) + d * gy
+            default: // +y: ghost = (x0, y0 - g z0, z0 + g y0)
                 let gy = y0 - g * z0, gz = z0 + g * y0
-                let w = a2[i] / (cy * cy)
-                hy += w * (gy - y0); hz += w * (gz - z0)
-                let d = d0[i] / cy
-                hy += d * gz; hz -= d * gy
+                by[i] += w * (gy - y0) + d * gz; bz[i] += w * (gz - z0) - d * gy
             }
-            let s = inv[i]
-            b[i] += s * hx; b[n + i] += s * hy; b[2 * n + i] += s * hz
         }
     }
 }

@@ -1,0 +1,300 @@
+import Foundation
+import Numerics
+import NeuralNet
+import ODE
+import Surrogate
+
+/// The NODE-64 benchmark: the gradient of a neural-ODE loss, the workload of surrogate training.
+///
+/// Definition (followed exactly; the peer script scripts/bench/node64_peers.py runs the same in
+/// diffrax and torchdiffeq):
+/// - state x in R^4, input u(t) = sin(0.3 t) cos(0.11 t);
+///   dx/dt = W3 tanh(W2 tanh(W1 [x; u] + b1) + b2) + b3, widths 5-64-64-4, Float64;
+/// - W_l[i][j] = s_l sin(0.37 (i+1) + 0.71 (j+1) + l) / sqrt(m_l) (i output row, j input column,
+///   l = 1, 2, 3, m_l the fan-in, s = (3, 3, 2)); b_l[i] = 0.1 cos(0.5 (i+1) + l);
+/// - 32 initial states x0[b][k] = 0.5 sin(1.3 (b+1) + 0.7 (k+1)), integrated together (one state of
+///   32 x 4, one shared step size);
+/// - t in [0, 50], Dormand-Prince 5(4), rtol 1e-6, atol 1e-8; x_0 observed at t_i = 0.5 i, i = 0..100;
+///   loss = mean over the 101 x 32 values of (x_0(t_i) - sin(0.2 t_i))^2;
+///   gradient with respect to all 4,804 MLP parameters.
+/// - Reference at very tight tolerance: loss 78.290497, gradient 2-norm 3000.8805.
+public enum Node64 {
+    public static let widths = [5, 64, 64, 4]
+    public static let scales: [Double] = [3, 3, 2]
+    public static let batch = 32
+    public static let stateWidth = 4
+    public static let t1 = 50.0
+    public static let referenceLoss = 78.290497
+    public static let referenceGradientNorm = 3000.8805
+
+    /// The network with the benchmark's deterministic weights.
+    public static func mlp() throws -> MLP {
+        var net = try MLP(widths: widths, activations: [.tanh, .tanh, .identity])
+        for l in 1...3 {
+            let m = widths[l - 1], out = widths[l], s = scales[l - 1]
+            let w = Matrix(rows: out, columns: m) { i, j in
+                s * sin(0.37 * Double(i + 1) + 0.71 * Double(j + 1) + Double(l)) / Double(m).squareRoot()
+            }
+            try net.setWeight(layer: l - 1, w)
+            try net.setBias(layer: l - 1, (0..<out).map { 0.1 * cos(0.5 * Double($0 + 1) + Double(l)) })
+        }
+        return net
+    }
+
+    /// u(t) = sin(0.3 t) cos(0.11 t).
+    @inlinable public static func input(_ t: Double) -> Double { sin(0.3 * t) * cos(0.11 * t) }
+
+    /// The batched vector field (a `NeuralVectorField` with the input u(t) as its one extra input).
+    public static func system() throws -> NeuralVectorField {
+        try NeuralVectorField(mlp: mlp(), stateWidth: stateWidth, extraInputCount: 1, batch: batch,
+                              extraInputs: { t, batch, e, stride in
+                                  let u = Node64.input(t)
+                                  for b in 0..<batch { e[b * stride] = u }
+                              })
+    }
+
+    /// The same vector field with forward records for the discrete adjoint (see `Node64VectorField`).
+    public static func tapedSystem() throws -> Node64VectorField {
+        try Node64VectorField(mlp: mlp(), batch: batch)
+    }
+
+    /// x0, flat [32 x 4].
+    public static func initialState() -> [Double] {
+        (0..<batch).flatMap { b in (0..<stateWidth).map { k in 0.5 * sin(1.3 * Double(b + 1) + 0.7 * Double(k + 1)) } }
+    }
+
+    /// t_i = 0.5 i, i = 0..100.
+    public static let observationTimes: [Double] = (0...100).map { 0.5 * Double($0) }
+
+    /// Mean squared error of x_0 of every member against sin(0.2 t_i).
+    public static func loss() -> MeanSquaredError {
+        let targets = observationTimes.flatMap { t in [Double](repeating: sin(0.2 * t), count: batch) }
+        return MeanSquaredError(components: (0..<batch).map { $0 * stateWidth }, targets: targets)
+    }
+
+    /// The benchmark's solver at the given tolerances (default: the definition's).
+    public static func solver(rtol: Double = 1e-6, atol: Double = 1e-8,
+                              controller: StepSizeController = .proportionalIntegral()) -> ODESolver {
+        ODESolver(method: .dormandPrince54, stepping: .adaptive(rtol: rtol, atol: atol, controller: controller))
+    }
+
+    /// One loss-and-gradient evaluation.
+    public static func gradient(system: some DifferentiableODESystem, solver: ODESolver, adjoint: some AdjointMethod,
+                                cache: ODESolverCache) throws -> ODEGradient {
+        try solver.gradient(system, y0: initialState(), t0: 0, t1: t1, saveAt: observationTimes, loss: loss(),
+                            adjoint: adjoint, cache: cache)
+    }
+
+    /// What `spinode bench node64` reports.
+    public struct Result: Codable, Sendable {
+        public var benchmark = "node64"
+        public var gradient_method: String
+        public var vector_field: String
+        public var controller: String
+        public var rtol: Double
+        public var atol: Double
+        public var seconds_per_gradient: Double
+        public var all_seconds: [Double]
+        public var repeats: Int
+        public var blas_threads: Int
+        public var loss: Double
+        public var gradient_norm: Double
+        public var loss_relative_error: Double
+        public var gradient_norm_relative_error: Double
+        public var parameters: Int
+        public var accepted_steps: Int
+        public var rejected_steps: Int
+        public var rhs_evaluations: Int
+        public var backward_accepted_steps: Int
+        public var backward_rejected_steps: Int
+        public var backward_rhs_evaluations: Int
+        public var backward_vjp_evaluations: Int
+    }
+
+    /// Runs one warm-up and `repeats` timed gradient evaluations; reports the median time.
+    public static func run(adjoint: some AdjointMethod, methodName: String, controller: StepSizeController,
+                           rtol: Double = 1e-6, atol: Double = 1e-8, repeats: Int = 7, blasThreads: Int = 1,
+                           computePath: MLPComputePath = .automatic, taped: Bool = true) throws -> Result {
+        if taped {
+            let field = try tapedSystem()
+            return try run(system: field, fieldName: "Node64VectorField (BLAS MLP with forward records)", adjoint: adjoint,
+                           methodName: methodName, controller: controller, rtol: rtol, atol: atol, repeats: repeats,
+                           blasThreads: blasThreads)
+        }
+        let field = try system()
+        field.computePath = computePath
+        return try run(system: field, fieldName: "NeuralVectorField", adjoint: adjoint, methodName: methodName,
+                       controller: controller, rtol: rtol, atol: atol, repeats: repeats, blasThreads: blasThreads)
+    }
+
+    static func run(system: some DifferentiableODESystem, fieldName: String, adjoint: some AdjointMethod, methodName: String,
+                    controller: StepSizeController, rtol: Double, atol: Double, repeats: Int, blasThreads: Int) throws -> Result {
+        BLAS.setThreadCount(blasThreads)
+        let solver = solver(rtol: rtol, atol: atol, controller: controller)
+        let cache = ODESolverCache()
+        var g = try gradient(system: system, solver: solver, adjoint: adjoint, cache: cache)
+        var times = [Double]()
+        for _ in 0..<max(repeats, 1) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            g = try gradient(system: system, solver: solver, adjoint: adjoint, cache: cache)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+        }
+        let norm = BLAS.norm2(g.parameterGradient)
+        return Result(gradient_method: methodName, vector_field: fieldName, controller: controller == .integral ? "I" : "PI",
+                      rtol: rtol, atol: atol,
+                      seconds_per_gradient: times.sorted()[times.count / 2], all_seconds: times, repeats: times.count,
+                      blas_threads: blasThreads, loss: g.loss, gradient_norm: norm,
+                      loss_relative_error: abs(g.loss - referenceLoss) / referenceLoss,
+                      gradient_norm_relative_error: abs(norm - referenceGradientNorm) / referenceGradientNorm,
+                      parameters: system.parameterCount,
+                      accepted_steps: g.forwardStatistics.acceptedSteps, rejected_steps: g.forwardStatistics.rejectedSteps,
+                      rhs_evaluations: g.forwardStatistics.rhsEvaluations,
+                      backward_accepted_steps: g.backwardStatistics.acceptedSteps,
+                      backward_rejected_steps: g.backwardStatistics.rejectedSteps,
+                      backward_rhs_evaluations: g.backwardStatistics.rhsEvaluations,
+                      backward_vjp_evaluations: g.backwardStatistics.vjpEvaluations)
+    }
+}
+
+/// NODE-64's vector field dx_b/dt = MLP([x_b; u(t)]) for a batch of members, with forward records
+/// for the discrete adjoint: an evaluation can write the network input rows and the hidden
+/// activations (batch x (5 + 64 + 64) values) straight into the record, and the product at a recorded
+/// point reads them from there, so the backward pass runs only the reverse sweep (no forward pass,
+/// no copies). Parameters are an `MLP`'s flat vector (torch order W_1, b_1, ...); products are one
+/// dgemm per layer and pass (OpenBLAS), tanh is NeuralNet's SIMD `VectorTanh`.
+///
+/// Hidden activations must be tanh (their derivative 1 - h^2 needs h only), the output identity.
+public final class Node64VectorField: DifferentiableODESystem {
+    public let mlp: MLP
+    public let batch: Int
+    public let stateWidth: Int
+    let widths: [Int]
+    let layers: Int
+    /// Network input rows, hidden activations, output and two cotangent buffers for unrecorded passes.
+    let input: UnsafeMutablePointer<Double>
+    let hidden: [UnsafeMutablePointer<Double>]
+    let output: UnsafeMutablePointer<Double>
+    let cotangentA: UnsafeMutablePointer<Double>
+    let cotangentB: UnsafeMutablePointer<Double>
+    /// Offsets of the input rows and of each hidden layer inside a record.
+    let recordOffsets: [Int]
+
+    public var dimension: Int { batch * stateWidth }
+    public var parameterCount: Int { mlp.parameterCount }
+    public let tapeLength: Int
+
+    public init(mlp: MLP, batch: Int) throws {
+        guard mlp.activations.dropLast().allSatisfy({ $0 == .tanh }), mlp.activations.last == .identity,
+              mlp.inputWidth == mlp.outputWidth + 1 else {
+            throw NeuralNetError.shape("Node64VectorField needs tanh hidden layers, an identity output and one input channel, got \(mlp.widths) \(mlp.activations)")
+        }
+        self.mlp = mlp
+        self.batch = batch
+        widths = mlp.widths
+        layers = mlp.layerCount
+        stateWidth = mlp.outputWidth
+        input = .allocate(capacity: batch * widths[0])
+        input.initialize(repeating: 0, count: batch * widths[0])
+        hidden = (1..<layers).map { l in
+            let p = UnsafeMutablePointer<Double>.allocate(capacity: batch * mlp.widths[l])
+            p.initialize(repeating: 0, count: batch * mlp.widths[l])
+            return p
+        }
+        output = .allocate(capacity: batch * stateWidth)
+        let widest = (widths.max() ?? 1) * batch
+        cotangentA = .allocate(capacity: widest)
+        cotangentB = .allocate(capacity: widest)
+        var offsets = [0], total = batch * widths[0]
+        for l in 1..<layers { offsets.append(total); total += batch * widths[l] }
+        recordOffsets = offsets
+        tapeLength = total
+    }
+
+    deinit {
+        input.deallocate(); output.deallocate(); cotangentA.deallocate(); cotangentB.deallocate()
+        for p in hidden { p.deallocate() }
+    }
+
+    /// Forward pass with the input rows at `x` and hidden activations at `h[l]`, output to `out`.
+    private func forward(t: Double, y: UnsafePointer<Double>, x: UnsafeMutablePointer<Double>,
+                         h: (Int) -> UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>) {
+        let u = Node64.input(t), n = stateWidth, w0 = widths[0]
+        for b in 0..<batch {
+            (x + b * w0).update(from: y + b * n, count: n)
+            x[b * w0 + n] = u
+        }
+        mlp.parameters.withUnsafeBufferPointer { theta in
+            let p = theta.baseAddress!
+            var previous = UnsafePointer(x)
+            for l in 0..<layers {
+                let nIn = widths[l], nOut = widths[l + 1]
+                let z = l < layers - 1 ? h(l) : out
+                let bias = p + mlp.biasOffsets[l]
+                for r in 0..<batch { (z + r * nOut).update(from: bias, count: nOut) }
+                BLAS.gemm(transB: true, m: batch, n: nOut, k: nIn, a: previous, lda: nIn, b: p + mlp.weightOffsets[l],
+                          ldb: nIn, beta: 1, c: z, ldc: nOut)
+                if l < layers - 1 {
+                    VectorTanh.apply(count: batch * nOut, x: z, y: z)
+                    previous = UnsafePointer(z)
+                }
+            }
+        }
+    }
+
+    /// Reverse sweep from the output cotangent v at the pass whose input rows are `x` and hidden
+    /// activations `h[l]`: D_L = v; dW_l += D_l^T H_{l-1}; db_l += sum_rows D_l;
+    /// D_{l-1} = (D_l W_l) (.) (1 - H_{l-1}^2); the state cotangent gets the first n columns of D_1 W_1.
+    private func reverse(x: UnsafePointer<Double>, h: (Int) -> UnsafePointer<Double>, v: UnsafePointer<Double>,
+                         stateCotangent: UnsafeMutablePointer<Double>, parameterCotangent: UnsafeMutablePointer<Double>) {
+        mlp.parameters.withUnsafeBufferPointer { theta in
+            let p = theta.baseAddress!
+            var d = v
+            var next = cotangentA, spare = cotangentB
+            for l in stride(from: layers - 1, through: 0, by: -1) {
+                let nIn = widths[l], nOut = widths[l + 1]
+                let previous = l == 0 ? x : h(l - 1)
+                let w = p + mlp.weightOffsets[l]
+                BLAS.gemm(transA: true, m: nOut, n: nIn, k: batch, a: d, lda: nOut, b: previous, ldb: nIn,
+                          beta: 1, c: parameterCotangent + mlp.weightOffsets[l], ldc: nIn)
+                let gb = parameterCotangent + mlp.biasOffsets[l]
+                for r in 0..<batch {
+                    let dr = d + r * nOut
+                    for o in 0..<nOut { gb[o] += dr[o] }
+                }
+                if l > 0 {
+                    BLAS.gemm(m: batch, n: nIn, k: nOut, a: d, lda: nOut, b: w, ldb: nIn, beta: 0, c: next, ldc: nIn)
+                    for q in 0..<(batch * nIn) { let a = previous[q]; next[q] *= 1 - a * a }
+                    d = UnsafePointer(next)
+                    swap(&next, &spare)
+                } else {
+                    BLAS.gemm(m: batch, n: stateWidth, k: nOut, a: d, lda: nOut, b: w, ldb: nIn, beta: 1,
+                              c: stateCotangent, ldc: stateWidth)
+                }
+            }
+        }
+    }
+
+    public func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
+        forward(t: t, y: y, x: input, h: { self.hidden[$0] }, out: dydt)
+    }
+
+    public func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>,
+                         tape: UnsafeMutablePointer<Double>) {
+        forward(t: t, y: y, x: tape, h: { tape + self.recordOffsets[$0 + 1] }, out: dydt)
+    }
+
+    public func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, cotangent v: UnsafePointer<Double>,
+                                      stateCotangent: UnsafeMutablePointer<Double>,
+                                      parameterCotangent: UnsafeMutablePointer<Double>) {
+        forward(t: t, y: y, x: input, h: { self.hidden[$0] }, out: output)
+        reverse(x: input, h: { UnsafePointer(self.hidden[$0]) }, v: v, stateCotangent: stateCotangent,
+                parameterCotangent: parameterCotangent)
+    }
+
+    public func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, tape: UnsafePointer<Double>,
+                                      cotangent v: UnsafePointer<Double>, stateCotangent: UnsafeMutablePointer<Double>,
+                                      parameterCotangent: UnsafeMutablePointer<Double>) {
+        reverse(x: tape, h: { tape + self.recordOffsets[$0 + 1] }, v: v, stateCotangent: stateCotangent,
+                parameterCotangent: parameterCotangent)
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Benchmarks
+import Foundation
+import Surrogate
+
+/// `spinode bench fit-paper`: seconds per training iteration in the paper's configuration.
+struct BenchFitPaper: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit-paper",
+        abstract: "Seconds per training iteration of the paper's surrogate fit (k 2, MLP 4-50-50-2, 50 windows x 20 samples, RK4, Adam 1e-3).",
+        discussion: """
+        Times one iteration (draw windows, batched forward solve, MSE, gradient, Adam step) on a seeded \
+        synthetic driven-oscillator trace of 10,000 samples, for the exact discrete adjoint and the continuous \
+        adjoint (torchdiffeq's odeint_adjoint). Median of --iterations timed iterations after --warmup. \
+        Compare with scripts/bench/fit_paper_peers.py (torchdiffeq). Example:
+          spinode bench fit-paper --json
+        """
+    )
+
+    @Option(help: "Timed iterations per gradient method (>= 20).") var iterations = 30
+    @Option(help: "Untimed warm-up iterations.") var warmup = 5
+    @Option(help: "Seed of the synthetic trace, the initial weights and the windows.") var seed: UInt64 = 1
+    @Option(help: "Input interpolation: cubic (the paper's), linear, zoh.") var interpolation = "cubic"
+    @Option(help: "Gradient methods, comma-separated: discrete, continuous.") var methods = "discrete,continuous"
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard iterations >= 20 else { throw ValidationError("--iterations must be >= 20 (the median needs them)") }
+        guard warmup >= 0 else { throw ValidationError("--warmup must be >= 0") }
+        guard InterpolationKind(rawValue: interpolation) != nil else { throw ValidationError("--interpolation must be cubic, linear or zoh") }
+        guard methods.split(separator: ",").allSatisfy({ GradientMethod(rawValue: String($0)) != nil }) else {
+            throw ValidationError("--methods must list discrete and/or continuous")
+        }
+    }
+
+    func run() throws {
+        var c = FitPaperBenchmark.Configuration()
+        c.iterations = iterations
+        c.warmup = warmup
+        c.seed = seed
+        c.interpolation = InterpolationKind(rawValue: interpolation)!
+        let results = try FitPaperBenchmark.run(c, methods: methods.split(separator: ",").map { GradientMethod(rawValue: String($0))! })
+        if json {
+            struct Report: Encodable { var benchmark = "fit_paper"; var results: [FitPaperBenchmark.Result] }
+            let enc = JSONEncoder()
+            enc.outputFormatting = [.sortedKeys, .prettyPrinted]
+            print(String(decoding: try enc.encode(Report(results: results)), as: UTF8.self))
+        } else {
+            for r in results {
+                print(String(format: "fit-paper %@ adjoint: %.3f ms per iteration (median of %d; min %.3f, max %.3f ms), CPU %.3f ms",
+                             r.gradient_method, r.seconds_per_iteration * 1e3, r.iterations, r.min_seconds * 1e3,
+                             r.max_seconds * 1e3, r.cpu_seconds_per_iteration * 1e3))
+            }
+        }
+    }
+}

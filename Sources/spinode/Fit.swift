@@ -1,0 +1,233 @@
+import ArgumentParser
+import Foundation
+import NeuralNet
+import Numerics
+import Surrogate
+import TraceIO
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `spinode fit TRACES.h5 --out MODEL.h5`: train a Spin-Neural ODE surrogate on traces.
+struct Fit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fit a Spin-Neural ODE surrogate (Chen et al., Nat. Commun. 13, 1016 (2022)) to the traces of a trace file.",
+        discussion: """
+        The surrogate is dy/dtau = MLP([y, u delays, p]) + A y over the delay-embedded, normalised output \
+        (docs/surrogate-model.md). Training draws minibatches of random windows, each started from the true \
+        embedded state, integrates them together as one batched ODE, and steps Adam on the MSE of the observed \
+        components. Every --validate-every iterations the model is run free over the validation data; the best \
+        model is kept and written to --out. Defaults are the paper's settings (k = 2, MLP (k n_out + k n_in + n_par) -> 50 -> 50 -> k n_out, \
+        tanh, N(0, 0.1) init, 50 windows of 20 samples, RK4 on the sample grid, Adam 1e-3), with the exact \
+        discrete adjoint for gradients (--gradient continuous is the paper's torchdiffeq odeint_adjoint).
+        Details and advice: docs/training.md.
+
+        Examples:
+          spinode fit traces.h5 --out model.h5 --iterations 5000 --target-nrmse 0.05
+          spinode fit traces.h5 --out model.h5 --validation tail:0.2 --patience 10 --checkpoint-every 500
+          spinode fit traces.h5 --out model.h5 --checkpoint-every 500 --resume     # continue an interrupted run
+        """
+    )
+
+    @Argument(help: "Trace file (HDF5, docs/trace-format.md).") var traces: String
+    @Option(help: "Model file to write (HDF5, docs/model-file.md).") var out: String
+    @Option(name: .customLong("trace"), help: "Train on this trace only (repeat; default: every trace in the file).")
+    var traceNames: [String] = []
+
+    // Model.
+    @Option(help: "Delay-embedding order k.") var order = 2
+    @Option(help: "Augmented latent state components (start at 0).") var augment = 0
+    @Option(help: "Hidden layer widths, comma-separated.") var hidden = "50,50"
+    @Option(help: "Hidden activation: tanh, softplus, relu.") var activation = "tanh"
+    @Option(help: "Standard deviation of the normal weight and bias initialisation.") var initSigma = 0.1
+    @Option(help: "Inputs between samples: zoh, linear, cubic (natural spline; the paper's).") var interpolation = "cubic"
+    @Option(help: "Time scale in seconds (tau = t / time-scale); default 40 sample intervals (d_tau = 0.025).")
+    var timeScale: Double?
+
+    // Training.
+    @Option(help: "Window length in samples.") var window = 20
+    @Option(help: "Windows per minibatch.") var batch = 50
+    @Option(help: "Maximum training iterations.") var iterations = 1000
+    @Option(name: .customLong("lr"), help: "Adam learning rate.") var learningRate = 1e-3
+    @Option(help: "Multiply the learning rate by --lr-decay-factor every this many iterations (0: constant).")
+    var lrDecayEvery = 0
+    @Option(help: "Learning-rate decay factor.") var lrDecayFactor = 0.5
+    @Option(help: "Clip gradients to this global Euclidean norm.") var clip: Double?
+    @Option(help: "Loss on: all-embedded (every delay, the paper's MSE) or first-delay (the outputs only).")
+    var observe = "all-embedded"
+    @Option(help: "Solver: rk4 (fixed, --steps-per-sample per sample; the paper's), dopri5, tsit5 (adaptive).")
+    var solver = "rk4"
+    @Option(help: "RK4 steps per sample interval.") var stepsPerSample = 1
+    @Option(help: "Relative tolerance of adaptive solvers.") var rtol = 1e-6
+    @Option(help: "Absolute tolerance of adaptive solvers (normalised units).") var atol = 1e-8
+    @Option(help: "Gradient: discrete (exact adjoint of the solver's steps) or continuous (backsolve adjoint, torchdiffeq's).")
+    var gradient = "discrete"
+    @Option(help: "Seed of initialisation, window draws and noise.") var seed: UInt64 = 0
+    @Option(help: "Gaussian noise (normalised units) added to the inputs during training.") var inputNoise = 0.0
+    @Option(help: "Gaussian noise (normalised units) added to the initial state of each window.") var stateNoise = 0.0
+
+    // Validation, stopping, checkpoints.
+    @Option(help: "Validation data: training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace), traces:a,b (hold out named traces), none.")
+    var validation = "training"
+    @Option(help: "Validate every this many iterations.") var validateEvery = 100
+    @Option(help: "Stop when the validation NRMSE reaches this value.") var targetNrmse: Double?
+    @Option(help: "Stop after this many validations without improvement.") var patience: Int?
+    @Option(help: "Checkpoint file (default: <out>.checkpoint.json).") var checkpoint: String?
+    @Option(help: "Write a checkpoint every this many iterations (0: never).") var checkpointEvery = 0
+    @Flag(help: "Continue from the checkpoint (same settings; --iterations, --target-nrmse, --patience may change).")
+    var resume = false
+    @Option(help: "OpenBLAS threads (1 is fastest for surrogate-sized networks and keeps runs reproducible).")
+    var threads = 1
+    @Flag(help: "Print one JSON summary at the end (progress goes to stderr).") var json = false
+    @Flag(help: "No progress output.") var quiet = false
+
+    func validate() throws {
+        guard Activation(rawValue: activation) != nil else { throw ValidationError("--activation must be tanh, softplus or relu") }
+        guard InterpolationKind(rawValue: interpolation) != nil else { throw ValidationError("--interpolation must be zoh, linear or cubic") }
+        guard ObservedComponents(rawValue: observe) != nil else { throw ValidationError("--observe must be all-embedded or first-delay") }
+        guard GradientMethod(rawValue: gradient) != nil else { throw ValidationError("--gradient must be discrete or continuous") }
+        guard ["rk4", "dopri5", "tsit5"].contains(solver) else { throw ValidationError("--solver must be rk4, dopri5 or tsit5") }
+        guard threads >= 1 else { throw ValidationError("--threads must be >= 1") }
+        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be >= 0") }
+    }
+
+    func fitOptions() throws -> FitOptions {
+        var o = FitOptions()
+        o.embeddingOrder = order
+        o.augment = augment
+        let widths = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !widths.isEmpty, widths.allSatisfy({ $0 != nil }) else { throw ValidationError("--hidden must be comma-separated widths, got '\(hidden)'") }
+        o.hidden = widths.map { $0! }
+        o.activation = activation
+        o.initialisationSigma = initSigma
+        o.interpolation = InterpolationKind(rawValue: interpolation)!
+        o.timeScale = timeScale
+        o.windowLength = window
+        o.batchSize = batch
+        o.iterations = iterations
+        o.learningRate = learningRate
+        o.decayInterval = lrDecayEvery
+        o.decayFactor = lrDecayFactor
+        o.maxGradientNorm = clip
+        o.observed = ObservedComponents(rawValue: observe)!
+        switch solver {
+        case "dopri5": o.solver = .adaptiveDormandPrince(rtol: rtol, atol: atol)
+        case "tsit5": o.solver = .adaptiveTsitouras(rtol: rtol, atol: atol)
+        default: o.solver = .fixedRK4(stepsPerSample: stepsPerSample)
+        }
+        o.gradient = GradientMethod(rawValue: gradient)!
+        o.seed = seed
+        o.inputNoise = inputNoise
+        o.stateNoise = stateNoise
+        if validation == "training" {
+            o.validation = .trainingTraces
+        } else if validation == "none" {
+            o.validation = .none
+        } else if validation.hasPrefix("tail:"), let f = Double(validation.dropFirst(5)) {
+            o.validation = .heldOutTail(fraction: f)
+        } else if validation.hasPrefix("traces:") {
+            o.validation = .heldOutTraces(names: validation.dropFirst(7).split(separator: ",").map(String.init))
+        } else {
+            throw ValidationError("--validation must be training, none, tail:F or traces:a,b; got '\(validation)'")
+        }
+        o.validationInterval = validateEvery
+        o.targetNRMSE = targetNrmse
+        o.patience = patience
+        try o.validate()
+        return o
+    }
+
+    func run() throws {
+        BLAS.setThreadCount(threads)
+        let options = try fitOptions()
+        var all = try TraceFile.read(traces)
+        if !traceNames.isEmpty {
+            for name in traceNames where !all.contains(where: { $0.name == name }) {
+                throw SurrogateError.invalidTrace("'\(traces)' has no trace '\(name)' (it has \(all.map(\.name)))")
+            }
+            all = all.filter { traceNames.contains($0.name) }
+        }
+        let raw = try all.map { try RawTrace(trace: $0) }
+        let trainer = try SurrogateTrainer(traces: raw, options: options)
+        let checkpointPath = checkpoint ?? out + ".checkpoint.json"
+        if resume {
+            guard FileManager.default.fileExists(atPath: checkpointPath) else {
+                throw SurrogateError.checkpoint("--resume: no checkpoint at '\(checkpointPath)'")
+            }
+            try trainer.restore(TrainingCheckpoint.read(from: checkpointPath))
+        }
+        let progressStream = json ? FileHandle.standardError : FileHandle.standardOutput
+        let terminal = isatty(json ? 2 : 1) != 0
+        let logEvery = max(1, options.validationInterval)
+        var lineOpen = false
+        let clock = ContinuousClock()
+        let started = clock.now
+        let startIteration = trainer.iteration
+        var lastDraw = started
+        let reason = try trainer.run(checkpointInterval: checkpointEvery, checkpoint: { t in
+            try t.checkpoint().write(to: checkpointPath)
+        }, progress: { p in
+            if quiet { return }
+            let validationText = (p.validationNRMSE ?? trainer.lastValidationNRMSE).map { String(format: "%.4g", $0) } ?? "-"
+            let eta = p.secondsRemaining.isFinite ? String(format: "%.0f s", p.secondsRemaining) : "-"
+            let line = String(format: "iteration %d/%d  loss %.4e  validation NRMSE %@  best %@  %.1f it/s  ETA %@",
+                              p.iteration, p.iterations, p.loss, validationText,
+                              p.bestValidationNRMSE.map { String(format: "%.4g", $0) } ?? "-", p.iterationsPerSecond, eta)
+            if terminal {
+                // Redraw at most ten times a second (and on validations and the last iteration).
+                let now = clock.now
+                guard p.validationNRMSE != nil || p.iteration == p.iterations || now - lastDraw >= .milliseconds(100) else { return }
+                lastDraw = now
+                progressStream.write(Data(("\r" + line + "\u{1B}[K").utf8))
+                lineOpen = true
+            } else if p.iteration % logEvery == 0 || p.iteration == p.iterations {
+                progressStream.write(Data((line + "\n").utf8))
+            }
+        })
+        if lineOpen { progressStream.write(Data("\n".utf8)) }
+        if checkpointEvery > 0 { try trainer.checkpoint().write(to: checkpointPath) }
+        let elapsed = clock.now - started
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+
+        // The model file: best model with provenance.
+        var metrics: [String: Double] = ["train_loss": trainer.lastLoss, "iterations": Double(trainer.iteration),
+                                         "best_iteration": Double(trainer.bestIteration)]
+        if let v = trainer.bestValidationNRMSE { metrics["validation_nrmse"] = v }
+        let settings: [String: Double] = [
+            "learning_rate": options.learningRate, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8,
+            "batch_size": Double(options.batchSize), "window_length": Double(options.windowLength),
+            "iterations": Double(trainer.iteration), "lr_decay_every": Double(options.decayInterval),
+            "lr_decay_factor": options.decayFactor, "max_gradient_norm": options.maxGradientNorm ?? 0,
+            "input_noise": options.inputNoise, "state_noise": options.stateNoise,
+        ]
+        let formatter = ISO8601DateFormatter()
+        let provenance = SurrogateModelFile.Provenance(
+            traceFile: traces, traceFileSHA256: (try? SHA256.hexOfFile(traces)) ?? "", traceNames: trainer.traceNames,
+            seed: options.seed, optimiser: "adam", optimiserSettings: settings, metrics: metrics,
+            toolkitVersion: SpinodeVersion.string, created: formatter.string(from: Date()))
+        let file = trainer.bestModel.file(provenance: provenance, trainingCommand: CommandLine.arguments.joined(separator: " "))
+        try file.write(to: out)
+
+        if json {
+            let summary: JSONValue = .object([
+                ("model", .string(out)), ("traces", .strings(trainer.traceNames)),
+                ("iterations", .integer(trainer.iteration)), ("stop_reason", .string(reason.rawValue)),
+                ("final_train_loss", .number(trainer.lastLoss)),
+                ("best_validation_nrmse", trainer.bestValidationNRMSE.map { .number($0) } ?? .null),
+                ("best_iteration", .integer(trainer.bestIteration)),
+                ("seconds", .number(seconds)),
+                ("seconds_per_iteration", .number(seconds / Double(max(1, trainer.iteration - startIteration)))),
+                ("gradient_method", .string(options.gradient.rawValue)), ("solver", .string(solver)),
+                ("seed", options.seed <= UInt64(Int.max) ? .integer(Int(options.seed)) : .string(String(options.seed))),
+                ("validation", .array(trainer.validationHistory.map {
+                    .object([("iteration", .integer($0.iteration)), ("nrmse", .number($0.nrmse))])
+                })),
+            ])
+            print(summary.rendered())
+        } else {
+            print("\(out): best model at iteration \(trainer.bestIteration) of \(trainer.iteration)"
+                  + (trainer.bestValidationNRMSE.map { String(format: ", validation NRMSE %.4g", $0) } ?? "")
+                  + String(format: ", final loss %.4e, %.1f s (stopped: %@)", trainer.lastLoss, seconds, reason.rawValue))
+        }
+    }
+}
