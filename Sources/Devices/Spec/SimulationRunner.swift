@@ -119,7 +119,7 @@ public final class SimulationRunner {
         stageLoop: for s in firstStage..<spec.stages.count {
             let stageName = "stage[\(s)]"
             switch spec.stages[s] {
-            case .relax(let tol), .minimize(let tol):
+            case .relax, .minimize:
                 if thermalAdded {
                     throw SpecError.invalidValue(file: file, key: stageName + ".kind", value: "relax/minimize",
                                                  requirement: "cannot follow a thermal run stage")
@@ -127,8 +127,11 @@ public final class SimulationRunner {
                 model.configure(run: nil, drive: nil, stageStart: stageStarts[s])
                 do {
                     let r: RelaxationResult
-                    if case .relax = spec.stages[s] { r = try system.relax(&m, torqueTolerance: tol) }
-                    else { r = try system.minimize(&m, torqueTolerance: tol) }
+                    switch spec.stages[s] {
+                    case let .relax(tol, maxTime): r = try system.relax(&m, torqueTolerance: tol, maxTime: maxTime)
+                    case let .minimize(tol, stop): r = try system.minimize(&m, stop: stop, torqueTolerance: tol)
+                    case .run: fatalError("unreachable")
+                    }
                     result.relaxationEvaluations += r.fieldEvaluations
                 } catch let e as MicromagneticsError {
                     throw SpecError.simulation(file: file, stage: stageName, reason: e.description)
