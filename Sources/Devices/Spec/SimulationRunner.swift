@@ -77,6 +77,7 @@ public final class SimulationRunner {
         let channels = inputChannels()
 
         var result = SimulationResult(title: spec.title)
+        result.interval = spec.output.interval
         (result.parameters, result.parameterNames, result.parameterUnits) = SimulationRunner.parameters(mspec)
         result.inputNames = channels.map(\.name); result.inputUnits = channels.map(\.unit)
         result.outputNames = spec.output.quantities
@@ -250,6 +251,7 @@ public final class SimulationRunner {
         var result = SimulationResult(title: spec.title)
         result.description = "\(spec.title)\n--- spec \(URL(fileURLWithPath: spec.file).lastPathComponent) ---\n\(spec.text)"
         let dt = preset.sampleInterval
+        result.interval = dt
         result.times = u.indices.map { Double($0 + 1) * dt }
         result.inputs = u.map { [$0] }
         result.simulatedTime = Double(u.count) * dt
