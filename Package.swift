@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "TraceIO", dependencies: ["Numerics", "CHDF5"], swiftSettings: optimise),
         .target(name: "Micromagnetics", dependencies: ["Numerics", "ODE", "CFFTW", "TOMLKit"],
                 swiftSettings: optimise),
-        .target(name: "Devices", dependencies: ["Numerics", "ODE", "Micromagnetics"], swiftSettings: optimise),
+        .target(name: "Devices", dependencies: ["Numerics", "ODE", "Micromagnetics", "TOMLKit"], swiftSettings: optimise),
         .target(name: "Surrogate", dependencies: ["Numerics", "NeuralNet", "ODE", "TraceIO", "Devices"],
                 swiftSettings: hostVector),
         .target(name: "Reservoir", dependencies: ["Numerics", "Devices"], swiftSettings: optimise),

@@ -84,6 +84,10 @@ public enum SurrogateRK4Benchmark {
         /// One `MLP.forward` of the network: nanoseconds per call at several batch sizes, through dgemm
         /// and through the direct SIMD kernel (calibrates `MLP.directPathLimit`).
         public var mlp_forward: [ForwardTiming]
+        /// tanh cost in nanoseconds per value over 4,096 arguments in [-3, 3]: `VectorTanh.apply`
+        /// (SIMD8) and Glibc's scalar tanh.
+        public var tanh_vector_ns_per_value: Double
+        public var tanh_libm_ns_per_value: Double
         /// 1-minute load average when the run ended (/proc/loadavg; 0 where unavailable): the machine
         /// is shared, and wall-clock rates drop when the load exceeds the core count.
         public var load_average_1min: Double
@@ -286,6 +290,22 @@ public enum SurrogateRK4Benchmark {
             ForwardTiming(batch: $0, blas_ns: forwardTime(batch: $0, path: .blas), direct_ns: forwardTime(batch: $0, path: .direct))
         }
 
+        // tanh: vector vs libm.
+        let tanhArguments = (0..<4096).map { -3 + 6 * Double($0) / 4095 }
+        var tanhValues = [Double](repeating: 0, count: 4096)
+        let tanhRounds = 200
+        let tVector = time(repeats: c.repeats) {
+            for _ in 0..<tanhRounds { VectorTanh.apply(count: 4096, x: tanhArguments, y: &tanhValues) }
+        }.wall
+        var sink = 0.0
+        let tLibm = time(repeats: c.repeats) {
+            for _ in 0..<tanhRounds {
+                for i in 0..<4096 { tanhValues[i] = tanh(tanhArguments[i]) }
+                sink += tanhValues[17]
+            }
+        }.wall
+        if sink.isNaN { print("") }
+
         let seqSteps = Double(c.batch * batchedSteps)
         let rate1 = seqSteps / fB1.wall, rate2 = seqSteps / fB2.wall
         let best = max(rate1, rate2)
@@ -304,7 +324,10 @@ public enum SurrogateRK4Benchmark {
                       blas_batched_1thread_steps_per_second: blasSeqSteps / blas1.seconds,
                       blas_batched_2thread_steps_per_second: blasSeqSteps / blas2.seconds,
                       unfused_batch1_steps_per_second: Double(refSteps) / unfused1.seconds,
-                      mlp_forward: forwardTimings, load_average_1min: loadAverage(),
+                      mlp_forward: forwardTimings,
+                      tanh_vector_ns_per_value: tVector / Double(tanhRounds * 4096) * 1e9,
+                      tanh_libm_ns_per_value: tLibm / Double(tanhRounds * 4096) * 1e9,
+                      load_average_1min: loadAverage(),
                       final_state: f1.y, batched_final_state_first: Array(fB1.y[0..<2]),
                       batched_final_state_sum: fB1.y.reduce(0, +),
                       fused_vs_unfused_max_difference: diff)

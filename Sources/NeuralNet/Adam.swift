@@ -9,7 +9,7 @@
 /// clipping rescales the whole gradient by maxNorm / ||g||_2 when ||g||_2 > maxNorm (global norm,
 /// as `torch.nn.utils.clip_grad_norm_`), before weight decay. Defaults: lr 1e-3 (the paper's rate,
 /// Chen et al., Nat. Commun. 13, 1016 (2022)), beta1 0.9, beta2 0.999, eps 1e-8 (Kingma and Ba).
-public struct Adam: Sendable {
+public struct Adam: Sendable, Equatable {
     public var learningRate: Double
     public var beta1: Double
     public var beta2: Double
@@ -18,13 +18,13 @@ public struct Adam: Sendable {
     /// Clip the gradient to this global Euclidean norm (nil: no clipping).
     public var maxGradientNorm: Double?
     public var schedule: LearningRateSchedule
-    /// Steps taken so far.
-    public private(set) var stepCount: Int = 0
+    /// Steps taken so far. Settable, with the moments, to restore a training checkpoint exactly.
+    public var stepCount: Int = 0
     /// First and second moment estimates m, v.
-    public private(set) var firstMoment: [Double]
-    public private(set) var secondMoment: [Double]
+    public var firstMoment: [Double]
+    public var secondMoment: [Double]
     /// Global norm of the last gradient passed to `step` (before clipping).
-    public private(set) var lastGradientNorm: Double = 0
+    public var lastGradientNorm: Double = 0
 
     public init(parameterCount: Int, learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999,
                 epsilon: Double = 1e-8, weightDecay: Double = 0, maxGradientNorm: Double? = nil,

@@ -5,8 +5,9 @@ import Numerics
 ///
 ///     e_b(tau) = [u~_0(s), u~_0(s + 1), ..., u~_0(s + k - 1), u~_1(s), ..., p~],   s = start_b + tau timeScale / dt,
 ///
-/// s in sample units. Sample times that land within 1e-9 of a whole sample are snapped to it, so
-/// tau = j d_tau reads sample j exactly under a zero-order hold despite rounding in j d_tau.
+/// s in sample units. Times within 1e-9 samples of a grid time j d_tau read sample j exactly (despite
+/// rounding in tau timeScale / dt), or, when tau lies below j d_tau, the value held before it: the
+/// convention of the ODE solver, whose last stage of a step ending on a jump runs one float below it.
 ///
 /// Optional noise-aware training (an extension of the paper's noisy-input use, Chen et al., Nat.
 /// Commun. 13, 1016 (2022), oscillator section): `inputNoise` sigma adds N(0, sigma^2) (normalised
@@ -18,6 +19,8 @@ public final class BatchDrive {
     public let parameterCount: Int
     /// Samples per unit of tau.
     public let samplesPerTimeUnit: Double
+    /// One sample in tau, d_tau (the model's `sampleStep`, the factor of every grid time j d_tau).
+    public let sampleStep: Double
     public let maxBatch: Int
     public private(set) var batch: Int = 0
     /// Trace index and start sample of each member.
@@ -34,6 +37,7 @@ public final class BatchDrive {
         inputCount = model.inputCount
         parameterCount = model.parameterCount
         samplesPerTimeUnit = model.samplesPerTimeUnit
+        sampleStep = model.sampleStep
         self.maxBatch = maxBatch
         traceIndex = [Int](repeating: 0, count: maxBatch)
         start = [Int](repeating: 0, count: maxBatch)
@@ -64,9 +68,19 @@ public final class BatchDrive {
         let k = order
         for b in 0..<count {
             let trace = traces[traceIndex[b]]
-            var s = Double(start[b]) + tau * samplesPerTimeUnit
-            let nearest = s.rounded()
-            if abs(s - nearest) <= 1e-9 { s = nearest }   // below the 1e-6-sample stage-end offset of a ZOH step
+            // Position in samples; within 1e-9 of sample j it is j, read as the left limit (the held
+            // value of sample j - 1) when tau lies below the grid time j d_tau, as the ODE solver's
+            // stage at the end of a step onto a jump does (it evaluates one float below the jump).
+            let x = tau * samplesPerTimeUnit
+            let j = x.rounded()
+            var s = Double(start[b]) + x
+            var heldBefore = false
+            if abs(x - j) <= 1e-9 {
+                s = Double(start[b]) + j
+                heldBefore = tau < j * sampleStep
+            }
+            // For a zero-order hold the left limit is any point inside the previous interval.
+            let sRead = (heldBefore && trace.inputs.kind == .zoh) ? s - 0.5 : s
             let row = e + b * stride
             if inputCount > 0 {
                 trace.inputs.values.withUnsafeBufferPointer { v in
@@ -75,7 +89,7 @@ public final class BatchDrive {
                             for d in 0..<k {
                                 row[j * k + d] = InputInterpolation.evaluate(
                                     kind: trace.inputs.kind, n: trace.inputs.sampleCount, channels: inputCount,
-                                    values: v.baseAddress!, second: m.baseAddress, at: s + Double(d), channel: j)
+                                    values: v.baseAddress!, second: m.baseAddress, at: sRead + Double(d), channel: j)
                             }
                         }
                     }
@@ -83,7 +97,7 @@ public final class BatchDrive {
                 if noiseActive {
                     let base = b * noiseSamples * inputCount
                     for d in 0..<k {
-                        let i = min(max(Int((s + Double(d)).rounded(.down)) - start[b], 0), noiseSamples - 1)
+                        let i = min(max(Int((sRead + Double(d)).rounded(.down)) - start[b], 0), noiseSamples - 1)
                         for j in 0..<inputCount { row[j * k + d] += noise[base + i * inputCount + j] }
                     }
                 }
@@ -105,7 +119,6 @@ public final class BatchDrive {
     /// they share these times). Empty for continuous interpolants.
     public func jumpTimes(until tauEnd: Double) -> [Double] {
         guard let first = traces.first, first.inputs.kind == .zoh, inputCount > 0 else { return [] }
-        let sampleStep = 1 / samplesPerTimeUnit
         var out = [Double]()
         var j = 1
         while Double(j) * sampleStep < tauEnd * (1 - 1e-12) {

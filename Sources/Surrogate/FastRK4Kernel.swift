@@ -130,6 +130,13 @@ public final class FastRK4Kernel {
         update(from: mlp)
     }
 
+    /// A kernel for the vector field of `field` (its MLP, linear term and extra inputs, all of them
+    /// taken as per-step sequence inputs held over each step).
+    public convenience init(field: NeuralVectorField, maxThreads: Int = 2) throws {
+        try self.init(mlp: field.mlp, stateWidth: field.stateWidth, sequenceInputCount: field.extraInputCount,
+                      linearTerm: field.linearTerm, maxThreads: maxThreads)
+    }
+
     deinit {
         for l in layers { l.weights.deallocate(); l.bias.deallocate() }
         for t in scratch { for slot in t { for p in slot { p.deallocate() } } }

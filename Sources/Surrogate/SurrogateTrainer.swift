@@ -27,7 +27,7 @@ public final class SurrogateTrainer {
     public internal(set) var bestIteration = 0
     public internal(set) var lastValidationNRMSE: Double?
     public internal(set) var validationsWithoutImprovement = 0
-    public internal(set) var optimiser: TrainingOptimiser
+    public internal(set) var optimiser: Adam
     /// (iteration, validation NRMSE) of every validation.
     public internal(set) var validationHistory: [ValidationRecord] = []
 
@@ -94,6 +94,10 @@ public final class SurrogateTrainer {
                     throw SurrogateError.invalidTrace(
                         "trace '\(t.name)': a held-out tail of \(fraction) x \(t.sampleCount) samples = \(tail) is too short for k = \(k) (needs >= \(k + 1))")
                 }
+                guard t.sampleCount - tail >= k + 1 else {
+                    throw SurrogateError.invalidTrace(
+                        "trace '\(t.name)': holding out the last \(fraction) of \(t.sampleCount) samples leaves \(t.sampleCount - tail) for training, fewer than k + 1 = \(k + 1)")
+                }
                 trainingParts.append(t.window(start: 0, count: t.sampleCount - tail))
                 validationParts.append(t)
                 segments.append((validationParts.count - 1, t.sampleCount - tail, tail))
@@ -158,8 +162,8 @@ public final class SurrogateTrainer {
         baseSeed = seeder.next()
         let schedule: LearningRateSchedule = options.decayInterval > 0
             ? .stepDecay(interval: options.decayInterval, factor: options.decayFactor) : .constant
-        optimiser = TrainingOptimiser(parameterCount: model.mlp.parameterCount, learningRate: options.learningRate,
-                                      maxGradientNorm: options.maxGradientNorm, schedule: schedule)
+        optimiser = try Adam(parameterCount: model.mlp.parameterCount, learningRate: options.learningRate,
+                             maxGradientNorm: options.maxGradientNorm, schedule: schedule)
         // Minibatch workspaces.
         let batch = options.batchSize, n = model.stateDimension
         drive = BatchDrive(traces: trainingTraces, model: model, maxBatch: batch)

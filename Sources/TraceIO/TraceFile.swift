@@ -29,7 +29,8 @@ public struct TraceInfo: Equatable, Sendable {
 ///
 /// Open once and read whole traces or windows [start, start + count) of them; a window reads only
 /// the rows it needs (HDF5 hyperslabs), so training can sample windows from long traces cheaply.
-/// `write` replaces the file atomically.
+/// `write` replaces the file atomically. An open `TraceFile` caches each trace's opened datasets
+/// and metadata; use one instance per thread.
 public final class TraceFile {
     public static let format = "spinode-traces"
     public static let version = 1
@@ -39,6 +40,8 @@ public final class TraceFile {
     private let tracesGroup: HDF5Group
     /// Names of the traces in the file, in name order.
     public let traceNames: [String]
+    /// Opened and checked layouts and infos, so repeated window reads skip the metadata.
+    private var layouts: [String: (layout: Layout, info: TraceInfo)] = [:]
 
     /// Opens a trace file and checks its `format` and `version`.
     public init(path: String) throws {
@@ -102,6 +105,18 @@ public final class TraceFile {
     }
 
     private func layout(_ name: String) throws -> Layout {
+        try cached(name).layout
+    }
+
+    private func cached(_ name: String) throws -> (layout: Layout, info: TraceInfo) {
+        if let entry = layouts[name] { return entry }
+        let l = try openLayout(name)
+        let entry = (l, try makeInfo(name, l))
+        layouts[name] = entry
+        return entry
+    }
+
+    private func openLayout(_ name: String) throws -> Layout {
         guard traceNames.contains(name) else {
             throw TraceIOError.missingObject(file: path, object: groupPath(name))
         }
@@ -178,7 +193,10 @@ public final class TraceFile {
     /// Shapes, sampling, names and units of trace `name`, without reading its samples (only the
     /// first and last time).
     public func info(_ name: String) throws -> TraceInfo {
-        let l = try layout(name)
+        try cached(name).info
+    }
+
+    private func makeInfo(_ name: String, _ l: Layout) throws -> TraceInfo {
         let nIn = columns(l.inputs), nOut = columns(l.outputs)
         let nPar = try parameterDataset(l.group)?.count ?? 0
         var first = l.t0, last = l.t0 + Double(l.count - 1) * l.dt
@@ -216,7 +234,7 @@ public final class TraceFile {
     }
 
     private func read(_ l: Layout, name: String, rows: Range<Int>) throws -> Trace {
-        let info = try self.info(name)
+        let info = try cached(name).info
         let whole = rows.count == l.count
         func load(_ d: HDF5Dataset) throws -> [Double] { whole ? try d.readDoubles() : try d.readDoubles(rows: rows) }
         let outputs = Matrix(rows: rows.count, columns: info.outputCount, storage: try load(l.outputs))

@@ -11,6 +11,7 @@ struct Bench: ParsableCommand {
             BenchNode64.self,
             BenchSP4.self,
             BenchFitPaper.self,
+            BenchTraceIO.self,
         ]
     )
 }

@@ -57,6 +57,9 @@ struct BenchNode64: ParsableCommand {
     @Flag(help: "Use the toolkit's NeuralVectorField (no forward records) instead of Node64VectorField.")
     var noTape = false
 
+    @Flag(help: "Fail unless the loss agrees with the reference to 1e-6 and the gradient norm to 1e-5 (relative).")
+    var check = false
+
     @Flag(help: "Print one JSON object.")
     var json = false
 
@@ -89,5 +92,13 @@ struct BenchNode64: ParsableCommand {
               backward: \(result.backward_accepted_steps) accepted, \(result.backward_rejected_steps) rejected, \(result.backward_rhs_evaluations) f, \(result.backward_vjp_evaluations) vjp
             """)
         }
+        if check && !(result.loss_relative_error <= 1e-6 && result.gradient_norm_relative_error <= 1e-5) {
+            throw Node64CheckFailure(description: "NODE-64 check failed: loss relative error \(result.loss_relative_error) (limit 1e-6), gradient norm relative error \(result.gradient_norm_relative_error) (limit 1e-5)")
+        }
     }
+}
+
+/// The `--check` failure of `spinode bench node64`, one line.
+struct Node64CheckFailure: Error, CustomStringConvertible {
+    let description: String
 }

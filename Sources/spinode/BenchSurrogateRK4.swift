@@ -62,6 +62,7 @@ struct BenchSurrogateRK4: ParsableCommand {
             for f in r.mlp_forward {
                 print(String(format: "  MLP forward batch %d: dgemm %.0f ns, direct %.0f ns", f.batch, f.blas_ns, f.direct_ns))
             }
+            print(String(format: "  tanh: VectorTanh %.2f ns/value, libm %.2f ns/value", r.tanh_vector_ns_per_value, r.tanh_libm_ns_per_value))
             print(String(format: "  load average (1 min) at the end: %.2f", r.load_average_1min))
             print("  final state \(r.final_state); batched member 0 \(r.batched_final_state_first)")
             print("  fused vs unfused max difference \(r.fused_vs_unfused_max_difference)")

@@ -17,7 +17,7 @@ struct Fit: ParsableCommand {
         (docs/surrogate-model.md). Training draws minibatches of random windows, each started from the true \
         embedded state, integrates them together as one batched ODE, and steps Adam on the MSE of the observed \
         components. Every --validate-every iterations the model is run free over the validation data; the best \
-        model is kept and written to --out. Defaults are the paper's settings (k = 2, MLP 2k+2k_in -> 50 -> 50 -> k, \
+        model is kept and written to --out. Defaults are the paper's settings (k = 2, MLP (k n_out + k n_in + n_par) -> 50 -> 50 -> k n_out, \
         tanh, N(0, 0.1) init, 50 windows of 20 samples, RK4 on the sample grid, Adam 1e-3), with the exact \
         discrete adjoint for gradients (--gradient continuous is the paper's torchdiffeq odeint_adjoint).
         Details and advice: docs/training.md.
@@ -218,7 +218,7 @@ struct Fit: ParsableCommand {
                 ("seconds", .number(seconds)),
                 ("seconds_per_iteration", .number(seconds / Double(max(1, trainer.iteration - startIteration)))),
                 ("gradient_method", .string(options.gradient.rawValue)), ("solver", .string(solver)),
-                ("seed", .integer(Int(truncatingIfNeeded: options.seed))),
+                ("seed", options.seed <= UInt64(Int.max) ? .integer(Int(options.seed)) : .string(String(options.seed))),
                 ("validation", .array(trainer.validationHistory.map {
                     .object([("iteration", .integer($0.iteration)), ("nrmse", .number($0.nrmse))])
                 })),

@@ -3,6 +3,7 @@ import Devices
 import Foundation
 import Numerics
 import Reservoir
+import Surrogate
 
 /// `spinode reservoir TASK --device NAME`: runs one reservoir-computing benchmark on a feature source
 /// (the software echo state network, or a device driven through time multiplexing) and prints its scores.
@@ -34,8 +35,14 @@ struct ReservoirCommand: ParsableCommand {
     @Argument(help: "The task: \(ReservoirCommand.taskNames.joined(separator: ", ")).")
     var task: String
 
-    @Option(help: "Feature source: esn\(ReservoirCommand.devices.keys.sorted().map { ", " + $0 }.joined()).")
+    @Option(help: "Feature source: esn\(ReservoirCommand.devices.keys.sorted().map { ", " + $0 }.joined()), or a file: a trained surrogate MODEL.h5.")
     var device: String = "esn"
+
+    @Option(help: "Reference device (a named device or MODEL.h5) run on a short segment of the same multiplexed drive: reports output agreement and the speed-up in wall time per simulated ns.")
+    var compare: String?
+
+    @Option(help: "Task input samples in the --compare segment (each is nodes x hold device samples).")
+    var compareSamples: Int = 20
 
     @Option(help: "Number of (virtual) nodes N.")
     var nodes: Int = 50
@@ -127,7 +134,7 @@ struct ReservoirCommand: ParsableCommand {
         guard Self.taskNames.contains(task) else {
             throw ValidationError("unknown task '\(task)'; choose one of \(Self.taskNames.joined(separator: ", "))")
         }
-        guard device == "esn" || Self.devices[device] != nil else {
+        guard device == "esn" || Self.devices[device] != nil || Self.isFileDevice(device) else {
             throw ValidationError("unknown device '\(device)'; available: \((["esn"] + Self.devices.keys.sorted()).joined(separator: ", "))")
         }
         guard nodes >= 1 else { throw ValidationError("--nodes must be >= 1, got \(nodes)") }
@@ -150,8 +157,27 @@ struct ReservoirCommand: ParsableCommand {
                                                              inputScaling: inputScaling, biasScaling: biasScaling,
                                                              leakRate: leakRate, seed: seed))
         }
-        let physical = try Self.devices[device]!(self)
-        return try TimeMultiplexer(device: physical,
+        return try multiplexer(for: try makeDevice(device))
+    }
+
+    /// A device given by file name: a surrogate model file (`.h5`, docs/model-file.md).
+    static func isFileDevice(_ name: String) -> Bool { name.hasSuffix(".h5") || name.hasSuffix(".hdf5") }
+
+    /// The named device, or the device a file describes.
+    func makeDevice(_ name: String) throws -> Device {
+        if Self.isFileDevice(name) {
+            guard FileManager.default.fileExists(atPath: name) else { throw ValidationError("\(name): no such model file") }
+            return try SurrogateDevice(modelFile: name)
+        }
+        guard let build = Self.devices[name] else {
+            throw ValidationError("unknown device '\(name)'; available: \(Self.devices.keys.sorted().joined(separator: ", ")) or MODEL.h5")
+        }
+        return try build(self)
+    }
+
+    /// `device` behind this command's time-multiplexing options.
+    func multiplexer(for physical: Device) throws -> TimeMultiplexer {
+        try TimeMultiplexer(device: physical,
                                    mask: InputMask(nodes: nodes, distribution: InputMask.Distribution(rawValue: mask)!, seed: seed),
                                    holdSamples: hold, inputScale: inputScale, inputOffset: inputOffset,
                                    sampling: TimeMultiplexer.Sampling(rawValue: sampling)!, inputNoise: inputNoise,
@@ -174,12 +200,31 @@ struct ReservoirCommand: ParsableCommand {
     func run() throws {
         let source = try makeSource()
         let result = try ReservoirRunner.run(makeTask(), on: source)
+        if let reference = compare {
+            guard let primary = source as? TimeMultiplexer else {
+                throw ValidationError("--compare needs a physical or surrogate --device, not the ESN")
+            }
+            let comparison = try DeviceComparison.measure(primary: primary, reference: try makeDevice(reference),
+                                                          referenceName: reference,
+                                                          task: makeTask(), samples: compareSamples)
+            try printResult(result, comparison: comparison)
+            return
+        }
+        try printResult(result, comparison: nil)
+    }
+
+    func printResult(_ result: ReservoirResult, comparison: DeviceComparison?) throws {
         if json {
+            struct Summary: Encodable { var result: ReservoirResult; var comparison: DeviceComparison? }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
                                                                           nan: "nan")
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            if let comparison {
+                print(String(decoding: try encoder.encode(Summary(result: result, comparison: comparison)), as: UTF8.self))
+            } else {
+                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            }
             return
         }
         print("task \(result.task) on \(result.source), N = \(result.nodes)")
@@ -196,5 +241,10 @@ struct ReservoirCommand: ParsableCommand {
         let lambdas = Set(result.ridgeLambdas)
         print("  ridge lambda: " + (lambdas.count == 1 ? "\(lambdas.first!)" : "\(lambdas.min()!) .. \(lambdas.max()!) (per output)"))
         print(String(format: "wall %.3f s, device time simulated %.6g s", result.wallSeconds, result.deviceSeconds))
+        if let c = comparison {
+            print(String(format: "compare with %@ on %d device samples (%.4g ns): output NRMSE %.4g; wall per simulated ns %.4g s (device) vs %.4g s (reference): speed-up %.4gx",
+                         c.reference, c.deviceSamples, c.simulatedSeconds * 1e9, c.outputNRMSE,
+                         c.deviceWallSecondsPerNanosecond, c.referenceWallSecondsPerNanosecond, c.speedUp))
+        }
     }
 }

@@ -20,6 +20,7 @@ struct Spinode: ParsableCommand {
             Export.self,
             Inspect.self,
             ReservoirCommand.self,
+            Simulate.self,
         ]
     )
 }

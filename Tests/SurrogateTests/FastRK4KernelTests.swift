@@ -193,4 +193,29 @@ final class FastRK4KernelTests: XCTestCase {
         XCTAssertEqual(y[0], -7.38734536632281, accuracy: 1e-12)
         XCTAssertEqual(y[1], -3.631779846508485, accuracy: 1e-12)
     }
+
+    /// The kernel made from a `NeuralVectorField` follows the field's own evaluation: one classical
+    /// RK4 step of the kernel equals y + h/6 (k1 + 2 k2 + 2 k3 + k4) with k_i from `evaluate` (1e-14).
+    func testKernelFromFieldMatchesFieldEvaluation() throws {
+        let mlp = try MLP(widths: [3, 16, 2], activations: [.tanh, .identity], initialisation: .normal(sigma: 0.5), seed: 4)
+        let a = Matrix(rows: 2, columns: 2, storage: [-1, 0.5, 0, -0.2])
+        let e0 = 0.7
+        let field = try NeuralVectorField(mlp: mlp, stateWidth: 2, extraInputCount: 1, batch: 1, linearTerm: a) { _, _, e, _ in e[0] = e0 }
+        let kernel = try FastRK4Kernel(field: field)
+        let h = 0.1, y0: [Double] = [0.4, -0.3]
+        func f(_ y: [Double]) -> [Double] { var d = [0.0, 0.0]; field.evaluate(t: 0, y: y, dydt: &d); return d }
+        let k1 = f(y0)
+        let k2 = f([y0[0] + h / 2 * k1[0], y0[1] + h / 2 * k1[1]])
+        let k3 = f([y0[0] + h / 2 * k2[0], y0[1] + h / 2 * k2[1]])
+        let k4 = f([y0[0] + h * k3[0], y0[1] + h * k3[1]])
+        var y = y0
+        let u = [e0]
+        u.withUnsafeBufferPointer { up in
+            kernel.integrate(batch: 1, steps: 1, stepSize: h, state: &y,
+                             inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 0, inputStride: 1))
+        }
+        for j in 0..<2 {
+            XCTAssertEqual(y[j], y0[j] + h / 6 * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]), accuracy: 1e-14)
+        }
+    }
 }

@@ -31,6 +31,25 @@ final class FreeRunPredictionTests: XCTestCase {
         }
     }
 
+    /// The adaptive ODE-module path reads a zero-order hold the same way: its steps stop on every
+    /// sample (jump times) and the stage at a step's end runs one float below the jump, which the drive
+    /// reads as the held value. Dormand-Prince (c_6 = 1, b_6 = 11/84, so that stage counts) then
+    /// integrates dy/dtau = u~ exactly: y_j = d_tau sum_{i<j} u_i to rounding. The last sample is left
+    /// out: the solver evaluates the final step's end stage at t1 itself, not below it (an ODE-module
+    /// convention at the end of the interval), so it reads the next sample there.
+    func testAdaptiveSolverHoldsInputOverEachStep() throws {
+        let model = try integratorModel(.zoh)
+        let u: [Double] = [1, -2, 3, 0.5, -1, 2, 0, 4, -3, 1]
+        let trace = try RawTrace(name: "zoh", sampleInterval: 0.5, outputs: [Double](repeating: 0, count: u.count), outputCount: 1,
+                                 inputs: u, inputCount: 1)
+        let y = try FreeRunPrediction(model: model, solver: .adaptiveDormandPrince(rtol: 1e-8, atol: 1e-10)).predict([trace])[0]
+        var expected = 0.0
+        for j in 0..<(u.count - 1) {
+            XCTAssertEqual(y[j], expected, accuracy: 1e-13, "sample \(j)")
+            expected += 0.025 * u[j]
+        }
+    }
+
     /// With a natural cubic spline the integral of a linear input is exact (RK4 integrates cubics
     /// exactly; the natural spline of linear data is that line): y_j = d_tau (a j + b j^2 / 2).
     func testCubicInputIntegratesLinearDriveExactly() throws {

@@ -54,6 +54,11 @@ final class ModelFileTests: XCTestCase {
         XCTAssertEqual(try SHA256.hexOfFile(dir + "/abc.txt"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
+    func testTimestampIsISO8601UTC() {
+        // 1e9 s after the Unix epoch is 2001-09-09 01:46:40 UTC.
+        XCTAssertEqual(SurrogateModelFile.Provenance.timestamp(Date(timeIntervalSince1970: 1e9)), "2001-09-09T01:46:40Z")
+    }
+
     func testRoundTripIsExact() throws {
         let dir = try makeTemporaryDirectory(self)
         for (i, model) in [ModelFileTests.sampleModel(), ModelFileTests.sampleModel(seed: 8, interpolation: .cubic, linear: false)]

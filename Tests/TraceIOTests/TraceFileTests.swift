@@ -58,7 +58,7 @@ final class TraceFileTests: XCTestCase {
         XCTAssertEqual(try file.window("jittered", start: 8_190, count: 7), jittered.window(start: 8_190, count: 7))
         let outputs = try HDF5File.open(path).root.dataset("traces/long/outputs")
         XCTAssertEqual(outputs.shape, [20_000, 2])
-        XCTAssertTrue(outputs.storageDescription.hasPrefix("chunked [4096, 2]"), outputs.storageDescription)
+        XCTAssertTrue(outputs.storageDescription.hasPrefix("chunked [512, 2] shuffle gzip"), outputs.storageDescription)
         XCTAssertTrue(outputs.storageDescription.contains("gzip"), outputs.storageDescription)
         let info = try file.info("long")
         XCTAssertEqual(info.count, 20_000)

@@ -50,7 +50,7 @@ public final class HDF5Dataset: HDF5Object {
                 var name = [CChar](repeating: 0, count: 64)
                 var config: UInt32 = 0
                 let filter = H5Pget_filter2(properties, UInt32(i), &flags, &n, nil, 64, &name, &config)
-                text += filter == H5Z_FILTER_DEFLATE ? " gzip" : " filter \(filter)"
+                text += filter == H5Z_FILTER_DEFLATE ? " gzip" : filter == H5Z_FILTER_SHUFFLE ? " shuffle" : " filter \(filter)"
             }
             return text
         case H5D_COMPACT: return "compact"

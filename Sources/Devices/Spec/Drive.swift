@@ -1,0 +1,173 @@
+import Foundation
+import Numerics
+
+/// A drive signal of a spec (`[drive.NAME]`): a function of the time tau since the start of the stage
+/// that uses it, added to its target (Ku1 in J/m^3, a field component in T, a current density in A/m^2,
+/// or the auto-oscillator current in A).
+///
+/// - `sine-carrier`: the paper's VCMA input (Chen et al., Nat. Commun. 13, 1016 (2022), Methods):
+///   delta(tau) = amplitude a_i sin(2 pi f tau), a_i uniform in [low, high), one value per `period`
+///   (i = floor(tau / period)). a_i is a pure function of (spec seed, drive name, i), so a resumed run
+///   draws the same amplitudes without any stored random state.
+/// - `constant`: delta = value.
+/// - `piecewise`: delta = values[i] over [i hold, (i + 1) hold) (the last value is held after the end);
+///   values inline, from a file (CSV column or .npy float64 vector), or drawn uniformly in [low, high)
+///   from the spec seed (`random_count`).
+public struct Drive: Sendable {
+    public enum Kind: Sendable {
+        case sineCarrier(amplitude: Double, frequency: Double, period: Double, low: Double, high: Double)
+        case constant(Double)
+        case piecewise([Double])
+    }
+    public var name: String
+    public var kind: Kind
+    public var target: SimulationSpec.DriveTarget
+    /// Hold time of one piecewise value, or the carrier period (s); 0 for a constant.
+    public var hold: Double
+    /// Seed of the carrier amplitudes (derived from the spec seed and the drive name).
+    public var seed: UInt64
+
+    public init(kind: Kind, target: SimulationSpec.DriveTarget, hold: Double, name: String = "drive", seed: UInt64 = 0) {
+        self.kind = kind; self.target = target; self.hold = hold; self.name = name
+        self.seed = Drive.mix(seed, name)
+    }
+
+    init(table t: SpecTable, name: String, seed: UInt64, resolve: (String) -> String) throws {
+        self.name = name
+        self.seed = Drive.mix(seed, name)
+        let kind = try t.choice("kind", ["sine-carrier", "constant", "piecewise"])
+        let targets = SimulationSpec.DriveTarget.allCases.map(\.rawValue)
+        target = SimulationSpec.DriveTarget(rawValue: try t.choice("target", targets, default: kind == "sine-carrier" ? "Ku1" : nil))!
+        switch kind {
+        case "sine-carrier":
+            let low = try t.double("low", default: -1), high = try t.double("high", default: 1)
+            guard high >= low else { throw t.invalid("high", high, "must not be below low = \(low)") }
+            hold = try t.positive("period")
+            self.kind = .sineCarrier(amplitude: try t.double("amplitude"), frequency: try t.positive("frequency"),
+                                     period: hold, low: low, high: high)
+        case "constant":
+            hold = 0
+            self.kind = .constant(try t.double("value"))
+        default:
+            hold = try t.positive("hold")
+            var values: [Double]
+            let sources = ["values", "file", "random_count"].filter(t.has)
+            guard sources.count == 1 else {
+                throw sources.isEmpty ? SpecError.missingKey(file: t.file, key: t.key("values"))
+                    : t.invalid(sources[1], "set", "give only one of values, file, random_count")
+            }
+            if t.has("values") {
+                values = try t.optionalDoubles("values")!
+            } else if t.has("file") {
+                let path = resolve(try t.string("file"))
+                values = try Drive.readValues(path, column: try t.optionalInt("column") ?? 0, key: t.key("file"), spec: t.file)
+            } else {
+                let n = try t.int("random_count")
+                guard n > 0 else { throw t.invalid("random_count", n, "must be positive") }
+                let low = try t.double("low", default: -1), high = try t.double("high", default: 1)
+                guard high >= low else { throw t.invalid("high", high, "must not be below low = \(low)") }
+                var rng = SeededRandom(seed: self.seed)
+                values = (0..<n).map { _ in rng.uniform(low, high) }
+            }
+            let scale = try t.double("scale", default: 1), offset = try t.double("offset", default: 0)
+            values = values.map { offset + scale * $0 }
+            guard !values.isEmpty else { throw t.invalid("values", "[]", "give at least one value") }
+            self.kind = .piecewise(values)
+        }
+        try t.finish()
+    }
+
+    /// The spec seed mixed with the drive name (FNV-1a), so two drives of one spec draw differently.
+    static func mix(_ seed: UInt64, _ name: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return seed ^ h
+    }
+
+    /// a_i of a sine carrier: uniform in [low, high), a pure function of (seed, i).
+    public func carrierAmplitude(period i: Int) -> Double {
+        guard case let .sineCarrier(_, _, _, low, high) = kind else { return 0 }
+        var rng = SeededRandom(seed: seed ^ (UInt64(bitPattern: Int64(i)) &* 0x9E37_79B9_7F4A_7C15))
+        return rng.uniform(low, high)
+    }
+
+    /// Index of the piece (period or hold interval) containing tau (s since the stage start).
+    public func piece(at tau: Double) -> Int {
+        hold > 0 ? max(0, Int((tau / hold).rounded(.down))) : 0
+    }
+
+    /// The drive value at tau seconds after the start of its stage (target units).
+    public func value(at tau: Double) -> Double {
+        switch kind {
+        case let .sineCarrier(amplitude, f, _, _, _):
+            return amplitude * carrierAmplitude(period: piece(at: tau)) * sin(2 * Double.pi * f * tau)
+        case let .constant(v): return v
+        case let .piecewise(values): return values[min(piece(at: tau), values.count - 1)]
+        }
+    }
+
+    /// The value that scales the carrier in piece i (a_i), or the piecewise value: the "input" a
+    /// reservoir sees.
+    public func pieceValue(_ i: Int) -> Double {
+        switch kind {
+        case .sineCarrier: return carrierAmplitude(period: i)
+        case let .constant(v): return v
+        case let .piecewise(values): return values[min(i, values.count - 1)]
+        }
+    }
+
+    /// Boundaries of pieces strictly inside (0, duration), as stage-local times (s).
+    public func jumps(duration: Double) -> [Double] {
+        guard hold > 0 else { return [] }
+        var out: [Double] = []
+        var k = 1
+        while Double(k) * hold < duration * (1 - 1e-12) { out.append(Double(k) * hold); k += 1 }
+        return out
+    }
+
+    /// Total length of a piecewise drive, count x hold (s); nil for other kinds.
+    public var length: Double? {
+        if case let .piecewise(v) = kind { return Double(v.count) * hold }
+        return nil
+    }
+
+    /// Reads a column of numbers from a CSV/TSV file (header lines that are not numbers are skipped) or
+    /// a NumPy .npy float64 vector.
+    static func readValues(_ path: String, column: Int, key: String, spec: String) throws -> [Double] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError.invalidValue(file: spec, key: key, value: "\"\(path)\"", requirement: "file not found")
+        }
+        func bad(_ why: String) -> SpecError { .invalidValue(file: spec, key: key, value: "\"\(path)\"", requirement: why) }
+        if path.hasSuffix(".npy") {
+            let b = [UInt8](data)
+            guard b.count > 10, b[0] == 0x93, String(decoding: b[1...5], as: UTF8.self) == "NUMPY" else { throw bad("not a .npy file") }
+            let major = b[6]
+            let headerLength = major == 1 ? Int(b[8]) | Int(b[9]) << 8
+                : Int(b[8]) | Int(b[9]) << 8 | Int(b[10]) << 16 | Int(b[11]) << 24
+            let start = (major == 1 ? 10 : 12) + headerLength
+            guard start <= b.count else { throw bad("truncated .npy header") }
+            let header = String(decoding: b[(major == 1 ? 10 : 12)..<start], as: UTF8.self)
+            guard header.contains("'<f8'") else { throw bad(".npy data must be little-endian float64 ('<f8')") }
+            guard header.contains("'fortran_order': False") else { throw bad(".npy data must be C-ordered") }
+            let n = (b.count - start) / 8
+            return (0..<n).map { i in
+                var bits: UInt64 = 0
+                for j in 0..<8 { bits |= UInt64(b[start + 8 * i + j]) << (8 * j) }
+                return Double(bitPattern: bits)
+            }
+        }
+        let text = String(decoding: data, as: UTF8.self)
+        var values: [Double] = []
+        for (lineNumber, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+            let fields = line.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\t" || $0 == " " })
+            guard !fields.isEmpty, !line.hasPrefix("#") else { continue }
+            guard column < fields.count else { throw bad("line \(lineNumber + 1) has no column \(column)") }
+            guard let x = Double(fields[column]) else {
+                if values.isEmpty { continue }      // header
+                throw bad("line \(lineNumber + 1): '\(fields[column])' is not a number")
+            }
+            values.append(x)
+        }
+        return values
+    }
+}

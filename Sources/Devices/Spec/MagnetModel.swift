@@ -1,0 +1,127 @@
+import Micromagnetics
+import Numerics
+import ODE
+
+/// The micromagnetic model a spec describes: the magnet, its LLG system with every term the spec asks
+/// for, and handles on the terms a stage or a drive changes (applied field, Ku1, current density).
+/// Shared by `SimulationRunner` and `MicromagneticDevice`.
+final class MagnetModel {
+    let spec: SimulationSpec.MagnetSpec
+    let file: String
+    let seed: UInt64
+    let magnet: Magnet
+    let system: LLGSystem
+    let zeeman: Zeeman
+    private(set) var anisotropy: UniaxialAnisotropy?
+    let stt: SlonczewskiTorque?
+    private(set) var thermal: ThermalField?
+
+    init(spec: SimulationSpec.MagnetSpec, file: String, seed: UInt64, needsAnisotropy: Bool) throws {
+        self.spec = spec; self.file = file; self.seed = seed
+        do {
+            var magnet = try Magnet(mesh: spec.mesh, shape: .universe, material: spec.material)
+            for r in spec.regions { try magnet.setRegion(r.id, shape: r.shape, material: r.material) }
+            magnet.setGeometry(spec.geometry)
+            guard magnet.magneticCellCount > 0 else { throw MicromagneticsError.emptyGeometry }
+            magnet.grains = spec.grains
+            self.magnet = magnet
+        } catch let e as MicromagneticsError {
+            throw SpecError.simulation(file: file, stage: "geometry", reason: e.description)
+        }
+        system = LLGSystem(magnet: magnet, demag: spec.terms.demag, externalField: nil)
+        let base = spec.terms.field
+        zeeman = Zeeman(mesh: spec.mesh, parameters: system.parameters, field: { _ in base })
+        system.add(zeeman)
+        anisotropy = system.term(UniaxialAnisotropy.self)
+        if anisotropy == nil && needsAnisotropy {
+            let a = UniaxialAnisotropy(mesh: spec.mesh, parameters: system.parameters)
+            system.add(a)
+            anisotropy = a
+        }
+        if let s = spec.terms.slonczewski {
+            let j = s.J
+            let torque = SlonczewskiTorque(mesh: spec.mesh, parameters: system.parameters, polarizer: s.polarizer,
+                                           polarization: s.P, lambda: s.Lambda, epsilonPrime: s.epsilonPrime,
+                                           thickness: s.thickness, currentDensity: { _ in j })
+            system.add(torque)
+            stt = torque
+        } else {
+            stt = nil
+        }
+    }
+
+    /// Adds the thermal field (once, before the first dynamics stage: relax and minimize run without it).
+    func enableThermal() {
+        guard thermal == nil, spec.terms.temperature > 0 else { return }
+        let th = ThermalField(mesh: spec.mesh, parameters: system.parameters, temperature: spec.terms.temperature,
+                              seed: seed ^ 0x7468_6572_6D61_6C00)
+        system.add(th)
+        thermal = th
+    }
+
+    /// The `[initial]` state (planar, unit vectors in magnetic cells).
+    func initialState() throws -> [Double] {
+        switch spec.initial {
+        case .uniform(let u): return magnet.uniform(u)
+        case let .neelSkyrmions(centres, radius, wallWidth, core):
+            return magnet.neelSkyrmions(centres: centres, radius: radius, wallWidth: wallWidth, core: core)
+        case .random(let s):
+            var rng = SeededRandom(seed: s)
+            return magnet.magnetisation { _ in
+                while true {
+                    let v = SIMD3(rng.normal(), rng.normal(), rng.normal())
+                    if (v * v).sum() > 1e-12 { return v }
+                }
+            }
+        case .ovf(let path):
+            let f: OVFField
+            do { f = try OVFField.read(from: path) } catch {
+                throw SpecError.invalidValue(file: file, key: "initial.ovf", value: "\"\(path)\"", requirement: "\(error)")
+            }
+            let mesh = spec.mesh
+            guard f.nx == mesh.nx, f.ny == mesh.ny, f.nz == mesh.nz, f.valueDimension == 3 else {
+                throw SpecError.invalidValue(file: file, key: "initial.ovf", value: "\"\(path)\"",
+                    requirement: "holds \(f.nx) x \(f.ny) x \(f.nz) cells of dimension \(f.valueDimension), the mesh is \(mesh.nx) x \(mesh.ny) x \(mesh.nz) vectors")
+            }
+            let n = mesh.cellCount
+            var m = [Double](repeating: 0, count: 3 * n)
+            for i in 0..<n where magnet.region[i] >= 0 {
+                let v = SIMD3(f.values[3 * i], f.values[3 * i + 1], f.values[3 * i + 2])
+                let r = (v * v).sum().squareRoot()
+                guard r > 0 else {
+                    throw SpecError.invalidValue(file: file, key: "initial.ovf", value: "\"\(path)\"",
+                                                 requirement: "cell \(i) is magnetic in the spec but zero in the file")
+                }
+                m[i] = v.x / r; m[n + i] = v.y / r; m[2 * n + i] = v.z / r
+            }
+            return m
+        }
+    }
+
+    /// Sets the stage's damping, applied field and drive. `stageStart` is the global time (s) at which
+    /// the stage's drive time tau = 0.
+    func configure(run: SimulationSpec.Run?, drive: Drive?, stageStart: Double) {
+        system.dampingOverride = run?.alpha
+        let baseField = run?.field ?? spec.terms.field
+        let baseJ = spec.terms.slonczewski?.J ?? 0
+        zeeman.field = { _ in baseField }
+        anisotropy?.deltaKu = nil
+        stt?.currentDensity = { _ in baseJ }
+        guard let drive else { return }
+        let t0 = stageStart
+        switch drive.target {
+        case .Ku1: anisotropy?.deltaKu = { t in drive.value(at: t - t0) }
+        case .field_x: zeeman.field = { t in baseField + SIMD3(drive.value(at: t - t0), 0, 0) }
+        case .field_y: zeeman.field = { t in baseField + SIMD3(0, drive.value(at: t - t0), 0) }
+        case .field_z: zeeman.field = { t in baseField + SIMD3(0, 0, drive.value(at: t - t0)) }
+        case .current_density: stt?.currentDensity = { t in baseJ + drive.value(at: t - t0) }
+        case .current: break
+        }
+    }
+
+    /// The recorded quantity q ("mz", "mx.region2") of state m.
+    func quantity(_ q: (component: Int, region: Int?), _ m: UnsafePointer<Double>) -> Double {
+        let a = system.averageMagnetisation(m, region: q.region)
+        return a[q.component]
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// The resumable state of a spec run between two chunks of simulated time: where (stage, chunk, time),
+/// the magnetisation, the samples recorded so far and the counters. Written atomically (temporary
+/// sibling + rename), so a crash mid-write leaves the previous checkpoint intact.
+///
+/// Binary layout, little-endian: magic "SPNCKPT1", UInt64 FNV-1a hash of the spec text, Int64 stage,
+/// chunk, accepted, rejected, rhs evaluations, relaxation evaluations, snapshot counter, Float64
+/// time and simulated time, then Int64 count + Float64 values for m, times, inputs (flat), outputs
+/// (flat), with Int64 input and output channel counts before the last two.
+struct SimulationCheckpoint: Equatable {
+    var specHash: UInt64
+    var stage: Int
+    var chunk: Int
+    var time: Double
+    var simulatedTime: Double
+    var accepted: Int, rejected: Int, rhsEvaluations: Int, relaxationEvaluations: Int
+    var snapshotCounter: Int
+    var m: [Double]
+    var times: [Double]
+    var inputs: [[Double]]
+    var outputs: [[Double]]
+
+    static let magic = Array("SPNCKPT1".utf8)
+
+    static func hash(_ text: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return h
+    }
+
+    func encoded() -> Data {
+        var d = Data(SimulationCheckpoint.magic)
+        func int(_ v: Int) { withUnsafeBytes(of: Int64(v).littleEndian) { d.append(contentsOf: $0) } }
+        func dbl(_ v: Double) { withUnsafeBytes(of: v.bitPattern.littleEndian) { d.append(contentsOf: $0) } }
+        func arr(_ a: [Double]) { int(a.count); for x in a { dbl(x) } }
+        withUnsafeBytes(of: specHash.littleEndian) { d.append(contentsOf: $0) }
+        for v in [stage, chunk, accepted, rejected, rhsEvaluations, relaxationEvaluations, snapshotCounter] { int(v) }
+        dbl(time); dbl(simulatedTime)
+        arr(m); arr(times)
+        int(inputs.first?.count ?? 0); arr(inputs.flatMap { $0 })
+        int(outputs.first?.count ?? 0); arr(outputs.flatMap { $0 })
+        return d
+    }
+
+    init(specHash: UInt64, stage: Int, chunk: Int, time: Double, simulatedTime: Double, accepted: Int, rejected: Int,
+         rhsEvaluations: Int, relaxationEvaluations: Int, snapshotCounter: Int, m: [Double], times: [Double],
+         inputs: [[Double]], outputs: [[Double]]) {
+        self.specHash = specHash; self.stage = stage; self.chunk = chunk; self.time = time
+        self.simulatedTime = simulatedTime; self.accepted = accepted; self.rejected = rejected
+        self.rhsEvaluations = rhsEvaluations; self.relaxationEvaluations = relaxationEvaluations
+        self.snapshotCounter = snapshotCounter; self.m = m; self.times = times; self.inputs = inputs; self.outputs = outputs
+    }
+
+    init(data: Data, file: String) throws {
+        let b = [UInt8](data)
+        var p = 0
+        func fail(_ why: String) -> SpecError { .badCheckpoint(file: file, reason: why) }
+        func u64() throws -> UInt64 {
+            guard p + 8 <= b.count else { throw fail("truncated at byte \(p)") }
+            var v: UInt64 = 0
+            for j in 0..<8 { v |= UInt64(b[p + j]) << (8 * j) }
+            p += 8
+            return v
+        }
+        func int() throws -> Int {
+            let v = Int(Int64(bitPattern: try u64()))
+            guard v >= 0 else { throw fail("negative count at byte \(p - 8)") }
+            return v
+        }
+        func dbl() throws -> Double { Double(bitPattern: try u64()) }
+        func arr() throws -> [Double] {
+            let n = try int()
+            guard p + 8 * n <= b.count else { throw fail("truncated array of \(n) values") }
+            return try (0..<n).map { _ in try dbl() }
+        }
+        func rows(_ flat: [Double], _ width: Int, _ count: Int) throws -> [[Double]] {
+            guard flat.count == width * count else { throw fail("sample table of \(flat.count) values for \(count) x \(width)") }
+            return (0..<count).map { Array(flat[($0 * width)..<(($0 + 1) * width)]) }
+        }
+        guard b.count >= 8, Array(b[0..<8]) == SimulationCheckpoint.magic else { throw fail("not a SpinODE checkpoint") }
+        p = 8
+        specHash = try u64()
+        stage = try int(); chunk = try int(); accepted = try int(); rejected = try int()
+        rhsEvaluations = try int(); relaxationEvaluations = try int(); snapshotCounter = try int()
+        time = try dbl(); simulatedTime = try dbl()
+        m = try arr(); times = try arr()
+        let nIn = try int(); let fin = try arr()
+        let nOut = try int(); let fout = try arr()
+        inputs = try rows(fin, nIn, times.count)
+        outputs = try rows(fout, nOut, times.count)
+    }
+
+    /// Writes atomically: a temporary sibling, then rename over `path`.
+    func write(to path: String) throws {
+        let tmp = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: tmp, contents: encoded()) else {
+            throw SpecError.badCheckpoint(file: path, reason: "cannot write \(tmp)")
+        }
+        guard rename(tmp, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: tmp)
+            throw SpecError.badCheckpoint(file: path, reason: "cannot rename \(tmp) into place")
+        }
+    }
+
+    static func read(from path: String) throws -> SimulationCheckpoint {
+        guard let d = FileManager.default.contents(atPath: path) else {
+            throw SpecError.badCheckpoint(file: path, reason: "no checkpoint file")
+        }
+        return try SimulationCheckpoint(data: d, file: path)
+    }
+}

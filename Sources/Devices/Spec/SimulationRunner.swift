@@ -1,0 +1,289 @@
+import Foundation
+import Micromagnetics
+import ODE
+
+/// Runs a `SimulationSpec`: builds the magnet and LLG system, runs the stages in order, and records the
+/// chosen averages of m every `[output] interval` seconds during `record = true` stages, with the drive
+/// values at the same instants as inputs. Device presets (`[device]`) run the macrospin or
+/// auto-oscillator model over their piecewise drive instead.
+///
+/// Time: relax and minimize stages take no simulated time; run stages follow each other on one global
+/// clock t (s), and a stage's drive sees tau = t - (stage start).
+///
+/// Long runs: each run stage is integrated in chunks of at most `progressInterval` seconds that tile
+/// the stage exactly; after each chunk `progress` is called, and every `checkpoint_every` seconds of
+/// simulated time the state is written to `checkpointPath` atomically. A run resumed from a checkpoint
+/// integrates the same chunks from the same states, so a deterministic spec gives the same trace,
+/// bit for bit, as an uninterrupted run (thermal runs draw fresh noise after a resume).
+public final class SimulationRunner {
+    public let spec: SimulationSpec
+    /// Where checkpoints go (nil: none).
+    public var checkpointPath: String?
+    /// Folder of OVF snapshots (`[output] snapshot_every`); default `[output] snapshot_dir`.
+    public var snapshotDirectory: String?
+    /// Longest chunk of simulated time between progress reports, s.
+    public var progressInterval = 100e-12
+    /// Called after each chunk.
+    public var progress: ((SimulationProgress) -> Void)?
+    /// Stop (returning `completed = false`) after writing this many checkpoints: for tests of resume.
+    public var stopAfterCheckpoints: Int?
+
+    public init(spec: SimulationSpec) {
+        self.spec = spec
+        snapshotDirectory = spec.output.snapshotDirectory
+    }
+
+    /// The run's static parameters (base material and applied field), names and units.
+    static func parameters(_ m: SimulationSpec.MagnetSpec) -> ([Double], [String], [String]) {
+        let mat = m.material
+        return ([mat.Msat, mat.Aex, mat.Ku1, mat.Dind, mat.Dbulk, mat.alpha, m.terms.field.x, m.terms.field.y,
+                 m.terms.field.z, m.terms.temperature],
+                ["Msat", "Aex", "Ku1", "Dind", "Dbulk", "alpha", "Bx", "By", "Bz", "T"],
+                ["A/m", "J/m", "J/m3", "J/m2", "J/m2", "", "T", "T", "T", "K"])
+    }
+
+    /// Input channels of the recorded stages: one per drive target (value at the sample time), plus the
+    /// carrier amplitude a_i for sine-carrier drives.
+    func inputChannels() -> [(name: String, unit: String, value: (Drive, Double) -> Double, target: (Drive) -> Bool)] {
+        var out: [(String, String, (Drive, Double) -> Double, (Drive) -> Bool)] = []
+        for case let .run(r) in spec.stages where r.record {
+            guard let name = r.drive, let d = spec.drives[name] else { continue }
+            let ch = d.target.channel
+            if !out.contains(where: { $0.0 == ch.name }) {
+                out.append((ch.name, ch.unit, { d, tau in d.value(at: tau) }, { $0.target == d.target }))
+            }
+            if case .sineCarrier = d.kind, !out.contains(where: { $0.0 == "a" }) {
+                out.append(("a", "", { d, tau in d.pieceValue(d.piece(at: tau)) }, { if case .sineCarrier = $0.kind { return true } else { return false } }))
+            }
+        }
+        return out.map { (name: $0.0, unit: $0.1, value: $0.2, target: $0.3) }
+    }
+
+    /// Runs the spec (resuming from `checkpointPath` if `resume`).
+    public func run(resume: Bool = false) throws -> SimulationResult {
+        if spec.device != nil { return try runDevicePreset() }
+        guard let mspec = spec.magnet else { throw SpecError.missingKey(file: spec.file, key: "mesh") }
+        let file = spec.file
+        let start = Date()
+        let needsKu = spec.stages.contains { if case .run(let r) = $0, let d = r.drive { return spec.drives[d]?.target == .Ku1 } else { return false } }
+        let model = try MagnetModel(spec: mspec, file: file, seed: spec.seed, needsAnisotropy: needsKu)
+        let system = model.system
+        let quantities = spec.output.quantities.map { SimulationSpec.parseQuantity($0)! }
+        for (q, name) in zip(quantities, spec.output.quantities) {
+            if let r = q.region, !model.magnet.region.contains(Int16(r)) {
+                throw SpecError.invalidValue(file: file, key: "output.quantities", value: "\"\(name)\"", requirement: "region \(r) has no cell")
+            }
+        }
+        let channels = inputChannels()
+
+        var result = SimulationResult(title: spec.title)
+        (result.parameters, result.parameterNames, result.parameterUnits) = SimulationRunner.parameters(mspec)
+        result.inputNames = channels.map(\.name); result.inputUnits = channels.map(\.unit)
+        result.outputNames = spec.output.quantities
+        result.outputUnits = spec.output.quantities.map { _ in "" }
+        result.description = "\(spec.title)\n--- spec \(URL(fileURLWithPath: file).lastPathComponent) ---\n\(spec.text)"
+
+        let totalTime = spec.stages.reduce(0.0) { if case .run(let r) = $1 { return $0 + r.duration } else { return $0 } }
+        let hash = SimulationCheckpoint.hash(spec.text)
+        var m: [Double]
+        var firstStage = 0, firstChunk = 0
+        var time = 0.0
+        var snapshotCounter = 0
+        if resume {
+            guard let path = checkpointPath else { throw SpecError.badCheckpoint(file: file, reason: "no checkpoint path given") }
+            let c = try SimulationCheckpoint.read(from: path)
+            guard c.specHash == hash else { throw SpecError.badCheckpoint(file: path, reason: "it was written for a different spec text") }
+            guard c.m.count == system.dimension, c.stage <= spec.stages.count,
+                  c.inputs.allSatisfy({ $0.count == channels.count }), c.outputs.allSatisfy({ $0.count == quantities.count }) else {
+                throw SpecError.badCheckpoint(file: path, reason: "its sizes do not match the spec")
+            }
+            m = c.m; firstStage = c.stage; firstChunk = c.chunk; time = c.time
+            result.simulatedTime = c.simulatedTime
+            result.statistics.acceptedSteps = c.accepted; result.statistics.rejectedSteps = c.rejected
+            result.statistics.rhsEvaluations = c.rhsEvaluations; result.relaxationEvaluations = c.relaxationEvaluations
+            snapshotCounter = c.snapshotCounter
+            result.times = c.times; result.inputs = c.inputs; result.outputs = c.outputs
+        } else {
+            m = try model.initialState()
+        }
+        // Global start time of every stage.
+        var stageStarts: [Double] = []
+        var clock = 0.0
+        for s in spec.stages { stageStarts.append(clock); if case .run(let r) = s { clock += r.duration } }
+
+        let chunksPerCheckpoint = max(1, Int((spec.output.checkpointEvery / progressInterval).rounded(.up)))
+        let chunkLength = spec.output.checkpointEvery / Double(chunksPerCheckpoint)
+        let simulatedAtStart = result.simulatedTime
+        var thermalAdded = false
+
+        stageLoop: for s in firstStage..<spec.stages.count {
+            let stageName = "stage[\(s)]"
+            switch spec.stages[s] {
+            case .relax(let tol), .minimize(let tol):
+                if thermalAdded {
+                    throw SpecError.invalidValue(file: file, key: stageName + ".kind", value: "relax/minimize",
+                                                 requirement: "cannot follow a thermal run stage")
+                }
+                model.configure(run: nil, drive: nil, stageStart: stageStarts[s])
+                do {
+                    let r: RelaxationResult
+                    if case .relax = spec.stages[s] { r = try system.relax(&m, torqueTolerance: tol) }
+                    else { r = try system.minimize(&m, torqueTolerance: tol) }
+                    result.relaxationEvaluations += r.fieldEvaluations
+                } catch let e as MicromagneticsError {
+                    throw SpecError.simulation(file: file, stage: stageName, reason: e.description)
+                }
+            case .run(let run):
+                if mspec.terms.temperature > 0 && !thermalAdded { model.enableThermal(); thermalAdded = true }
+                let t0 = stageStarts[s], t1 = t0 + run.duration
+                let drive = run.drive.flatMap { spec.drives[$0] }
+                model.configure(run: run, drive: drive, stageStart: t0)
+                let nChunks = max(1, Int((run.duration / chunkLength - 1e-9).rounded(.up)))
+                var sampleTimes: [Double] = []
+                if run.record, let dt = spec.output.interval {
+                    let n = Int((run.duration / dt + 1e-9).rounded(.down))
+                    sampleTimes = (0...n).map { min(t0 + Double($0) * dt, t1) }
+                }
+                var snapTimes: [Double] = []
+                if run.record, let every = spec.output.snapshotEvery {
+                    let n = Int((run.duration / every + 1e-9).rounded(.down))
+                    snapTimes = (0...n).map { min(t0 + Double($0) * every, t1) }
+                }
+                let jumps = (drive?.jumps(duration: run.duration) ?? []).map { t0 + $0 }
+                let startChunk = s == firstStage ? firstChunk : 0
+                for k in startChunk..<nChunks {
+                    let a = t0 + Double(k) * chunkLength
+                    let b = k == nChunks - 1 ? t1 : t0 + Double(k + 1) * chunkLength
+                    let inChunk: (Double) -> Bool = { t in (t > a || (k == 0 && t == a)) && (t <= b || (k == nChunks - 1)) }
+                    let samples = sampleTimes.filter(inChunk), snaps = snapTimes.filter(inChunk)
+                    let events = Array(Set(samples + snaps)).sorted()
+                    var si = 0, pi = 0
+                    var failure: Error?
+                    do {
+                        let stats = try system.run(&m, from: a, to: b, solver: run.solver, sampleTimes: events,
+                                                   jumpTimes: jumps.filter { $0 > a && $0 < b }) { t, y in
+                            if si < samples.count && samples[si] == t {
+                                si += 1
+                                if result.times.last != t {
+                                    result.times.append(t)
+                                    result.inputs.append(channels.map { ch in
+                                        guard let d = drive, ch.target(d) else { return 0 }
+                                        return ch.value(d, t - t0)
+                                    })
+                                    result.outputs.append(quantities.map { model.quantity($0, y) })
+                                }
+                            }
+                            if pi < snaps.count && snaps[pi] == t {
+                                pi += 1
+                                do { try self.writeSnapshot(y, model: model, index: snapshotCounter, time: t) } catch { failure = error }
+                                snapshotCounter += 1
+                            }
+                        }
+                        result.statistics = result.statistics + stats
+                    } catch let e as MicromagneticsError {
+                        throw SpecError.simulation(file: file, stage: stageName, reason: e.description)
+                    }
+                    if let failure { throw failure }
+                    time = b
+                    result.simulatedTime += b - a
+                    if let progress {
+                        let wall = Date().timeIntervalSince(start)
+                        let done = result.simulatedTime - simulatedAtStart
+                        let eta = done > 0 ? wall / done * (totalTime - result.simulatedTime) : nil
+                        progress(SimulationProgress(simulatedTime: result.simulatedTime, totalTime: totalTime,
+                                                    steps: result.statistics.acceptedSteps, wallSeconds: wall, eta: eta, stage: s))
+                    }
+                    if (k + 1) % chunksPerCheckpoint == 0, let path = checkpointPath {
+                        let c = SimulationCheckpoint(
+                            specHash: hash, stage: s, chunk: k + 1, time: time, simulatedTime: result.simulatedTime,
+                            accepted: result.statistics.acceptedSteps, rejected: result.statistics.rejectedSteps,
+                            rhsEvaluations: result.statistics.rhsEvaluations, relaxationEvaluations: result.relaxationEvaluations,
+                            snapshotCounter: snapshotCounter, m: m, times: result.times, inputs: result.inputs, outputs: result.outputs)
+                        try c.write(to: path)
+                        result.checkpointsWritten += 1
+                        if let stop = stopAfterCheckpoints, result.checkpointsWritten >= stop {
+                            result.completed = false
+                            break stageLoop
+                        }
+                    }
+                }
+            }
+        }
+        result.finalM = m.withUnsafeBufferPointer { system.averageMagnetisation($0.baseAddress!) }
+        if result.completed && result.times.isEmpty {
+            throw SpecError.invalidValue(file: file, key: "stage", value: "no record = true", requirement: "at least one run stage must record")
+        }
+        return result
+    }
+
+    /// Writes m as OVF 2.0 (Binary 8) into the snapshot folder, m%06d.ovf.
+    func writeSnapshot(_ y: UnsafePointer<Double>, model: MagnetModel, index: Int, time: Double) throws {
+        let dir = snapshotDirectory ?? (spec.file + ".snapshots")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let mesh = model.spec.mesh, n = mesh.cellCount
+        var values = [Double](repeating: 0, count: 3 * n)
+        for i in 0..<n { values[3 * i] = y[i]; values[3 * i + 1] = y[n + i]; values[3 * i + 2] = y[2 * n + i] }
+        let f = OVFField(nx: mesh.nx, ny: mesh.ny, nz: mesh.nz, cellSize: SIMD3(mesh.dx, mesh.dy, mesh.dz),
+                         origin: -mesh.size / 2, values: values, title: "m",
+                         descriptions: ["Total simulation time:  \(time)  s"])
+        try f.write(to: dir + "/" + String(format: "m%06d.ovf", index), format: .binary8)
+    }
+
+    /// `[device]` presets: the macrospin STNO or the auto-oscillator over the piecewise drive.
+    /// Sample n sits at t = (n + 1) dt: input = the drive value held over [n dt, (n + 1) dt), output =
+    /// the observable at (n + 1) dt (the `Device` convention).
+    func runDevicePreset() throws -> SimulationResult {
+        let preset = spec.device!
+        guard let drive = spec.drives[preset.drive], case .piecewise(let values) = drive.kind else {
+            throw SpecError.missingKey(file: spec.file, key: "drive.\(preset.drive)")
+        }
+        let repeatCount = Int((drive.hold / preset.sampleInterval).rounded())
+        let u = values.flatMap { [Double](repeating: $0, count: repeatCount) }
+        var result = SimulationResult(title: spec.title)
+        result.description = "\(spec.title)\n--- spec \(URL(fileURLWithPath: spec.file).lastPathComponent) ---\n\(spec.text)"
+        let dt = preset.sampleInterval
+        result.times = u.indices.map { Double($0 + 1) * dt }
+        result.inputs = u.map { [$0] }
+        result.simulatedTime = Double(u.count) * dt
+        let ch = drive.target.channel
+        result.inputNames = [ch.name]; result.inputUnits = [ch.unit]
+        result.outputNames = [preset.output]; result.outputUnits = [""]
+        do {
+            switch preset.kind {
+            case .macrospin:
+                let p = preset.macrospin ?? MacrospinParameters()
+                let device = MacrospinSTNO(parameters: p, sampleInterval: dt, timeStep: preset.timeStep, seed: spec.seed)
+                device.output = MacrospinSTNO.Observable(rawValue: preset.output)!
+                let mm = try device.magnetisation(for: [u])[0]
+                let pl = p.fixedLayer / (p.fixedLayer * p.fixedLayer).sum().squareRoot()
+                result.outputs = mm.map { v in
+                    switch device.output {
+                    case .mx: return [v.x]
+                    case .my: return [v.y]
+                    case .mz: return [v.z]
+                    case .cosineToFixedLayer: return [(v * pl).sum()]
+                    }
+                }
+                result.finalM = mm.last ?? .zero
+                result.parameters = [p.saturationMagnetisation, p.damping, p.anisotropyConstant, p.polarisation, p.temperature]
+                result.parameterNames = ["Msat", "alpha", "Ku1", "Pol", "T"]
+                result.parameterUnits = ["A/m", "", "J/m3", "", "K"]
+                result.statistics.acceptedSteps = u.count * Int((dt / preset.timeStep).rounded(.up))
+            case .autoOscillator:
+                let p = preset.oscillator ?? AutoOscillator.Parameters()
+                let device = AutoOscillator(parameters: p, sampleInterval: dt, timeStep: preset.timeStep, seed: spec.seed)
+                let c = try device.amplitude(for: [u])[0]
+                result.outputs = c.map { preset.output == "power" ? [$0.x * $0.x + $0.y * $0.y] : [$0.x] }
+                result.finalM = SIMD3(c.last?.x ?? 0, c.last?.y ?? 0, 0)
+                result.parameters = [p.linearFrequency, p.nonlinearFrequencyShift, p.dampingRate, p.nonlinearDamping,
+                                     p.torqueEfficiency, p.noiseIntensity]
+                result.parameterNames = ["omega0", "N", "GammaG", "Q", "sigma", "D"]
+                result.parameterUnits = ["rad/s", "rad/s", "1/s", "", "1/(A s)", "1/s"]
+                result.statistics.acceptedSteps = u.count * Int((dt / preset.timeStep).rounded(.up))
+            }
+        } catch let e as DeviceError {
+            throw SpecError.simulation(file: spec.file, stage: "device", reason: e.description)
+        }
+        return result
+    }
+}

@@ -1,0 +1,465 @@
+import Foundation
+import Micromagnetics
+import ODE
+
+/// A simulation spec: one TOML file that fully describes a micromagnetic (or preset-device) run, from
+/// mesh and materials to the drive and what is recorded (format: docs/spec-format.md). SI units
+/// throughout, parameters named as in mumax3 (`Msat`, `Aex`, `Ku1`, `Dind`, ...).
+///
+/// Parsing is strict: unknown keys, wrong types, missing required keys and out-of-range values throw a
+/// `SpecError` naming the file and the dotted key.
+public struct SimulationSpec: Sendable {
+    /// Path of the spec file (for messages) and its verbatim text (stored in traces for provenance).
+    public var file: String
+    public var text: String
+    public var title: String
+    /// Seed of everything random: random initial states, drive amplitudes, thermal noise, device noise.
+    public var seed: UInt64
+    /// The micromagnetic part (nil for a `[device]` preset).
+    public var magnet: MagnetSpec?
+    public var stages: [Stage]
+    public var drives: [String: Drive]
+    public var output: Output
+    public var device: DevicePreset?
+
+    /// Mesh, geometry, materials, grains, terms and initial state of a micromagnetic spec.
+    public struct MagnetSpec: Sendable {
+        public var mesh: Mesh
+        public var geometry: Shape
+        public var material: Material
+        public var regions: [(id: Int, shape: Shape, material: Material)]
+        public var grains: VoronoiGrains?
+        public var terms: Terms
+        public var initial: Initial
+    }
+
+    /// `[terms]`: demagnetisation, a constant applied field (T), Slonczewski torque, temperature (K).
+    public struct Terms: Sendable {
+        public var demag = true
+        public var field = SIMD3<Double>(0, 0, 0)
+        public var slonczewski: Slonczewski?
+        public var temperature = 0.0
+    }
+
+    /// `[terms.slonczewski]` (mumax3 names): fixed-layer direction, Pol, Lambda, EpsilonPrime, current
+    /// density J (A/m^2, along z), free-layer thickness (m; default the mesh thickness).
+    public struct Slonczewski: Sendable {
+        public var polarizer: SIMD3<Double>
+        public var P: Double
+        public var Lambda = 1.0
+        public var epsilonPrime = 0.0
+        public var J = 0.0
+        public var thickness: Double?
+    }
+
+    /// `[initial]`: the state before the first stage.
+    public enum Initial: Sendable {
+        case uniform(SIMD3<Double>)
+        case neelSkyrmions(centres: [SIMD2<Double>], radius: Double, wallWidth: Double, core: Double)
+        case random(seed: UInt64)
+        case ovf(path: String)
+    }
+
+    /// Which parameter a drive adds to: Ku1 (J/m^3, as deltaKu of every magnetic cell), a field
+    /// component (T, added to the applied field), or the Slonczewski current density (A/m^2).
+    public enum DriveTarget: String, Sendable, CaseIterable {
+        case Ku1, field_x, field_y, field_z, current_density, current
+        /// Name of the trace input channel and its unit.
+        public var channel: (name: String, unit: String) {
+            switch self {
+            case .Ku1: return ("deltaKu1", "J/m3")
+            case .field_x: return ("deltaBx", "T")
+            case .field_y: return ("deltaBy", "T")
+            case .field_z: return ("deltaBz", "T")
+            case .current_density: return ("J", "A/m2")
+            case .current: return ("I", "A")
+            }
+        }
+    }
+
+    /// `[[stage]]`.
+    public enum Stage: Sendable {
+        case relax(torqueTolerance: Double)
+        case minimize(torqueTolerance: Double)
+        case run(Run)
+    }
+
+    /// A `kind = "run"` stage: dynamics for `duration` seconds.
+    public struct Run: Sendable {
+        public var duration: Double
+        /// Damping override for this stage (nil: the materials' alpha).
+        public var alpha: Double?
+        /// Applied field for this stage (T; nil: `[terms] field`).
+        public var field: SIMD3<Double>?
+        /// Name of the `[drive.NAME]` active in this stage.
+        public var drive: String?
+        public var solver: ODESolver
+        public var solverName: String
+        public var record: Bool
+    }
+
+    /// `[output]`: sampling interval (s), recorded quantities, OVF snapshots, checkpoint interval.
+    public struct Output: Sendable {
+        public var interval: Double?
+        public var quantities: [String] = ["mx", "my", "mz"]
+        public var snapshotEvery: Double?
+        public var snapshotDirectory: String?
+        public var checkpointEvery = 1e-9
+    }
+
+    /// `[device]`: a preset reference device (macrospin STNO or auto-oscillator) with its Codable
+    /// parameters and a piecewise drive.
+    public struct DevicePreset: Sendable {
+        public enum Kind: String, Sendable { case macrospin, autoOscillator = "auto-oscillator" }
+        public var kind: Kind
+        public var macrospin: MacrospinParameters?
+        public var oscillator: AutoOscillator.Parameters?
+        public var sampleInterval: Double
+        public var timeStep: Double
+        public var drive: String
+        public var output: String
+    }
+
+    /// Reads and parses a spec file.
+    public init(contentsOf path: String) throws {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw SpecError.unreadable(file: path, reason: FileManager.default.fileExists(atPath: path)
+                                       ? "not UTF-8 text" : "no such file")
+        }
+        try self.init(text: text, file: path)
+    }
+
+    /// Parses spec text; `file` names it in errors and resolves relative paths (OVF, drive files).
+    public init(text: String, file: String = "<spec>") throws {
+        self.file = file
+        self.text = text
+        let root = try SpecTable(file: file, path: "", value: try SpecValue.parse(text, file: file))
+        title = try root.optionalString("title") ?? URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+        let s = try root.optionalInt("seed") ?? 0
+        guard s >= 0 else { throw root.invalid("seed", s, "must be a non-negative integer") }
+        seed = UInt64(s)
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent()
+        func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base.appendingPathComponent(p).path }
+
+        var drives: [String: Drive] = [:]
+        for (name, t) in try root.namedTables("drive") {
+            drives[name] = try Drive(table: t, name: name, seed: seed, resolve: resolve)
+        }
+        self.drives = drives
+
+        var output = Output()
+        if let t = try root.optionalTable("output") {
+            output.interval = try t.optionalPositive("interval")
+            if let q = t.raw("quantities") {
+                guard case .array(let a) = q else { throw t.wrong("quantities", "an array of strings", q) }
+                output.quantities = try a.map { v in
+                    guard case .string(let s) = v else { throw t.wrong("quantities", "an array of strings", v) }
+                    guard Self.parseQuantity(s) != nil else {
+                        throw t.invalid("quantities", "\"\(s)\"", "quantities are mx, my, mz or mx.regionN, my.regionN, mz.regionN")
+                    }
+                    return s
+                }
+                guard !output.quantities.isEmpty else { throw t.invalid("quantities", "[]", "name at least one quantity") }
+            }
+            output.snapshotEvery = try t.optionalPositive("snapshot_every")
+            output.snapshotDirectory = try t.optionalString("snapshot_dir").map(resolve)
+            output.checkpointEvery = try t.optionalPositive("checkpoint_every") ?? 1e-9
+            try t.finish()
+        }
+        self.output = output
+
+        if let d = try root.optionalTable("device") {
+            device = try Self.parseDevice(d, drives: drives)
+            magnet = nil
+            stages = []
+            for k in ["mesh", "geometry", "material", "region", "grains", "terms", "initial", "stage"] where root.has(k) {
+                throw SpecError.invalidValue(file: file, key: k, value: "present", requirement: "a [device] spec has no micromagnetic tables")
+            }
+            try root.finish()
+            return
+        }
+        device = nil
+
+        guard let meshT = try root.optionalTable("mesh") else { throw SpecError.missingKey(file: file, key: "mesh") }
+        let cells = try meshT.optionalDoubles("cells") ?? []
+        let size = try meshT.optionalDoubles("cell_size") ?? []
+        guard cells.count == 3, cells.allSatisfy({ $0 >= 1 && $0 == $0.rounded() }) else {
+            throw meshT.has("cells") || !cells.isEmpty ? meshT.invalid("cells", cells, "must be three positive integers [nx, ny, nz]")
+                : SpecError.missingKey(file: file, key: "mesh.cells")
+        }
+        guard size.count == 3, size.allSatisfy({ $0 > 0 }) else {
+            throw size.isEmpty ? SpecError.missingKey(file: file, key: "mesh.cell_size")
+                : meshT.invalid("cell_size", size, "must be three positive lengths [dx, dy, dz] in metres")
+        }
+        try meshT.finish()
+        let mesh = try Mesh(nx: Int(cells[0]), ny: Int(cells[1]), nz: Int(cells[2]), dx: size[0], dy: size[1], dz: size[2])
+
+        var geometry = Shape.universe
+        if let g = try root.optionalTable("geometry") { geometry = try Self.parseShape(g); try g.finish() }
+
+        guard let matT = try root.optionalTable("material") else { throw SpecError.missingKey(file: file, key: "material") }
+        let material = try Self.parseMaterial(matT, base: nil)
+        try matT.finish()
+
+        var regions: [(id: Int, shape: Shape, material: Material)] = []
+        for r in try root.tables("region") {
+            let id = try r.int("id")
+            guard (1...255).contains(id) else { throw r.invalid("id", id, "regions are 1...255 (0 is the base material)") }
+            let shape = try Self.parseShape(r)
+            let m = try Self.parseMaterial(r, base: material)
+            try r.finish()
+            regions.append((id, shape, m))
+        }
+
+        var grains: VoronoiGrains? = nil
+        if let g = try root.optionalTable("grains") {
+            let gs = try g.optionalInt("seed") ?? Int(truncatingIfNeeded: seed)
+            grains = VoronoiGrains(grainSize: try g.positive("grain_size"), kuSpread: try g.nonNegative("ku_spread", default: 0),
+                                   dSpread: try g.nonNegative("d_spread", default: 0), maxTilt: try g.nonNegative("max_tilt", default: 0),
+                                   seed: UInt64(truncatingIfNeeded: gs))
+            try g.finish()
+        }
+
+        var terms = Terms()
+        if let t = try root.optionalTable("terms") {
+            terms.demag = try t.optionalBool("demag") ?? true
+            terms.field = try t.optionalVector("field") ?? .zero
+            terms.temperature = try t.nonNegative("temperature", default: 0)
+            if let s = try t.optionalTable("slonczewski") {
+                let p = try s.vector("polarizer")
+                guard (p * p).sum() > 0 else { throw s.invalid("polarizer", p, "must be a non-zero direction") }
+                terms.slonczewski = Slonczewski(polarizer: p, P: try s.double("P"), Lambda: try s.double("Lambda", default: 1),
+                                                epsilonPrime: try s.double("epsilon_prime", default: 0),
+                                                J: try s.double("J", default: 0), thickness: try s.optionalPositive("thickness"))
+                try s.finish()
+            }
+            try t.finish()
+        }
+
+        guard let ini = try root.optionalTable("initial") else { throw SpecError.missingKey(file: file, key: "initial") }
+        let initial = try Self.parseInitial(ini, seed: seed, resolve: resolve)
+        try ini.finish()
+
+        magnet = MagnetSpec(mesh: mesh, geometry: geometry, material: material, regions: regions, grains: grains,
+                            terms: terms, initial: initial)
+
+        var stages: [Stage] = []
+        for st in try root.tables("stage") {
+            stages.append(try Self.parseStage(st, drives: drives, terms: terms))
+            try st.finish()
+        }
+        guard !stages.isEmpty else { throw SpecError.missingKey(file: file, key: "stage") }
+        self.stages = stages
+        if stages.contains(where: { if case .run(let r) = $0 { return r.record } else { return false } }) && output.interval == nil {
+            throw SpecError.missingKey(file: file, key: "output.interval")
+        }
+        try root.finish()
+    }
+
+    /// Parses "mx", "my", "mz" or "mz.region3" into (component, region).
+    public static func parseQuantity(_ s: String) -> (component: Int, region: Int?)? {
+        let parts = s.split(separator: ".", maxSplits: 1).map(String.init)
+        guard let c = ["mx", "my", "mz"].firstIndex(of: parts[0]) else { return nil }
+        if parts.count == 1 { return (c, nil) }
+        guard parts[1].hasPrefix("region"), let r = Int(parts[1].dropFirst(6)), (0...255).contains(r) else { return nil }
+        return (c, r)
+    }
+
+    static func parseShape(_ t: SpecTable) throws -> Shape {
+        let kind = try t.choice("shape", ["universe", "rectangle", "cuboid", "ellipse", "disk", "cylinder"], default: "universe")
+        var shape: Shape
+        switch kind {
+        case "rectangle":
+            guard let s = try t.optionalDoubles("size"), s.count == 2, s.allSatisfy({ $0 > 0 }) else {
+                throw t.has("size") ? t.invalid("size", "?", "must be [sx, sy], positive metres") : SpecError.missingKey(file: t.file, key: t.key("size"))
+            }
+            shape = .rectangle(s[0], s[1])
+        case "cuboid":
+            guard let s = try t.optionalDoubles("size"), s.count == 3, s.allSatisfy({ $0 > 0 }) else {
+                throw t.has("size") ? t.invalid("size", "?", "must be [sx, sy, sz], positive metres") : SpecError.missingKey(file: t.file, key: t.key("size"))
+            }
+            shape = .cuboid(s[0], s[1], s[2])
+        case "ellipse":
+            guard let s = try t.optionalDoubles("diameters"), s.count == 2, s.allSatisfy({ $0 > 0 }) else {
+                throw t.has("diameters") ? t.invalid("diameters", "?", "must be [dx, dy], positive metres") : SpecError.missingKey(file: t.file, key: t.key("diameters"))
+            }
+            shape = .ellipse(s[0], s[1])
+        case "disk": shape = .disk(diameter: try t.positive("diameter"))
+        case "cylinder": shape = .cylinder(diameter: try t.positive("diameter"), height: try t.positive("height"))
+        default: shape = .universe
+        }
+        if let tr = try t.optionalDoubles("translate") {
+            guard tr.count == 2 || tr.count == 3 else { throw t.invalid("translate", tr, "must be [tx, ty] or [tx, ty, tz] metres") }
+            shape = shape.translated(tr[0], tr[1], tr.count == 3 ? tr[2] : 0)
+        }
+        for (k, combine) in [("add", { (a: Shape, b: Shape) in a.add(b) }), ("subtract", { (a: Shape, b: Shape) in a.sub(b) }),
+                             ("intersect", { (a: Shape, b: Shape) in a.intersect(b) })] {
+            guard let v = t.raw(k) else { continue }
+            guard case .array(let list) = v else { throw t.wrong(k, "an array of shape tables", v) }
+            for (i, e) in list.enumerated() {
+                let sub = try SpecTable(file: t.file, path: t.key(k) + "[\(i)]", value: e)
+                let other = try parseShape(sub)
+                try sub.finish()
+                shape = combine(shape, other)
+            }
+        }
+        return shape
+    }
+
+    static func parseMaterial(_ t: SpecTable, base: Material?) throws -> Material {
+        var m = base ?? Material(Msat: 1)
+        if base == nil { m.Msat = try t.positive("Msat") } else if let ms = try t.optionalPositive("Msat") { m.Msat = ms }
+        m.Aex = try t.double("Aex", default: m.Aex)
+        m.Ku1 = try t.double("Ku1", default: m.Ku1)
+        m.anisU = try t.optionalVector("anisU") ?? m.anisU
+        m.Kc1 = try t.double("Kc1", default: m.Kc1)
+        m.anisC1 = try t.optionalVector("anisC1") ?? m.anisC1
+        m.anisC2 = try t.optionalVector("anisC2") ?? m.anisC2
+        m.Dind = try t.double("Dind", default: m.Dind)
+        m.Dbulk = try t.double("Dbulk", default: m.Dbulk)
+        m.alpha = try t.double("alpha", default: m.alpha)
+        m.gamma = try t.double("gamma", default: m.gamma)
+        do { try m.validate() } catch let e as MicromagneticsError {
+            if case let .invalidMaterial(p, v, r) = e {
+                throw SpecError.invalidValue(file: t.file, key: t.key(p), value: "\(v)", requirement: r)
+            }
+            throw SpecError.invalidValue(file: t.file, key: t.path, value: "", requirement: e.description)
+        }
+        return m
+    }
+
+    static func parseInitial(_ t: SpecTable, seed: UInt64, resolve: (String) -> String) throws -> Initial {
+        if t.has("uniform") {
+            let u = try t.vector("uniform")
+            guard (u * u).sum() > 0 else { throw t.invalid("uniform", u, "must be a non-zero direction") }
+            return .uniform(u)
+        }
+        if t.has("ovf") { return .ovf(path: resolve(try t.string("ovf"))) }
+        let kind = try t.choice("kind", ["uniform", "neel-skyrmion", "neel-skyrmions", "random", "ovf"])
+        switch kind {
+        case "random":
+            let s = try t.optionalInt("seed") ?? Int(truncatingIfNeeded: seed)
+            return .random(seed: UInt64(truncatingIfNeeded: s))
+        case "neel-skyrmion", "neel-skyrmions":
+            var centres: [SIMD2<Double>] = [.zero]
+            if let v = t.raw("centres") {
+                guard case .array(let a) = v else { throw t.wrong("centres", "an array of [x, y] pairs", v) }
+                centres = try a.map { e in
+                    guard case .array(let p) = e, p.count == 2, let x = SpecTable.number(p[0]), let y = SpecTable.number(p[1]) else {
+                        throw t.wrong("centres", "an array of [x, y] pairs (metres)", e)
+                    }
+                    return SIMD2(x, y)
+                }
+                guard !centres.isEmpty else { throw t.invalid("centres", "[]", "give at least one centre") }
+            }
+            let core = try t.double("core", default: 1)
+            guard core == 1 || core == -1 else { throw t.invalid("core", core, "must be +1 or -1") }
+            return .neelSkyrmions(centres: centres, radius: try t.positive("radius"),
+                                  wallWidth: try t.positive("wall_width"), core: core)
+        default:
+            throw SpecError.missingKey(file: t.file, key: t.key(kind == "ovf" ? "ovf" : "uniform"))
+        }
+    }
+
+    static func parseStage(_ t: SpecTable, drives: [String: Drive], terms: Terms) throws -> Stage {
+        switch try t.choice("kind", ["relax", "minimize", "run"]) {
+        case "relax": return .relax(torqueTolerance: try t.optionalPositive("torque_tolerance") ?? 1e-4)
+        case "minimize": return .minimize(torqueTolerance: try t.nonNegative("torque_tolerance", default: 0))
+        default:
+            let duration = try t.double("duration")
+            guard duration > 0 else { throw t.invalid("duration", duration, "must be a positive time in seconds") }
+            let alpha = try t.optionalDouble("alpha")
+            if let a = alpha, a < 0 { throw t.invalid("alpha", a, "must not be negative") }
+            let drive = try t.optionalString("drive")
+            if let d = drive {
+                guard let dr = drives[d] else {
+                    throw t.invalid("drive", "\"\(d)\"", "no [drive.\(d)] table" + (drives.isEmpty ? "" : " (defined: " + drives.keys.sorted().joined(separator: ", ") + ")"))
+                }
+                if dr.target == .current_density && terms.slonczewski == nil {
+                    throw t.invalid("drive", "\"\(d)\"", "drives the current density but [terms.slonczewski] is absent")
+                }
+                if dr.target == .current { throw t.invalid("drive", "\"\(d)\"", "target 'current' (A) is for the auto-oscillator preset") }
+            }
+            let name = try t.choice("solver", ["dopri5", "tsit5", "bs3", "rk4", "heun"], default: terms.temperature > 0 ? "heun" : "dopri5")
+            let method: ButcherTableau = ["dopri5": .dormandPrince54, "tsit5": .tsitouras54, "bs3": .bogackiShampine32,
+                                          "rk4": .rk4, "heun": LLGSystem.heun][name]!
+            let stepping: Stepping
+            if name == "rk4" || name == "heun" {
+                stepping = .fixed(step: try t.positive("step"))
+                _ = try t.optionalDouble("rtol"); _ = try t.optionalDouble("atol")
+            } else {
+                if terms.temperature > 0 { throw t.invalid("solver", "\"\(name)\"", "thermal runs need a fixed-step solver (heun)") }
+                let rtol = try t.optionalPositive("rtol") ?? 1e-6, atol = try t.optionalPositive("atol") ?? 1e-6
+                stepping = .adaptive(rtol: rtol, atol: atol)
+                if t.has("step") { throw t.invalid("step", "set", "adaptive solver \(name) chooses its own steps (use rk4 or heun for fixed steps)") }
+            }
+            return .run(Run(duration: duration, alpha: alpha, field: try t.optionalVector("field"), drive: drive,
+                            solver: ODESolver(method: method, stepping: stepping), solverName: name,
+                            record: try t.optionalBool("record") ?? false))
+        }
+    }
+
+    static func parseDevice(_ t: SpecTable, drives: [String: Drive]) throws -> DevicePreset {
+        let kind = DevicePreset.Kind(rawValue: try t.choice("kind", ["macrospin", "auto-oscillator"]))!
+        let drive = try t.string("drive")
+        guard let d = drives[drive] else { throw t.invalid("drive", "\"\(drive)\"", "no [drive.\(drive)] table") }
+        guard case .piecewise = d.kind else { throw t.invalid("drive", "\"\(drive)\"", "device presets take a piecewise drive") }
+        let wanted: SimulationSpec.DriveTarget = kind == .macrospin ? .current_density : .current
+        guard d.target == wanted else {
+            throw SpecError.invalidValue(file: t.file, key: "drive.\(drive).target", value: d.target.rawValue,
+                                         requirement: "the \(kind.rawValue) preset is driven by '\(wanted.rawValue)'")
+        }
+        let dt = try t.positive("sample_interval")
+        let ratio = d.hold / dt
+        guard abs(ratio - ratio.rounded()) < 1e-9 * ratio, ratio >= 1 else {
+            throw SpecError.invalidValue(file: t.file, key: "drive.\(drive).hold", value: "\(d.hold)",
+                                         requirement: "must be a whole multiple of device.sample_interval = \(dt) s")
+        }
+        var preset = DevicePreset(kind: kind, macrospin: nil, oscillator: nil, sampleInterval: dt,
+                                  timeStep: try t.optionalPositive("time_step") ?? (kind == .macrospin ? 1e-13 : 1e-11),
+                                  drive: drive, output: "")
+        let params = try t.optionalTable("parameters")
+        switch kind {
+        case .macrospin:
+            preset.output = try t.choice("output", MacrospinSTNO.Observable.allCases.map(\.rawValue), default: "mx")
+            preset.macrospin = try decodeParameters(MacrospinParameters(), params)
+        case .autoOscillator:
+            preset.output = try t.choice("output", AutoOscillator.Observable.allCases.map(\.rawValue), default: "power")
+            preset.oscillator = try decodeParameters(AutoOscillator.Parameters(), params)
+        }
+        try t.finish()
+        return preset
+    }
+
+    /// Overlays the keys of `table` on the encoded defaults and decodes (Codable parameter structs).
+    static func decodeParameters<P: Codable>(_ defaults: P, _ table: SpecTable?) throws -> P {
+        guard let table else { return defaults }
+        let encoded = try JSONEncoder().encode(defaults)
+        guard var dict = try JSONSerialization.jsonObject(with: encoded) as? [String: Any] else { return defaults }
+        for (k, v) in table.entries {
+            guard let old = dict[k] else { throw SpecError.unknownKey(file: table.file, key: table.key(k)) }
+            _ = table.raw(k)
+            func json(_ v: SpecValue) throws -> Any {
+                switch v {
+                case .double(let x): return x
+                case .integer(let i): return Double(i)
+                case .array(let a): return try a.map(json)
+                case .bool(let b): return b
+                default: throw table.wrong(k, "a number or an array of numbers", v)
+                }
+            }
+            let new = try json(v)
+            if let o = old as? [Any], (new as? [Any])?.count != o.count {
+                throw table.invalid(k, v, "must be an array of \(o.count) numbers")
+            }
+            if !(old is [Any]) && new is [Any] { throw table.wrong(k, "a number", v) }
+            dict[k] = new
+        }
+        do {
+            return try JSONDecoder().decode(P.self, from: try JSONSerialization.data(withJSONObject: dict))
+        } catch {
+            throw SpecError.invalidValue(file: table.file, key: table.path, value: "", requirement: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Devices
+import Foundation
+import Numerics
+import TraceIO
+
+/// `spinode simulate SPEC.toml --out TRACES.h5`: run a simulation spec and write its trace.
+struct Simulate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a simulation spec (TOML) and write the recorded averages as a trace (HDF5).",
+        discussion: """
+        The spec format is described in docs/spec-format.md; examples are in Datasets/specs/. \
+        The trace holds the drive values at the sample times as inputs (SI units, e.g. deltaKu1 in J/m3), \
+        the recorded averages (mx, my, mz, ...) as outputs, the material parameters, and the spec text in \
+        its description. If --out exists, its other traces are kept and a trace of the same name is replaced.
+
+        Long runs write a checkpoint every [output] checkpoint_every seconds of simulated time (default 1 ns) \
+        to OUT.checkpoint; after an interruption, run the same command with --resume. For deterministic specs \
+        the resumed trace equals the uninterrupted one.
+
+        Example: spinode simulate Datasets/specs/skyrmion-disk-short.toml --out skyrmion.h5 --json
+        """
+    )
+
+    @Argument(help: "Simulation spec (TOML).")
+    var spec: String
+
+    @Option(help: "Trace file to write (HDF5).")
+    var out: String
+
+    @Option(help: "Trace name (default: the spec file name without extension).")
+    var name: String?
+
+    @Flag(help: "Print a JSON summary on stdout.")
+    var json = false
+
+    @Flag(help: "Continue from OUT.checkpoint.")
+    var resume = false
+
+    @Flag(help: "No progress line on stderr.")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Stop after writing this many checkpoints (testing resume).", visibility: .hidden))
+    var stopAfterCheckpoints: Int?
+
+    func run() throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let parsed = try SimulationSpec(contentsOf: spec)
+        let runner = SimulationRunner(spec: parsed)
+        let checkpointPath = out + ".checkpoint"
+        runner.checkpointPath = checkpointPath
+        runner.stopAfterCheckpoints = stopAfterCheckpoints
+        if resume && !FileManager.default.fileExists(atPath: checkpointPath) {
+            throw SpecError.badCheckpoint(file: checkpointPath, reason: "--resume given but there is no checkpoint")
+        }
+        let terminal = isatty(2) != 0
+        var lastLine = Date.distantPast
+        var lineOpen = false
+        if !quiet {
+            runner.progress = { p in
+                let eta = p.eta.map { String(format: "%.0f s", $0) } ?? "-"
+                let line = String(format: "%@: t = %.4g / %.4g ns (%.1f %%), %d steps, %.1f s wall, ETA %@",
+                                  parsed.title, p.simulatedTime * 1e9, p.totalTime * 1e9,
+                                  100 * p.simulatedTime / max(p.totalTime, 1e-300), p.steps, p.wallSeconds, eta)
+                if terminal {
+                    FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8)); lineOpen = true
+                } else if Date().timeIntervalSince(lastLine) >= 10 || p.simulatedTime >= p.totalTime {
+                    FileHandle.standardError.write(Data((line + "\n").utf8)); lastLine = Date()
+                }
+            }
+        }
+        let result = try runner.run(resume: resume)
+        if lineOpen { FileHandle.standardError.write(Data("\n".utf8)) }
+        let elapsed = clock.now - started
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+
+        if result.completed {
+            let trace = try Self.trace(result, name: name ?? URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent)
+            var traces: [Trace] = []
+            if FileManager.default.fileExists(atPath: out) {
+                traces = try TraceFile.read(out).filter { $0.name != trace.name }
+            }
+            traces.append(trace)
+            try TraceFile.write(traces, to: out)
+            try? FileManager.default.removeItem(atPath: checkpointPath)
+        }
+        let summary: JSONValue = .object([
+            ("spec", .string(spec)), ("out", .string(out)), ("completed", .bool(result.completed)),
+            ("wall_seconds", .number(wall)), ("simulated_seconds", .number(result.simulatedTime)),
+            ("rhs_evaluations", .integer(result.statistics.rhsEvaluations + result.relaxationEvaluations)),
+            ("accepted_steps", .integer(result.statistics.acceptedSteps)),
+            ("rejected_steps", .integer(result.statistics.rejectedSteps)),
+            ("final_m", .numbers([result.finalM.x, result.finalM.y, result.finalM.z])),
+            ("samples", .integer(result.times.count)), ("checkpoints_written", .integer(result.checkpointsWritten)),
+            ("inputs", .strings(result.inputNames)), ("outputs", .strings(result.outputNames)),
+        ])
+        if json {
+            print(summary.rendered())
+        } else if result.completed {
+            print(String(format: "%@: %d samples of %@ over %.4g ns in %.1f s wall; final <m> = (%.5f, %.5f, %.5f)",
+                         out, result.times.count, result.outputNames.joined(separator: ", "), result.simulatedTime * 1e9,
+                         wall, result.finalM.x, result.finalM.y, result.finalM.z))
+        } else {
+            print("stopped after \(result.checkpointsWritten) checkpoint(s) at t = \(result.simulatedTime) s; continue with --resume")
+        }
+    }
+
+    /// The trace of a result: uniform sampling when the sample times are uniform.
+    static func trace(_ r: SimulationResult, name: String) throws -> Trace {
+        let n = r.times.count
+        let inputs = Matrix(rows: n, columns: r.inputNames.count) { i, j in r.inputs[i][j] }
+        let outputs = Matrix(rows: n, columns: r.outputNames.count) { i, j in r.outputs[i][j] }
+        let sampling: Trace.Sampling = r.uniformSampling.map { .uniform(t0: $0.t0, dt: $0.dt) } ?? .times(r.times)
+        let trace = Trace(name: name, sampling: sampling, inputs: inputs, outputs: outputs, parameters: r.parameters,
+                          inputNames: r.inputNames, outputNames: r.outputNames, parameterNames: r.parameterNames,
+                          inputUnits: r.inputUnits, outputUnits: r.outputUnits, parameterUnits: r.parameterUnits,
+                          description: r.description)
+        try trace.validate()
+        return trace
+    }
+}
