@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "ODE", "Numerics"]),
         .testTarget(name: "SurrogateTests", dependencies: ["Surrogate", "NeuralNet", "ODE", "TraceIO", "Numerics"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "Devices", "Numerics"]),
-        .testTarget(name: "CLITests", dependencies: ["spinode"]),
+        .testTarget(name: "CLITests", dependencies: ["spinode", "TraceIO", "Numerics"]),
     ]
 )
