@@ -63,4 +63,28 @@ final class SpecOutputTests: XCTestCase {
             XCTAssertEqual(d.value(at: 1e-9), 2 * values.last!)         // held after the end
         }
     }
+
+    /// Recorded inputs are the right-continuous drive at the sample times: with 10 ps samples and 50 ps
+    /// holds, sample 5k reports piece k (sample times n dt round to either side of the jumps k hold).
+    func testRecordedInputsSwitchAtJumps() throws {
+        let text = SpecRunnerTests.tinySpec(demag: false).replacingOccurrences(of: """
+            kind = "sine-carrier"
+            target = "field_z"
+            amplitude = 0.01
+            frequency = 4e9
+            period = 50e-12
+            low = -2
+            high = 2
+            """, with: """
+            kind = "piecewise"
+            target = "field_z"
+            hold = 50e-12
+            values = [0.01, -0.02, 0.03, 0.04]
+            """)
+        let r = try SimulationRunner(spec: SimulationSpec(text: text, file: "tiny.toml")).run()
+        XCTAssertEqual(r.inputNames, ["deltaBz"])
+        XCTAssertEqual(r.inputUnits, ["T"])
+        let expected = (0...20).map { [0.01, -0.02, 0.03, 0.04][min($0 / 5, 3)] }
+        XCTAssertEqual(r.inputs.map { $0[0] }, expected)
+    }
 }
