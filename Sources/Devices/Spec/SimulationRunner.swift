@@ -50,13 +50,19 @@ public final class SimulationRunner {
             guard let name = r.drive, let d = spec.drives[name] else { continue }
             let ch = d.target.channel
             if !out.contains(where: { $0.0 == ch.name }) {
-                out.append((ch.name, ch.unit, { d, t, t0 in d.value(at: t, origin: t0) }, { $0.target == d.target }))
+                out.append((ch.name, ch.unit, { d, t, t0 in d.value(at: t, origin: t0, piece: SimulationRunner.recordedPiece(d, t, t0)) }, { $0.target == d.target }))
             }
             if case .sineCarrier = d.kind, !out.contains(where: { $0.0 == "a" }) {
-                out.append(("a", "", { d, t, t0 in d.pieceValue(d.piece(at: t, origin: t0)) }, { switch $0.kind { case .sineCarrier, .modulatedCarrier: return true; default: return false } }))
+                out.append(("a", "", { d, t, t0 in d.pieceValue(SimulationRunner.recordedPiece(d, t, t0)) }, { switch $0.kind { case .sineCarrier, .modulatedCarrier: return true; default: return false } }))
             }
         }
         return out.map { (name: $0.0, unit: $0.1, value: $0.2, target: $0.3) }
+    }
+
+    /// The piece a recorded input reports at sample time t: the drive is right-continuous, and a sample
+    /// time that rounds to within 1e-9 hold below a jump (t0 + n dt vs t0 + k hold) is the jump itself.
+    static func recordedPiece(_ d: Drive, _ t: Double, _ t0: Double) -> Int {
+        d.piece(at: t + 1e-9 * d.hold, origin: t0)
     }
 
     /// Runs the spec (resuming from `checkpointPath` if `resume`).
