@@ -144,7 +144,16 @@ public final class ZeroPaddedFFT {
     }
 
     /// `spectrum` -> `real` (first nx of the first ny nz rows are valid; unnormalised). Destroys `spectrum`.
+    ///
+    /// The c2r stage writes whole rows of px values; the entries nx..<px of every row are cleared again
+    /// afterwards, so `real` is ready for the next `forward` (whose input padding must be zero) and a
+    /// non-finite value can never linger in the padding and poison later transforms.
     public func inverse() {
         for p in inversePlans { fftw_execute(p) }
+        let (nx, ny, nz) = n, px = padded.x
+        guard px > nx else { return }
+        for row in 0..<(components * nz * ny) {
+            (real + row * px + nx).update(repeating: 0, count: px - nx)
+        }
     }
 }
