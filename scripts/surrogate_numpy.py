@@ -16,8 +16,12 @@ Load a directory written by `spinode export MODEL.h5 --out DIR` (config.json plu
 model.npz or model.json). Integrate with classic fixed-step RK4 on the sample grid (`--method rk4`, the
 paper's solver) or with scipy's solve_ivp (`--method solve_ivp`, adaptive, per sample interval for zoh).
 
+With --free-run the outputs are formed as `spinode predict` forms them: integrate to sample T - k, then
+take the last state's remaining delays for the last k - 1 samples (checked by hand on 2026-11-29: identical
+to `spinode predict --solver rk4` to the last bit for zoh, linear and cubic inputs on a 40-sample trace).
+
 Example:
-    python3 scripts/surrogate_numpy.py export/ --inputs drive.csv --x0 first_outputs.csv --out predicted.csv
+    python3 scripts/surrogate_numpy.py export/ --inputs drive.csv --x0 first_outputs.csv --free-run --out predicted.csv
 
 Only NumPy is needed for RK4; solve_ivp needs SciPy.
 """
@@ -191,6 +195,20 @@ class Surrogate:
             states.append(y.copy())
         return np.array(states)
 
+    def free_run(self, y0, samples, integrate=None):
+        """Physical outputs at samples 0..samples-1 as `spinode predict` forms them
+        (Sources/Surrogate/FreeRunPrediction.swift): integrate samples - k sample steps, take
+        y_{c k} at each of those samples, then the remaining delays y_{c k + d}, d = 1..k-1, of the
+        last state for the last k - 1 samples (so no input beyond the last sample is needed)."""
+        steps = samples - self.k
+        if steps < 0:
+            raise ValueError(f"free run needs at least k = {self.k} samples")
+        states = (integrate or self.rk4)(y0, steps)
+        normalised = [states[:, c * self.k] for c in range(self.n_out)]
+        tail = [[states[-1][c * self.k + d] for d in range(1, self.k)] for c in range(self.n_out)]
+        series = np.array([np.concatenate([normalised[c], tail[c]]) for c in range(self.n_out)]).T
+        return self.norm["output_mean"] + self.norm["output_std"] * series
+
     def solve_ivp(self, y0, steps, rtol=1e-10, atol=1e-12, method="DOP853"):
         """scipy.integrate.solve_ivp; with zoh, restarted at every sample (each is a jump)."""
         from scipy.integrate import solve_ivp
@@ -242,6 +260,9 @@ def main(argv=None):
     parser.add_argument("--rtol", type=float, default=1e-10)
     parser.add_argument("--atol", type=float, default=1e-12)
     parser.add_argument("--state", action="store_true", help="write the whole normalised state, not the outputs")
+    parser.add_argument("--free-run", action="store_true",
+                        help="outputs at every input sample as `spinode predict` forms them: integrate to sample "
+                             "T - k, then the last state's remaining delays for the last k - 1 samples")
     parser.add_argument("--out", help="output file (.npy or CSV); default: CSV on stdout")
     args = parser.parse_args(argv)
 
@@ -255,8 +276,14 @@ def main(argv=None):
     if y0.shape != (model.n,):
         sys.exit(f"initial state has {y0.size} values, the model's state dimension is {model.n}")
     steps = args.steps if args.steps is not None else max(len(u) - 1, 0)
-    states = model.rk4(y0, steps) if args.method == "rk4" else model.solve_ivp(y0, steps, args.rtol, args.atol)
-    result = states if args.state else model.outputs(states)
+    integrate = model.rk4 if args.method == "rk4" else (lambda y, n: model.solve_ivp(y, n, args.rtol, args.atol))
+    if args.free_run:
+        if args.state:
+            sys.exit("--free-run writes outputs; drop --state")
+        result = model.free_run(y0, steps + 1, integrate)
+    else:
+        states = integrate(y0, steps)
+        result = states if args.state else model.outputs(states)
     times = np.arange(len(result)) * model.sample_interval
     if args.out and args.out.endswith(".npy"):
         np.save(args.out, result)

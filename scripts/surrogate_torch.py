@@ -135,6 +135,14 @@ def build(directory, dtype=None):
                 states.append(y)
             return torch.stack(states)
 
+        def free_run(self, y0, samples, integrate=None):
+            """Outputs at samples 0..samples-1 as `spinode predict` forms them (see surrogate_numpy.py)."""
+            states = (integrate or self.rk4)(y0, samples - self.k)
+            k = self.k
+            heads = states[:, 0:k * self.n_out:k]
+            tail = torch.stack([states[-1][c * k + 1:(c + 1) * k] for c in range(self.n_out)], dim=1)
+            return self.output_mean + self.output_std * torch.cat([heads, tail], dim=0)
+
         def odeint(self, y0, steps, method="dopri5", rtol=1e-10, atol=1e-12, adjoint=False):
             """torchdiffeq.odeint (or odeint_adjoint) on the sample grid; restarted per sample for zoh."""
             import torchdiffeq
@@ -168,6 +176,7 @@ def main(argv=None):
     parser.add_argument("--rtol", type=float, default=1e-10)
     parser.add_argument("--atol", type=float, default=1e-12)
     parser.add_argument("--state", action="store_true")
+    parser.add_argument("--free-run", action="store_true", help="outputs as `spinode predict` forms them")
     parser.add_argument("--out")
     args = parser.parse_args(argv)
 
@@ -183,9 +192,15 @@ def main(argv=None):
     else:
         y0 = model.embed(read_array(args.x0))
     steps = args.steps if args.steps is not None else max(len(u) - 1, 0)
+    def integrate(y, n):
+        return model.rk4(y, n) if args.method == "rk4" else model.odeint(y, n, args.method, args.rtol, args.atol)
+
     with torch.no_grad():
-        states = model.rk4(y0, steps) if args.method == "rk4" else model.odeint(y0, steps, args.method, args.rtol, args.atol)
-        result = (states if args.state else model.outputs(states)).numpy()
+        if args.free_run:
+            result = model.free_run(y0, steps + 1, integrate).numpy()
+        else:
+            states = integrate(y0, steps)
+            result = (states if args.state else model.outputs(states)).numpy()
     if args.out and args.out.endswith(".npy"):
         np.save(args.out, result)
         return

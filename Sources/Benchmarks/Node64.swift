@@ -160,8 +160,9 @@ public enum Node64 {
 /// for the discrete adjoint: an evaluation can write the network input rows and the hidden
 /// activations (batch x (5 + 64 + 64) values) straight into the record, and the product at a recorded
 /// point reads them from there, so the backward pass runs only the reverse sweep (no forward pass,
-/// no copies). Parameters are an `MLP`'s flat vector (torch order W_1, b_1, ...); products are one
-/// dgemm per layer and pass (OpenBLAS), tanh is NeuralNet's SIMD `VectorTanh`.
+/// no copies). Parameters are an `MLP`'s flat vector (torch order W_1, b_1, ...), fixed at
+/// construction; the matrix products run in a register-blocked SIMD kernel (`product`), tanh is
+/// NeuralNet's SIMD `VectorTanh`.
 ///
 /// Hidden activations must be tanh (their derivative 1 - h^2 needs h only), the output identity.
 public final class Node64VectorField: DifferentiableODESystem {
@@ -178,6 +179,10 @@ public final class Node64VectorField: DifferentiableODESystem {
     let cotangentB: UnsafeMutablePointer<Double>
     /// Offsets of the input rows and of each hidden layer inside a record.
     let recordOffsets: [Int]
+    /// W_l^T (in x out, row-major), so the forward products read contiguous rows of B.
+    let transposedWeights: [UnsafeMutablePointer<Double>]
+    /// Scratch for dW_1^T (in_1 x out_1).
+    let weightScratch: UnsafeMutablePointer<Double>
 
     public var dimension: Int { batch * stateWidth }
     public var parameterCount: Int { mlp.parameterCount }
@@ -208,11 +213,104 @@ public final class Node64VectorField: DifferentiableODESystem {
         for l in 1..<layers { offsets.append(total); total += batch * widths[l] }
         recordOffsets = offsets
         tapeLength = total
+        transposedWeights = (0..<mlp.layerCount).map { l in
+            let w = mlp.weight(layer: l)
+            let t = UnsafeMutablePointer<Double>.allocate(capacity: w.count)
+            for o in 0..<w.rows { for i in 0..<w.columns { t[i * w.rows + o] = w[o, i] } }
+            return t
+        }
+        weightScratch = .allocate(capacity: mlp.widths[0] * mlp.widths[1])
     }
 
     deinit {
         input.deallocate(); output.deallocate(); cotangentA.deallocate(); cotangentB.deallocate()
         for p in hidden { p.deallocate() }
+        for p in transposedWeights { p.deallocate() }
+        weightScratch.deallocate()
+    }
+
+    /// C (m x n, row stride ldc) = or += A B with A(i, q) = a[i am + q ak] and B row-major (k x n, row
+    /// stride ldb). Register-blocked SIMD: 4 rows x 16 columns of C in eight SIMD8 accumulators per
+    /// k step, then 8- and 4-column chunks and single rows; `bias` (length n), when given, starts every
+    /// row of the sum (C = bias + A B, `accumulate` false). For the small shapes of NODE-64
+    /// (32 x 64 x 64 and narrower) this avoids dgemm's packing and call overhead.
+    @inline(__always)
+    static func product(m: Int, n: Int, k: Int, a: UnsafePointer<Double>, am: Int, ak: Int,
+                        b: UnsafePointer<Double>, ldb: Int, c: UnsafeMutablePointer<Double>, ldc: Int, accumulate: Bool,
+                        bias: UnsafePointer<Double>? = nil) {
+        typealias V8 = SIMD8<Double>
+        typealias V4 = SIMD4<Double>
+        @inline(__always) func load8(_ p: UnsafePointer<Double>) -> V8 { UnsafeRawPointer(p).loadUnaligned(as: V8.self) }
+        @inline(__always) func load4(_ p: UnsafePointer<Double>) -> V4 { UnsafeRawPointer(p).loadUnaligned(as: V4.self) }
+        @inline(__always) func store8(_ v: V8, _ p: UnsafeMutablePointer<Double>) {
+            let r = accumulate ? v + UnsafeRawPointer(p).loadUnaligned(as: V8.self) : v
+            UnsafeMutableRawPointer(p).storeBytes(of: r, as: V8.self)
+        }
+        @inline(__always) func store4(_ v: V4, _ p: UnsafeMutablePointer<Double>) {
+            let r = accumulate ? v + UnsafeRawPointer(p).loadUnaligned(as: V4.self) : v
+            UnsafeMutableRawPointer(p).storeBytes(of: r, as: V4.self)
+        }
+        var j = 0
+        while j + 16 <= n {
+            var i = 0
+            while i + 4 <= m {
+                let s0 = bias.map { load8($0 + j) } ?? V8(), s1 = bias.map { load8($0 + j + 8) } ?? V8()
+                var c00 = s0, c01 = s1, c10 = s0, c11 = s1, c20 = s0, c21 = s1, c30 = s0, c31 = s1
+                let a0 = a + i * am, a1 = a0 + am, a2 = a1 + am, a3 = a2 + am
+                for q in 0..<k {
+                    let bp = b + q * ldb + j
+                    let b0 = load8(bp), b1 = load8(bp + 8)
+                    let x0 = a0[q * ak], x1 = a1[q * ak], x2 = a2[q * ak], x3 = a3[q * ak]
+                    c00 = c00.addingProduct(x0, b0); c01 = c01.addingProduct(x0, b1)
+                    c10 = c10.addingProduct(x1, b0); c11 = c11.addingProduct(x1, b1)
+                    c20 = c20.addingProduct(x2, b0); c21 = c21.addingProduct(x2, b1)
+                    c30 = c30.addingProduct(x3, b0); c31 = c31.addingProduct(x3, b1)
+                }
+                let cp = c + i * ldc + j
+                store8(c00, cp); store8(c01, cp + 8)
+                store8(c10, cp + ldc); store8(c11, cp + ldc + 8)
+                store8(c20, cp + 2 * ldc); store8(c21, cp + 2 * ldc + 8)
+                store8(c30, cp + 3 * ldc); store8(c31, cp + 3 * ldc + 8)
+                i += 4
+            }
+            while i < m {
+                var c0 = bias.map { load8($0 + j) } ?? V8(), c1 = bias.map { load8($0 + j + 8) } ?? V8()
+                let ai = a + i * am
+                for q in 0..<k {
+                    let bp = b + q * ldb + j, x = ai[q * ak]
+                    c0 = c0.addingProduct(x, load8(bp)); c1 = c1.addingProduct(x, load8(bp + 8))
+                }
+                store8(c0, c + i * ldc + j); store8(c1, c + i * ldc + j + 8)
+                i += 1
+            }
+            j += 16
+        }
+        while j + 8 <= n {
+            for i in 0..<m {
+                var c0 = bias.map { load8($0 + j) } ?? V8()
+                let ai = a + i * am
+                for q in 0..<k { c0 = c0.addingProduct(ai[q * ak], load8(b + q * ldb + j)) }
+                store8(c0, c + i * ldc + j)
+            }
+            j += 8
+        }
+        while j + 4 <= n {
+            for i in 0..<m {
+                var c0 = bias.map { load4($0 + j) } ?? V4()
+                let ai = a + i * am
+                for q in 0..<k { c0 = c0.addingProduct(ai[q * ak], load4(b + q * ldb + j)) }
+                store4(c0, c + i * ldc + j)
+            }
+            j += 4
+        }
+        while j < n {
+            for i in 0..<m {
+                var acc = bias?[j] ?? 0
+                for q in 0..<k { acc += a[i * am + q * ak] * b[q * ldb + j] }
+                c[i * ldc + j] = accumulate ? c[i * ldc + j] + acc : acc
+            }
+            j += 1
+        }
     }
 
     /// Forward pass with the input rows at `x` and hidden activations at `h[l]`, output to `out`.
@@ -220,8 +318,9 @@ public final class Node64VectorField: DifferentiableODESystem {
                          h: (Int) -> UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>) {
         let u = Node64.input(t), n = stateWidth, w0 = widths[0]
         for b in 0..<batch {
-            (x + b * w0).update(from: y + b * n, count: n)
-            x[b * w0 + n] = u
+            let xb = x + b * w0, yb = y + b * n
+            for c in 0..<n { xb[c] = yb[c] }
+            xb[n] = u
         }
         mlp.parameters.withUnsafeBufferPointer { theta in
             let p = theta.baseAddress!
@@ -230,9 +329,10 @@ public final class Node64VectorField: DifferentiableODESystem {
                 let nIn = widths[l], nOut = widths[l + 1]
                 let z = l < layers - 1 ? h(l) : out
                 let bias = p + mlp.biasOffsets[l]
-                for r in 0..<batch { (z + r * nOut).update(from: bias, count: nOut) }
-                BLAS.gemm(transB: true, m: batch, n: nOut, k: nIn, a: previous, lda: nIn, b: p + mlp.weightOffsets[l],
-                          ldb: nIn, beta: 1, c: z, ldc: nOut)
+                // Z = 1 b_l^T + H_{l-1} W_l^T
+                Node64VectorField.product(m: batch, n: nOut, k: nIn, a: previous, am: nIn, ak: 1,
+                                          b: transposedWeights[l], ldb: nOut, c: z, ldc: nOut, accumulate: false,
+                                          bias: bias)
                 if l < layers - 1 {
                     VectorTanh.apply(count: batch * nOut, x: z, y: z)
                     previous = UnsafePointer(z)
@@ -254,21 +354,31 @@ public final class Node64VectorField: DifferentiableODESystem {
                 let nIn = widths[l], nOut = widths[l + 1]
                 let previous = l == 0 ? x : h(l - 1)
                 let w = p + mlp.weightOffsets[l]
-                BLAS.gemm(transA: true, m: nOut, n: nIn, k: batch, a: d, lda: nOut, b: previous, ldb: nIn,
-                          beta: 1, c: parameterCotangent + mlp.weightOffsets[l], ldc: nIn)
+                let dW = parameterCotangent + mlp.weightOffsets[l]
+                if nIn >= 16 || nIn >= nOut {
+                    // dW_l += D_l^T H_{l-1}: A(o, r) = D[r, o]
+                    Node64VectorField.product(m: nOut, n: nIn, k: batch, a: d, am: 1, ak: nOut,
+                                              b: previous, ldb: nIn, c: dW, ldc: nIn, accumulate: true)
+                } else {
+                    // Narrow input: dW_l^T = H_{l-1}^T D_l into scratch, added transposed.
+                    Node64VectorField.product(m: nIn, n: nOut, k: batch, a: previous, am: 1, ak: nIn,
+                                              b: d, ldb: nOut, c: weightScratch, ldc: nOut, accumulate: false)
+                    for o in 0..<nOut { for i in 0..<nIn { dW[o * nIn + i] += weightScratch[i * nOut + o] } }
+                }
                 let gb = parameterCotangent + mlp.biasOffsets[l]
                 for r in 0..<batch {
                     let dr = d + r * nOut
                     for o in 0..<nOut { gb[o] += dr[o] }
                 }
                 if l > 0 {
-                    BLAS.gemm(m: batch, n: nIn, k: nOut, a: d, lda: nOut, b: w, ldb: nIn, beta: 0, c: next, ldc: nIn)
+                    Node64VectorField.product(m: batch, n: nIn, k: nOut, a: d, am: nOut, ak: 1, b: w, ldb: nIn,
+                                              c: next, ldc: nIn, accumulate: false)
                     for q in 0..<(batch * nIn) { let a = previous[q]; next[q] *= 1 - a * a }
                     d = UnsafePointer(next)
                     swap(&next, &spare)
                 } else {
-                    BLAS.gemm(m: batch, n: stateWidth, k: nOut, a: d, lda: nOut, b: w, ldb: nIn, beta: 1,
-                              c: stateCotangent, ldc: stateWidth)
+                    Node64VectorField.product(m: batch, n: stateWidth, k: nOut, a: d, am: nOut, ak: 1, b: w, ldb: nIn,
+                                              c: stateCotangent, ldc: stateWidth, accumulate: true)
                 }
             }
         }

@@ -15,9 +15,14 @@
 /// Hermite interpolant, one more product at y_{n+1}).
 ///
 /// Checkpointing (Griewank and Walther, ACM TOMS 26, 19 (2000)): `.allStages` keeps every stage state
-/// of every accepted step (no recomputation; memory (s + 1) n per step); `.every(m)` keeps the state
-/// at every m-th step and recomputes each segment of m steps forward before reversing it (memory
-/// n N/m + (s + 1) n m, one extra forward pass).
+/// of every accepted step (no recomputation; memory (s + 1) n per step) and, when the system offers
+/// forward records (`DifferentiableODESystem.tapeLength` > 0), the record of every stage evaluation
+/// too (memory (s + 1) tapeLength per step), so each product skips its forward pass; `.every(m)` keeps
+/// the state at every m-th step and recomputes each segment of m steps forward before reversing it
+/// (memory n N/m + (s + 1) n m, one extra forward pass, no records).
+///
+/// For FSAL methods the last stage of a step is the next step's k_1 (same point), so its
+/// dense-output cotangent is added to the next step's kbar_1: s - 1 products per step instead of s.
 public struct DiscreteAdjoint: AdjointMethod {
     /// What the forward pass stores.
     public enum Checkpointing: Sendable, Equatable {

@@ -35,10 +35,10 @@ struct ReservoirCommand: ParsableCommand {
     @Argument(help: "The task: \(ReservoirCommand.taskNames.joined(separator: ", ")).")
     var task: String
 
-    @Option(help: "Feature source: esn\(ReservoirCommand.devices.keys.sorted().map { ", " + $0 }.joined()), or a file: a trained surrogate MODEL.h5.")
+    @Option(help: "Feature source: esn\(ReservoirCommand.devices.keys.sorted().map { ", " + $0 }.joined()), or a file: a trained surrogate MODEL.h5 or a micromagnetic SPEC.toml (input = deltaKu1 in J/m^3, as the surrogate of a VCMA trace).")
     var device: String = "esn"
 
-    @Option(help: "Reference device (a named device or MODEL.h5) run on a short segment of the same multiplexed drive: reports output agreement and the speed-up in wall time per simulated ns.")
+    @Option(help: "Reference device (a named device, MODEL.h5 or SPEC.toml) run on a short segment of the same multiplexed drive: reports output agreement and the speed-up in wall time per simulated ns.")
     var compare: String?
 
     @Option(help: "Task input samples in the --compare segment (each is nodes x hold device samples).")
@@ -160,13 +160,23 @@ struct ReservoirCommand: ParsableCommand {
         return try multiplexer(for: try makeDevice(device))
     }
 
-    /// A device given by file name: a surrogate model file (`.h5`, docs/model-file.md).
-    static func isFileDevice(_ name: String) -> Bool { name.hasSuffix(".h5") || name.hasSuffix(".hdf5") }
+    /// A device given by file name: a surrogate model file (`.h5`, docs/model-file.md) or a micromagnetic
+    /// simulation spec (`.toml`, docs/spec-format.md; the input is added to Ku1 in J/m^3, the VCMA drive).
+    static func isFileDevice(_ name: String) -> Bool {
+        name.hasSuffix(".h5") || name.hasSuffix(".hdf5") || name.hasSuffix(".toml")
+    }
 
     /// The named device, or the device a file describes.
     func makeDevice(_ name: String) throws -> Device {
         if Self.isFileDevice(name) {
-            guard FileManager.default.fileExists(atPath: name) else { throw ValidationError("\(name): no such model file") }
+            guard FileManager.default.fileExists(atPath: name) else { throw ValidationError("\(name): no such file") }
+            if name.hasSuffix(".toml") {
+                let spec = try SimulationSpec(contentsOf: name)
+                guard let dt = sampleInterval ?? spec.output.interval else {
+                    throw ValidationError("\(name): no [output] interval; give --sample-interval")
+                }
+                return try MicromagneticDevice(spec: spec, input: .target(.Ku1), sampleInterval: dt, threads: 2)
+            }
             return try SurrogateDevice(modelFile: name)
         }
         guard let build = Self.devices[name] else {

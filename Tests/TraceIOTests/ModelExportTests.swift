@@ -198,6 +198,15 @@ final class ModelExportTests: XCTestCase {
             for (xi, state) in zip(x, expected) {
                 XCTAssertEqual(xi, n.outputMean[0] + n.outputStd[0] * state[0], accuracy: 1e-11)
             }
+            // --free-run (as `spinode predict` forms outputs): y_0 at samples 0...L-k, then the last
+            // state's delay y_1 for sample L-1 (k = 2).
+            let freeRun = try runProcess(python, Array(arguments.dropLast()) + ["--free-run"])
+            XCTAssertEqual(freeRun.status, 0, freeRun.stderr)
+            let free = freeRun.stdout.split(separator: "\n").dropFirst().map { Double($0.split(separator: ",")[1])! }
+            let k = model.embeddingOrder
+            let series = expected[0...(samples - k)].map { $0[0] } + [expected[samples - k][1]]
+            XCTAssertEqual(free.count, samples)
+            for (xi, yi) in zip(free, series) { XCTAssertEqual(xi, n.outputMean[0] + n.outputStd[0] * yi, accuracy: 1e-11) }
 
         }
         if let scipy = ModelExportTests.scipyPython {

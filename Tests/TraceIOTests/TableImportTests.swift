@@ -95,6 +95,11 @@ final class TableImportTests: XCTestCase {
         }
         let ragged = try write("ragged.txt", "# t (s)\tmx ()\tmz ()\n0\t1\t0\n1e-12\t0.9\n")
         assertTraceIOError(.raggedRow, file: ragged, object: "line 3") { _ = try MumaxTable.read(ragged) }
+        let unnamed = try write("unnamed.txt", "# t (s)\t (J)\tmz ()\n0\t1\t0\n")
+        assertTraceIOError(.wrongFormat, file: unnamed, object: "line 1") { _ = try MumaxTable.read(unnamed) }
+        assertTraceIOError(.wrongFormat, file: unnamed, object: "column 2 has no name") { _ = try MumaxTable.read(unnamed) }
+        let unnamedCSV = try write("unnamed.csv", "t,,y\n0,1,2\n")
+        assertTraceIOError(.wrongFormat, file: unnamedCSV, object: "column 2 has no name") { _ = try DelimitedTable.read(unnamedCSV) }
         let bad = try write("bad.txt", "# t (s)\tmz ()\n0\t1\n1e-12\tabc\n")
         assertTraceIOError(.badNumber, file: bad, object: "line 3, column 'mz'") { _ = try MumaxTable.read(bad) }
         let nan = try write("nan.txt", "# t (s)\tmz ()\n0\t1\n1e-12\tNaN\n")

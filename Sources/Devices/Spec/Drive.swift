@@ -18,6 +18,8 @@ public struct Drive: Sendable {
         case sineCarrier(amplitude: Double, frequency: Double, period: Double, low: Double, high: Double)
         case constant(Double)
         case piecewise([Double])
+        /// amplitude values[i] sin(2 pi f tau) over piece i (the carrier scaled by a given sequence a_i).
+        case modulatedCarrier(amplitude: Double, frequency: Double, values: [Double])
     }
     public var name: String
     public var kind: Kind
@@ -97,13 +99,37 @@ public struct Drive: Sendable {
     }
 
     /// The drive value at tau seconds after the start of its stage (target units).
-    public func value(at tau: Double) -> Double {
+    public func value(at tau: Double) -> Double { value(at: tau, origin: 0) }
+
+    /// The drive value at global time t (s) for a stage starting at `origin`: tau = t - origin. The piece
+    /// index is decided against the jump times origin + k hold exactly as they are passed to the solver,
+    /// so the value switches exactly at the step that lands on a jump (t - origin may round below k hold).
+    public func value(at t: Double, origin: Double) -> Double {
+        value(at: t, origin: origin, piece: piece(at: t, origin: origin))
+    }
+
+    /// The drive value at global time t with the piece index given: the solver integrates one piece at a
+    /// time with the index frozen, so a step ending on a jump sees the value before it (left limit).
+    public func value(at t: Double, origin: Double, piece i: Int) -> Double {
+        let tau = t - origin
         switch kind {
         case let .sineCarrier(amplitude, f, _, _, _):
-            return amplitude * carrierAmplitude(period: piece(at: tau)) * sin(2 * Double.pi * f * tau)
+            return amplitude * carrierAmplitude(period: i) * sin(2 * Double.pi * f * tau)
         case let .constant(v): return v
-        case let .piecewise(values): return values[min(piece(at: tau), values.count - 1)]
+        case let .piecewise(values): return values[min(i, values.count - 1)]
+        case let .modulatedCarrier(amplitude, f, values):
+            return amplitude * values[min(i, values.count - 1)] * sin(2 * Double.pi * f * tau)
         }
+    }
+
+    /// Index i of the piece holding global time t: origin + i hold <= t < origin + (i + 1) hold, with
+    /// the boundaries computed as in `jumps`.
+    public func piece(at t: Double, origin: Double) -> Int {
+        guard hold > 0 else { return 0 }
+        var i = max(0, Int(((t - origin) / hold).rounded(.down)))
+        if t >= origin + Double(i + 1) * hold { i += 1 }
+        if i > 0 && t < origin + Double(i) * hold { i -= 1 }
+        return i
     }
 
     /// The value that scales the carrier in piece i (a_i), or the piecewise value: the "input" a
@@ -112,7 +138,7 @@ public struct Drive: Sendable {
         switch kind {
         case .sineCarrier: return carrierAmplitude(period: i)
         case let .constant(v): return v
-        case let .piecewise(values): return values[min(i, values.count - 1)]
+        case let .piecewise(values), let .modulatedCarrier(_, _, values): return values[min(i, values.count - 1)]
         }
     }
 

@@ -100,7 +100,7 @@ final class MagnetModel {
 
     /// Sets the stage's damping, applied field and drive. `stageStart` is the global time (s) at which
     /// the stage's drive time tau = 0.
-    func configure(run: SimulationSpec.Run?, drive: Drive?, stageStart: Double) {
+    func configure(run: SimulationSpec.Run?, drive: Drive?, stageStart: Double, piece: Int? = nil) {
         system.dampingOverride = run?.alpha
         let baseField = run?.field ?? spec.terms.field
         let baseJ = spec.terms.slonczewski?.J ?? 0
@@ -109,14 +109,40 @@ final class MagnetModel {
         stt?.currentDensity = { _ in baseJ }
         guard let drive else { return }
         let t0 = stageStart
+        let value: @Sendable (Double) -> Double
+        if let i = piece { value = { t in drive.value(at: t, origin: t0, piece: i) } }
+        else { value = { t in drive.value(at: t, origin: t0) } }
         switch drive.target {
-        case .Ku1: anisotropy?.deltaKu = { t in drive.value(at: t - t0) }
-        case .field_x: zeeman.field = { t in baseField + SIMD3(drive.value(at: t - t0), 0, 0) }
-        case .field_y: zeeman.field = { t in baseField + SIMD3(0, drive.value(at: t - t0), 0) }
-        case .field_z: zeeman.field = { t in baseField + SIMD3(0, 0, drive.value(at: t - t0)) }
-        case .current_density: stt?.currentDensity = { t in baseJ + drive.value(at: t - t0) }
+        case .Ku1: anisotropy?.deltaKu = { t in value(t) }
+        case .field_x: zeeman.field = { t in baseField + SIMD3(value(t), 0, 0) }
+        case .field_y: zeeman.field = { t in baseField + SIMD3(0, value(t), 0) }
+        case .field_z: zeeman.field = { t in baseField + SIMD3(0, 0, value(t)) }
+        case .current_density: stt?.currentDensity = { t in baseJ + value(t) }
         case .current: break
         }
+    }
+
+    /// Integrates m over [a, b] in the stage `run` (started at `origin`) one drive piece at a time: the
+    /// interval is split at the drive's jumps and each part is solved with the piece index frozen, so
+    /// every step, including one ending on a jump, sees the right value. `observe` as `LLGSystem.run`.
+    @discardableResult
+    func integrate(_ m: inout [Double], from a: Double, to b: Double, run: SimulationSpec.Run, drive: Drive?,
+                   origin: Double, sampleTimes: [Double] = [],
+                   observe: ((Double, UnsafePointer<Double>) -> Void)? = nil) throws -> ODEStatistics {
+        var cuts = [a]
+        if let d = drive {
+            let jumps = d.jumps(duration: b - origin + d.hold).map { origin + $0 }
+            cuts += jumps.filter { $0 > a && $0 < b }
+        }
+        cuts.append(b)
+        var stats = ODEStatistics()
+        for k in 0..<(cuts.count - 1) {
+            let p = cuts[k], q = cuts[k + 1]
+            configure(run: run, drive: drive, stageStart: origin, piece: drive?.piece(at: p, origin: origin))
+            let samples = sampleTimes.filter { ($0 > p || (k == 0 && $0 == p)) && $0 <= q }
+            stats = stats + (try system.run(&m, from: p, to: q, solver: run.solver, sampleTimes: samples, observe: observe))
+        }
+        return stats
     }
 
     /// The recorded quantity q ("mz", "mx.region2") of state m.

@@ -30,6 +30,9 @@ public struct SimulationResult: Sendable {
     public var completed = true
     /// Checkpoints written during this call.
     public var checkpointsWritten = 0
+    /// The nominal sampling interval (s; `[output] interval` or the device's), used as the trace's dt
+    /// when the samples are uniform.
+    public var interval: Double?
 
     public init(title: String) { self.title = title }
 
@@ -39,6 +42,7 @@ public struct SimulationResult: Sendable {
         let dt = (times.last! - times[0]) / Double(times.count - 1)
         guard dt > 0 else { return nil }
         for (i, t) in times.enumerated() where abs(t - (times[0] + Double(i) * dt)) > 1e-9 * dt { return nil }
+        if let nominal = interval, abs(nominal - dt) <= 1e-9 * dt { return (times[0], nominal) }
         return (times[0], dt)
     }
 }

@@ -44,19 +44,25 @@ public final class SimulationRunner {
 
     /// Input channels of the recorded stages: one per drive target (value at the sample time), plus the
     /// carrier amplitude a_i for sine-carrier drives.
-    func inputChannels() -> [(name: String, unit: String, value: (Drive, Double) -> Double, target: (Drive) -> Bool)] {
-        var out: [(String, String, (Drive, Double) -> Double, (Drive) -> Bool)] = []
+    func inputChannels() -> [(name: String, unit: String, value: (Drive, Double, Double) -> Double, target: (Drive) -> Bool)] {
+        var out: [(String, String, (Drive, Double, Double) -> Double, (Drive) -> Bool)] = []
         for case let .run(r) in spec.stages where r.record {
             guard let name = r.drive, let d = spec.drives[name] else { continue }
             let ch = d.target.channel
             if !out.contains(where: { $0.0 == ch.name }) {
-                out.append((ch.name, ch.unit, { d, tau in d.value(at: tau) }, { $0.target == d.target }))
+                out.append((ch.name, ch.unit, { d, t, t0 in d.value(at: t, origin: t0, piece: SimulationRunner.recordedPiece(d, t, t0)) }, { $0.target == d.target }))
             }
             if case .sineCarrier = d.kind, !out.contains(where: { $0.0 == "a" }) {
-                out.append(("a", "", { d, tau in d.pieceValue(d.piece(at: tau)) }, { if case .sineCarrier = $0.kind { return true } else { return false } }))
+                out.append(("a", "", { d, t, t0 in d.pieceValue(SimulationRunner.recordedPiece(d, t, t0)) }, { switch $0.kind { case .sineCarrier, .modulatedCarrier: return true; default: return false } }))
             }
         }
         return out.map { (name: $0.0, unit: $0.1, value: $0.2, target: $0.3) }
+    }
+
+    /// The piece a recorded input reports at sample time t: the drive is right-continuous, and a sample
+    /// time that rounds to within 1e-9 hold below a jump (t0 + n dt vs t0 + k hold) is the jump itself.
+    static func recordedPiece(_ d: Drive, _ t: Double, _ t0: Double) -> Int {
+        d.piece(at: t + 1e-9 * d.hold, origin: t0)
     }
 
     /// Runs the spec (resuming from `checkpointPath` if `resume`).
@@ -77,6 +83,7 @@ public final class SimulationRunner {
         let channels = inputChannels()
 
         var result = SimulationResult(title: spec.title)
+        result.interval = spec.output.interval
         (result.parameters, result.parameterNames, result.parameterUnits) = SimulationRunner.parameters(mspec)
         result.inputNames = channels.map(\.name); result.inputUnits = channels.map(\.unit)
         result.outputNames = spec.output.quantities
@@ -119,7 +126,7 @@ public final class SimulationRunner {
         stageLoop: for s in firstStage..<spec.stages.count {
             let stageName = "stage[\(s)]"
             switch spec.stages[s] {
-            case .relax(let tol), .minimize(let tol):
+            case .relax, .minimize:
                 if thermalAdded {
                     throw SpecError.invalidValue(file: file, key: stageName + ".kind", value: "relax/minimize",
                                                  requirement: "cannot follow a thermal run stage")
@@ -127,8 +134,11 @@ public final class SimulationRunner {
                 model.configure(run: nil, drive: nil, stageStart: stageStarts[s])
                 do {
                     let r: RelaxationResult
-                    if case .relax = spec.stages[s] { r = try system.relax(&m, torqueTolerance: tol) }
-                    else { r = try system.minimize(&m, torqueTolerance: tol) }
+                    switch spec.stages[s] {
+                    case let .relax(tol, maxTime): r = try system.relax(&m, torqueTolerance: tol, maxTime: maxTime)
+                    case let .minimize(tol, stop): r = try system.minimize(&m, stop: stop, torqueTolerance: tol)
+                    case .run: fatalError("unreachable")
+                    }
                     result.relaxationEvaluations += r.fieldEvaluations
                 } catch let e as MicromagneticsError {
                     throw SpecError.simulation(file: file, stage: stageName, reason: e.description)
@@ -152,23 +162,28 @@ public final class SimulationRunner {
                 let jumps = (drive?.jumps(duration: run.duration) ?? []).map { t0 + $0 }
                 let startChunk = s == firstStage ? firstChunk : 0
                 for k in startChunk..<nChunks {
-                    let a = t0 + Double(k) * chunkLength
-                    let b = k == nChunks - 1 ? t1 : t0 + Double(k + 1) * chunkLength
+                    // Chunk ends that coincide with a drive jump take the jump's exact value, so the
+                    // drive switches exactly at the chunk boundary.
+                    func boundary(_ x: Double) -> Double {
+                        jumps.first { abs($0 - x) <= 1e-9 * chunkLength } ?? x
+                    }
+                    let a = k == 0 ? t0 : boundary(t0 + Double(k) * chunkLength)
+                    let b = k == nChunks - 1 ? t1 : boundary(t0 + Double(k + 1) * chunkLength)
                     let inChunk: (Double) -> Bool = { t in (t > a || (k == 0 && t == a)) && (t <= b || (k == nChunks - 1)) }
                     let samples = sampleTimes.filter(inChunk), snaps = snapTimes.filter(inChunk)
                     let events = Array(Set(samples + snaps)).sorted()
                     var si = 0, pi = 0
                     var failure: Error?
                     do {
-                        let stats = try system.run(&m, from: a, to: b, solver: run.solver, sampleTimes: events,
-                                                   jumpTimes: jumps.filter { $0 > a && $0 < b }) { t, y in
+                        let stats = try model.integrate(&m, from: a, to: b, run: run, drive: drive, origin: t0,
+                                                        sampleTimes: events) { t, y in
                             if si < samples.count && samples[si] == t {
                                 si += 1
                                 if result.times.last != t {
                                     result.times.append(t)
                                     result.inputs.append(channels.map { ch in
                                         guard let d = drive, ch.target(d) else { return 0 }
-                                        return ch.value(d, t - t0)
+                                        return ch.value(d, t, t0)
                                     })
                                     result.outputs.append(quantities.map { model.quantity($0, y) })
                                 }
@@ -242,6 +257,7 @@ public final class SimulationRunner {
         var result = SimulationResult(title: spec.title)
         result.description = "\(spec.title)\n--- spec \(URL(fileURLWithPath: spec.file).lastPathComponent) ---\n\(spec.text)"
         let dt = preset.sampleInterval
+        result.interval = dt
         result.times = u.indices.map { Double($0 + 1) * dt }
         result.inputs = u.map { [$0] }
         result.simulatedTime = Double(u.count) * dt

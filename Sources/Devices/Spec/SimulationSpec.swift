@@ -79,8 +79,11 @@ public struct SimulationSpec: Sendable {
 
     /// `[[stage]]`.
     public enum Stage: Sendable {
-        case relax(torqueTolerance: Double)
-        case minimize(torqueTolerance: Double)
+        /// Damping-only dynamics until max |m x B| < torqueTolerance (T), at most maxTime of relaxation time (s).
+        case relax(torqueTolerance: Double, maxTime: Double)
+        /// Barzilai-Borwein minimisation until max |m x B| < torqueTolerance (T) or the largest change of m
+        /// stays below `stop` for 10 iterations (mumax3 MinimizerStop; 0 = torque criterion only).
+        case minimize(torqueTolerance: Double, stop: Double)
         case run(Run)
     }
 
@@ -364,8 +367,12 @@ public struct SimulationSpec: Sendable {
 
     static func parseStage(_ t: SpecTable, drives: [String: Drive], terms: Terms) throws -> Stage {
         switch try t.choice("kind", ["relax", "minimize", "run"]) {
-        case "relax": return .relax(torqueTolerance: try t.optionalPositive("torque_tolerance") ?? 1e-4)
-        case "minimize": return .minimize(torqueTolerance: try t.nonNegative("torque_tolerance", default: 0))
+        case "relax": return .relax(torqueTolerance: try t.optionalPositive("torque_tolerance") ?? 1e-4,
+                                    maxTime: try t.optionalPositive("max_time") ?? 50e-9)
+        case "minimize":
+            let tol = try t.nonNegative("torque_tolerance", default: 0), stop = try t.nonNegative("stop", default: 1e-6)
+            guard tol > 0 || stop > 0 else { throw t.invalid("stop", 0, "with torque_tolerance = 0 the minimiser needs stop > 0") }
+            return .minimize(torqueTolerance: tol, stop: stop)
         default:
             let duration = try t.double("duration")
             guard duration > 0 else { throw t.invalid("duration", duration, "must be a positive time in seconds") }

@@ -53,12 +53,12 @@ public struct DataTable: Sendable {
         throw TraceIOError.missingColumn(file: file, column: query, available: headers)
     }
 
-    /// Splits "name (unit)" into its parts; a header without "(...)" has unit "".
+    /// Splits "name (unit)" into its parts; a header without "(...)" has unit "", and "(J)" alone
+    /// has an empty name (rejected by the table readers).
     static func splitUnits(_ header: String) -> (name: String, unit: String) {
         let h = header.trimmingWhitespace
         guard h.hasSuffix(")"), let open = h.lastIndex(of: "(") else { return (h, "") }
         let name = String(h[..<open]).trimmingWhitespace
-        guard !name.isEmpty else { return (h, "") }
         return (name, String(h[h.index(after: open)..<h.index(before: h.endIndex)]).trimmingWhitespace)
     }
 
@@ -163,6 +163,16 @@ extension DataTable {
             inputNames: ic.map { names[$0] }, outputNames: oc.map { names[$0] },
             inputUnits: ic.map { units[$0] }, outputUnits: oc.map { units[$0] },
             description: options.description)
+    }
+}
+
+extension Substring {
+    /// Self without leading and trailing whitespace, as a slice (no copy).
+    var trimmedSlice: Substring {
+        var s = self
+        while let f = s.unicodeScalars.first, f.properties.isWhitespace { s = Substring(s.unicodeScalars.dropFirst()) }
+        while let l = s.unicodeScalars.last, l.properties.isWhitespace { s = Substring(s.unicodeScalars.dropLast()) }
+        return s
     }
 }
 

@@ -61,11 +61,15 @@ public enum MumaxTable {
         guard headers.count >= 1, !headers[0].isEmpty else {
             throw TraceIOError.wrongFormat(file: path, object: "line \(lines[headerIndex].number)", detail: "empty header")
         }
+        if let unnamed = headers.firstIndex(where: { DataTable.splitUnits($0).name.isEmpty }) {
+            throw TraceIOError.wrongFormat(file: path, object: "line \(lines[headerIndex].number)",
+                                           detail: "header column \(unnamed + 1) has no name")
+        }
         let parts = headers.map(DataTable.splitUnits)
-        let data = lines[(headerIndex + 1)...].filter { !$0.text.trimmingWhitespace.isEmpty && !$0.text.hasPrefix("#") }
+        let data = lines[(headerIndex + 1)...].filter { !$0.text.trimmedSlice.isEmpty && !$0.text.hasPrefix("#") }
         let names = parts.map(\.name)
         let (rows, numbers) = try TableText.rows(Array(data), names: names, file: path) { line in
-            line.split(separator: "\t", omittingEmptySubsequences: false).map { Substring($0.trimmingWhitespace) }
+            line.split(separator: "\t", omittingEmptySubsequences: false).map { $0.trimmedSlice }
         }
         return DataTable(file: path, names: names, units: parts.map(\.unit), rows: rows, lines: numbers)
     }
@@ -94,7 +98,7 @@ public enum OOMMFTable {
         var units: [String]?
         var data: [(number: Int, text: Substring)] = []
         for (number, text) in lines {
-            let trimmed = text.trimmingWhitespace
+            let trimmed = text.trimmedSlice
             if trimmed.isEmpty { continue }
             guard trimmed.hasPrefix("#") else {
                 guard names != nil else {
@@ -168,7 +172,10 @@ public enum DelimitedTable {
         func fields(_ line: Substring) -> [Substring] {
             guard let delimiter else { return line.split(whereSeparator: { $0 == " " || $0 == "\t" }) }
             return line.split(separator: delimiter, omittingEmptySubsequences: false)
-                .map { Substring($0.trimmingWhitespace.stripping("\"")) }
+                .map { field in
+                    let f = field.trimmedSlice
+                    return f.hasPrefix("\"") && f.hasSuffix("\"") && f.count >= 2 ? f.dropFirst().dropLast() : f
+                }
         }
         let parts = fields(header).map { field -> (name: String, unit: String) in
             let f = field.trimmingWhitespace
@@ -178,8 +185,12 @@ public enum DelimitedTable {
             }
             return DataTable.splitUnits(f)
         }
-        let data = lines[(headerIndex + 1)...].filter { !$0.text.trimmingWhitespace.isEmpty && !$0.text.hasPrefix("#") }
+        let data = lines[(headerIndex + 1)...].filter { !$0.text.trimmedSlice.isEmpty && !$0.text.hasPrefix("#") }
         let names = parts.map(\.name)
+        if let unnamed = names.firstIndex(where: \.isEmpty) {
+            throw TraceIOError.wrongFormat(file: path, object: "line \(lines[headerIndex].number)",
+                                           detail: "header column \(unnamed + 1) has no name")
+        }
         let (rows, numbers) = try TableText.rows(Array(data), names: names, file: path, fields: fields)
         return DataTable(file: path, names: names, units: parts.map(\.unit), rows: rows, lines: numbers)
     }

@@ -1,0 +1,90 @@
+import Devices
+import Foundation
+import Micromagnetics
+import XCTest
+
+/// Snapshots and file-driven drives of the spec runner.
+final class SpecOutputTests: XCTestCase {
+    func temporary(_ name: String) -> String { NSTemporaryDirectory() + "spinode-spec-out-\(getpid())-\(name)" }
+
+    /// OVF snapshots every 100 ps of a 200 ps recorded run: three files whose cell average equals the
+    /// recorded <m> at the same instant (the same state; 1e-12), on the spec's mesh, |m| = 1 to 1e-6
+    /// (states between renormalisations carry the integration error).
+    func testSnapshotsMatchRecordedAverages() throws {
+        let dir = temporary("snaps")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let text = SpecRunnerTests.tinySpec(demag: false).replacingOccurrences(
+            of: "checkpoint_every = 50e-12", with: "checkpoint_every = 50e-12\nsnapshot_every = 100e-12\nsnapshot_dir = \"\(dir)\"")
+        let r = try SimulationRunner(spec: SimulationSpec(text: text, file: "tiny.toml")).run()
+        for (k, sample) in [(0, 0), (1, 10), (2, 20)] {
+            let f = try OVFField.read(from: dir + String(format: "/m%06d.ovf", k))
+            XCTAssertEqual([f.nx, f.ny, f.nz], [16, 8, 1])
+            XCTAssertEqual(f.cellSize.x, 4e-9, accuracy: 1e-20)
+            var avg = SIMD3<Double>(0, 0, 0)
+            for i in 0..<f.cellCount {
+                let v = SIMD3(f.values[3 * i], f.values[3 * i + 1], f.values[3 * i + 2])
+                XCTAssertEqual((v * v).sum().squareRoot(), 1, accuracy: 1e-6)
+                avg += v
+            }
+            avg /= Double(f.cellCount)
+            for c in 0..<3 { XCTAssertEqual(avg[c], r.outputs[sample][c], accuracy: 1e-12, "snapshot \(k)") }
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/m000003.ovf"))
+    }
+
+    /// A piecewise drive read from a CSV column (header skipped) and from a float64 .npy vector gives
+    /// the same values at the hold centres.
+    func testPiecewiseDriveFromFiles() throws {
+        let csv = temporary("u.csv"), npy = temporary("u.npy")
+        defer { try? FileManager.default.removeItem(atPath: csv); try? FileManager.default.removeItem(atPath: npy) }
+        let values = [0.25, -1.5, 3e-3, 7.0]
+        try ("t,u\n" + values.enumerated().map { "\($0.offset),\($0.element)" }.joined(separator: "\n") + "\n")
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (\(values.count),), }"
+        while (10 + header.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 255), UInt8(header.count >> 8)]
+        bytes += Array(header.utf8)
+        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
+        FileManager.default.createFile(atPath: npy, contents: Data(bytes))
+        for (file, column) in [(csv, 1), (npy, 0)] {
+            let text = SpecParsingTests.base + """
+
+            [drive.u]
+            kind = "piecewise"
+            target = "field_z"
+            hold = 10e-12
+            file = "\(file)"
+            column = \(column)
+            scale = 2
+            """
+            let d = try XCTUnwrap(try SimulationSpec(text: text, file: "f.toml").drives["u"])
+            for (i, v) in values.enumerated() { XCTAssertEqual(d.value(at: (Double(i) + 0.5) * 10e-12), 2 * v, file) }
+            XCTAssertEqual(d.value(at: 1e-9), 2 * values.last!)         // held after the end
+        }
+    }
+
+    /// Recorded inputs are the right-continuous drive at the sample times: with 10 ps samples and 50 ps
+    /// holds, sample 5k reports piece k (sample times n dt round to either side of the jumps k hold).
+    func testRecordedInputsSwitchAtJumps() throws {
+        let text = SpecRunnerTests.tinySpec(demag: false).replacingOccurrences(of: """
+            kind = "sine-carrier"
+            target = "field_z"
+            amplitude = 0.01
+            frequency = 4e9
+            period = 50e-12
+            low = -2
+            high = 2
+            """, with: """
+            kind = "piecewise"
+            target = "field_z"
+            hold = 50e-12
+            values = [0.01, -0.02, 0.03, 0.04]
+            """)
+        let r = try SimulationRunner(spec: SimulationSpec(text: text, file: "tiny.toml")).run()
+        XCTAssertEqual(r.inputNames, ["deltaBz"])
+        XCTAssertEqual(r.inputUnits, ["T"])
+        let expected = (0...20).map { [0.01, -0.02, 0.03, 0.04][min($0 / 5, 3)] }
+        XCTAssertEqual(r.inputs.map { $0[0] }, expected)
+    }
+}
