@@ -65,6 +65,8 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertEqual(trace.outputNames, ["mx", "my", "mz"])
         XCTAssertEqual(trace.time(100) - trace.time(0), 1e-9, accuracy: 1e-18)
         let last = (0..<3).map { trace.outputs[100, $0] }
-        for c in 0..<3 { XCTAssertEqual(last[c], finalM[c], accuracy: 1e-12, "final m_\(c) in file vs summary") }
+        // The samples come from the solver's dense output at the sample times, final_m from the last step's end
+        // point: they agree to the adaptive solver's local error (1.7e-11 measured), not to rounding.
+        for c in 0..<3 { XCTAssertEqual(last[c], finalM[c], accuracy: 1e-8, "final m_\(c) in file vs summary") }
     }
 }
