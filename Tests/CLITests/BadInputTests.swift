@@ -88,6 +88,22 @@ final class BadInputTests: XCTestCase {
         try assertOnly(before, in: dir)
     }
 
+    /// Simulation specs: missing, TOML syntax error, an invalid value; no trace or checkpoint written.
+    func testBadSpecs() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let out = dir + "/run.h5"
+        let missing = dir + "/missing.toml"
+        try assertFails(["simulate", missing, "--out", out], naming: missing, saying: "no such file", leaves: out)
+        let broken = dir + "/broken.toml"
+        try "title = \"x\"\n[mesh\ncells = [1, 1, 1]\n".write(toFile: broken, atomically: true, encoding: .utf8)
+        try assertFails(["simulate", broken, "--out", out], naming: broken, saying: "TOML", leaves: out)
+        let negative = dir + "/negative.toml"
+        try SimulateCommandTests.spec.replacingOccurrences(of: "Msat = 800e3", with: "Msat = -800e3")
+            .write(toFile: negative, atomically: true, encoding: .utf8)
+        try assertFails(["simulate", negative, "--out", out], naming: negative, saying: "Msat", leaves: out)
+        try assertOnly(["broken.toml", "negative.toml"], in: dir)
+    }
+
     /// Import from a missing table, and a table without the requested output column.
     func testBadTables() throws {
         let dir = try makeTemporaryDirectory(self)

@@ -16,6 +16,7 @@ final class HelpTests: XCTestCase {
         (["export"], ["safetensors", "npz", "json"]),
         (["inspect"], ["units", "sampling interval"]),
         (["reservoir"], ["seconds", "1/s", "Mackey-Glass"]),  // --sample-interval in s, noise intensity in 1/s
+        (["simulate"], ["SI units", "seconds", "J/m3"]),  // drive values in SI units, checkpoint interval in s
         (["bench"], []),
         (["bench", "surrogate-rk4"], ["steps"]),
         (["bench", "devices"], []),
@@ -23,6 +24,7 @@ final class HelpTests: XCTestCase {
         (["bench", "node64"], []),
         (["bench", "sp4"], []),
         (["bench", "fit-paper"], []),
+        (["bench", "traceio"], []),
     ]
 
     func testEveryCommandHasHelp() throws {
