@@ -1,1 +1,0 @@
-// Module Benchmarks: see ../../../shared/DESIGN.md for its place in the layering.
