@@ -13,7 +13,7 @@ struct Predict: ParsableCommand {
         further access to the truth, driven by the trace's inputs (or, with --input, by the inputs of another \
         trace file). Predictions are written in the trace schema (outputs = predictions). Metrics per output \
         channel over samples 1 ... N-1: NRMSE = RMS error / std of truth, per block of --block samples, maximum \
-        error, and the dominant frequency of truth and prediction (FFT, FFTW).
+        error, and the dominant frequency (Hz) of truth and prediction (FFT, FFTW).
 
         Examples:
           spinode predict model.h5 traces.h5 --out prediction.h5 --json
