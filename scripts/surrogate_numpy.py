@@ -284,16 +284,22 @@ def main(argv=None):
     else:
         states = integrate(y0, steps)
         result = states if args.state else model.outputs(states)
-    times = np.arange(len(result)) * model.sample_interval
-    if args.out and args.out.endswith(".npy"):
-        np.save(args.out, result)
-        return
     names = [f"y{i}" for i in range(model.n)] if args.state else model.config["output_names"]
+    write_result(result, names, model.sample_interval, args.out)
+
+
+def write_result(result, names, sample_interval, out):
+    """Writes one row per sample (t in seconds, then the columns `names`): to `out` as .npy (values only) or
+    CSV, or to standard output when `out` is empty."""
+    if out and out.endswith(".npy"):
+        np.save(out, result)
+        return
+    times = np.arange(len(result)) * sample_interval
     lines = ["t," + ",".join(names)]
     lines += [",".join([repr(float(t))] + [repr(float(v)) for v in row]) for t, row in zip(times, result)]
     text = "\n".join(lines) + "\n"
-    if args.out:
-        with open(args.out, "w") as f:
+    if out:
+        with open(out, "w") as f:
             f.write(text)
     else:
         sys.stdout.write(text)

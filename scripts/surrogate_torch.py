@@ -30,7 +30,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from surrogate_numpy import load_tensors, natural_cubic_coefficients, read_array  # noqa: E402
+from surrogate_numpy import load_tensors, natural_cubic_coefficients, read_array, write_result  # noqa: E402
 
 
 def build(directory, dtype=None):
@@ -201,19 +201,8 @@ def main(argv=None):
         else:
             states = integrate(y0, steps)
             result = (states if args.state else model.outputs(states)).numpy()
-    if args.out and args.out.endswith(".npy"):
-        np.save(args.out, result)
-        return
     names = [f"y{i}" for i in range(model.n)] if args.state else model.config["output_names"]
-    times = np.arange(len(result)) * model.config["sample_interval"]
-    lines = ["t," + ",".join(names)]
-    lines += [",".join([repr(float(t))] + [repr(float(v)) for v in row]) for t, row in zip(times, result)]
-    text = "\n".join(lines) + "\n"
-    if args.out:
-        with open(args.out, "w") as f:
-            f.write(text)
-    else:
-        sys.stdout.write(text)
+    write_result(result, names, model.config["sample_interval"], args.out)
 
 
 if __name__ == "__main__":
