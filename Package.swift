@@ -43,9 +43,11 @@ let package = Package(
         .target(name: "Reservoir", dependencies: ["Numerics", "Devices"], swiftSettings: optimise),
         .target(name: "Benchmarks", dependencies: ["Numerics", "NeuralNet", "ODE", "Micromagnetics", "Surrogate",
                                                    "Reservoir", "Devices"], swiftSettings: hostVector),
+        // SVG line plots for the demo's figures; Foundation only.
+        .target(name: "Plot", swiftSettings: optimise),
         .executableTarget(name: "spinode", dependencies: [
             "Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics", "Devices", "Surrogate", "Reservoir",
-            "Benchmarks", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Benchmarks", "Plot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
 
         // Tests mirror the source layout.
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "ODE", "Numerics"]),
         .testTarget(name: "SurrogateTests", dependencies: ["Surrogate", "NeuralNet", "ODE", "TraceIO", "Numerics"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "Devices", "Numerics"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "CLITests", dependencies: ["spinode", "TraceIO", "Numerics"]),
     ]
 )

@@ -21,6 +21,8 @@ struct Spinode: ParsableCommand {
             Inspect.self,
             ReservoirCommand.self,
             Simulate.self,
+            Split.self,
+            Demo.self,
         ]
     )
 }

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Numerics
+import TraceIO
+
+/// `spinode demo`: the first thing a new user runs. On the bundled skyrmion data it predicts the held-out
+/// trace with the bundled surrogate, runs Mackey-Glass on the surrogate reservoir (and the echo state
+/// network baseline), races the micromagnetic reference on a short segment of the same drive, prints a
+/// summary table and writes figures. Each part calls the same library code as its own command (`predict`,
+/// `reservoir`, `reservoir --compare`, `fit`).
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the end-to-end demo on the bundled skyrmion data: prediction, reservoir, speed-up, figures.",
+        discussion: """
+        Reads Datasets/skyrmion-disk.h5 (traces 'train' and 'test'), Models/skyrmion-disk.h5 (a surrogate trained \
+        on 'train'), Models/skyrmion-disk-reservoir.h5 when present (used for the reservoir, else the same model) \
+        and Datasets/specs/skyrmion-disk.toml (the micromagnetic reference), under the package root (found from the \
+        executable or the working directory) or under --data.
+
+          (a) free-running prediction of the held-out 'test' trace: NRMSE, NRMSE per 5 ns block, dominant \
+        frequency of prediction and truth (what `spinode predict MODEL TRACES --trace test` reports);
+          (b) Mackey-Glass on the surrogate reservoir in the paper's setting (10,000 points, 50 nodes, hold 2 \
+        samples, masked input x 4e4 J/m^3 of deltaKu1): NRMSE at H = 1, 10, 40 and the wall time, and the echo \
+        state network baseline (`spinode reservoir mackey-glass`);
+          (c) the micromagnetic reference (after its minimisation and a short settling run) and the surrogate on \
+        the same 0.5 ns of multiplexed drive: wall time per simulated ns and the speed-up \
+        (`spinode reservoir ... --compare SPEC.toml`);
+          (d) a summary table on stdout (--json: one JSON object);
+          (e) figures in --out: prediction-zoom, prediction-full, spectrum, nrmse-horizon, each as SVG (written by \
+        the toolkit) with its data as CSV, and as PNG via scripts/plot.py when python3 with matplotlib is present.
+
+        --train first retrains the surrogate from scratch with `spinode fit` (the training command recorded in \
+        the bundled model file), showing its progress, and uses the new model for (a) to (c). Progress lines go to \
+        stderr. About 1 to 3 minutes on 2 cores (most of it the micromagnetic segment); --quick runs a tiny version \
+        (2,000 Mackey-Glass points, 20 nodes, one multiplexed input of reference) for tests. Details: docs/demo.md.
+
+        Examples:
+          spinode demo
+          spinode demo --out /tmp/demo --json
+          spinode demo --train
+        """
+    )
+
+    @Option(help: "Folder for figures and data (created).") var out = "out/demo"
+    @Option(help: "Folder holding Datasets/ and Models/ (default: the package root).") var data: String?
+    @Flag(help: "Retrain the surrogate from scratch first (spinode fit with the recorded training command).") var train = false
+    @Flag(help: "Print one JSON summary instead of the table.") var json = false
+    @Flag(help: "Tiny version for tests: 2,000 Mackey-Glass points, 20 nodes, one multiplexed input (40 samples) of reference, at most 20 fit iterations.")
+    var quick = false
+    @Option(help: "Seed of the reservoir masks, the ESN and the task inputs.") var seed: UInt64 = 1
+    @Option(help: "Masked Mackey-Glass input to deltaKu1, J/m^3 per unit (the paper's 0.4 x 0.1 MJ/m^3).")
+    var inputScale = 4e4
+    @Option(help: "Driven time simulated on the micromagnetic reference, seconds, rounded to whole multiplexed inputs of nodes x hold samples (default 0.5e-9; --quick: one input).")
+    var referenceSeconds: Double?
+    @Option(help: "Length of each settling run stage of the reference before the driven segment, seconds (default 5e-11; --quick 0).")
+    var settleSeconds: Double?
+    @Flag(help: "Skip the micromagnetic reference (part c).") var noReference = false
+
+    func validate() throws {
+        if let s = referenceSeconds { guard s > 0 && s.isFinite else { throw ValidationError("--reference-seconds must be > 0, got \(s)") } }
+        if let s = settleSeconds { guard s >= 0 && s.isFinite else { throw ValidationError("--settle-seconds must be >= 0, got \(s)") } }
+        guard inputScale.isFinite && inputScale > 0 else { throw ValidationError("--input-scale must be > 0, got \(inputScale)") }
+    }
+
+    func run() throws {
+        BLAS.setThreadCount(1)
+        let progress = DemoProgress()
+        let files = try DemoData.locate(data: data)
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        progress.step("data: \(files.traces), model: \(files.model)")
+
+        var model = files.model, reservoirModel = files.reservoirModel
+        var training: DemoTraining?
+        if train {
+            let retrained = (out as NSString).appendingPathComponent("skyrmion-disk-retrained.h5")
+            training = try DemoTraining.run(bundledModel: files.model, traces: files.traces, out: retrained, quick: quick,
+                                            progress: progress)
+            model = retrained
+            reservoirModel = retrained
+        }
+
+        progress.step("(a) free-running prediction of the held-out trace 'test' with \(model)")
+        let prediction = try DemoPrediction.run(model: model, traces: files.traces, trace: "test")
+        progress.step(String(format: "(a) NRMSE %.4g over %d samples (%.3g s)", prediction.metrics.nrmse, prediction.samples,
+                             prediction.seconds))
+
+        let nodes = quick ? 20 : 50, hold = 2
+        progress.step("(b) Mackey-Glass reservoir on \(reservoirModel)")
+        let reservoir = try DemoReservoir.run(model: reservoirModel, nodes: nodes, hold: hold, inputScale: inputScale, seed: seed,
+                                              quick: quick, progress: progress)
+
+        var reference: DemoReference?
+        if !noReference {
+            progress.step("(c) micromagnetic reference \(files.spec)")
+            reference = try DemoReference.run(specPath: files.spec, reservoir: reservoir,
+                                              segment: referenceSeconds ?? (quick ? 2e-11 : 0.5e-9),
+                                              settle: settleSeconds ?? (quick ? 0 : 5e-11), progress: progress)
+        }
+
+        progress.step("(e) figures")
+        let figures = try DemoFigures.write(DemoFigures.plots(prediction: prediction, reservoir: reservoir), into: out,
+                                            plotScript: files.plotScript, progress: progress)
+        let summary = DemoSummary(data: files, model: model, out: out, quick: quick, training: training, prediction: prediction,
+                                  reservoir: reservoir, reference: reference, figures: figures, wallSeconds: progress.elapsed)
+        try AtomicFile.write(Data((summary.json.rendered() + "\n").utf8), to: (out as NSString).appendingPathComponent("summary.json"))
+        print(json ? summary.json.rendered() : summary.table())
+    }
+}

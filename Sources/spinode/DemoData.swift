@@ -1,0 +1,124 @@
+import Foundation
+
+/// The bundled files the demo runs on, found under one folder (the package root, or `--data DIR`):
+///
+///     Datasets/skyrmion-disk.h5             traces 'train' (first 50 ns) and 'test' (the rest), 5 ps samples,
+///                                           input deltaKu1 (J/m^3), output mz
+///     Datasets/specs/skyrmion-disk.toml     spec of the micromagnetic reference that produced them
+///     Models/skyrmion-disk.h5               surrogate trained on 'train' (docs/model-file.md)
+///     Models/skyrmion-disk-reservoir.h5     optional: surrogate for the reservoir drive (else the one above)
+struct DemoData {
+    var root: String
+    var traces: String
+    var spec: String
+    var model: String
+    var reservoirModel: String
+    /// scripts/plot.py of the package the executable belongs to (nil if not found).
+    var plotScript: String?
+
+    static let tracesPath = "Datasets/skyrmion-disk.h5"
+    static let specPath = "Datasets/specs/skyrmion-disk.toml"
+    static let modelPath = "Models/skyrmion-disk.h5"
+    static let reservoirModelPath = "Models/skyrmion-disk-reservoir.h5"
+
+    /// The files under `data` (or under the package root found from the executable, else from the working
+    /// directory); throws a one-line error naming the first missing file.
+    static func locate(data: String?) throws -> DemoData {
+        let packageRoot = DemoData.packageRoot()
+        let root: String
+        if let data {
+            root = data
+        } else if let found = packageRoot {
+            root = found
+        } else {
+            throw DemoError.missingData(path: tracesPath, root: FileManager.default.currentDirectoryPath,
+                                        hint: "run from the SpinODE checkout or give --data DIR")
+        }
+        let fm = FileManager.default
+        func path(_ relative: String) -> String { (root as NSString).appendingPathComponent(relative) }
+        for (relative, what) in [(tracesPath, "the bundled skyrmion traces"), (modelPath, "the bundled surrogate"),
+                                 (specPath, "the micromagnetic reference spec")] where !fm.fileExists(atPath: path(relative)) {
+            throw DemoError.missingData(path: relative, root: root, hint: what)
+        }
+        let reservoir = fm.fileExists(atPath: path(reservoirModelPath)) ? path(reservoirModelPath) : path(modelPath)
+        let script = [packageRoot, data].compactMap { $0 }.map { ($0 as NSString).appendingPathComponent("scripts/plot.py") }
+            .first { fm.fileExists(atPath: $0) }
+        return DemoData(root: root, traces: path(tracesPath), spec: path(specPath), model: path(modelPath),
+                        reservoirModel: reservoir, plotScript: script)
+    }
+
+    /// The nearest folder holding Package.swift and Datasets/, going up from the executable's real location
+    /// (.build/release/spinode lives two levels below the root), then from the working directory.
+    static func packageRoot() -> String? {
+        let fm = FileManager.default
+        var starts = [String]()
+        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        starts.append(executable.deletingLastPathComponent().path)
+        if let exe = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            starts.append(URL(fileURLWithPath: exe).deletingLastPathComponent().path)
+        }
+        starts.append(fm.currentDirectoryPath)
+        for start in starts {
+            var url = URL(fileURLWithPath: start)
+            while true {
+                if fm.fileExists(atPath: url.appendingPathComponent("Package.swift").path),
+                   fm.fileExists(atPath: url.appendingPathComponent("Datasets").path) {
+                    return url.path
+                }
+                let parent = url.deletingLastPathComponent()
+                if parent.path == url.path { break }
+                url = parent
+            }
+        }
+        return nil
+    }
+}
+
+/// What can stop the demo, as one line.
+enum DemoError: Error, CustomStringConvertible {
+    case missingData(path: String, root: String, hint: String)
+    case missingTrace(file: String, trace: String, available: [String])
+    case incompatible(detail: String)
+
+    var description: String {
+        switch self {
+        case let .missingData(path, root, hint):
+            return "demo: \((root as NSString).appendingPathComponent(path)): no such file (\(hint))"
+        case let .missingTrace(file, trace, available):
+            return "demo: \(file): no trace '\(trace)' (it has \(available.joined(separator: ", ")))"
+        case let .incompatible(detail):
+            return "demo: \(detail)"
+        }
+    }
+}
+
+/// Progress lines on stderr, each stamped with the seconds since the demo started.
+struct DemoProgress {
+    let clock = ContinuousClock()
+    let started: ContinuousClock.Instant
+    let quiet: Bool
+
+    init(quiet: Bool = false) {
+        started = clock.now
+        self.quiet = quiet
+    }
+
+    var elapsed: Double { DemoProgress.seconds(clock.now - started) }
+
+    func step(_ message: String) {
+        guard !quiet else { return }
+        FileHandle.standardError.write(Data((String(format: "[demo %6.1f s] ", elapsed) + message + "\n").utf8))
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+
+    /// Runs `body` and returns its result with its wall time in seconds.
+    static func timed<R>(_ body: () throws -> R) rethrows -> (R, Double) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let r = try body()
+        return (r, seconds(clock.now - start))
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Numerics
+import Surrogate
+import TraceIO
+
+/// Demo part (a): the surrogate runs free over the held-out trace from its true initial state, exactly
+/// as `spinode predict MODEL TRACES --trace test` does (same library calls: `FreeRunPrediction` with RK4
+/// on the sample grid, `PredictionMetrics` over samples 1 ... N-1 with blocks of 1,000 samples), so the
+/// NRMSE printed here is the one `spinode predict` prints.
+struct DemoPrediction {
+    var trace: String
+    var samples: Int
+    var sampleInterval: Double
+    /// Time of sample 0, seconds.
+    var t0: Double
+    var outputName: String
+    var outputUnit: String
+    var truth: [Double]
+    var prediction: [Double]
+    var metrics: PredictionMetrics
+    /// Wall seconds of the free run.
+    var seconds: Double
+
+    static let blockLength = 1000
+
+    static func run(model path: String, traces: String, trace name: String) throws -> DemoPrediction {
+        let file = try TraceFile(path: traces)
+        guard file.traceNames.contains(name) else {
+            throw DemoError.missingTrace(file: traces, trace: name, available: file.traceNames)
+        }
+        let source = try file.trace(name)
+        let surrogate = try SurrogateModel(file: SurrogateModelFile.read(path))
+        let raw = try RawTrace(trace: source)
+        let (predictions, seconds) = try DemoProgress.timed {
+            try FreeRunPrediction(model: surrogate, solver: .fixedRK4(stepsPerSample: 1)).predict([raw])
+        }
+        let c = 0, n = raw.outputCount
+        let truth = (0..<raw.sampleCount).map { raw.outputs[$0 * n + c] }
+        let prediction = (0..<raw.sampleCount).map { predictions[0][$0 * n + c] }
+        let metrics = try PredictionMetrics(prediction: Array(prediction.dropFirst()), truth: Array(truth.dropFirst()),
+                                            sampleInterval: raw.sampleInterval, blockLength: blockLength)
+        let t0: Double = { if case .uniform(let t, _) = source.sampling { return t }; return source.time(0) }()
+        return DemoPrediction(trace: name, samples: raw.sampleCount, sampleInterval: raw.sampleInterval, t0: t0,
+                              outputName: raw.outputNames[c], outputUnit: source.outputUnits[c], truth: truth,
+                              prediction: prediction, metrics: metrics, seconds: seconds)
+    }
+
+    var json: JSONValue {
+        .object([
+            ("trace", .string(trace)), ("samples", .integer(samples)), ("sample_interval_s", .number(sampleInterval)),
+            ("output", .string(outputName)), ("nrmse", .number(metrics.nrmse)), ("rms_error", .number(metrics.rmsError)),
+            ("max_error", .number(metrics.maxError)), ("block_length", .integer(metrics.blockLength)),
+            ("block_nrmse", .numbers(metrics.blockNRMSE)),
+            ("truth_frequency_hz", metrics.truthFrequency.map { .number($0) } ?? .null),
+            ("prediction_frequency_hz", metrics.predictionFrequency.map { .number($0) } ?? .null),
+            ("frequency_resolution_hz", metrics.frequencyResolution.map { .number($0) } ?? .null),
+            ("seconds", .number(seconds)),
+        ])
+    }
+}
