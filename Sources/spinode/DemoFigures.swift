@@ -23,7 +23,7 @@ struct DemoFigures {
         let ns = (0..<p.samples).map { (p.t0 + Double($0) * p.sampleInterval) * 1e9 }
         let yLabel = p.outputUnit.isEmpty ? "\(p.outputName) (dimensionless)" : "\(p.outputName) (\(p.outputUnit))"
         let truth = LinePlot.Series(name: "micromagnetic reference (truth)", x: ns, y: p.truth, colour: LinePlot.palette[6])
-        let predicted = LinePlot.Series(name: "surrogate, free-running", x: ns, y: p.prediction, colour: LinePlot.palette[1])
+        let predicted = LinePlot.Series(name: "surrogate (free-running)", x: ns, y: p.prediction, colour: LinePlot.palette[1])
         var plots = [(String, LinePlot)]()
         let zoomSamples = min(p.samples, max(2, Int((zoomSeconds / p.sampleInterval).rounded()) + 1))
         let first = ns[p.samples - zoomSamples], last = ns[p.samples - 1]
@@ -52,7 +52,7 @@ struct DemoFigures {
             title: String(format: "Power spectra of '%@' (Welch, %d-sample Hann segments)", p.trace, truthSpectrum.segmentLength),
             xLabel: "frequency (GHz)", yLabel: "power spectral density of \(p.outputName) (\(squared))",
             series: [.init(name: "micromagnetic reference (truth)", x: ghz, y: truthSpectrum.density, colour: LinePlot.palette[6]),
-                     .init(name: "surrogate, free-running", x: ghz, y: predictedSpectrum.density, colour: LinePlot.palette[1])],
+                     .init(name: "surrogate (free-running)", x: ghz, y: predictedSpectrum.density, colour: LinePlot.palette[1])],
             xRange: 0...fMax, yScale: .logarithmic)))
         if let r = reservoir {
             let h = { (run: DemoReservoir.Run) in run.perHorizon.indices.map(Double.init) }

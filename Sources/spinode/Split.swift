@@ -31,10 +31,6 @@ struct Split: ParsableCommand {
 
     func validate() throws {
         guard at.isFinite else { throw ValidationError("--at must be a finite time in seconds, got \(at)") }
-        let parts = partNames
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && !$0.contains("/") }), parts[0] != parts[1] else {
-            throw ValidationError("--names must be two different comma-separated trace names without '/', got '\(names)'")
-        }
     }
 
     var partNames: [String] { names.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
@@ -44,6 +40,10 @@ struct Split: ParsableCommand {
                                                 "description"]
 
     func run() throws {
+        let parts = partNames
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && !$0.contains("/") }), parts[0] != parts[1] else {
+            throw SplitError.invalidNames(names)
+        }
         let file = try TraceFile(path: traces)
         let name: String
         if let trace {
@@ -59,7 +59,6 @@ struct Split: ParsableCommand {
         }
         let source = try file.trace(name)
         let cut = try Self.cutIndex(of: source, at: at, file: traces)
-        let parts = partNames
         let command = "spinode split \(traces) --trace \(name) --at \(at) --names \(names)"
         var pieces = [source.window(start: 0, count: cut), source.window(start: cut, count: source.count - cut)]
         pieces[0].name = parts[0]
@@ -150,6 +149,8 @@ struct Split: ParsableCommand {
 enum SplitError: Error, CustomStringConvertible {
     /// The trace is not in the file (nil: no --trace given and the file does not hold exactly one trace).
     case noSuchTrace(file: String, trace: String?, available: [String])
+    /// --names is not two different names without "/".
+    case invalidNames(String)
     /// The cut leaves no sample on one side.
     case cutOutside(file: String, trace: String, at: Double, first: Double, last: Double)
 
@@ -159,6 +160,8 @@ enum SplitError: Error, CustomStringConvertible {
             return "\(file): no trace '\(trace)' (it has \(available.isEmpty ? "none" : available.joined(separator: ", ")))"
         case let .noSuchTrace(file, nil, available):
             return "\(file): holds \(available.count) traces (\(available.joined(separator: ", "))); choose one with --trace"
+        case let .invalidNames(names):
+            return "--names must be two different comma-separated trace names without '/', got '\(names)'"
         case let .cutOutside(file, trace, at, first, last):
             return String(format: "%@: /traces/%@: cut at %.9g s leaves an empty part; the trace spans t = %.9g ... %.9g s "
                           + "(the cut must lie after the first sample and at or before the last)", file, trace, at, first, last)

@@ -98,16 +98,21 @@ final class LinePlotTests: XCTestCase {
     func testDecimationKeepsEnvelope() throws {
         // 20,000 samples of a sine with one spike, over 652 columns: at most 4 points per column survive,
         // and the global extremes (the spike) with the end points are among them.
-        var pts = (0..<20_000).map { i in (x: 84 + 652 * Double(i) / 20_000, y: 212 + 100 * sin(Double(i) / 300)) }
+        var pts = [(x: Double, y: Double)]()
+        for i in 0..<20_000 {
+            let t = Double(i)
+            pts.append((x: 84 + 652 * t / 20_000, y: 212 + 100 * sin(t / 300)))
+        }
         pts[12_345].y = 10
         let reduced = PolylineDecimation.reduce(pts)
         XCTAssertLessThanOrEqual(reduced.count, 4 * 653)
         XCTAssertTrue(reduced.contains { $0.x == pts[12_345].x && $0.y == 10 })
         XCTAssertEqual(reduced.first?.x, pts.first?.x)
         XCTAssertEqual(reduced.last?.x, pts.last?.x)
-        XCTAssertEqual(reduced.map(\.y).min(), pts.map(\.y).min())
-        XCTAssertEqual(reduced.map(\.y).max(), pts.map(\.y).max())
-        XCTAssertEqual(reduced.map(\.x), reduced.map(\.x).sorted())  // order kept
+        let ys = reduced.map { $0.y }, xs = reduced.map { $0.x }, all = pts.map { $0.y }
+        XCTAssertEqual(ys.min(), all.min())
+        XCTAssertEqual(ys.max(), all.max())
+        XCTAssertEqual(xs, xs.sorted())  // order kept
     }
 
     func testCSVReadsBackBitForBit() throws {
