@@ -31,8 +31,8 @@ struct Demo: ParsableCommand {
 
         --train first retrains the surrogate from scratch with `spinode fit` (the training command recorded in \
         the bundled model file), showing its progress, and uses the new model for (a) to (c). Progress lines go to \
-        stderr. About 1 to 3 minutes on 2 cores (most of it the micromagnetic segment); --quick runs a tiny version \
-        (2,000 Mackey-Glass points, 20 nodes, one multiplexed input of reference) for tests. Details: docs/demo.md.
+        stderr. About 40 s on 2 cores after the build (most of it the micromagnetic segment); --quick runs a tiny \
+        version (2,000 Mackey-Glass points, 20 nodes, one multiplexed input of reference) for tests. Details: docs/demo.md.
 
         Examples:
           spinode demo

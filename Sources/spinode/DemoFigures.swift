@@ -37,22 +37,24 @@ struct DemoFigures {
         }
         plots.append(("prediction-zoom", LinePlot(
             title: String(format: "Held-out trace '%@', last %.3g ns (after %.4g ns of free running)", p.trace, last - first, runTime),
-            xLabel: "t (ns)", yLabel: yLabel, series: [zoomed(truth), zoomed(predicted)], xRange: first...last)))
+            xLabel: "t (ns)", yLabel: yLabel, series: [zoomed(truth), zoomed(predicted)], xRange: first...last,
+            yRange: truthRange(Array(p.truth[window]), Array(p.prediction[window])))))
         plots.append(("prediction-full", LinePlot(
             title: String(format: "Held-out trace '%@': %.4g ns, NRMSE %.3g", p.trace, last - ns[0] + p.sampleInterval * 1e9, p.metrics.nrmse),
-            xLabel: "t (ns)", yLabel: yLabel, series: [truth, predicted])))
+            xLabel: "t (ns)", yLabel: yLabel, series: [truth, predicted], yRange: truthRange(p.truth, p.prediction))))
         let truthSpectrum = WelchSpectrum(p.truth, sampleInterval: p.sampleInterval)
         let predictedSpectrum = WelchSpectrum(p.prediction, sampleInterval: p.sampleInterval)
         let nyquist = 0.5 / p.sampleInterval
         let dominant = p.metrics.truthFrequency ?? nyquist / 4
         let fMax = min(nyquist, max(20e9, 4 * dominant)) * 1e-9
         let squared = p.outputUnit.isEmpty ? "1/Hz" : "\(p.outputUnit)^2/Hz"
-        let ghz = truthSpectrum.frequencies.map { $0 * 1e-9 }
+        // Bin 0 (the mean, removed) is left out.
+        let ghz = Array(truthSpectrum.frequencies.dropFirst().map { $0 * 1e-9 })
         plots.append(("spectrum", LinePlot(
             title: String(format: "Power spectra of '%@' (Welch, %d-sample Hann segments)", p.trace, truthSpectrum.segmentLength),
             xLabel: "frequency (GHz)", yLabel: "power spectral density of \(p.outputName) (\(squared))",
-            series: [.init(name: "micromagnetic reference (truth)", x: ghz, y: truthSpectrum.density, colour: LinePlot.palette[6]),
-                     .init(name: "surrogate (free-running)", x: ghz, y: predictedSpectrum.density, colour: LinePlot.palette[1])],
+            series: [.init(name: "micromagnetic reference (truth)", x: ghz, y: Array(truthSpectrum.density.dropFirst()), colour: LinePlot.palette[6]),
+                     .init(name: "surrogate (free-running)", x: ghz, y: Array(predictedSpectrum.density.dropFirst()), colour: LinePlot.palette[1])],
             xRange: 0...fMax, yScale: .logarithmic)))
         if let r = reservoir {
             let h = { (run: DemoReservoir.Run) in run.perHorizon.indices.map(Double.init) }
@@ -63,6 +65,19 @@ struct DemoFigures {
                          .init(name: "echo state network", x: h(r.esn), y: r.esn.perHorizon, colour: LinePlot.palette[0], markers: true)])))
         }
         return plots
+    }
+
+    /// A y range for truth and prediction: nil (fitted to both) unless the prediction strays beyond the truth's
+    /// range by more than its span (a diverging run), then the truth's range widened by half its span, so the
+    /// truth stays readable and the runaway prediction is clipped.
+    static func truthRange(_ truth: [Double], _ prediction: [Double]) -> ClosedRange<Double>? {
+        guard let lo = truth.min(), let hi = truth.max(), hi > lo else { return nil }
+        let finite = prediction.filter(\.isFinite)
+        let span = hi - lo
+        if finite.count == prediction.count, let pLo = finite.min(), let pHi = finite.max(), pLo >= lo - span, pHi <= hi + span {
+            return nil
+        }
+        return (lo - 0.5 * span)...(hi + 0.5 * span)
     }
 
     /// Writes every figure into `directory` (SVG and CSV, atomically), then PNGs through `plotScript`.

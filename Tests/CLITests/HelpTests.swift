@@ -17,6 +17,8 @@ final class HelpTests: XCTestCase {
         (["inspect"], ["units", "sampling interval"]),
         (["reservoir"], ["seconds", "1/s", "Mackey-Glass"]),  // --sample-interval in s, noise intensity in 1/s
         (["simulate"], ["SI units", "seconds", "J/m3"]),  // drive values in SI units, checkpoint interval in s
+        (["split"], ["seconds"]),                         // --at in seconds
+        (["demo"], ["NRMSE", "J/m^3", "seconds"]),        // input scale in J/m^3, segment lengths in seconds
         (["bench"], []),
         (["bench", "surrogate-rk4"], ["steps"]),
         (["bench", "devices"], []),
