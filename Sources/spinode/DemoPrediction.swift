@@ -30,7 +30,7 @@ struct DemoPrediction {
         }
         let source = try file.trace(name)
         let surrogate = try SurrogateModel(file: SurrogateModelFile.read(path))
-        let raw = try RawTrace(trace: source)
+        let raw = try RawTrace(trace: source).matchingChannels(of: surrogate)
         let (predictions, seconds) = try DemoProgress.timed {
             try FreeRunPrediction(model: surrogate, solver: .fixedRK4(stepsPerSample: 1)).predict([raw])
         }

@@ -40,7 +40,8 @@ struct DemoReservoir {
     var points: Int
     var surrogate: Run
     var esn: Run
-    /// The command's multiplexer over the surrogate (reused for the reference comparison) and its task.
+    /// The command (its multiplexing options serve the reference too), its multiplexer over the surrogate, the task.
+    var command: ReservoirCommand
     var multiplexer: TimeMultiplexer
     var task: any ReservoirTask
 
@@ -72,7 +73,8 @@ struct DemoReservoir {
         progress.step("Mackey-Glass on the echo state network baseline (N = \(nodes))")
         let esn = try ReservoirRunner.run(Self.task(of: esnCommand, quick: quick), on: try esnCommand.makeSource())
         return DemoReservoir(model: model, nodes: nodes, hold: hold, inputScale: inputScale, seed: seed, points: points ?? 0,
-                             surrogate: Run(result: surrogate), esn: Run(result: esn), multiplexer: multiplexer, task: task)
+                             surrogate: Run(result: surrogate), esn: Run(result: esn), command: surrogateCommand,
+                             multiplexer: multiplexer, task: task)
     }
 
     var json: JSONValue {

@@ -10,8 +10,10 @@ struct DemoSummary {
     var quick: Bool
     var training: DemoTraining?
     var prediction: DemoPrediction
-    var reservoir: DemoReservoir
+    var reservoir: DemoReservoir?
     var reference: DemoReference?
+    /// Parts that failed (b, c), with the reason; the demo then exits with status 1.
+    var failures: [(part: String, reason: String)]
     var figures: DemoFigures
     var wallSeconds: Double
 
@@ -21,9 +23,10 @@ struct DemoSummary {
             ("out", .string(out)), ("quick", .bool(quick)),
             ("training", training?.json ?? .null),
             ("prediction", prediction.json),
-            ("mackey_glass", reservoir.json),
+            ("mackey_glass", reservoir?.json ?? .null),
             ("reference", reference?.json ?? .null),
             ("figures", figures.json),
+            ("failures", .array(failures.map { .object([("part", .string($0.part)), ("reason", .string($0.reason))]) })),
             ("wall_seconds", .number(wallSeconds)),
         ])
     }
@@ -68,26 +71,26 @@ struct DemoSummary {
         rows.append(("", String(format: "dominant frequency %@ GHz (truth) / %@ GHz (prediction), resolution %@ MHz; %@ wall",
                                 DemoSummary.g(m.truthFrequency.map { $0 * 1e-9 }, 4), DemoSummary.g(m.predictionFrequency.map { $0 * 1e-9 }, 4),
                                 DemoSummary.g(m.frequencyResolution.map { $0 * 1e-6 }), DemoSummary.duration(p.seconds))))
-        let r = reservoir
         func scores(_ run: DemoReservoir.Run) -> String {
             "NRMSE H=1 \(DemoSummary.g(run.nrmse(at: 1))), H=10 \(DemoSummary.g(run.nrmse(at: 10))), H=40 \(DemoSummary.g(run.nrmse(at: 40)))"
         }
-        rows.append(("Mackey-Glass", "\(DemoSummary.thousands(r.points)) points, N = \(r.nodes) nodes, hold \(r.hold) samples"))
-        rows.append(("  surrogate reservoir", scores(r.surrogate) + String(format: "; %@ wall for %.4g us of device time",
-                                                                          DemoSummary.duration(r.surrogate.result.wallSeconds),
-                                                                          r.surrogate.result.deviceSeconds * 1e6)))
-        rows.append(("  echo state network", scores(r.esn) + "; \(DemoSummary.duration(r.esn.result.wallSeconds)) wall"))
+        if let r = reservoir {
+            rows.append(("Mackey-Glass", "\(DemoSummary.thousands(r.points)) points, N = \(r.nodes) nodes, hold \(r.hold) samples"))
+            rows.append(("  surrogate reservoir", scores(r.surrogate) + String(format: "; %@ wall for %.4g us of device time",
+                                                                              DemoSummary.duration(r.surrogate.result.wallSeconds),
+                                                                              r.surrogate.result.deviceSeconds * 1e6)))
+            rows.append(("  echo state network", scores(r.esn) + "; \(DemoSummary.duration(r.esn.result.wallSeconds)) wall"))
+        }
         if let ref = reference {
-            let c = ref.comparison
             rows.append(("micromagnetic reference", String(format: "%.3g ns of the same drive: %@ (reference) vs %@ (surrogate): speed-up %@x",
-                                                           c.simulatedSeconds * 1e9,
-                                                           DemoSummary.duration(c.referenceWallSecondsPerNanosecond * c.simulatedSeconds * 1e9),
-                                                           DemoSummary.duration(c.deviceWallSecondsPerNanosecond * c.simulatedSeconds * 1e9),
-                                                           DemoSummary.thousands(Int(c.speedUp.rounded())))))
+                                                           ref.simulatedSeconds * 1e9, DemoSummary.duration(ref.referenceWallSeconds),
+                                                           DemoSummary.duration(ref.surrogateWallSeconds),
+                                                           DemoSummary.thousands(Int(ref.speedUp.rounded())))))
             rows.append(("", String(format: "whole Mackey-Glass task (%.3g us of device time): about %@ on the reference vs %@ on the surrogate (%@x)",
                                     ref.taskDeviceSeconds * 1e6, DemoSummary.duration(ref.taskReferenceSecondsEstimate),
-                                    DemoSummary.duration(r.surrogate.result.wallSeconds), DemoSummary.thousands(Int(ref.taskSpeedUp.rounded())))))
+                                    DemoSummary.duration(ref.taskSurrogateWallSeconds), DemoSummary.thousands(Int(ref.taskSpeedUp.rounded())))))
         }
+        for f in failures { rows.append((f.part, "FAILED: " + f.reason)) }
         rows.append(("figures", figures.figures.map { $0.name + ".svg" }.joined(separator: ", ") + " in \(out)"))
         rows.append(("", "CSV data beside each; PNG " + figures.pngNote))
         rows.append(("wall time", DemoSummary.duration(wallSeconds) + (quick ? " (--quick)" : "")))

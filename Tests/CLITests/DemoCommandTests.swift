@@ -202,6 +202,31 @@ final class DemoCommandTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("iteration 20/20"), "no fit progress on stderr: \(result.stderr)")
     }
 
+    func testFailedPartIsReportedAndTheRestStillRuns() throws {
+        // A reference spec sampled every 10 ps cannot be compared with a 5 ps surrogate: part (c) fails, the
+        // demo still writes its figures and summary, lists the failure, and exits with status 1.
+        let f = try fixture()
+        let dir = try makeTemporaryDirectory(self)
+        for sub in ["Datasets", "Models"] { try FileManager.default.copyItem(atPath: f.data + "/" + sub, toPath: dir + "/" + sub) }
+        let spec = dir + "/Datasets/specs/skyrmion-disk.toml"
+        try Self.spec.replacingOccurrences(of: "interval = 5e-12", with: "interval = 1e-11").write(toFile: spec, atomically: true, encoding: .utf8)
+        let out = dir + "/demo"
+        let result = try runProcess(try spinode(), ["demo", "--data", dir, "--out", out, "--quick", "--json", "--input-scale", "0.4"],
+                                    timeout: 300)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        let summary = try jsonObject(result.stdout)
+        let failures = try XCTUnwrap(summary["failures"] as? [[String: Any]])
+        XCTAssertEqual(failures.count, 1)
+        XCTAssertEqual(failures.first?["part"] as? String, "micromagnetic reference")
+        XCTAssertTrue((failures.first?["reason"] as? String ?? "").contains("differs from the surrogate's sample interval 5e-12 s"),
+                      "\(failures)")
+        XCTAssertTrue(summary["reference"] is NSNull)
+        XCTAssertNotNil(summary["mackey_glass"] as? [String: Any])
+        for name in ["prediction-zoom", "prediction-full", "spectrum", "nrmse-horizon"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/\(name).svg"), name)
+        }
+    }
+
     func testMissingDataIsOneLine() throws {
         let empty = try makeTemporaryDirectory(self)
         let result = try runProcess(try spinode(), ["demo", "--data", empty, "--out", empty + "/out", "--quick"])
