@@ -24,10 +24,17 @@ public final class LLGSystem: ODESystem {
     public private(set) var torques: [TorqueTerm]
     /// Keep the precession term (false: damping only, for relaxation).
     public var precession = true
-    /// When set, replaces every cell's alpha in the damping term of the LLG equation (relaxation uses a
-    /// high value; a run protocol may also switch damping, e.g. 0.1 then 0.01). Torque and thermal terms
-    /// keep the material alpha they were built with: rebuild them after changing the damping for good.
-    public var dampingOverride: Double? { didSet { updatePrefactors() } }
+    /// When set, replaces every cell's alpha (relaxation uses a high value; a run protocol may also switch
+    /// damping, e.g. 0.1 then 0.01) in the damping term of the LLG equation and in every `DampingDependent`
+    /// term (thermal field variance, spin-transfer torque prefactors), also those added later; nil restores
+    /// the materials' alpha everywhere.
+    public var dampingOverride: Double? {
+        didSet {
+            updatePrefactors()
+            for term in terms { (term as? DampingDependent)?.setDamping(dampingOverride) }
+            for torque in torques { (torque as? DampingDependent)?.setDamping(dampingOverride) }
+        }
+    }
 
     /// B_eff of the last evaluation (planar, tesla).
     public var field: UnsafePointer<Double> { UnsafePointer(fieldBuffer.p) }
@@ -70,10 +77,16 @@ public final class LLGSystem: ODESystem {
         self.init(magnet: magnet, terms: terms)
     }
 
-    /// Adds a field term.
-    public func add(_ term: FieldTerm) { terms.append(term) }
-    /// Adds a torque term.
-    public func add(_ torque: TorqueTerm) { torques.append(torque) }
+    /// Adds a field term (a `DampingDependent` one takes the current `dampingOverride`).
+    public func add(_ term: FieldTerm) {
+        (term as? DampingDependent)?.setDamping(dampingOverride)
+        terms.append(term)
+    }
+    /// Adds a torque term (a `DampingDependent` one takes the current `dampingOverride`).
+    public func add(_ torque: TorqueTerm) {
+        (torque as? DampingDependent)?.setDamping(dampingOverride)
+        torques.append(torque)
+    }
     /// The first term of the given type, if any (e.g. to change a Zeeman field between stages).
     public func term<T: FieldTerm>(_ type: T.Type) -> T? { terms.first { $0 is T } as? T }
 
