@@ -46,6 +46,7 @@ final class DemagTests: XCTestCase {
         let mesh = try Mesh(nx: 1, ny: 1, nz: 1, dx: 2e-9, dy: 2e-9, dz: 2e-9)
         for d in [SIMD3<Double>(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)] {
             let b = try averageField(mesh, d)
+            print("demag single cube: N along \(d) - 1/3 = \(-(b * d).sum() / (mu0 * ms) - 1.0 / 3)")
             XCTAssertEqual((b * d).sum(), -mu0 * ms / 3, accuracy: 1e-12 * mu0 * ms)
         }
     }
@@ -56,6 +57,7 @@ final class DemagTests: XCTestCase {
         XCTAssertEqual(b.z, -mu0 * ms / 3, accuracy: 1e-9 * mu0 * ms)
         XCTAssertEqual(b.x, 0, accuracy: 1e-12 * mu0 * ms)
         let bx = try averageField(mesh, SIMD3(1, 0, 0))
+        print("demag 8^3 cube: N_zz - 1/3 = \(-b.z / (mu0 * ms) - 1.0 / 3), N_xx - 1/3 = \(-bx.x / (mu0 * ms) - 1.0 / 3)")
         XCTAssertEqual(bx.x, -mu0 * ms / 3, accuracy: 1e-9 * mu0 * ms)
     }
 
@@ -65,6 +67,7 @@ final class DemagTests: XCTestCase {
         let whole = try Mesh(nx: 1, ny: 1, nz: 1, dx: 512e-9, dy: 512e-9, dz: 1e-9)
         let bz = try averageField(film, SIMD3(0, 0, 1)).z
         let reference = try averageField(whole, SIMD3(0, 0, 1)).z
+        print("demag thin film: N_zz = \(-bz / (mu0 * ms)), Newell factor of the whole film \(-reference / (mu0 * ms)), difference \((reference - bz) / (mu0 * ms))")
         XCTAssertEqual(bz, reference, accuracy: 1e-7 * mu0 * ms)
         XCTAssertGreaterThan(-bz / (mu0 * ms), 0.99)
         XCTAssertLessThan(-bz / (mu0 * ms), 1.0)
