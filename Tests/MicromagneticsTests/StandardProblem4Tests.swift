@@ -15,7 +15,7 @@ import Micromagnetics
 /// Why two references: mumax3 integrates its demag tensor numerically (`FaceChargeDemagKernel`), which
 /// differs from Newell's exact one by 6e-4 to 9e-3 near the origin. That speeds the reversal up by 0.07 %,
 /// i.e. 0.69 ps at 1 ns, where <m_y> rises at 7.5 per ns: 5.2e-3 in <m_y>. With mumax3's tensor we match
-/// mumax3 to 1.2e-5; with Newell's we match magnum.np to 1.1e-5 (docs/micromagnetics.md).
+/// mumax3 to 1.3e-5; with Newell's we match magnum.np to 1.0e-5 (docs/micromagnetics.md).
 final class StandardProblem4Tests: XCTestCase {
     /// Newell tensor (default): S-state and <m_x>, <m_z> against mumax3, <m_y> against magnum.np's Newell
     /// run (mumax3's <m_y> belongs to its approximate tensor), zero crossing against OOMMF.

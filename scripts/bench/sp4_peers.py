@@ -25,7 +25,7 @@ Setup:  python3 -m venv /work/venv-peers && /work/venv-peers/bin/pip install mag
 Run:    /work/venv-peers/bin/python scripts/bench/sp4_peers.py [--save-every 1e-12] [--relaxed-cache S.npy]
         [--gamma 1.7595e11] [--rtol 1e-5]
 --gamma sets the gyromagnetic ratio of the reversal (rad/(T s)); with mumax3's 1.7595e11 and our S-state
-(--relaxed-cache, array (128, 32, 1, 3)) magnum.np ends within 1.1e-5 of SpinODE (docs/micromagnetics.md).
+(--relaxed-cache, array (128, 32, 1, 3)) magnum.np ends within 1.0e-5 of SpinODE (docs/micromagnetics.md).
 Prints ONE JSON object with framework, wall_seconds, rhs_evaluations, final_m, mx_zero_crossing_ns,
 cells, ... (magnum.np's own log lines go to stderr).
 """

@@ -7,8 +7,8 @@
 /// grids, mumax3's choice). mumax3's default accuracy is 6.
 ///
 /// This is **not** exact: for the 3.90625 x 3.90625 x 3 nm cell of muMAG standard problem 4 it differs from
-/// Newell's closed form (`DemagKernel`) by 6e-4 (relative) in the self term N_zz and by up to 2e-3 to 9e-3 in
-/// the nearest neighbours (Tests/MicromagneticsTests/DemagTests.swift). It exists to reproduce mumax3 results
+/// Newell's closed form (`DemagKernel`) by 6.2e-4 (relative) in the self term N_zz, 2.3e-3 at the nearest
+/// neighbour and up to 8.5e-3 within five cells, 1e-5 at 60 cells (Tests/MicromagneticsTests/DemagTests.swift). It exists to reproduce mumax3 results
 /// (docs/micromagnetics.md, "SP4 and the demag kernel"); `DemagKernel` (Newell) stays the default.
 public enum FaceChargeDemagKernel {
     /// mumax3's default `DemagAccuracy`.
