@@ -42,9 +42,9 @@ extension Float: LaneScalar {
 /// |x| clamped to 9 (1 - tanh 9 = 3e-8, below half an ulp of 1), ln2 split as fdlibm's
 /// expf (high part 0x3F317200, exact for k < 2^9), Taylor through r^8 (truncation below 2e-8
 /// relative): relative error a few 1e-7 (test: `FusedSampleGridRK4Tests.testLaneTanh`).
-enum LaneTanh {
+public enum LaneTanh {
     @inline(__always)
-    static func tanh(_ x: SIMD16<Float>) -> SIMD16<Float> {
+    public static func tanh(_ x: SIMD16<Float>) -> SIMD16<Float> {
         let signMask = SIMD16<UInt32>(repeating: 0x8000_0000)
         let bits = unsafeBitCast(x, to: SIMD16<UInt32>.self)
         var ax = unsafeBitCast(bits & ~signMask, to: SIMD16<Float>.self)
