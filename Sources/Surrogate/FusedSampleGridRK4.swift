@@ -196,23 +196,28 @@ final class FusedSampleGridRK4<T: LaneScalar> {
 
 /// One thread's share of `FusedSampleGridRK4`: a contiguous group of windows, its tape and its
 /// gradient accumulators.
+///
+/// Tape layout, step-major: the four stages of an RK4 step share each row, row r of stage i at
+/// `step * stepSize + r * 4 lv + i lv` (lane vectors), rows X_0 (P_0) then every layer's outputs. A
+/// stage reads and writes rows with stride 4 lv; the weight gradients of a step are accumulated once
+/// over its four stages at once (4 lv contiguous vectors per row), with the cotangents of the step's
+/// stages kept in the same layout.
 final class LaneWorker<T: LaneScalar> {
     typealias V = T.Lanes
     let widths: [Int], padded: [Int], activations: [Activation]
     let forwardWeights: [UnsafeMutablePointer<T>], backwardWeights: [UnsafeMutablePointer<T>], biases: [UnsafeMutablePointer<T>]
     let stateWidth: Int, extraInputCount: Int, layerCount: Int
     var lv = 0
-    var slotCapacity = 0
+    var stepCapacity = 0
     var sampleCapacity = 0
-    /// Tape: per slot, the input rows X_0 (P_0 rows) then the output rows of every layer.
     var tape: UnsafeMutablePointer<V> = .allocate(capacity: 1)
-    var slotSize = 0
-    var layerOffsets: [Int] = []     // offset of layer l's output rows in a slot (X_0 at 0)
-    /// State-sized buffers (nP rows): y, kbar, ybar, ysum/a, lambda, scratch, ky0..3, ka0..3.
+    var stepSize = 0
+    /// Offset of layer l's input rows within a step (X_0 at 0; layer l - 1's outputs at l).
+    var layerOffsets: [Int] = []
+    /// Per layer, the output cotangents D_l of the current step's four stages (P_{l+1} rows of 4 lv).
+    var stepCotangents: [UnsafeMutablePointer<V>] = []
+    /// State-sized buffers (nP rows of lv): y, lambda, kbar, ybar, ysum, ...; ky and ka of 4 stages.
     var state: UnsafeMutablePointer<V> = .allocate(capacity: 1)
-    /// Two cotangent buffers of the widest padded layer.
-    var cotangentA: UnsafeMutablePointer<V> = .allocate(capacity: 1)
-    var cotangentB: UnsafeMutablePointer<V> = .allocate(capacity: 1)
     /// Saved states and their loss cotangents, [W][nP][lv].
     var savedLanes: UnsafeMutablePointer<V> = .allocate(capacity: 1)
     var cotangents: UnsafeMutablePointer<V> = .allocate(capacity: 1)
@@ -229,14 +234,16 @@ final class LaneWorker<T: LaneScalar> {
             let a = UnsafeMutablePointer<V>.allocate(capacity: p[l] * p[l + 1]); a.initialize(repeating: V(), count: p[l] * p[l + 1])
             let b = UnsafeMutablePointer<V>.allocate(capacity: p[l + 1]); b.initialize(repeating: V(), count: p[l + 1])
             weightAccumulators.append(a); biasAccumulators.append(b)
+            stepCotangents.append(.allocate(capacity: 1))
         }
     }
 
     deinit {
-        tape.deallocate(); state.deallocate(); cotangentA.deallocate(); cotangentB.deallocate()
+        tape.deallocate(); state.deallocate()
         savedLanes.deallocate(); cotangents.deallocate()
         for p in weightAccumulators { p.deallocate() }
         for p in biasAccumulators { p.deallocate() }
+        for p in stepCotangents { p.deallocate() }
     }
 
     struct Job {
@@ -249,23 +256,25 @@ final class LaneWorker<T: LaneScalar> {
 
     var nP: Int { padded[layerCount] }
 
-    private func reserve(lv: Int, slots: Int, samples: Int) {
+    private func reserve(lv: Int, steps: Int, samples: Int) {
         let p = padded
-        if lv != self.lv || slots > slotCapacity {
-            var offsets = [0], size = p[0]
-            for l in 1..<p.count { offsets.append(size * lv); size += p[l] }
+        if lv != self.lv || steps > stepCapacity {
+            let ld = 4 * lv
+            var offsets = [0], rows = p[0]
+            for l in 1..<p.count { offsets.append(rows * ld); rows += p[l] }
             layerOffsets = offsets
-            slotSize = size * lv
+            stepSize = rows * ld
+            stepCapacity = max(steps, 1)
             tape.deallocate()
-            tape = .allocate(capacity: slotSize * max(slots, 1))
-            tape.initialize(repeating: V(), count: slotSize * max(slots, 1))
-            slotCapacity = max(slots, 1)
+            tape = .allocate(capacity: stepSize * stepCapacity)
+            tape.initialize(repeating: V(), count: stepSize * stepCapacity)
             state.deallocate()
             state = .allocate(capacity: 16 * nP * lv); state.initialize(repeating: V(), count: 16 * nP * lv)
-            let widest = p.max()!
-            cotangentA.deallocate(); cotangentB.deallocate()
-            cotangentA = .allocate(capacity: widest * lv); cotangentA.initialize(repeating: V(), count: widest * lv)
-            cotangentB = .allocate(capacity: widest * lv); cotangentB.initialize(repeating: V(), count: widest * lv)
+            for l in 0..<layerCount {
+                stepCotangents[l].deallocate()
+                stepCotangents[l] = .allocate(capacity: p[l + 1] * ld)
+                stepCotangents[l].initialize(repeating: V(), count: p[l + 1] * ld)
+            }
             sampleCapacity = 0
         }
         if lv != self.lv || samples > sampleCapacity {
@@ -277,9 +286,9 @@ final class LaneWorker<T: LaneScalar> {
         self.lv = lv
     }
 
-    @inline(__always) func slot(_ s: Int) -> UnsafeMutablePointer<V> { tape + s * slotSize }
+    /// Row 0 of stage slot s (= 4 step + stage); rows have stride 4 lv.
+    @inline(__always) func slot(_ s: Int) -> UnsafeMutablePointer<V> { tape + (s >> 2) * stepSize + (s & 3) * lv }
 
-    /// Lane `j` of row `r` of a lane-major buffer, as a scalar pointer.
     @inline(__always) func scalars(_ p: UnsafeMutablePointer<V>) -> UnsafeMutablePointer<T> {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: T.self)
     }
@@ -290,7 +299,7 @@ final class LaneWorker<T: LaneScalar> {
         let lanes = V.scalarCount
         let lv = (count + lanes - 1) / lanes
         let g = job.grid
-        reserve(lv: lv, slots: 4 * g.steps, samples: g.samples)
+        reserve(lv: lv, steps: g.steps, samples: g.samples)
         let p = padded
         for l in 0..<(p.count - 1) {
             weightAccumulators[l].update(repeating: V(), count: p[l] * p[l + 1])
@@ -309,11 +318,11 @@ final class LaneWorker<T: LaneScalar> {
     func fillStageInputs(_ job: Job, first: Int, count: Int) {
         let n = stateWidth, m = extraInputCount
         guard m > 0, let e = job.inputs else { return }
-        let lanes = lv * V.scalarCount, B = job.batch
+        let lanes = lv * V.scalarCount, rowStride = 4 * lanes, B = job.batch
         for s in 0..<(4 * job.grid.steps) {
             let x = scalars(slot(s)), es = e + s * B * m
             for j in 0..<m {
-                let row = x + (n + j) * lanes
+                let row = x + (n + j) * rowStride
                 for b in 0..<lanes {
                     row[b] = T(es[(first + (b < count ? b : 0)) * m + j])
                 }
@@ -323,77 +332,88 @@ final class LaneWorker<T: LaneScalar> {
 
     /// One network evaluation at slot s: X_0 rows already written; every layer's output to the tape.
     @inline(__always) func network(slot s: Int) {
-        let base = slot(s)
+        let base = slot(s), ld = 4 * lv
         for l in 0..<layerCount {
             let out = base + layerOffsets[l + 1]
             LaneProducts<T>.product(K: widths[l], R: padded[l + 1], a: forwardWeights[l], lda: padded[l + 1],
-                                    x: base + layerOffsets[l], lv: lv, out: out)
-            LaneProducts<T>.biasActivation(R: padded[l + 1], lv: lv, out: out, bias: biases[l], activations[l])
+                                    x: base + layerOffsets[l], ldx: ld, lv: lv, out: out, ldo: ld)
+            LaneProducts<T>.biasActivation(R: padded[l + 1], lv: lv, out: out, ld: ld, bias: biases[l], activations[l])
         }
     }
 
-    /// Reverse pass through the network at slot s for the output cotangent `cot` (nP rows): adds the
-    /// parameter cotangents to the accumulators and writes the state cotangent (rows 0 ..< nP of
-    /// the input cotangent; rows n ..< nP are not meaningful) to `stateCotangent`.
+    /// Reverse pass through the network at slot s for the output cotangent `cot` (nP rows of lv):
+    /// keeps every layer's D_l in the step's cotangent rows (for `accumulateStep`) and writes the
+    /// state cotangent (rows 0 ..< nP; rows n ..< nP are not meaningful) to `stateCotangent`.
     @inline(__always) func networkBackward(slot s: Int, cotangent cot: UnsafePointer<V>, stateCotangent: UnsafeMutablePointer<V>) {
-        let L = layerCount, p = padded
-        let base = slot(s)
-        var d = cotangentA, next = cotangentB
-        let outAct = activations[L - 1]
+        let L = layerCount, p = padded, ld = 4 * lv, lv = self.lv
+        let base = slot(s), stage = (s & 3) * lv
+        var d = stepCotangents[L - 1] + stage
         let hOut = base + layerOffsets[L]
         for r in 0..<p[L] {
-            for v in 0..<lv {
-                let c = cot[r * lv + v]
-                switch outAct {
-                case .tanh: let h = hOut[r * lv + v]; d[r * lv + v] = c * (V(repeating: 1) - h * h)
-                case .relu: d[r * lv + v] = c.replacing(with: 0, where: hOut[r * lv + v] .<= 0)
-                default: d[r * lv + v] = c
-                }
+            let dr = d + r * ld, cr = cot + r * lv, hr = hOut + r * ld
+            switch activations[L - 1] {
+            case .tanh: for v in 0..<lv { let h = hr[v]; dr[v] = cr[v] * (V(repeating: 1) - h * h) }
+            case .relu: for v in 0..<lv { dr[v] = cr[v].replacing(with: 0, where: hr[v] .<= 0) }
+            default: for v in 0..<lv { dr[v] = cr[v] }
             }
         }
         for l in stride(from: L - 1, through: 0, by: -1) {
-            let x = base + layerOffsets[l]
-            LaneProducts<T>.accumulateOuter(O: p[l + 1], I: (widths[l] + 3) / 4 * 4, d: d, x: x, lv: lv,
-                                            acc: weightAccumulators[l], ldAcc: p[l], bacc: biasAccumulators[l])
             if l > 0 {
-                LaneProducts<T>.product(K: widths[l + 1], R: p[l], a: backwardWeights[l], lda: p[l], x: d, lv: lv, out: next)
-                LaneProducts<T>.multiplyDerivative(R: p[l], lv: lv, g: next, h: x, activations[l - 1])
-                swap(&d, &next)
+                let next = stepCotangents[l - 1] + stage
+                LaneProducts<T>.product(K: widths[l + 1], R: p[l], a: backwardWeights[l], lda: p[l], x: d, ldx: ld, lv: lv,
+                                        out: next, ldo: ld)
+                LaneProducts<T>.multiplyDerivative(R: p[l], lv: lv, g: next, ldg: ld, h: base + layerOffsets[l], ldh: ld, activations[l - 1])
+                d = next
             } else {
-                LaneProducts<T>.product(K: widths[1], R: nP, a: backwardWeights[0], lda: p[0], x: d, lv: lv, out: stateCotangent)
+                LaneProducts<T>.product(K: widths[1], R: nP, a: backwardWeights[0], lda: p[0], x: d, ldx: ld, lv: lv,
+                                        out: stateCotangent, ldo: lv)
             }
+        }
+    }
+
+    /// dW_l += sum over the step's four stages and the lanes of D_l X_l^T; db_l += D_l.
+    @inline(__always) func accumulateStep(_ step: Int) {
+        let ld = 4 * lv, base = tape + step * stepSize
+        for l in 0..<layerCount {
+            LaneProducts<T>.accumulateOuter(O: padded[l + 1], I: (widths[l] + 3) / 4 * 4, d: stepCotangents[l],
+                                            x: base + layerOffsets[l], lv: ld, acc: weightAccumulators[l], ldAcc: padded[l],
+                                            bacc: biasAccumulators[l])
         }
     }
 
     /// Forward RK4 over the grid, taping every stage; saves the state at each sample.
     func forward(_ job: Job, first: Int, count: Int) -> Bool {
-        let n = stateWidth, g = job.grid, nP = self.nP, lv = self.lv
+        let n = stateWidth, g = job.grid, nP = self.nP, lv = self.lv, ld = 4 * lv
         let lanes = lv * V.scalarCount
-        let h = T(g.h), half = T(0.5 * g.h)
         let y = state
         let ys = scalars(y)
         for q in 0..<n {
             for b in 0..<lanes { ys[q * lanes + b] = T(job.y0[(first + (b < count ? b : 0)) * n + q]) }
         }
         savedLanes.update(from: y, count: nP * lv)
-        let hv = V(repeating: h), halfv = V(repeating: half), two = V(repeating: 2), six = V(repeating: 6)
+        let hv = V(repeating: T(g.h)), halfv = V(repeating: T(0.5 * g.h)), two = V(repeating: 2), six = V(repeating: 6)
         let L = layerCount
         for step in 0..<g.steps {
             let s0 = 4 * step
             // Stage inputs: Y_1 = y, Y_2 = y + h/2 k_1, Y_3 = y + h/2 k_2, Y_4 = y + h k_3.
-            slot(s0).update(from: y, count: n * lv)
+            let X1 = slot(s0)
+            for q in 0..<n { (X1 + q * ld).update(from: y + q * lv, count: lv) }
             network(slot: s0)
             for i in 1..<4 {
                 let kPrev = slot(s0 + i - 1) + layerOffsets[L]
                 let Y = slot(s0 + i)
                 let c = i == 3 ? hv : halfv
-                for e in 0..<(n * lv) { Y[e] = y[e] + c * kPrev[e] }
+                for q in 0..<n {
+                    let yr = y + q * lv, kr = kPrev + q * ld, Yr = Y + q * ld
+                    for v in 0..<lv { Yr[v] = yr[v] + c * kr[v] }
+                }
                 network(slot: s0 + i)
             }
             let k1 = slot(s0) + layerOffsets[L], k2 = slot(s0 + 1) + layerOffsets[L]
             let k3 = slot(s0 + 2) + layerOffsets[L], k4 = slot(s0 + 3) + layerOffsets[L]
-            for e in 0..<(n * lv) {
-                y[e] = y[e] + hv * (k1[e] + two * k2[e] + two * k3[e] + k4[e]) / six
+            for q in 0..<n {
+                let yr = y + q * lv, o = q * ld
+                for v in 0..<lv { yr[v] = yr[v] + hv * (k1[o + v] + two * k2[o + v] + two * k3[o + v] + k4[o + v]) / six }
             }
             var check = T(0)
             for q in 0..<n { for b in 0..<count { check += ys[q * lanes + b] } }
@@ -449,6 +469,7 @@ final class LaneWorker<T: LaneScalar> {
                 networkBackward(slot: 4 * step + i, cotangent: kbar, stateCotangent: ybar)
                 for e in 0..<used { ysum[e] += ybar[e] }
             }
+            accumulateStep(step)
             for e in 0..<used { lambda[e] += ysum[e] }
             if step % g.stepsPerSample == 0 {
                 let c = cotangents + (step / g.stepsPerSample) * size
@@ -462,7 +483,7 @@ final class LaneWorker<T: LaneScalar> {
     /// network in forward slot 4 s + 3 - i (the slot of the same time, whose input rows hold the
     /// extra inputs already), so the tape is reused.
     func continuousBackward(_ job: Job) {
-        let n = stateWidth, g = job.grid, nP = self.nP, lv = self.lv, size = nP * lv, used = n * lv
+        let n = stateWidth, g = job.grid, nP = self.nP, lv = self.lv, size = nP * lv, used = n * lv, ld = 4 * lv
         let h = g.h
         let L = layerCount
         let y = state + size, a = state + 2 * size, as_ = state + 3 * size, scaled = state + 4 * size, temp = state + 5 * size
@@ -476,20 +497,26 @@ final class LaneWorker<T: LaneScalar> {
                 let s = 4 * step + 3 - i
                 let ys = slot(s)
                 if i == 0 {
-                    ys.update(from: y, count: used); as_.update(from: a, count: used)
+                    for q in 0..<n { (ys + q * ld).update(from: y + q * lv, count: lv) }
+                    as_.update(from: a, count: used)
                 } else {
                     let f = i == 3 ? hv : halfv
                     let kyPrev = ky + (i - 1) * size, kaPrev = ka + (i - 1) * size
-                    for e in 0..<used { ys[e] = y[e] + f * kyPrev[e]; as_[e] = a[e] + f * kaPrev[e] }
+                    for q in 0..<n {
+                        let yr = ys + q * ld
+                        for v in 0..<lv { yr[v] = y[q * lv + v] + f * kyPrev[q * lv + v] }
+                    }
+                    for e in 0..<used { as_[e] = a[e] + f * kaPrev[e] }
                 }
                 network(slot: s)
                 let out = ys + layerOffsets[L], kyi = ky + i * size, kai = ka + i * size
-                for e in 0..<used { kyi[e] = -out[e] }
+                for q in 0..<n { for v in 0..<lv { kyi[q * lv + v] = -out[q * ld + v] } }
                 let w = T((i == 0 || i == 3) ? h / 6 : h / 3), wv = V(repeating: w)
                 for e in 0..<used { scaled[e] = wv * as_[e] }
                 networkBackward(slot: s, cotangent: scaled, stateCotangent: temp)
                 for e in 0..<used { kai[e] = temp[e] / wv }
             }
+            accumulateStep(step)
             for e in 0..<used {
                 y[e] += hv * (ky[e] + two * ky[size + e] + two * ky[2 * size + e] + ky[3 * size + e]) / six
                 a[e] += hv * (ka[e] + two * ka[size + e] + two * ka[2 * size + e] + ka[3 * size + e]) / six

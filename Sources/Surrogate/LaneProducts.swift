@@ -11,59 +11,66 @@ import NeuralNet
 enum LaneProducts<T: LaneScalar> {
     typealias V = T.Lanes
 
-    /// out[r][v] = act(out[r][v] + bias[r]), r < R, v < lv: the forward layer's epilogue.
+    /// out[r][v] = act(out[r][v] + bias[r]), r < R, v < lv (rows `ld` vectors apart): the forward layer's epilogue.
     @inline(__always)
-    static func biasActivation(R: Int, lv: Int, out: UnsafeMutablePointer<V>, bias: UnsafePointer<T>, _ act: Activation) {
+    static func biasActivation(R: Int, lv: Int, out: UnsafeMutablePointer<V>, ld: Int, bias: UnsafePointer<T>, _ act: Activation) {
         switch act {
         case .tanh:
             for r in 0..<R {
-                let b = V(repeating: bias[r]), o = out + r * lv
+                let b = V(repeating: bias[r]), o = out + r * ld
                 for v in 0..<lv { o[v] = T.tanh(lanes: o[v] + b) }
             }
         case .relu:
             for r in 0..<R {
-                let b = V(repeating: bias[r]), o = out + r * lv
+                let b = V(repeating: bias[r]), o = out + r * ld
                 for v in 0..<lv { let z = o[v] + b; o[v] = z.replacing(with: 0, where: z .< 0) }
             }
         default:                                  // identity (softplus is not fused)
             for r in 0..<R {
-                let b = V(repeating: bias[r]), o = out + r * lv
+                let b = V(repeating: bias[r]), o = out + r * ld
                 for v in 0..<lv { o[v] = o[v] + b }
             }
         }
     }
 
     /// g[r][v] *= act'(h[r][v]) for r < R, v < lv, from the layer's output h (tanh 1 - h^2, relu
-    /// h > 0, identity 1): the backward layer's epilogue.
+    /// h > 0, identity 1): the backward layer's epilogue. Rows `ldg` and `ldh` vectors apart.
     @inline(__always)
-    static func multiplyDerivative(R: Int, lv: Int, g: UnsafeMutablePointer<V>, h: UnsafePointer<V>, _ act: Activation) {
+    static func multiplyDerivative(R: Int, lv: Int, g: UnsafeMutablePointer<V>, ldg: Int, h: UnsafePointer<V>, ldh: Int, _ act: Activation) {
         switch act {
         case .tanh:
             let one = V(repeating: 1)
-            for e in 0..<(R * lv) { let x = h[e]; g[e] = g[e] * (one - x * x) }
+            for r in 0..<R {
+                let gr = g + r * ldg, hr = h + r * ldh
+                for v in 0..<lv { let x = hr[v]; gr[v] = gr[v] * (one - x * x) }
+            }
         case .relu:
-            for e in 0..<(R * lv) { g[e] = g[e].replacing(with: 0, where: h[e] .<= 0) }
+            for r in 0..<R {
+                let gr = g + r * ldg, hr = h + r * ldh
+                for v in 0..<lv { gr[v] = gr[v].replacing(with: 0, where: hr[v] .<= 0) }
+            }
         default:
             break
         }
     }
 
-    /// out[r][v] = sum_{k < K} a[k lda + r] x[k][v], r < R (a multiple of 4), v < lv.
+    /// out[r][v] = sum_{k < K} a[k lda + r] x[k][v], r < R (a multiple of 4), v < lv; rows of x and
+    /// out `ldx` and `ldo` vectors apart.
     /// - Complexity: 2 K R lv x lanes flops; no allocation.
     @inline(__always)
-    static func product(K: Int, R: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, lv: Int,
-                        out: UnsafeMutablePointer<V>) {
+    static func product(K: Int, R: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, ldx: Int, lv: Int,
+                        out: UnsafeMutablePointer<V>, ldo: Int) {
         var r = 0
         while r < R {
             var v = 0
             while v + 4 <= lv {
-                tile4x4(K: K, a: a + r, lda: lda, x: x + v, lv: lv, out: out, r: r, v: v)
+                tile4x4(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, r: r, v: v)
                 v += 4
             }
             switch lv - v {
-            case 3: tile4x3(K: K, a: a + r, lda: lda, x: x + v, lv: lv, out: out, r: r, v: v)
-            case 2: tile4x2(K: K, a: a + r, lda: lda, x: x + v, lv: lv, out: out, r: r, v: v)
-            case 1: tile4x1(K: K, a: a + r, lda: lda, x: x + v, lv: lv, out: out, r: r, v: v)
+            case 3: tile4x3(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, r: r, v: v)
+            case 2: tile4x2(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, r: r, v: v)
+            case 1: tile4x1(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, r: r, v: v)
             default: break
             }
             r += 4
@@ -71,14 +78,14 @@ enum LaneProducts<T: LaneScalar> {
     }
 
     @inline(__always)
-    static func tile4x4(K: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, lv: Int,
-                        out: UnsafeMutablePointer<V>, r: Int, v: Int) {
+    static func tile4x4(K: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, ldx: Int,
+                        out: UnsafeMutablePointer<V>, ldo: Int, r: Int, v: Int) {
         var s00 = V(), s01 = V(), s02 = V(), s03 = V()
         var s10 = V(), s11 = V(), s12 = V(), s13 = V()
         var s20 = V(), s21 = V(), s22 = V(), s23 = V()
         var s30 = V(), s31 = V(), s32 = V(), s33 = V()
         for k in 0..<K {
-            let xk = x + k * lv
+            let xk = x + k * ldx
             let x0 = xk[0], x1 = xk[1], x2 = xk[2], x3 = xk[3]
             let ak = a + k * lda
             let w0 = V(repeating: ak[0]), w1 = V(repeating: ak[1]), w2 = V(repeating: ak[2]), w3 = V(repeating: ak[3])
@@ -87,7 +94,7 @@ enum LaneProducts<T: LaneScalar> {
             s20 = s20.addingProduct(w2, x0); s21 = s21.addingProduct(w2, x1); s22 = s22.addingProduct(w2, x2); s23 = s23.addingProduct(w2, x3)
             s30 = s30.addingProduct(w3, x0); s31 = s31.addingProduct(w3, x1); s32 = s32.addingProduct(w3, x2); s33 = s33.addingProduct(w3, x3)
         }
-        let o0 = out + r * lv + v, o1 = o0 + lv, o2 = o1 + lv, o3 = o2 + lv
+        let o0 = out + r * ldo + v, o1 = o0 + ldo, o2 = o1 + ldo, o3 = o2 + ldo
         o0[0] = s00; o0[1] = s01
         o0[2] = s02; o0[3] = s03
         o1[0] = s10; o1[1] = s11
@@ -99,12 +106,12 @@ enum LaneProducts<T: LaneScalar> {
     }
 
     @inline(__always)
-    static func tile4x3(K: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, lv: Int,
-                        out: UnsafeMutablePointer<V>, r: Int, v: Int) {
+    static func tile4x3(K: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, ldx: Int,
+                        out: UnsafeMutablePointer<V>, ldo: Int, r: Int, v: Int) {
         var s00 = V(), s01 = V(), s02 = V(), s10 = V(), s11 = V(), s12 = V()
         var s20 = V(), s21 = V(), s22 = V(), s30 = V(), s31 = V(), s32 = V()
         for k in 0..<K {
-            let xk = x + k * lv
+            let xk = x + k * ldx
             let x0 = xk[0], x1 = xk[1], x2 = xk[2]
             let ak = a + k * lda
             let w0 = V(repeating: ak[0]), w1 = V(repeating: ak[1]), w2 = V(repeating: ak[2]), w3 = V(repeating: ak[3])
@@ -113,7 +120,7 @@ enum LaneProducts<T: LaneScalar> {
             s20 = s20.addingProduct(w2, x0); s21 = s21.addingProduct(w2, x1); s22 = s22.addingProduct(w2, x2)
             s30 = s30.addingProduct(w3, x0); s31 = s31.addingProduct(w3, x1); s32 = s32.addingProduct(w3, x2)
         }
-        let o0 = out + r * lv + v, o1 = o0 + lv, o2 = o1 + lv, o3 = o2 + lv
+        let o0 = out + r * ldo + v, o1 = o0 + ldo, o2 = o1 + ldo, o3 = o2 + ldo
         o0[0] = s00; o0[1] = s01; o0[2] = s02
         o1[0] = s10; o1[1] = s11; o1[2] = s12
         o2[0] = s20; o2[1] = s21; o2[2] = s22
@@ -121,12 +128,12 @@ enum LaneProducts<T: LaneScalar> {
     }
 
     @inline(__always)
-    static func tile4x2(K: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, lv: Int,
-                        out: UnsafeMutablePointer<V>, r: Int, v: Int) {
+    static func tile4x2(K: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, ldx: Int,
+                        out: UnsafeMutablePointer<V>, ldo: Int, r: Int, v: Int) {
         var s00 = V(), s01 = V(), s10 = V(), s11 = V()
         var s20 = V(), s21 = V(), s30 = V(), s31 = V()
         for k in 0..<K {
-            let xk = x + k * lv
+            let xk = x + k * ldx
             let x0 = xk[0], x1 = xk[1]
             let ak = a + k * lda
             let w0 = V(repeating: ak[0]), w1 = V(repeating: ak[1]), w2 = V(repeating: ak[2]), w3 = V(repeating: ak[3])
@@ -135,7 +142,7 @@ enum LaneProducts<T: LaneScalar> {
             s20 = s20.addingProduct(w2, x0); s21 = s21.addingProduct(w2, x1)
             s30 = s30.addingProduct(w3, x0); s31 = s31.addingProduct(w3, x1)
         }
-        let o0 = out + r * lv + v, o1 = o0 + lv, o2 = o1 + lv, o3 = o2 + lv
+        let o0 = out + r * ldo + v, o1 = o0 + ldo, o2 = o1 + ldo, o3 = o2 + ldo
         o0[0] = s00; o0[1] = s01
         o1[0] = s10; o1[1] = s11
         o2[0] = s20; o2[1] = s21
@@ -143,22 +150,22 @@ enum LaneProducts<T: LaneScalar> {
     }
 
     @inline(__always)
-    static func tile4x1(K: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, lv: Int,
-                        out: UnsafeMutablePointer<V>, r: Int, v: Int) {
+    static func tile4x1(K: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, ldx: Int,
+                        out: UnsafeMutablePointer<V>, ldo: Int, r: Int, v: Int) {
         var s0 = V(), s1 = V(), s2 = V(), s3 = V()
         for k in 0..<K {
-            let x0 = x[k * lv]
+            let x0 = x[k * ldx]
             let ak = a + k * lda
             s0 = s0.addingProduct(V(repeating: ak[0]), x0)
             s1 = s1.addingProduct(V(repeating: ak[1]), x0)
             s2 = s2.addingProduct(V(repeating: ak[2]), x0)
             s3 = s3.addingProduct(V(repeating: ak[3]), x0)
         }
-        let o0 = out + r * lv + v
+        let o0 = out + r * ldo + v
         o0[0] = s0
-        o0[lv] = s1
-        o0[2 * lv] = s2
-        o0[3 * lv] = s3
+        o0[ldo] = s1
+        o0[2 * ldo] = s2
+        o0[3 * ldo] = s3
     }
 
     /// Weight-gradient accumulation of one stage: acc[o ldAcc + i] += d[o][.] x[i][.] (lane-wise, summed
