@@ -337,7 +337,7 @@ final class LaneWorker<T: LaneScalar> {
             let out = base + layerOffsets[l + 1]
             LaneProducts<T>.product(K: widths[l], R: padded[l + 1], a: forwardWeights[l], lda: padded[l + 1],
                                     x: base + layerOffsets[l], ldx: ld, lv: lv, out: out, ldo: ld)
-            LaneProducts<T>.biasActivation(R: padded[l + 1], lv: lv, out: out, ld: ld, bias: biases[l], activations[l])
+            LaneProducts<T>.biasActivation(R: widths[l + 1], lv: lv, out: out, ld: ld, bias: biases[l], activations[l])   // padding rows stay 0
         }
     }
 
@@ -362,7 +362,7 @@ final class LaneWorker<T: LaneScalar> {
                 let next = stepCotangents[l - 1] + stage
                 LaneProducts<T>.product(K: widths[l + 1], R: p[l], a: backwardWeights[l], lda: p[l], x: d, ldx: ld, lv: lv,
                                         out: next, ldo: ld)
-                LaneProducts<T>.multiplyDerivative(R: p[l], lv: lv, g: next, ldg: ld, h: base + layerOffsets[l], ldh: ld, activations[l - 1])
+                LaneProducts<T>.multiplyDerivative(R: widths[l], lv: lv, g: next, ldg: ld, h: base + layerOffsets[l], ldh: ld, activations[l - 1])
                 d = next
             } else {
                 LaneProducts<T>.product(K: widths[1], R: nP, a: backwardWeights[0], lda: p[0], x: d, ldx: ld, lv: lv,
