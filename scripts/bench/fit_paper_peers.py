@@ -20,7 +20,8 @@ Synthetic trace (seeded, numpy default_rng(seed)): driven damped oscillator in n
 
 Precision: --dtype float64 (default, as SpinODE's default) or float32 (PyTorch's default dtype; compare
   with `spinode bench fit-paper --precision float32`).
-Timing: --warmup (default 3) iterations, then the median of --iterations (default 20) iterations; each
+Timing: --warmup (default 3) iterations, then the median of --iterations (default 20) iterations (wall
+  time, and CPU time of the process: `cpu_seconds_per_iteration`, which a loaded machine disturbs less); each
 iteration = draw windows, forward solve, loss, backward, Adam step. Threads: --threads N (default 2)
 sets OMP_NUM_THREADS and torch.set_num_threads. OPENBLAS_* left as the environment sets them.
 
@@ -140,17 +141,19 @@ def run(adjoint, args):
     for _ in range(args.warmup):
         iteration()
     model.nfe = 0
-    times = []
+    times, cpu = [], []
     for _ in range(args.iterations):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         iteration()
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     return {
         "framework": "torchdiffeq",
         "dtype": args.dtype,
         "gradient_method": ("odeint_adjoint (continuous adjoint), method='rk4'" if adjoint
                             else "odeint (backpropagation through the solver), method='rk4'"),
         "seconds_per_iteration": statistics.median(times),
+        "cpu_seconds_per_iteration": statistics.median(cpu),
         "iterations_timed": args.iterations,
         "warmup_iterations": args.warmup,
         "all_seconds": times,
