@@ -379,9 +379,15 @@ final class LaneWorker<T: LaneScalar> {
         for l in stride(from: L - 1, through: 0, by: -1) {
             if l > 0 {
                 let next = stepCotangents[l - 1] + stage
-                LaneProducts<T>.product(K: widths[l + 1], R: p[l], a: backwardWeights[l], lda: p[l], x: d, ldx: ld, lv: lv,
-                                        out: next, ldo: ld)
-                LaneProducts<T>.multiplyDerivative(R: widths[l], lv: lv, g: next, ldg: ld, h: base + layerOffsets[l], ldh: ld, activations[l - 1])
+                let h = base + layerOffsets[l]
+                if activations[l - 1] == .tanh {
+                    LaneProducts<T>.product(K: widths[l + 1], R: p[l], a: backwardWeights[l], lda: p[l], x: d, ldx: ld, lv: lv,
+                                            out: next, ldo: ld, tanhDerivative: h, ldh: ld)
+                } else {
+                    LaneProducts<T>.product(K: widths[l + 1], R: p[l], a: backwardWeights[l], lda: p[l], x: d, ldx: ld, lv: lv,
+                                            out: next, ldo: ld)
+                    LaneProducts<T>.multiplyDerivative(R: widths[l], lv: lv, g: next, ldg: ld, h: h, ldh: ld, activations[l - 1])
+                }
                 d = next
             } else {
                 LaneProducts<T>.product(K: widths[1], R: nP, a: backwardWeights[0], lda: p[0], x: d, ldx: ld, lv: lv,

@@ -55,31 +55,43 @@ enum LaneProducts<T: LaneScalar> {
     }
 
     /// out[r][v] = sum_{k < K} a[k lda + r] x[k][v], r < R (a multiple of 4), v < lv; rows of x and
-    /// out `ldx` and `ldo` vectors apart.
+    /// out `ldx` and `ldo` vectors apart. With `tanhDerivative` h (rows `ldh` apart), each result is
+    /// multiplied by 1 - h[r][v]^2 as it is stored (a backward tanh layer).
     /// - Complexity: 2 K R lv x lanes flops; no allocation.
     @inline(__always)
     static func product(K: Int, R: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, ldx: Int, lv: Int,
-                        out: UnsafeMutablePointer<V>, ldo: Int) {
+                        out: UnsafeMutablePointer<V>, ldo: Int, tanhDerivative h: UnsafePointer<V>? = nil, ldh: Int = 0) {
         var r = 0
         while r < R {
             var v = 0
             while v + 4 <= lv {
-                tile4x4(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, r: r, v: v)
+                tile4x4(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, h: h, ldh: ldh, r: r, v: v)
                 v += 4
             }
             switch lv - v {
-            case 3: tile4x3(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, r: r, v: v)
-            case 2: tile4x2(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, r: r, v: v)
-            case 1: tile4x1(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, r: r, v: v)
+            case 3: tile4x3(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, h: h, ldh: ldh, r: r, v: v)
+            case 2: tile4x2(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, h: h, ldh: ldh, r: r, v: v)
+            case 1: tile4x1(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, h: h, ldh: ldh, r: r, v: v)
             default: break
             }
             r += 4
         }
     }
 
+    /// o = s, or s (1 - h[offset]^2) (the tanh derivative from the layer's output) when h is given.
+    @inline(__always)
+    static func put(_ s: V, _ o: UnsafeMutablePointer<V>, _ h: UnsafePointer<V>?, _ offset: Int) {
+        if let h {
+            let x = h[offset]
+            o.pointee = s * (V(repeating: 1) - x * x)
+        } else {
+            o.pointee = s
+        }
+    }
+
     @inline(__always)
     static func tile4x4(K: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, ldx: Int,
-                        out: UnsafeMutablePointer<V>, ldo: Int, r: Int, v: Int) {
+                        out: UnsafeMutablePointer<V>, ldo: Int, h: UnsafePointer<V>?, ldh: Int, r: Int, v: Int) {
         var s00 = V(), s01 = V(), s02 = V(), s03 = V()
         var s10 = V(), s11 = V(), s12 = V(), s13 = V()
         var s20 = V(), s21 = V(), s22 = V(), s23 = V()
@@ -95,19 +107,19 @@ enum LaneProducts<T: LaneScalar> {
             s30 = s30.addingProduct(w3, x0); s31 = s31.addingProduct(w3, x1); s32 = s32.addingProduct(w3, x2); s33 = s33.addingProduct(w3, x3)
         }
         let o0 = out + r * ldo + v, o1 = o0 + ldo, o2 = o1 + ldo, o3 = o2 + ldo
-        o0[0] = s00; o0[1] = s01
-        o0[2] = s02; o0[3] = s03
-        o1[0] = s10; o1[1] = s11
-        o1[2] = s12; o1[3] = s13
-        o2[0] = s20; o2[1] = s21
-        o2[2] = s22; o2[3] = s23
-        o3[0] = s30; o3[1] = s31
-        o3[2] = s32; o3[3] = s33
+        put(s00, o0 + 0, h, (r + 0) * ldh + v + 0); put(s01, o0 + 1, h, (r + 0) * ldh + v + 1)
+        put(s02, o0 + 2, h, (r + 0) * ldh + v + 2); put(s03, o0 + 3, h, (r + 0) * ldh + v + 3)
+        put(s10, o1 + 0, h, (r + 1) * ldh + v + 0); put(s11, o1 + 1, h, (r + 1) * ldh + v + 1)
+        put(s12, o1 + 2, h, (r + 1) * ldh + v + 2); put(s13, o1 + 3, h, (r + 1) * ldh + v + 3)
+        put(s20, o2 + 0, h, (r + 2) * ldh + v + 0); put(s21, o2 + 1, h, (r + 2) * ldh + v + 1)
+        put(s22, o2 + 2, h, (r + 2) * ldh + v + 2); put(s23, o2 + 3, h, (r + 2) * ldh + v + 3)
+        put(s30, o3 + 0, h, (r + 3) * ldh + v + 0); put(s31, o3 + 1, h, (r + 3) * ldh + v + 1)
+        put(s32, o3 + 2, h, (r + 3) * ldh + v + 2); put(s33, o3 + 3, h, (r + 3) * ldh + v + 3)
     }
 
     @inline(__always)
     static func tile4x3(K: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, ldx: Int,
-                        out: UnsafeMutablePointer<V>, ldo: Int, r: Int, v: Int) {
+                        out: UnsafeMutablePointer<V>, ldo: Int, h: UnsafePointer<V>?, ldh: Int, r: Int, v: Int) {
         var s00 = V(), s01 = V(), s02 = V(), s10 = V(), s11 = V(), s12 = V()
         var s20 = V(), s21 = V(), s22 = V(), s30 = V(), s31 = V(), s32 = V()
         for k in 0..<K {
@@ -121,15 +133,15 @@ enum LaneProducts<T: LaneScalar> {
             s30 = s30.addingProduct(w3, x0); s31 = s31.addingProduct(w3, x1); s32 = s32.addingProduct(w3, x2)
         }
         let o0 = out + r * ldo + v, o1 = o0 + ldo, o2 = o1 + ldo, o3 = o2 + ldo
-        o0[0] = s00; o0[1] = s01; o0[2] = s02
-        o1[0] = s10; o1[1] = s11; o1[2] = s12
-        o2[0] = s20; o2[1] = s21; o2[2] = s22
-        o3[0] = s30; o3[1] = s31; o3[2] = s32
+        put(s00, o0 + 0, h, (r + 0) * ldh + v + 0); put(s01, o0 + 1, h, (r + 0) * ldh + v + 1); put(s02, o0 + 2, h, (r + 0) * ldh + v + 2)
+        put(s10, o1 + 0, h, (r + 1) * ldh + v + 0); put(s11, o1 + 1, h, (r + 1) * ldh + v + 1); put(s12, o1 + 2, h, (r + 1) * ldh + v + 2)
+        put(s20, o2 + 0, h, (r + 2) * ldh + v + 0); put(s21, o2 + 1, h, (r + 2) * ldh + v + 1); put(s22, o2 + 2, h, (r + 2) * ldh + v + 2)
+        put(s30, o3 + 0, h, (r + 3) * ldh + v + 0); put(s31, o3 + 1, h, (r + 3) * ldh + v + 1); put(s32, o3 + 2, h, (r + 3) * ldh + v + 2)
     }
 
     @inline(__always)
     static func tile4x2(K: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, ldx: Int,
-                        out: UnsafeMutablePointer<V>, ldo: Int, r: Int, v: Int) {
+                        out: UnsafeMutablePointer<V>, ldo: Int, h: UnsafePointer<V>?, ldh: Int, r: Int, v: Int) {
         var s00 = V(), s01 = V(), s10 = V(), s11 = V()
         var s20 = V(), s21 = V(), s30 = V(), s31 = V()
         for k in 0..<K {
@@ -143,15 +155,15 @@ enum LaneProducts<T: LaneScalar> {
             s30 = s30.addingProduct(w3, x0); s31 = s31.addingProduct(w3, x1)
         }
         let o0 = out + r * ldo + v, o1 = o0 + ldo, o2 = o1 + ldo, o3 = o2 + ldo
-        o0[0] = s00; o0[1] = s01
-        o1[0] = s10; o1[1] = s11
-        o2[0] = s20; o2[1] = s21
-        o3[0] = s30; o3[1] = s31
+        put(s00, o0 + 0, h, (r + 0) * ldh + v + 0); put(s01, o0 + 1, h, (r + 0) * ldh + v + 1)
+        put(s10, o1 + 0, h, (r + 1) * ldh + v + 0); put(s11, o1 + 1, h, (r + 1) * ldh + v + 1)
+        put(s20, o2 + 0, h, (r + 2) * ldh + v + 0); put(s21, o2 + 1, h, (r + 2) * ldh + v + 1)
+        put(s30, o3 + 0, h, (r + 3) * ldh + v + 0); put(s31, o3 + 1, h, (r + 3) * ldh + v + 1)
     }
 
     @inline(__always)
     static func tile4x1(K: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, ldx: Int,
-                        out: UnsafeMutablePointer<V>, ldo: Int, r: Int, v: Int) {
+                        out: UnsafeMutablePointer<V>, ldo: Int, h: UnsafePointer<V>?, ldh: Int, r: Int, v: Int) {
         var s0 = V(), s1 = V(), s2 = V(), s3 = V()
         for k in 0..<K {
             let x0 = x[k * ldx]
@@ -161,11 +173,11 @@ enum LaneProducts<T: LaneScalar> {
             s2 = s2.addingProduct(V(repeating: ak[2]), x0)
             s3 = s3.addingProduct(V(repeating: ak[3]), x0)
         }
-        let o0 = out + r * ldo + v
-        o0[0] = s0
-        o0[ldo] = s1
-        o0[2 * ldo] = s2
-        o0[3 * ldo] = s3
+        let o0 = out + r * ldo + v, o1 = o0 + ldo, o2 = o1 + ldo, o3 = o2 + ldo
+        put(s0, o0, h, r * ldh + v)
+        put(s1, o1, h, (r + 1) * ldh + v)
+        put(s2, o2, h, (r + 2) * ldh + v)
+        put(s3, o3, h, (r + 3) * ldh + v)
     }
 
     /// Weight-gradient accumulation of one stage: acc[o ldAcc + i] += d[o][.] x[i][.] (lane-wise, summed
