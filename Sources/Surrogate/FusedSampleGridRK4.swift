@@ -16,7 +16,7 @@ import Dispatch
 /// layers tanh, relu or identity (softplus and a linear term A y take the unfused path).
 ///
 /// Layout: every layer's activations of one RK4 stage are rows of `lv` lane vectors (window b at lane
-/// b); rows are padded to multiples of 4 with zero weights and biases, so padding neurons stay 0.
+/// b); rows are padded to even counts with zero weights and biases, so padding neurons stay 0.
 /// Lanes beyond the batch repeat the worker's first window and carry zero cotangent. Each stage keeps
 /// its network input and layer outputs (the tape), so the discrete adjoint runs the network backward
 /// only. Weight gradients are accumulated stage by stage into lane-vector accumulators while the
@@ -34,7 +34,7 @@ final class FusedSampleGridRK4<T: LaneScalar> {
     let stateWidth: Int
     let extraInputCount: Int
     let threads: Int
-    /// Padded widths P_l (multiples of 4).
+    /// Padded widths P_l (even).
     let padded: [Int]
     /// Per layer: W_l^T [P_l][P_{l+1}] (forward), W_l [P_{l+1}][P_l] (backward), b_l [P_{l+1}].
     let forwardWeights: [UnsafeMutablePointer<T>]
@@ -58,7 +58,7 @@ final class FusedSampleGridRK4<T: LaneScalar> {
         stateWidth = n
         extraInputCount = m
         self.threads = max(1, threads)
-        padded = mlp.widths.map { ($0 + 3) / 4 * 4 }
+        padded = mlp.widths.map { ($0 + 1) / 2 * 2 }
         var fw = [UnsafeMutablePointer<T>](), bw = [UnsafeMutablePointer<T>](), bs = [UnsafeMutablePointer<T>]()
         for l in 0..<mlp.layerCount {
             let pIn = padded[l], pOut = padded[l + 1]
@@ -400,7 +400,7 @@ final class LaneWorker<T: LaneScalar> {
     @inline(__always) func accumulateStep(_ step: Int) {
         let ld = 4 * lv, base = tape + step * stepSize
         for l in 0..<layerCount {
-            LaneProducts<T>.accumulateOuter(O: padded[l + 1], I: (widths[l] + 3) / 4 * 4, d: stepCotangents[l],
+            LaneProducts<T>.accumulateOuter(O: padded[l + 1], I: (widths[l] + 1) / 2 * 2, d: stepCotangents[l],
                                             x: base + layerOffsets[l], lv: ld, acc: weightAccumulators[l], ldAcc: padded[l],
                                             bacc: biasAccumulators[l])
         }
