@@ -19,8 +19,9 @@ import Dispatch
 /// b); rows are padded to even counts with zero weights and biases, so padding neurons stay 0.
 /// Lanes beyond the batch repeat the worker's first window and carry zero cotangent. Each stage keeps
 /// its network input and layer outputs (the tape), so the discrete adjoint runs the network backward
-/// only. Weight gradients are accumulated stage by stage into lane-vector accumulators while the
-/// stage's data are in cache, and summed across lanes once per iteration.
+/// only. Weight gradients are accumulated once per RK4 step (its four stages together) into
+/// lane-vector accumulators while the step's data are in cache, and summed across lanes once per
+/// iteration.
 ///
 /// Threads: the windows are split into `threads` contiguous groups of whole lane vectors, each
 /// run by its own worker (own tape, own accumulators; no sharing inside the iteration), the groups

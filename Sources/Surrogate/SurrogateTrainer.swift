@@ -12,8 +12,9 @@ import ODE
 /// in normalised units (sample 0 is the given initial state and carries no error).
 ///
 /// Reproducibility: iteration i draws its windows and noise from `SeededRandom` seeded by
-/// (seed, i) alone, and every floating-point operation runs in a fixed order on one thread, so a run
-/// is bit-for-bit reproducible on one machine, and a run resumed from a checkpoint at iteration N
+/// (seed, i) alone, and every floating-point operation runs in a fixed order (with `threads` > 1, each
+/// thread sums its own group of windows and the groups are added in a fixed order), so a run with a
+/// given thread count is bit-for-bit reproducible on one machine, and a run resumed from a checkpoint at iteration N
 /// continues exactly as the uninterrupted run (the random state at N is a function of (seed, N)).
 public final class SurrogateTrainer {
     public let options: FitOptions
