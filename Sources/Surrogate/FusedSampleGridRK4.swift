@@ -131,10 +131,17 @@ final class FusedSampleGridRK4<T: LaneScalar> {
         if m > 0 {
             if stageInputs.count < slots * B * m { stageInputs = [Double](repeating: 0, count: slots * B * m) }
             stageInputs.withUnsafeMutableBufferPointer { e in
-                for step in 0..<grid.steps {
-                    for i in 0..<4 {
-                        fillInputs(grid.stageTime(step: step, stage: i), B, e.baseAddress! + (4 * step + i) * B * m, m)
+                // Consecutive stages at the same time (stages 2 and 3 of a step; the end of a step and
+                // the start of the next, unless a held input offsets the end) share one evaluation.
+                var previous = Double.nan
+                for slot in 0..<(4 * grid.steps) {
+                    let tau = grid.stageTime(step: slot / 4, stage: slot % 4), row = e.baseAddress! + slot * B * m
+                    if tau == previous {
+                        row.update(from: row - B * m, count: B * m)
+                    } else {
+                        fillInputs(tau, B, row, m)
                     }
+                    previous = tau
                 }
             }
         }
