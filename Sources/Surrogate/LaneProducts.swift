@@ -261,6 +261,34 @@ enum LaneProducts<T: LaneScalar> {
         while o + 4 <= O {
             let d0 = d + o * lv, d1 = d0 + lv, d2 = d1 + lv, d3 = d2 + lv
             var i = 0
+            while i + 6 <= I {                   // 4 x 6 tile: 24 accumulators, 10 loads per 24 FMAs
+                let x0 = x + i * lv, x1 = x0 + lv, x2 = x1 + lv, x3 = x2 + lv, x4 = x3 + lv, x5 = x4 + lv
+                let a0 = acc + o * ldAcc + i, a1 = a0 + ldAcc, a2 = a1 + ldAcc, a3 = a2 + ldAcc
+                var s00 = a0[0], s01 = a0[1], s02 = a0[2], s03 = a0[3], s04 = a0[4], s05 = a0[5]
+                var s10 = a1[0], s11 = a1[1], s12 = a1[2], s13 = a1[3], s14 = a1[4], s15 = a1[5]
+                var s20 = a2[0], s21 = a2[1], s22 = a2[2], s23 = a2[3], s24 = a2[4], s25 = a2[5]
+                var s30 = a3[0], s31 = a3[1], s32 = a3[2], s33 = a3[3], s34 = a3[4], s35 = a3[5]
+                for v in 0..<lv {
+                    let p0 = d0[v], p1 = d1[v], p2 = d2[v], p3 = d3[v]
+                    var q = x0[v]
+                    s00 = s00.addingProduct(p0, q); s10 = s10.addingProduct(p1, q); s20 = s20.addingProduct(p2, q); s30 = s30.addingProduct(p3, q)
+                    q = x1[v]
+                    s01 = s01.addingProduct(p0, q); s11 = s11.addingProduct(p1, q); s21 = s21.addingProduct(p2, q); s31 = s31.addingProduct(p3, q)
+                    q = x2[v]
+                    s02 = s02.addingProduct(p0, q); s12 = s12.addingProduct(p1, q); s22 = s22.addingProduct(p2, q); s32 = s32.addingProduct(p3, q)
+                    q = x3[v]
+                    s03 = s03.addingProduct(p0, q); s13 = s13.addingProduct(p1, q); s23 = s23.addingProduct(p2, q); s33 = s33.addingProduct(p3, q)
+                    q = x4[v]
+                    s04 = s04.addingProduct(p0, q); s14 = s14.addingProduct(p1, q); s24 = s24.addingProduct(p2, q); s34 = s34.addingProduct(p3, q)
+                    q = x5[v]
+                    s05 = s05.addingProduct(p0, q); s15 = s15.addingProduct(p1, q); s25 = s25.addingProduct(p2, q); s35 = s35.addingProduct(p3, q)
+                }
+                a0[0] = s00; a0[1] = s01; a0[2] = s02; a0[3] = s03; a0[4] = s04; a0[5] = s05
+                a1[0] = s10; a1[1] = s11; a1[2] = s12; a1[3] = s13; a1[4] = s14; a1[5] = s15
+                a2[0] = s20; a2[1] = s21; a2[2] = s22; a2[3] = s23; a2[4] = s24; a2[5] = s25
+                a3[0] = s30; a3[1] = s31; a3[2] = s32; a3[3] = s33; a3[4] = s34; a3[5] = s35
+                i += 6
+            }
             while i + 4 <= I {
                 let x0 = x + i * lv, x1 = x0 + lv, x2 = x1 + lv, x3 = x2 + lv
                 let a0 = acc + o * ldAcc + i, a1 = a0 + ldAcc, a2 = a1 + ldAcc, a3 = a2 + ldAcc
