@@ -24,10 +24,17 @@ public final class LLGSystem: ODESystem {
     public private(set) var torques: [TorqueTerm]
     /// Keep the precession term (false: damping only, for relaxation).
     public var precession = true
-    /// When set, replaces every cell's alpha in the damping term of the LLG equation (relaxation uses a
-    /// high value; a run protocol may also switch damping, e.g. 0.1 then 0.01). Torque and thermal terms
-    /// keep the material alpha they were built with: rebuild them after changing the damping for good.
-    public var dampingOverride: Double? { didSet { updatePrefactors() } }
+    /// When set, replaces every cell's alpha (relaxation uses a high value; a run protocol may also switch
+    /// damping, e.g. 0.1 then 0.01) in the damping term of the LLG equation and in every `DampingDependent`
+    /// term (thermal field variance, spin-transfer torque prefactors), also those added later; nil restores
+    /// the materials' alpha everywhere.
+    public var dampingOverride: Double? {
+        didSet {
+            updatePrefactors()
+            for term in terms { (term as? DampingDependent)?.setDamping(dampingOverride) }
+            for torque in torques { (torque as? DampingDependent)?.setDamping(dampingOverride) }
+        }
+    }
 
     /// B_eff of the last evaluation (planar, tesla).
     public var field: UnsafePointer<Double> { UnsafePointer(fieldBuffer.p) }
@@ -54,8 +61,9 @@ public final class LLGSystem: ODESystem {
 
     /// An LLG system with the terms the materials call for: exchange (if any Aex > 0), uniaxial and cubic
     /// anisotropy (if any Ku1 / Kc1 != 0), interfacial and bulk DMI (if any D != 0), demagnetisation
-    /// (if `demag`), and a Zeeman field (if `externalField` is given, tesla as a function of seconds).
-    public convenience init(magnet: Magnet, demag: Bool = true,
+    /// (if `demag`, with the tensor `demagKernel`), and a Zeeman field (if `externalField` is given, tesla as
+    /// a function of seconds).
+    public convenience init(magnet: Magnet, demag: Bool = true, demagKernel: Demag.Kernel = .newell,
                             externalField: (@Sendable (Double) -> SIMD3<Double>)? = nil) {
         let p = magnet.cellParameters()
         let mesh = magnet.mesh
@@ -65,15 +73,21 @@ public final class LLGSystem: ODESystem {
         if p.Kc1.contains(where: { $0 != 0 }) { terms.append(CubicAnisotropy(mesh: mesh, parameters: p)) }
         if p.Dind.contains(where: { $0 != 0 }) { terms.append(InterfacialDMI(mesh: mesh, parameters: p)) }
         if p.Dbulk.contains(where: { $0 != 0 }) { terms.append(BulkDMI(mesh: mesh, parameters: p)) }
-        if demag { terms.append(Demag(mesh: mesh, parameters: p)) }
+        if demag { terms.append(Demag(mesh: mesh, parameters: p, kernel: demagKernel)) }
         if let f = externalField { terms.append(Zeeman(mesh: mesh, parameters: p, field: f)) }
         self.init(magnet: magnet, terms: terms)
     }
 
-    /// Adds a field term.
-    public func add(_ term: FieldTerm) { terms.append(term) }
-    /// Adds a torque term.
-    public func add(_ torque: TorqueTerm) { torques.append(torque) }
+    /// Adds a field term (a `DampingDependent` one takes the current `dampingOverride`).
+    public func add(_ term: FieldTerm) {
+        (term as? DampingDependent)?.setDamping(dampingOverride)
+        terms.append(term)
+    }
+    /// Adds a torque term (a `DampingDependent` one takes the current `dampingOverride`).
+    public func add(_ torque: TorqueTerm) {
+        (torque as? DampingDependent)?.setDamping(dampingOverride)
+        torques.append(torque)
+    }
     /// The first term of the given type, if any (e.g. to change a Zeeman field between stages).
     public func term<T: FieldTerm>(_ type: T.Type) -> T? { terms.first { $0 is T } as? T }
 

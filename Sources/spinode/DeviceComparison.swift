@@ -3,17 +3,29 @@ import Dispatch
 import Numerics
 import Reservoir
 
-/// `spinode reservoir --compare`: the device under test and a reference device driven by the same
-/// multiplexed input segment, so their outputs and their speeds are compared on identical work.
+/// `spinode reservoir --compare`: the device under test (usually a surrogate) and a reference device
+/// (usually the micromagnetic simulation it was trained on) run the same task on the same segment: the
+/// task shortened to `samples` input samples (`SegmentableTask.segment`), the same mask, hold and input
+/// scaling. Reported: each device's task metrics on the segment, their relative difference, the NRMSE
+/// between the two devices' node states, and the speed-up in wall time per simulated ns.
 struct DeviceComparison: Encodable {
     /// The reference device as named on the command line.
     var reference: String
-    /// Device samples in the segment (task samples x nodes x hold).
+    /// Task input samples in the segment, and the device samples they become (x nodes x hold).
+    var taskSamples: Int
     var deviceSamples: Int
     /// Device time simulated by each device, seconds.
     var simulatedSeconds: Double
-    /// RMS(output - reference output) / std(reference output) over the segment.
-    var outputNRMSE: Double
+    /// The segment task's scalar metrics on the device under test and on the reference.
+    var deviceMetrics: [String: Double]
+    var referenceMetrics: [String: Double]
+    /// |device - reference| / |reference| per metric present in both.
+    var metricRelativeDifference: [String: Double]
+    /// Per-horizon (or per-delay) profiles of both, when the task has one.
+    var deviceProfile: [Double]?
+    var referenceProfile: [Double]?
+    /// RMS(state - reference state) / std(reference state) over all node states of the segment.
+    var stateNRMSE: Double
     /// Wall seconds per simulated nanosecond.
     var deviceWallSecondsPerNanosecond: Double
     var referenceWallSecondsPerNanosecond: Double
@@ -21,43 +33,60 @@ struct DeviceComparison: Encodable {
     var speedUp: Double
 
     enum CodingKeys: String, CodingKey {
-        case reference, deviceSamples = "device_samples", simulatedSeconds = "simulated_seconds"
-        case outputNRMSE = "output_nrmse", deviceWallSecondsPerNanosecond = "device_wall_seconds_per_ns"
+        case reference, taskSamples = "task_samples", deviceSamples = "device_samples"
+        case simulatedSeconds = "simulated_seconds", deviceMetrics = "device_metrics"
+        case referenceMetrics = "reference_metrics", metricRelativeDifference = "metric_relative_difference"
+        case deviceProfile = "device_profile", referenceProfile = "reference_profile"
+        case stateNRMSE = "state_nrmse", deviceWallSecondsPerNanosecond = "device_wall_seconds_per_ns"
         case referenceWallSecondsPerNanosecond = "reference_wall_seconds_per_ns", speedUp = "speed_up"
     }
 
-    /// Drives both devices with the multiplexed first `samples` inputs of the task's first sequence.
-    static func measure(primary: TimeMultiplexer, reference: Device, referenceName: String,
-                        task: any ReservoirTask, samples: Int) throws -> DeviceComparison {
+    /// Runs `task.segment(samples:)` on `primary` and on `reference` (same multiplexing) and compares.
+    static func measure(primary: TimeMultiplexer, reference: TimeMultiplexer, referenceName: String,
+                        task: any ReservoirTask, samples: Int,
+                        progress: (String) -> Void = { _ in }) throws -> DeviceComparison {
         let dt = primary.device.sampleInterval
-        guard abs(reference.sampleInterval - dt) <= 1e-9 * dt else {
-            throw ReservoirError.invalidParameter(name: "--compare sample interval", value: "\(reference.sampleInterval) s",
+        guard abs(reference.device.sampleInterval - dt) <= 1e-9 * dt else {
+            throw ReservoirError.invalidParameter(name: "--compare sample interval", value: "\(reference.device.sampleInterval) s",
                                                   expected: "\(dt) s, the device's")
         }
-        guard samples >= 1 else {
-            throw ReservoirError.invalidParameter(name: "--compare-samples", value: "\(samples)", expected: ">= 1")
+        guard let segmentable = task as? any SegmentableTask else {
+            throw ReservoirError.invalidParameter(name: "--compare task", value: task.name,
+                                                  expected: "a built-in task (custom tasks have no segment)")
         }
-        let sequence = try task.inputSequences()[0]
-        let rows = min(samples, sequence.rows)
-        let segment = Matrix(rows: rows, columns: sequence.columns,
-                             storage: Array(sequence.storage[0..<(rows * sequence.columns)]))
-        let drive = primary.deviceInput(for: segment, mask: primary.mask)
-        func timed(_ device: Device) throws -> ([Double], Double) {
+        let segment = try segmentable.segment(samples: samples)
+        let inputs = try segment.inputSequences()
+        func timed(_ source: TimeMultiplexer) throws -> (ReservoirResult, [Matrix], Double) {
             let start = DispatchTime.now().uptimeNanoseconds
-            let out = try device.respond(to: [drive])[0]
-            return (out, Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+            let states = try source.states(for: inputs)
+            let wall = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+            let result = try segment.score(ReservoirStates(sequences: states, sourceName: source.name,
+                                                           nodes: source.nodeCount, inputs: inputs))
+            return (result, states, wall)
         }
-        let (a, wallA) = try timed(primary.device)
-        let (b, wallB) = try timed(reference)
-        let n = Double(b.count)
-        let mean = b.reduce(0, +) / n
-        let variance = b.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / n
-        var squared = 0.0
-        for i in 0..<b.count { squared += (a[i] - b[i]) * (a[i] - b[i]) }
-        let simulated = Double(drive.count) * dt
+        let (a, statesA, wallA) = try timed(primary)
+        progress("reference \(referenceName): \(inputs[0].rows * primary.nodeCount * primary.holdSamples) device samples")
+        let (b, statesB, wallB) = try timed(reference)
+        var squared = 0.0, sum = 0.0, sumSquares = 0.0, n = 0.0
+        for (x, y) in zip(statesA, statesB) {
+            for i in 0..<y.count {
+                let d = x.storage[i] - y.storage[i]
+                squared += d * d; sum += y.storage[i]; sumSquares += y.storage[i] * y.storage[i]; n += 1
+            }
+        }
+        let variance = sumSquares / n - (sum / n) * (sum / n)
+        let deviceSamples = inputs.reduce(0) { $0 + $1.rows } * primary.nodeCount * primary.holdSamples
+        let simulated = Double(deviceSamples) * dt
         let perA = wallA / (simulated * 1e9), perB = wallB / (simulated * 1e9)
-        return DeviceComparison(reference: referenceName, deviceSamples: drive.count, simulatedSeconds: simulated,
-                                outputNRMSE: (squared / n).squareRoot() / variance.squareRoot(),
+        var relative: [String: Double] = [:]
+        for (k, v) in b.metrics { if let w = a.metrics[k] { relative[k] = abs(w - v) / abs(v) } }
+        let profileKey = a.profiles.keys.first { $0 != "horizons" }
+        return DeviceComparison(reference: referenceName, taskSamples: inputs[0].rows, deviceSamples: deviceSamples,
+                                simulatedSeconds: simulated, deviceMetrics: a.metrics, referenceMetrics: b.metrics,
+                                metricRelativeDifference: relative,
+                                deviceProfile: profileKey.flatMap { a.profiles[$0] },
+                                referenceProfile: profileKey.flatMap { b.profiles[$0] },
+                                stateNRMSE: (squared / n).squareRoot() / max(variance, 0).squareRoot(),
                                 deviceWallSecondsPerNanosecond: perA, referenceWallSecondsPerNanosecond: perB,
                                 speedUp: perB / perA)
     }

@@ -35,6 +35,12 @@ struct Fit: ParsableCommand {
     var traceNames: [String] = []
 
     // Model.
+    @Option(help: "Input channels the model uses, comma-separated names (default: every input of the traces), e.g. deltaKu1.")
+    var inputs: String?
+
+    @Option(help: "Static parameters the model takes as MLP inputs, comma-separated names or none (default: every parameter of the traces).")
+    var parameters: String?
+
     @Option(help: "Delay-embedding order k.") var order = 2
     @Option(help: "Augmented latent state components (start at 0).") var augment = 0
     @Option(help: "Hidden layer widths, comma-separated.") var hidden = "50,50"
@@ -152,7 +158,9 @@ struct Fit: ParsableCommand {
             }
             all = all.filter { traceNames.contains($0.name) }
         }
-        let raw = try all.map { try RawTrace(trace: $0) }
+        let inputNames = inputs.map { $0.split(separator: ",").map { String($0) } }
+        let parameterNames = parameters.map { $0 == "none" ? [] : $0.split(separator: ",").map { String($0) } }
+        let raw = try all.map { try RawTrace(trace: $0).selecting(inputs: inputNames, parameters: parameterNames) }
         let trainer = try SurrogateTrainer(traces: raw, options: options)
         let checkpointPath = checkpoint ?? out + ".checkpoint.json"
         if resume {

@@ -52,7 +52,7 @@ struct Predict: ParsableCommand {
             }
             all = all.filter { traceNames.contains($0.name) }
         }
-        var raw = try all.map { try RawTrace(trace: $0) }
+        var raw = try all.map { try RawTrace(trace: $0).matchingChannels(of: surrogate) }
         if let input {
             let drives = try TraceFile.read(input)
             let chosen: Trace
@@ -65,7 +65,7 @@ struct Predict: ParsableCommand {
                 guard let d = drives.first else { throw SurrogateError.invalidTrace("'\(input)' holds no traces") }
                 chosen = d
             }
-            let drive = try RawTrace(trace: chosen)
+            let drive = try RawTrace(trace: chosen).matchingChannels(of: surrogate)
             raw = try raw.map { try $0.replacingInputs(with: drive) }
         }
         let solverChoice: SurrogateSolver

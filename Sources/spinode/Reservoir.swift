@@ -38,11 +38,11 @@ struct ReservoirCommand: ParsableCommand {
     @Option(help: "Feature source: esn\(ReservoirCommand.devices.keys.sorted().map { ", " + $0 }.joined()), or a file: a trained surrogate MODEL.h5 or a micromagnetic SPEC.toml (input = deltaKu1 in J/m^3, as the surrogate of a VCMA trace).")
     var device: String = "esn"
 
-    @Option(help: "Reference device (a named device, MODEL.h5 or SPEC.toml) run on a short segment of the same multiplexed drive: reports output agreement and the speed-up in wall time per simulated ns.")
+    @Option(help: "Reference device (a named device, MODEL.h5 or SPEC.toml) run with the device on the same segment of the task (the first --compare-samples inputs, same mask and scaling): reports both devices' task metrics, their relative difference, the node-state NRMSE and the speed-up in wall time per simulated ns.")
     var compare: String?
 
-    @Option(help: "Task input samples in the --compare segment (each is nodes x hold device samples).")
-    var compareSamples: Int = 20
+    @Option(help: "Task input samples in the --compare segment (each is nodes x hold device samples; at least 40).")
+    var compareSamples: Int = 200
 
     @Option(help: "Number of (virtual) nodes N.")
     var nodes: Int = 50
@@ -208,15 +208,23 @@ struct ReservoirCommand: ParsableCommand {
     }
 
     func run() throws {
+        if compare != nil {   // a segment that cannot be scored fails before the full run
+            guard let task = makeTask() as? any SegmentableTask else {
+                throw ValidationError("--compare: task \(self.task) has no segment")
+            }
+            _ = try task.segment(samples: compareSamples)
+        }
         let source = try makeSource()
         let result = try ReservoirRunner.run(makeTask(), on: source)
         if let reference = compare {
             guard let primary = source as? TimeMultiplexer else {
                 throw ValidationError("--compare needs a physical or surrogate --device, not the ESN")
             }
-            let comparison = try DeviceComparison.measure(primary: primary, reference: try makeDevice(reference),
-                                                          referenceName: reference,
-                                                          task: makeTask(), samples: compareSamples)
+            let comparison = try DeviceComparison.measure(primary: primary, reference: try multiplexer(for: makeDevice(reference)),
+                                                          referenceName: reference, task: makeTask(),
+                                                          samples: compareSamples) { message in
+                if !json { FileHandle.standardError.write(Data(("spinode reservoir: " + message + "\n").utf8)) }
+            }
             try printResult(result, comparison: comparison)
             return
         }
@@ -252,9 +260,15 @@ struct ReservoirCommand: ParsableCommand {
         print("  ridge lambda: " + (lambdas.count == 1 ? "\(lambdas.first!)" : "\(lambdas.min()!) .. \(lambdas.max()!) (per output)"))
         print(String(format: "wall %.3f s, device time simulated %.6g s", result.wallSeconds, result.deviceSeconds))
         if let c = comparison {
-            print(String(format: "compare with %@ on %d device samples (%.4g ns): output NRMSE %.4g; wall per simulated ns %.4g s (device) vs %.4g s (reference): speed-up %.4gx",
-                         c.reference, c.deviceSamples, c.simulatedSeconds * 1e9, c.outputNRMSE,
-                         c.deviceWallSecondsPerNanosecond, c.referenceWallSecondsPerNanosecond, c.speedUp))
+            print(String(format: "compare with %@ on the first %d task samples (%d device samples, %.4g ns):",
+                         c.reference, c.taskSamples, c.deviceSamples, c.simulatedSeconds * 1e9))
+            for (k, v) in c.referenceMetrics.sorted(by: { $0.key < $1.key }) {
+                let mine = c.deviceMetrics[k].map { String(format: "%.6g", $0) } ?? "-"
+                let rel = c.metricRelativeDifference[k].map { String(format: "%.3g", $0) } ?? "-"
+                print("  \(k): device \(mine), reference \(String(format: "%.6g", v)), relative difference \(rel)")
+            }
+            print(String(format: "  node-state NRMSE %.4g; wall per simulated ns %.4g s (device) vs %.4g s (reference): speed-up %.4gx",
+                         c.stateNRMSE, c.deviceWallSecondsPerNanosecond, c.referenceWallSecondsPerNanosecond, c.speedUp))
         }
     }
 }

@@ -52,3 +52,31 @@ final class ReservoirCommandTests: XCTestCase {
         XCTAssertLessThan(deviceSeconds, 1e-3)  // and not absurdly more (the task has ~1e4 samples)
     }
 }
+
+/// `spinode reservoir --compare`: the segment task runs on both devices with the same multiplexing.
+final class ReservoirCompareTests: XCTestCase {
+    func testCompareWithItselfAgreesExactlyAndReportsTheSegment() throws {
+        let r = try jsonObject(try runSpinode(["reservoir", "mackey-glass", "--device", "auto-oscillator",
+                                               "--compare", "auto-oscillator", "--compare-samples", "120",
+                                               "--nodes", "8", "--hold", "2", "--json"]).stdout)
+        let c = try XCTUnwrap(r["comparison"] as? [String: Any])
+        XCTAssertEqual(c["task_samples"] as? Int, 120)
+        XCTAssertEqual(c["device_samples"] as? Int, 120 * 8 * 2)
+        XCTAssertEqual(try number(c["simulated_seconds"]), 120 * 8 * 2 * 1e-9, accuracy: 1e-18)
+        let mine = try XCTUnwrap(c["device_metrics"] as? [String: Double])
+        let reference = try XCTUnwrap(c["reference_metrics"] as? [String: Double])
+        XCTAssertEqual(mine, reference)   // deterministic device, same mask: identical states
+        XCTAssertEqual(try number(c["state_nrmse"]), 0)
+        XCTAssertEqual((c["metric_relative_difference"] as? [String: Double])?["nrmse_h1"], 0)
+        // Segment of 120: horizons 0 ... 120 - 60 - 15 = 45.
+        XCTAssertEqual((c["device_profile"] as? [Double])?.count, 46)
+        XCTAssertGreaterThan(try number(c["speed_up"]), 0)
+    }
+
+    func testCompareRejectsTooShortSegment() throws {
+        let p = try runProcess(try spinode(), ["reservoir", "mackey-glass", "--device", "auto-oscillator",
+                                               "--compare", "auto-oscillator", "--compare-samples", "10", "--nodes", "4"])
+        XCTAssertNotEqual(p.status, 0)
+        XCTAssertTrue(p.stderr.contains("mackey-glass segment"), p.stderr)
+    }
+}

@@ -27,6 +27,7 @@ final class BlochWallTests: XCTestCase {
             worst = max(worst, abs(m[400 + i] - tanh(x / delta)))
             XCTAssertEqual(m[i], 0, accuracy: 1e-9)
         }
+        print("Bloch wall: width \(integral / 2) m vs sqrt(A/K) = \(delta) m (relative \((integral / 2 - delta) / delta)), worst |m_z - tanh| \(worst)")
         // Discretisation error of the width is about (dx / Delta)^2 / 12 = 3.6e-4 relative.
         XCTAssertEqual(integral / 2, delta, accuracy: 2e-3 * delta)
         XCTAssertLessThan(worst, 2e-3)

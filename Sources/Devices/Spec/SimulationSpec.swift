@@ -36,6 +36,9 @@ public struct SimulationSpec: Sendable {
     /// `[terms]`: demagnetisation, a constant applied field (T), Slonczewski torque, temperature (K).
     public struct Terms: Sendable {
         public var demag = true
+        /// `demag_kernel`: "newell" (exact tensor, default) or "mumax3" (mumax3's numerically integrated
+        /// face-charge tensor, `FaceChargeDemagKernel`, to reproduce mumax3 numbers; docs/micromagnetics.md).
+        public var demagKernel: Demag.Kernel = .newell
         public var field = SIMD3<Double>(0, 0, 0)
         public var slonczewski: Slonczewski?
         public var temperature = 0.0
@@ -227,6 +230,7 @@ public struct SimulationSpec: Sendable {
         var terms = Terms()
         if let t = try root.optionalTable("terms") {
             terms.demag = try t.optionalBool("demag") ?? true
+            if try t.choice("demag_kernel", ["newell", "mumax3"], default: "newell") == "mumax3" { terms.demagKernel = .mumax3() }
             terms.field = try t.optionalVector("field") ?? .zero
             terms.temperature = try t.nonNegative("temperature", default: 0)
             if let s = try t.optionalTable("slonczewski") {

@@ -11,6 +11,9 @@ import Numerics
 /// and the Fourier-space product is real x complex; for a single layer (nz = 1) N_xz = N_yz = 0 and are
 /// skipped. The factor -mu0 / (px py pz) of the unnormalised inverse transform is folded into the kernel.
 /// Energy E = -1/2 sum Ms V B . m.
+///
+/// `kernel: .mumax3()` swaps Newell's exact tensor for mumax3's numerically integrated one
+/// (`FaceChargeDemagKernel`), to reproduce mumax3 results to their last digits (see docs/micromagnetics.md).
 public final class Demag: FieldTerm {
     public let name = "demag"
     public let energyFactor = 0.5
@@ -24,7 +27,19 @@ public final class Demag: FieldTerm {
     let kernel: [CellBuffer]
     let thinFilm: Bool
 
-    public init(mesh: Mesh, parameters p: CellParameters) {
+    /// How the tensor is evaluated.
+    public enum Kernel: Sendable, Equatable {
+        /// Newell-Williams-Dunlop closed forms, dipole quadrature far away (`DemagKernel`): exact to ~1e-11.
+        case newell
+        /// mumax3's face-charge midpoint integration (`FaceChargeDemagKernel`) at the given accuracy
+        /// (mumax3 `DemagAccuracy`, default 6).
+        case mumax3(accuracy: Double = FaceChargeDemagKernel.mumax3Accuracy)
+    }
+    /// The tensor this term was built with.
+    public let kernelMethod: Kernel
+
+    public init(mesh: Mesh, parameters p: CellParameters, kernel method: Kernel = .newell) {
+        kernelMethod = method
         self.mesh = mesh
         n = mesh.cellCount
         let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz
@@ -33,19 +48,26 @@ public final class Demag: FieldTerm {
         msat = CellBuffer(p.Msat)
         thinFilm = pz == 1
         kernel = Demag.kernelTransforms(mesh: mesh, padded: (px, py, pz), spectrumCount: fft.spectrumCount,
-                                        cx: fft.cx)
+                                        cx: fft.cx, method: method)
     }
 
     /// The six real kernel spectra for the padded grid.
-    static func kernelTransforms(mesh: Mesh, padded: (Int, Int, Int), spectrumCount: Int, cx: Int) -> [CellBuffer] {
+    static func kernelTransforms(mesh: Mesh, padded: (Int, Int, Int), spectrumCount: Int, cx: Int,
+                                 method: Kernel) -> [CellBuffer] {
         let (nx, ny, nz) = (mesh.nx, mesh.ny, mesh.nz)
         let (px, py, pz) = padded
         // Octant values N(ox, oy, oz) for ox < nx, oy < ny, oz < nz.
         var octant = [[Double]](repeating: [], count: nx * ny * nz)
         for oz in 0..<nz { for oy in 0..<ny { for ox in 0..<nx {
-            octant[ox + nx * (oy + ny * oz)] = DemagKernel.tensor(Double(ox) * mesh.dx, Double(oy) * mesh.dy,
-                                                                 Double(oz) * mesh.dz,
-                                                                 dx: mesh.dx, dy: mesh.dy, dz: mesh.dz)
+            switch method {
+            case .newell:
+                octant[ox + nx * (oy + ny * oz)] = DemagKernel.tensor(Double(ox) * mesh.dx, Double(oy) * mesh.dy,
+                                                                     Double(oz) * mesh.dz,
+                                                                     dx: mesh.dx, dy: mesh.dy, dz: mesh.dz)
+            case .mumax3(let accuracy):
+                octant[ox + nx * (oy + ny * oz)] = FaceChargeDemagKernel.tensor(ox, oy, oz, dx: mesh.dx, dy: mesh.dy,
+                                                                               dz: mesh.dz, accuracy: accuracy)
+            }
         } } }
         let total = px * py * pz
         let input = fftw_malloc(total * 8)!.bindMemory(to: Double.self, capacity: total)

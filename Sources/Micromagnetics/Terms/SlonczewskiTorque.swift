@@ -7,14 +7,16 @@
 ///
 /// d the free-layer thickness (m; default the mesh thickness), P the polarisation, Lambda the
 /// Slonczewski asymmetry parameter, epsilon' the secondary (field-like) spin-torque parameter. J may
-/// depend on time (seconds).
-public final class SlonczewskiTorque: TorqueTerm {
+/// depend on time (seconds). alpha follows the system's `dampingOverride` (`DampingDependent`).
+public final class SlonczewskiTorque: TorqueTerm, DampingDependent {
     public let name = "Slonczewski STT"
     /// hbar / e in J s / C (CODATA 2018 exact values).
     public static let hbarOverE = 1.054571817e-34 / 1.602176634e-19
     let n: Int
     /// gamma_i / (1 + alpha_i^2) and alpha_i per cell; hbar / (e d Ms_i) (T m^2 / A), 0 in vacuum.
     let prefactor, alpha, betaPerJ: CellBuffer
+    /// Material gamma_i (rad/(T s)) and alpha_i per cell, 0 in vacuum.
+    let gamma, materialAlpha: CellBuffer
     public var polarizer: SIMD3<Double>
     public var polarization: Double
     public var lambda: Double
@@ -27,10 +29,11 @@ public final class SlonczewskiTorque: TorqueTerm {
                 currentDensity: @escaping @Sendable (Double) -> Double) {
         n = mesh.cellCount
         prefactor = CellBuffer(n); alpha = CellBuffer(n); betaPerJ = CellBuffer(n)
+        gamma = CellBuffer(n); materialAlpha = CellBuffer(n)
         let d = thickness ?? Double(mesh.nz) * mesh.dz
         for i in 0..<n where p.Msat[i] > 0 {
-            alpha.p[i] = p.alpha[i]
-            prefactor.p[i] = p.gamma[i] / (1 + p.alpha[i] * p.alpha[i])
+            gamma.p[i] = p.gamma[i]
+            materialAlpha.p[i] = p.alpha[i]
             betaPerJ.p[i] = SlonczewskiTorque.hbarOverE / (d * p.Msat[i])
         }
         self.polarizer = polarizer / (polarizer * polarizer).sum().squareRoot()
@@ -38,6 +41,17 @@ public final class SlonczewskiTorque: TorqueTerm {
         self.lambda = lambda
         self.epsilonPrime = epsilonPrime
         self.currentDensity = currentDensity
+        setDamping(nil)
+    }
+
+    /// Sets alpha (all magnetic cells) in gamma/(1 + alpha^2) and the alpha beta terms, or the material
+    /// alpha when nil.
+    public func setDamping(_ a: Double?) {
+        for i in 0..<n where betaPerJ.p[i] != 0 {
+            let al = a ?? materialAlpha.p[i]
+            alpha.p[i] = al
+            prefactor.p[i] = gamma.p[i] / (1 + al * al)
+        }
     }
 
     public func addTorque(t: Double, m: UnsafePointer<Double>, dmdt: UnsafeMutablePointer<Double>) {

@@ -5,8 +5,9 @@ import Numerics
 ///
 /// The noise is drawn by `refresh(step:)` (the driver `LLGSystem.run` calls it before every fixed step)
 /// and held through the stages of that step, as the Heun scheme requires. Draws come from a
-/// `SeededRandom` so a run is reproducible. Carries no energy (energy factor 0).
-public final class ThermalField: FieldTerm {
+/// `SeededRandom` so a run is reproducible. Carries no energy (energy factor 0). alpha follows the
+/// system's `dampingOverride` (`DampingDependent`).
+public final class ThermalField: FieldTerm, DampingDependent {
     public let name = "thermal"
     public let energyFactor = 0.0
     /// Boltzmann constant, J/K (SI 2019 exact).
@@ -14,6 +15,8 @@ public final class ThermalField: FieldTerm {
     let n: Int
     /// sqrt(2 alpha kB / (gamma Ms V)) per cell (0 in vacuum): the noise amplitude is this times sqrt(T / dt).
     let amplitude: CellBuffer
+    /// sqrt(2 kB / (gamma Ms V)) and the material alpha per cell (0 in vacuum).
+    let unitAmplitude, materialAlpha: CellBuffer
     let noise: CellBuffer
     /// Temperature in kelvin.
     public var temperature: Double
@@ -22,11 +25,21 @@ public final class ThermalField: FieldTerm {
     public init(mesh: Mesh, parameters p: CellParameters, temperature: Double, seed: UInt64) {
         n = mesh.cellCount
         amplitude = CellBuffer(n); noise = CellBuffer(3 * n)
+        unitAmplitude = CellBuffer(n); materialAlpha = CellBuffer(n)
         for i in 0..<n where p.Msat[i] > 0 {
-            amplitude.p[i] = (2 * p.alpha[i] * ThermalField.kB / (p.gamma[i] * p.Msat[i] * mesh.cellVolume)).squareRoot()
+            unitAmplitude.p[i] = (2 * ThermalField.kB / (p.gamma[i] * p.Msat[i] * mesh.cellVolume)).squareRoot()
+            materialAlpha.p[i] = p.alpha[i]
         }
         self.temperature = temperature
         rng = SeededRandom(seed: seed)
+        setDamping(nil)
+    }
+
+    /// Sets alpha in the variance (all magnetic cells), or the material alpha when nil.
+    public func setDamping(_ alpha: Double?) {
+        for i in 0..<n {
+            amplitude.p[i] = unitAmplitude.p[i] * max(alpha ?? materialAlpha.p[i], 0).squareRoot()
+        }
     }
 
     /// Draws the noise for the next step of length `step` seconds.

@@ -7,14 +7,15 @@
 /// P the polarisation, xi the non-adiabaticity. Derivatives are central differences; a neighbour in
 /// vacuum or outside the mesh is replaced by the cell itself (one-sided half difference, as mumax3).
 /// For xi = alpha a texture translates rigidly: dm/dt = (u . grad) m, i.e. moves along -u.
-public final class ZhangLiTorque: TorqueTerm {
+/// alpha follows the system's `dampingOverride` (`DampingDependent`).
+public final class ZhangLiTorque: TorqueTerm, DampingDependent {
     public let name = "Zhang-Li STT"
     /// Bohr magneton over the elementary charge, J/(T C) (CODATA 2018).
     public static let muBOverE = 9.2740100783e-24 / 1.602176634e-19
     let mesh: Mesh
     let n: Int
     /// mu_B / (e Ms_i) (m^3 / C), alpha_i, 0 in vacuum; neighbour presence bits as `DMINeighbourhood`.
-    let coeff, alpha: CellBuffer
+    let coeff, alpha, materialAlpha: CellBuffer
     let present: UnsafeMutablePointer<UInt8>
     public var polarization: Double
     public var xi: Double
@@ -25,7 +26,7 @@ public final class ZhangLiTorque: TorqueTerm {
                 currentDensity: @escaping @Sendable (Double) -> SIMD3<Double>) {
         self.mesh = mesh
         n = mesh.cellCount
-        coeff = CellBuffer(n); alpha = CellBuffer(n)
+        coeff = CellBuffer(n); alpha = CellBuffer(n); materialAlpha = CellBuffer(n)
         present = .allocate(capacity: n)
         present.initialize(repeating: 0, count: n)
         let sy = mesh.nx, sz = mesh.nx * mesh.ny
@@ -34,6 +35,7 @@ public final class ZhangLiTorque: TorqueTerm {
             guard p.Msat[i] > 0 else { continue }
             coeff.p[i] = ZhangLiTorque.muBOverE / p.Msat[i]
             alpha.p[i] = p.alpha[i]
+            materialAlpha.p[i] = p.alpha[i]
             var bits: UInt8 = 0
             if ix > 0 && p.Msat[i - 1] > 0 { bits |= 1 }
             if ix + 1 < mesh.nx && p.Msat[i + 1] > 0 { bits |= 2 }
@@ -48,6 +50,11 @@ public final class ZhangLiTorque: TorqueTerm {
         self.currentDensity = currentDensity
     }
     deinit { present.deallocate() }
+
+    /// Sets alpha (all magnetic cells) in the torque, or the material alpha when nil.
+    public func setDamping(_ a: Double?) {
+        for i in 0..<n where coeff.p[i] != 0 { alpha.p[i] = a ?? materialAlpha.p[i] }
+    }
 
     public func addTorque(t: Double, m: UnsafePointer<Double>, dmdt: UnsafeMutablePointer<Double>) {
         let jv = currentDensity(t)

@@ -1,0 +1,41 @@
+extension RawTrace {
+    /// This trace with only the named input channels and static parameters, in the order given (nil keeps
+    /// all). A simulated trace records every drive channel (e.g. deltaKu1 and the carrier amplitude a) and
+    /// every material parameter; a surrogate of one device driven by one signal uses a subset, as the
+    /// paper's 4-50-50-2 network (k = 2 delays of mz and of u) does.
+    /// - Throws: `SurrogateError.invalidTrace` naming the trace and the channel that does not exist.
+    public func selecting(inputs: [String]? = nil, parameters: [String]? = nil) throws -> RawTrace {
+        func indices(_ wanted: [String]?, _ names: [String], _ what: String) throws -> [Int]? {
+            guard let wanted else { return nil }
+            return try wanted.map { name in
+                guard let i = names.firstIndex(of: name) else {
+                    throw SurrogateError.invalidTrace("trace '\(self.name)' has no \(what) '\(name)' (it has \(names))")
+                }
+                return i
+            }
+        }
+        var out = self
+        if let keep = try indices(inputs, inputNames, "input") {
+            var values = [Double]()
+            values.reserveCapacity(sampleCount * keep.count)
+            for n in 0..<sampleCount { for i in keep { values.append(self.inputs[n * inputCount + i]) } }
+            out.inputs = values
+            out.inputCount = keep.count
+            out.inputNames = keep.map { inputNames[$0] }
+            out.inputUnits = keep.map { inputUnits[$0] }
+        }
+        if let keep = try indices(parameters, parameterNames, "parameter") {
+            out.parameters = keep.map { self.parameters[$0] }
+            out.parameterNames = keep.map { parameterNames[$0] }
+        }
+        return out
+    }
+
+    /// This trace with the input channels and parameters `model` was trained on, picked by name when the
+    /// trace has more of them than the model (a trace recorded with extra channels); unchanged otherwise.
+    public func matchingChannels(of model: SurrogateModel) throws -> RawTrace {
+        let inputs = inputCount > model.inputCount ? model.inputNames : nil
+        let parameters = self.parameters.count > model.parameterCount ? model.parameterNames : nil
+        return try selecting(inputs: inputs, parameters: parameters)
+    }
+}
