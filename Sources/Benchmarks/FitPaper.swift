@@ -28,6 +28,10 @@ public enum FitPaperBenchmark {
         public var samples = 10_000
         /// Input interpolation of the surrogate (the paper: cubic spline).
         public var interpolation: InterpolationKind = .cubic
+        /// Arithmetic of the fused training kernel (`spinode fit --precision`; default float64).
+        public var precision: TrainingPrecision = .float64
+        /// Threads of the fused training kernel (`spinode fit --threads`; default 1).
+        public var threads = 1
         public init() {}
     }
 
@@ -44,9 +48,16 @@ public enum FitPaperBenchmark {
         public var solver: String
         public var interpolation: String
         public var final_loss: Double
-        /// Median CPU time of the training thread per iteration (the machine may be shared; this is
-        /// the work itself, without time spent descheduled).
+        /// Median CPU time per iteration (the machine may be shared; this is the work itself, without
+        /// time spent descheduled): of the training thread with 1 thread, of the whole process (all
+        /// threads, including any idle OpenBLAS thread still spinning) with more.
         public var cpu_seconds_per_iteration: Double
+        /// Arithmetic of the training kernel: float64 or float32.
+        public var precision: String
+        /// Threads of the training kernel.
+        public var threads: Int
+        /// Load average (1 minute) when the method's timing ended.
+        public var load_average: Double
     }
 
     /// The synthetic trace (see the type's doc comment).
@@ -87,25 +98,30 @@ public enum FitPaperBenchmark {
             o.iterations = c.warmup + c.iterations
             o.seed = c.seed
             o.interpolation = c.interpolation
+            o.precision = c.precision
+            o.threads = c.threads
             let trainer = try SurrogateTrainer(traces: [trace], options: o)
             for _ in 0..<c.warmup { try trainer.step() }
             let clock = ContinuousClock()
             var times = [Double](), cpu = [Double]()
             for _ in 0..<c.iterations {
-                let cpuStart = threadCPUSeconds()
+                let cpuStart = c.threads == 1 ? threadCPUSeconds() : processCPUSeconds()
                 let start = clock.now
                 try trainer.step()
                 let d = clock.now - start
-                cpu.append(threadCPUSeconds() - cpuStart)
+                cpu.append((c.threads == 1 ? threadCPUSeconds() : processCPUSeconds()) - cpuStart)
                 times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
             }
             times.sort()
             let median = FitPaperBenchmark.median(times)
+            var load = [0.0, 0.0, 0.0]
+            _ = getloadavg(&load, 3)
             results.append(Result(gradient_method: method.rawValue, seconds_per_iteration: median, iterations: c.iterations,
                                   warmup: c.warmup, min_seconds: times.first!, max_seconds: times.last!,
                                   batch: o.batchSize, window: o.windowLength, network: "4-50-50-2 tanh",
                                   solver: "rk4 on the sample grid (d_tau 0.025)", interpolation: c.interpolation.rawValue,
-                                  final_loss: trainer.lastLoss, cpu_seconds_per_iteration: FitPaperBenchmark.median(cpu)))
+                                  final_loss: trainer.lastLoss, cpu_seconds_per_iteration: FitPaperBenchmark.median(cpu),
+                                  precision: c.precision.rawValue, threads: c.threads, load_average: load[0]))
         }
         return results
     }
@@ -113,6 +129,13 @@ public enum FitPaperBenchmark {
     static func median(_ values: [Double]) -> Double {
         let s = values.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+
+    /// CPU seconds consumed by the whole process, all threads (CLOCK_PROCESS_CPUTIME_ID).
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
     /// CPU seconds consumed by the calling thread (CLOCK_THREAD_CPUTIME_ID).

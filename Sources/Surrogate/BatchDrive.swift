@@ -30,8 +30,30 @@ public final class BatchDrive {
     var noise: [Double]
     var noiseSamples: Int = 0
     var noiseActive = false
+    /// Flat copies of each trace's interpolant and parameters, read by `fill` without touching the
+    /// traces' arrays (which would retain and release them for every member of every stage).
+    struct TraceView {
+        var kind: InterpolationKind, sampleCount: Int
+        var values: UnsafeMutablePointer<Double>, second: UnsafeMutablePointer<Double>?, parameters: UnsafeMutablePointer<Double>
+    }
+    let views: [TraceView]
+
+    deinit {
+        for v in views { v.values.deallocate(); v.second?.deallocate(); v.parameters.deallocate() }
+    }
 
     public init(traces: [NormalisedTrace], model: SurrogateModel, maxBatch: Int) {
+        views = traces.map { t in
+            func copy(_ a: [Double]) -> UnsafeMutablePointer<Double> {
+                let p = UnsafeMutablePointer<Double>.allocate(capacity: max(a.count, 1))
+                p.initialize(repeating: 0, count: max(a.count, 1))
+                if !a.isEmpty { p.update(from: a, count: a.count) }
+                return p
+            }
+            return TraceView(kind: t.inputs.kind, sampleCount: t.inputs.sampleCount, values: copy(t.inputs.values),
+                             second: t.inputs.secondDerivatives.isEmpty ? nil : copy(t.inputs.secondDerivatives),
+                             parameters: copy(t.parameters))
+        }
         self.traces = traces
         order = model.embedding.order
         inputCount = model.inputCount
@@ -67,7 +89,7 @@ public final class BatchDrive {
     public func fill(tau: Double, batch count: Int, e: UnsafeMutablePointer<Double>, stride: Int) {
         let k = order
         for b in 0..<count {
-            let trace = traces[traceIndex[b]]
+            let trace = views[traceIndex[b]]
             // Position in samples; within 1e-9 of sample j it is j, read as the left limit (the held
             // value of sample j - 1) when tau lies below the grid time j d_tau, as the ODE solver's
             // stage at the end of a step onto a jump does (it evaluates one float below the jump).
@@ -80,18 +102,14 @@ public final class BatchDrive {
                 heldBefore = tau < j * sampleStep
             }
             // For a zero-order hold the left limit is any point inside the previous interval.
-            let sRead = (heldBefore && trace.inputs.kind == .zoh) ? s - 0.5 : s
+            let sRead = (heldBefore && trace.kind == .zoh) ? s - 0.5 : s
             let row = e + b * stride
             if inputCount > 0 {
-                trace.inputs.values.withUnsafeBufferPointer { v in
-                    trace.inputs.secondDerivatives.withUnsafeBufferPointer { m in
-                        for j in 0..<inputCount {
-                            for d in 0..<k {
-                                row[j * k + d] = InputInterpolation.evaluate(
-                                    kind: trace.inputs.kind, n: trace.inputs.sampleCount, channels: inputCount,
-                                    values: v.baseAddress!, second: m.baseAddress, at: sRead + Double(d), channel: j)
-                            }
-                        }
+                for j in 0..<inputCount {
+                    for d in 0..<k {
+                        row[j * k + d] = InputInterpolation.evaluate(
+                            kind: trace.kind, n: trace.sampleCount, channels: inputCount,
+                            values: trace.values, second: trace.second.map { UnsafePointer($0) }, at: sRead + Double(d), channel: j)
                     }
                 }
                 if noiseActive {

@@ -81,6 +81,23 @@ public struct FitOptions: Sendable, Equatable, Codable {
     /// Gaussian noise (normalised units) on the inputs and the initial states of training windows.
     public var inputNoise = 0.0
     public var stateNoise = 0.0
+    /// Arithmetic of the fused sample-grid RK4 kernel (`FusedSampleGridRK4`): float64 (default) or
+    /// float32 (parameters, Adam and the loss stay Float64). float32 needs the fused kernel: fixed RK4
+    /// and a network of tanh / relu / identity layers without a linear term.
+    public var precision: TrainingPrecision {
+        get { precisionSetting ?? .float64 }
+        set { precisionSetting = newValue }
+    }
+    /// Threads of the fused sample-grid RK4 kernel: the windows are split into this many groups, each
+    /// integrated and differentiated by its own thread; the gradients are added in group order
+    /// (bit-for-bit reproducible for a given thread count).
+    public var threads: Int {
+        get { threadsSetting ?? 1 }
+        set { threadsSetting = newValue }
+    }
+    // Stored as optionals so checkpoints written before these settings existed still decode.
+    var precisionSetting: TrainingPrecision?
+    var threadsSetting: Int?
 
     // Validation and stopping.
     public var validation: ValidationData = .trainingTraces
@@ -113,6 +130,11 @@ public struct FitOptions: Sendable, Equatable, Codable {
         try need(inputNoise >= 0 && stateNoise >= 0, "noise levels must be >= 0, got \(inputNoise), \(stateNoise)")
         try need(validationInterval >= 1, "validation interval must be >= 1, got \(validationInterval)")
         try need(patience.map { $0 >= 1 } ?? true, "patience must be >= 1, got \(patience ?? 0)")
+        try need(threads >= 1, "threads must be >= 1, got \(threads)")
+        if precision == .float32 {
+            try need(!solver.isAdaptive, "precision float32 needs the fixed RK4 solver (the fused kernel); adaptive solvers run in float64")
+            try need(activation != Activation.softplus.rawValue, "precision float32 needs tanh, relu or identity layers (softplus runs in float64)")
+        }
         switch solver {
         case .fixedRK4(let m): try need(m >= 1, "RK4 steps per sample must be >= 1, got \(m)")
         case .adaptiveDormandPrince(let r, let a), .adaptiveTsitouras(let r, let a):
@@ -131,6 +153,8 @@ public struct FitOptions: Sendable, Equatable, Codable {
         o.iterations = 0
         o.targetNRMSE = nil
         o.patience = nil
+        o.precisionSetting = precision
+        o.threadsSetting = threads
         return o
     }
 }

@@ -12,8 +12,9 @@ import ODE
 /// in normalised units (sample 0 is the given initial state and carries no error).
 ///
 /// Reproducibility: iteration i draws its windows and noise from `SeededRandom` seeded by
-/// (seed, i) alone, and every floating-point operation runs in a fixed order on one thread, so a run
-/// is bit-for-bit reproducible on one machine, and a run resumed from a checkpoint at iteration N
+/// (seed, i) alone, and every floating-point operation runs in a fixed order (with `threads` > 1, each
+/// thread sums its own group of windows and the groups are added in a fixed order), so a run with a
+/// given thread count is bit-for-bit reproducible on one machine, and a run resumed from a checkpoint at iteration N
 /// continues exactly as the uninterrupted run (the random state at N is a function of (seed, N)).
 public final class SurrogateTrainer {
     public let options: FitOptions
@@ -49,6 +50,9 @@ public final class SurrogateTrainer {
     /// The same field with a stage tape, for the sample-grid fast path.
     let tapedField: TapedNeuralVectorField
     let kernel = SampleGridRK4()
+    /// The fused sample-grid kernel (fixed RK4 with a network it supports), in the run's precision.
+    let fused64: FusedSampleGridRK4<Double>?
+    let fused32: FusedSampleGridRK4<Float>?
     let odeCache = ODESolverCache()
     var forceODEModule = false
     var y0: [Double]
@@ -189,6 +193,14 @@ public final class SurrogateTrainer {
                 drive.fill(tau: tau, batch: count, e: e, stride: stride)
             } : nil)
         tapedField.computePath = field.computePath
+        let fusable = !options.solver.isAdaptive && FusedSampleGridRK4<Double>.supports(mlp: model.mlp, linearTerm: model.linearTerm)
+        guard fusable || options.precision == .float64 else {
+            throw SurrogateError.invalidOption("precision float32 needs fixed RK4 and tanh, relu or identity layers without a linear term")
+        }
+        fused64 = fusable && options.precision == .float64
+            ? FusedSampleGridRK4<Double>(mlp: model.mlp, stateWidth: n, extraInputCount: model.extraInputCount, threads: options.threads) : nil
+        fused32 = fusable && options.precision == .float32
+            ? FusedSampleGridRK4<Float>(mlp: model.mlp, stateWidth: n, extraInputCount: model.extraInputCount, threads: options.threads) : nil
         y0 = [Double](repeating: 0, count: batch * n)
         saved = [Double](repeating: 0, count: w * batch * n)
         targets = [Double](repeating: 0, count: w * batch * n)
@@ -275,10 +287,42 @@ public final class SurrogateTrainer {
         if options.stateNoise > 0 {
             for b in 0..<batch { for q in 0..<embedding.embeddedCount { y0[b * n + q] += options.stateNoise * rng.normal() } }
         }
-        if case .fixedRK4 = options.solver, !forceODEModule {
+        if case .fixedRK4(let m) = options.solver, !forceODEModule {
+            if fused64 != nil || fused32 != nil { return try fusedWindowGradient(samples: w, stepsPerSample: m) }
             return try fastWindowGradient(samples: w)
         }
         return try odeWindowGradient(samples: w)
+    }
+
+    /// The paper's solver on the sample grid by the fused kernel (`FusedSampleGridRK4`), in the run's precision.
+    func fusedWindowGradient(samples w: Int, stepsPerSample m: Int) throws -> Double {
+        let grid = FusedSampleGridRK4<Double>.Grid(samples: w, stepsPerSample: m, sampleStep: model.sampleStep,
+                                                   endOffset: drive.stageEndOffset)
+        let fill: (Double, Int, UnsafeMutablePointer<Double>, Int) -> Void = { [drive] tau, count, e, stride in
+            drive.fill(tau: tau, batch: count, e: e, stride: stride)
+        }
+        let batch = drive.batch, method = options.gradient, mask = observedMask
+        return try y0.withUnsafeBufferPointer { yp in
+            try targets.withUnsafeBufferPointer { tp in
+                try saved.withUnsafeMutableBufferPointer { sp in
+                    try gradient.withUnsafeMutableBufferPointer { gp in
+                        if let k = fused64 {
+                            k.setParameters(model.mlp.parameters)
+                            return try k.lossAndGradient(batch: batch, grid: grid, method: method, y0: yp.baseAddress!,
+                                                         targets: tp.baseAddress!, mask: mask, fillInputs: fill,
+                                                         saved: sp.baseAddress!, gradient: gp.baseAddress!)
+                        }
+                        let k = fused32!
+                        k.setParameters(model.mlp.parameters)
+                        return try k.lossAndGradient(batch: batch, grid: FusedSampleGridRK4<Float>.Grid(
+                                                         samples: grid.samples, stepsPerSample: grid.stepsPerSample,
+                                                         sampleStep: grid.sampleStep, endOffset: grid.endOffset),
+                                                     method: method, y0: yp.baseAddress!, targets: tp.baseAddress!, mask: mask,
+                                                     fillInputs: fill, saved: sp.baseAddress!, gradient: gp.baseAddress!)
+                    }
+                }
+            }
+        }
     }
 
     /// The paper's solver on the sample grid, by `SampleGridRK4`: the exact discrete adjoint (keeps every

@@ -12,8 +12,11 @@ struct BenchFitPaper: ParsableCommand {
         Times one iteration (draw windows, batched forward solve, MSE, gradient, Adam step) on a seeded \
         synthetic driven-oscillator trace of 10,000 samples, for the exact discrete adjoint and the continuous \
         adjoint (torchdiffeq's odeint_adjoint). Median of --iterations timed iterations after --warmup. \
+        The defaults are what `spinode fit` runs with the paper's settings (float64, 1 thread); \
+        --precision float32 and --threads 2 time the other kernels. \
         Compare with scripts/bench/fit_paper_peers.py (torchdiffeq). Example:
           spinode bench fit-paper --json
+          spinode bench fit-paper --precision float32 --threads 2
         """
     )
 
@@ -22,10 +25,14 @@ struct BenchFitPaper: ParsableCommand {
     @Option(help: "Seed of the synthetic trace, the initial weights and the windows.") var seed: UInt64 = 1
     @Option(help: "Input interpolation: cubic (the paper's), linear, zoh.") var interpolation = "cubic"
     @Option(help: "Gradient methods, comma-separated: discrete, continuous.") var methods = "discrete,continuous"
+    @Option(help: "Arithmetic of the training kernel: float64 (default, as spinode fit) or float32.") var precision = "float64"
+    @Option(help: "Threads of the training kernel (default 1, as spinode fit).") var threads = 1
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
         guard iterations >= 20 else { throw ValidationError("--iterations must be >= 20 (the median needs them)") }
+        guard TrainingPrecision(rawValue: precision) != nil else { throw ValidationError("--precision must be float64 or float32") }
+        guard threads >= 1 else { throw ValidationError("--threads must be >= 1") }
         guard warmup >= 0 else { throw ValidationError("--warmup must be >= 0") }
         guard InterpolationKind(rawValue: interpolation) != nil else { throw ValidationError("--interpolation must be cubic, linear or zoh") }
         guard methods.split(separator: ",").allSatisfy({ GradientMethod(rawValue: String($0)) != nil }) else {
@@ -39,6 +46,8 @@ struct BenchFitPaper: ParsableCommand {
         c.warmup = warmup
         c.seed = seed
         c.interpolation = InterpolationKind(rawValue: interpolation)!
+        c.precision = TrainingPrecision(rawValue: precision)!
+        c.threads = threads
         let results = try FitPaperBenchmark.run(c, methods: methods.split(separator: ",").map { GradientMethod(rawValue: String($0))! })
         if json {
             struct Report: Encodable { var benchmark = "fit_paper"; var results: [FitPaperBenchmark.Result] }
@@ -47,9 +56,9 @@ struct BenchFitPaper: ParsableCommand {
             print(String(decoding: try enc.encode(Report(results: results)), as: UTF8.self))
         } else {
             for r in results {
-                print(String(format: "fit-paper %@ adjoint: %.3f ms per iteration (median of %d; min %.3f, max %.3f ms), CPU %.3f ms",
-                             r.gradient_method, r.seconds_per_iteration * 1e3, r.iterations, r.min_seconds * 1e3,
-                             r.max_seconds * 1e3, r.cpu_seconds_per_iteration * 1e3))
+                print(String(format: "fit-paper %@ adjoint, %@, %d thread(s): %.3f ms per iteration (median of %d; min %.3f, max %.3f ms), CPU %.3f ms, load %.2f",
+                             r.gradient_method, r.precision, r.threads, r.seconds_per_iteration * 1e3, r.iterations, r.min_seconds * 1e3,
+                             r.max_seconds * 1e3, r.cpu_seconds_per_iteration * 1e3, r.load_average))
             }
         }
     }

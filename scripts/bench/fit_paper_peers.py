@@ -18,7 +18,10 @@ Synthetic trace (seeded, numpy default_rng(seed)): driven damped oscillator in n
   [-1, 1] held for 10 samples; integrated with 10 classical RK4 substeps per sample; 10,000 samples;
   x standardised (zero mean, unit variance).
 
-Timing: --warmup (default 3) iterations, then the median of --iterations (default 20) iterations; each
+Precision: --dtype float64 (default, as SpinODE's default) or float32 (PyTorch's default dtype; compare
+  with `spinode bench fit-paper --precision float32`).
+Timing: --warmup (default 3) iterations, then the median of --iterations (default 20) iterations (wall
+  time, and CPU time of the process: `cpu_seconds_per_iteration`, which a loaded machine disturbs less); each
 iteration = draw windows, forward solve, loss, backward, Adam step. Threads: --threads N (default 2)
 sets OMP_NUM_THREADS and torch.set_num_threads. OPENBLAS_* left as the environment sets them.
 
@@ -70,7 +73,7 @@ def run(adjoint, args):
     import numpy as np
     import torch
     import torchdiffeq
-    dtype = torch.float64
+    dtype = torch.float64 if args.dtype == "float64" else torch.float32
     torch.manual_seed(0)
     x, u = synthetic_trace(args.seed)
     X = torch.tensor(x, dtype=dtype)
@@ -138,16 +141,19 @@ def run(adjoint, args):
     for _ in range(args.warmup):
         iteration()
     model.nfe = 0
-    times = []
+    times, cpu = [], []
     for _ in range(args.iterations):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         iteration()
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
     return {
         "framework": "torchdiffeq",
+        "dtype": args.dtype,
         "gradient_method": ("odeint_adjoint (continuous adjoint), method='rk4'" if adjoint
                             else "odeint (backpropagation through the solver), method='rk4'"),
         "seconds_per_iteration": statistics.median(times),
+        "cpu_seconds_per_iteration": statistics.median(cpu),
         "iterations_timed": args.iterations,
         "warmup_iterations": args.warmup,
         "all_seconds": times,
@@ -169,6 +175,7 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--dtype", choices=["float64", "float32"], default="float64")
     args = ap.parse_args()
     os.environ["OMP_NUM_THREADS"] = str(args.threads)
     import torch
