@@ -31,6 +31,7 @@ struct DemoFigures {
         let zoomSamples = min(p.samples, max(2, Int((zoomSeconds / p.sampleInterval).rounded()) + 1))
         let start = min(p.samples - zoomSamples, max(0, Int((zoomStartSeconds / p.sampleInterval).rounded())))
         let window = start..<(start + zoomSamples)
+        let span = (p.truth.max() ?? 0) - (p.truth.min() ?? 0)
         let first = ns[window.lowerBound], last = ns[window.upperBound - 1]
         let runTime = (first - ns[0])
         func zoomed(_ s: LinePlot.Series) -> LinePlot.Series {
@@ -42,10 +43,10 @@ struct DemoFigures {
         plots.append(("prediction-zoom", LinePlot(
             title: String(format: "Held-out trace '%@', %.3g ns after %.4g ns of free running", p.trace, last - first, runTime),
             xLabel: "t (ns)", yLabel: yLabel, series: [zoomed(truth), zoomed(predicted)], xRange: first...last,
-            yRange: truthRange(Array(p.truth[window]), Array(p.prediction[window])))))
+            yRange: truthRange(Array(p.truth[window]), Array(p.prediction[window]), scale: span))))
         plots.append(("prediction-full", LinePlot(
             title: String(format: "Held-out trace '%@': %.4g ns, NRMSE %.3g", p.trace, ns[p.samples - 1] - ns[0] + p.sampleInterval * 1e9, p.metrics.nrmse),
-            xLabel: "t (ns)", yLabel: yLabel, series: [truth, predicted], yRange: truthRange(p.truth, p.prediction))))
+            xLabel: "t (ns)", yLabel: yLabel, series: [truth, predicted], yRange: truthRange(p.truth, p.prediction, scale: span))))
         let truthSpectrum = WelchSpectrum(p.truth, sampleInterval: p.sampleInterval)
         let predictedSpectrum = WelchSpectrum(p.prediction, sampleInterval: p.sampleInterval)
         let nyquist = 0.5 / p.sampleInterval
@@ -71,17 +72,18 @@ struct DemoFigures {
         return plots
     }
 
-    /// A y range for truth and prediction: nil (fitted to both) unless the prediction strays beyond the truth's
-    /// range by more than its span (a diverging run), then the truth's range widened by half its span, so the
-    /// truth stays readable and the runaway prediction is clipped.
-    static func truthRange(_ truth: [Double], _ prediction: [Double]) -> ClosedRange<Double>? {
-        guard let lo = truth.min(), let hi = truth.max(), hi > lo else { return nil }
+    /// A y range for truth and prediction: nil (fitted to both) unless the prediction is not finite or strays
+    /// beyond the truth's range by more than twice `scale` (the whole trace's truth span): a diverging run. Then
+    /// the truth's range widened by `scale` on each side, so the truth stays readable and the runaway prediction
+    /// is clipped. A prediction that is merely wrong stays in view.
+    static func truthRange(_ truth: [Double], _ prediction: [Double], scale: Double) -> ClosedRange<Double>? {
+        guard let lo = truth.min(), let hi = truth.max(), scale > 0 else { return nil }
         let finite = prediction.filter(\.isFinite)
-        let span = hi - lo
-        if finite.count == prediction.count, let pLo = finite.min(), let pHi = finite.max(), pLo >= lo - span, pHi <= hi + span {
+        if finite.count == prediction.count, let pLo = finite.min(), let pHi = finite.max(),
+           pLo >= lo - 2 * scale, pHi <= hi + 2 * scale {
             return nil
         }
-        return (lo - 0.5 * span)...(hi + 0.5 * span)
+        return (lo - scale)...(hi + scale)
     }
 
     /// Writes every figure into `directory` (SVG and CSV, atomically), then PNGs through `plotScript`.
