@@ -31,7 +31,7 @@ struct Demo: ParsableCommand {
 
         --train first retrains the surrogate from scratch with `spinode fit` (the training command recorded in \
         the bundled model file), showing its progress, and uses the new model for (a) to (c). Progress lines go to \
-        stderr. About 40 s on 2 cores after the build (most of it the micromagnetic segment); --quick runs a tiny \
+        stderr. About 25 s on 2 cores after the build (most of it the micromagnetic segment); --quick runs a tiny \
         version (2,000 Mackey-Glass points, 20 nodes, one multiplexed input of reference) for tests. Details: docs/demo.md.
 
         Examples:
