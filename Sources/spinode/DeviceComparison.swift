@@ -67,14 +67,7 @@ struct DeviceComparison: Encodable {
         let (a, statesA, wallA) = try timed(primary)
         progress("reference \(referenceName): \(inputs[0].rows * primary.nodeCount * primary.holdSamples) device samples")
         let (b, statesB, wallB) = try timed(reference)
-        var squared = 0.0, sum = 0.0, sumSquares = 0.0, n = 0.0
-        for (x, y) in zip(statesA, statesB) {
-            for i in 0..<y.count {
-                let d = x.storage[i] - y.storage[i]
-                squared += d * d; sum += y.storage[i]; sumSquares += y.storage[i] * y.storage[i]; n += 1
-            }
-        }
-        let variance = sumSquares / n - (sum / n) * (sum / n)
+        let stateNRMSE = ReservoirMetrics.nrmse(prediction: statesA.flatMap(\.storage), target: statesB.flatMap(\.storage))
         let deviceSamples = inputs.reduce(0) { $0 + $1.rows } * primary.nodeCount * primary.holdSamples
         let simulated = Double(deviceSamples) * dt
         let perA = wallA / (simulated * 1e9), perB = wallB / (simulated * 1e9)
@@ -86,7 +79,7 @@ struct DeviceComparison: Encodable {
                                 metricRelativeDifference: relative,
                                 deviceProfile: profileKey.flatMap { a.profiles[$0] },
                                 referenceProfile: profileKey.flatMap { b.profiles[$0] },
-                                stateNRMSE: (squared / n).squareRoot() / max(variance, 0).squareRoot(),
+                                stateNRMSE: stateNRMSE,
                                 deviceWallSecondsPerNanosecond: perA, referenceWallSecondsPerNanosecond: perB,
                                 speedUp: perB / perA)
     }
