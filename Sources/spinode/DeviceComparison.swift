@@ -5,7 +5,7 @@ import Reservoir
 
 /// `spinode reservoir --compare`: the device under test (usually a surrogate) and a reference device
 /// (usually the micromagnetic simulation it was trained on) run the same task on the same segment: the
-/// task shortened to `samples` input samples (`SegmentableTask.segment`), the same mask, hold and input
+/// task shortened to its first inputs (`SegmentableTask.segment`), the same mask, hold and input
 /// scaling. Reported: each device's task metrics on the segment, their relative difference, the NRMSE
 /// between the two devices' node states, and the speed-up in wall time per simulated ns.
 struct DeviceComparison: Encodable {
@@ -41,20 +41,15 @@ struct DeviceComparison: Encodable {
         case referenceWallSecondsPerNanosecond = "reference_wall_seconds_per_ns", speedUp = "speed_up"
     }
 
-    /// Runs `task.segment(samples:)` on `primary` and on `reference` (same multiplexing) and compares.
+    /// Runs `segment` (a task shortened by `SegmentableTask.segment`) on `primary` and on `reference`
+    /// (same multiplexing) and compares.
     static func measure(primary: TimeMultiplexer, reference: TimeMultiplexer, referenceName: String,
-                        task: any ReservoirTask, samples: Int,
-                        progress: (String) -> Void = { _ in }) throws -> DeviceComparison {
+                        segment: any ReservoirTask, progress: (String) -> Void = { _ in }) throws -> DeviceComparison {
         let dt = primary.device.sampleInterval
         guard abs(reference.device.sampleInterval - dt) <= 1e-9 * dt else {
             throw ReservoirError.invalidParameter(name: "--compare sample interval", value: "\(reference.device.sampleInterval) s",
                                                   expected: "\(dt) s, the device's")
         }
-        guard let segmentable = task as? any SegmentableTask else {
-            throw ReservoirError.invalidParameter(name: "--compare task", value: task.name,
-                                                  expected: "a built-in task (custom tasks have no segment)")
-        }
-        let segment = try segmentable.segment(samples: samples)
         let inputs = try segment.inputSequences()
         func timed(_ source: TimeMultiplexer) throws -> (ReservoirResult, [Matrix], Double) {
             let start = DispatchTime.now().uptimeNanoseconds

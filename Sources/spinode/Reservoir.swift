@@ -208,21 +208,22 @@ struct ReservoirCommand: ParsableCommand {
     }
 
     func run() throws {
-        if compare != nil {   // a segment that cannot be scored fails before the full run
+        // The --compare segment is built first, so a segment that cannot be scored fails before the full run.
+        var segment: (any ReservoirTask)?
+        if compare != nil {
             guard let task = makeTask() as? any SegmentableTask else {
                 throw ValidationError("--compare: task \(self.task) has no segment")
             }
-            _ = try task.segment(samples: compareSamples)
+            segment = try task.segment(samples: compareSamples)
         }
         let source = try makeSource()
         let result = try ReservoirRunner.run(makeTask(), on: source)
-        if let reference = compare {
+        if let reference = compare, let segment {
             guard let primary = source as? TimeMultiplexer else {
                 throw ValidationError("--compare needs a physical or surrogate --device, not the ESN")
             }
             let comparison = try DeviceComparison.measure(primary: primary, reference: try multiplexer(for: makeDevice(reference)),
-                                                          referenceName: reference, task: makeTask(),
-                                                          samples: compareSamples) { message in
+                                                          referenceName: reference, segment: segment) { message in
                 if !json { FileHandle.standardError.write(Data(("spinode reservoir: " + message + "\n").utf8)) }
             }
             try printResult(result, comparison: comparison)
