@@ -11,6 +11,9 @@ import Reservoir
 struct DeviceComparison: Encodable {
     /// The reference device as named on the command line.
     var reference: String
+    /// nil when this command ran the reference; else the `--compare-states` file its states (and its
+    /// measured wall time) were read from, with the date they were recorded.
+    var referenceStatesFrom: String?
     /// Task input samples in the segment, and the device samples they become (x nodes x hold).
     var taskSamples: Int
     var deviceSamples: Int
@@ -33,7 +36,7 @@ struct DeviceComparison: Encodable {
     var speedUp: Double
 
     enum CodingKeys: String, CodingKey {
-        case reference, taskSamples = "task_samples", deviceSamples = "device_samples"
+        case reference, referenceStatesFrom = "reference_states_from", taskSamples = "task_samples", deviceSamples = "device_samples"
         case simulatedSeconds = "simulated_seconds", deviceMetrics = "device_metrics"
         case referenceMetrics = "reference_metrics", metricRelativeDifference = "metric_relative_difference"
         case deviceProfile = "device_profile", referenceProfile = "reference_profile"
@@ -41,39 +44,62 @@ struct DeviceComparison: Encodable {
         case referenceWallSecondsPerNanosecond = "reference_wall_seconds_per_ns", speedUp = "speed_up"
     }
 
-    /// Runs `segment` (a task shortened by `SegmentableTask.segment`) on `primary` and on `reference`
-    /// (same multiplexing) and compares.
-    static func measure(primary: TimeMultiplexer, reference: TimeMultiplexer, referenceName: String,
-                        segment: any ReservoirTask, progress: (String) -> Void = { _ in }) throws -> DeviceComparison {
+    /// The reference's node states on the segment: run now, or read from a `--compare-states` file.
+    struct ReferenceRun {
+        /// Node states per input sequence.
+        var states: [Matrix]
+        /// Measured wall time of the run that produced `states`, seconds.
+        var wallSeconds: Double
+        /// Device sample interval, seconds.
+        var sampleInterval: Double
+        /// Where the states came from: nil when run by this command, else the file and its date.
+        var reusedFrom: String?
+    }
+
+    /// Runs `source` on the inputs of `segment`, timing it.
+    static func run(_ source: TimeMultiplexer, on segment: any ReservoirTask) throws -> ReferenceRun {
+        let inputs = try segment.inputSequences()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let states = try source.states(for: inputs)
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
+        return ReferenceRun(states: states, wallSeconds: wall, sampleInterval: source.device.sampleInterval, reusedFrom: nil)
+    }
+
+    /// Runs `segment` (a task shortened by `SegmentableTask.segment`) on `primary` and compares with the
+    /// reference's states on the same segment (same multiplexing), which `reference` runs or reads.
+    static func measure(primary: TimeMultiplexer, referenceName: String, segment: any ReservoirTask,
+                        reference: () throws -> ReferenceRun) throws -> DeviceComparison {
         let dt = primary.device.sampleInterval
-        guard abs(reference.device.sampleInterval - dt) <= 1e-9 * dt else {
-            throw ReservoirError.invalidParameter(name: "--compare sample interval", value: "\(reference.device.sampleInterval) s",
+        let inputs = try segment.inputSequences()
+        let a = try run(primary, on: segment)
+        let b = try reference()
+        guard abs(b.sampleInterval - dt) <= 1e-9 * dt else {
+            throw ReservoirError.invalidParameter(name: "--compare sample interval", value: "\(b.sampleInterval) s",
                                                   expected: "\(dt) s, the device's")
         }
-        let inputs = try segment.inputSequences()
-        func timed(_ source: TimeMultiplexer) throws -> (ReservoirResult, [Matrix], Double) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            let states = try source.states(for: inputs)
-            let wall = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-            let result = try segment.score(ReservoirStates(sequences: states, sourceName: source.name,
-                                                           nodes: source.nodeCount, inputs: inputs))
-            return (result, states, wall)
+        guard b.states.count == a.states.count,
+              zip(a.states, b.states).allSatisfy({ $0.rows == $1.rows && $0.columns == $1.columns }) else {
+            throw ReservoirError.invalidParameter(name: "--compare reference states",
+                                                  value: b.states.map { "\($0.rows)x\($0.columns)" }.joined(separator: ","),
+                                                  expected: a.states.map { "\($0.rows)x\($0.columns)" }.joined(separator: ","))
         }
-        let (a, statesA, wallA) = try timed(primary)
-        progress("reference \(referenceName): \(inputs[0].rows * primary.nodeCount * primary.holdSamples) device samples")
-        let (b, statesB, wallB) = try timed(reference)
-        let stateNRMSE = ReservoirMetrics.nrmse(prediction: statesA.flatMap(\.storage), target: statesB.flatMap(\.storage))
+        func score(_ states: [Matrix], _ name: String) throws -> ReservoirResult {
+            try segment.score(ReservoirStates(sequences: states, sourceName: name, nodes: primary.nodeCount, inputs: inputs))
+        }
+        let scoreA = try score(a.states, primary.name), scoreB = try score(b.states, referenceName)
+        let stateNRMSE = ReservoirMetrics.nrmse(prediction: a.states.flatMap(\.storage), target: b.states.flatMap(\.storage))
         let deviceSamples = inputs.reduce(0) { $0 + $1.rows } * primary.nodeCount * primary.holdSamples
         let simulated = Double(deviceSamples) * dt
-        let perA = wallA / (simulated * 1e9), perB = wallB / (simulated * 1e9)
+        let perA = a.wallSeconds / (simulated * 1e9), perB = b.wallSeconds / (simulated * 1e9)
         var relative: [String: Double] = [:]
-        for (k, v) in b.metrics { if let w = a.metrics[k] { relative[k] = abs(w - v) / abs(v) } }
-        let profileKey = a.profiles.keys.first { $0 != "horizons" }
-        return DeviceComparison(reference: referenceName, taskSamples: inputs[0].rows, deviceSamples: deviceSamples,
-                                simulatedSeconds: simulated, deviceMetrics: a.metrics, referenceMetrics: b.metrics,
+        for (k, v) in scoreB.metrics { if let w = scoreA.metrics[k] { relative[k] = abs(w - v) / abs(v) } }
+        let profileKey = scoreA.profiles.keys.first { $0 != "horizons" }
+        return DeviceComparison(reference: referenceName, referenceStatesFrom: b.reusedFrom, taskSamples: inputs[0].rows,
+                                deviceSamples: deviceSamples,
+                                simulatedSeconds: simulated, deviceMetrics: scoreA.metrics, referenceMetrics: scoreB.metrics,
                                 metricRelativeDifference: relative,
-                                deviceProfile: profileKey.flatMap { a.profiles[$0] },
-                                referenceProfile: profileKey.flatMap { b.profiles[$0] },
+                                deviceProfile: profileKey.flatMap { scoreA.profiles[$0] },
+                                referenceProfile: profileKey.flatMap { scoreB.profiles[$0] },
                                 stateNRMSE: stateNRMSE,
                                 deviceWallSecondsPerNanosecond: perA, referenceWallSecondsPerNanosecond: perB,
                                 speedUp: perB / perA)

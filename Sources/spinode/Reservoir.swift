@@ -4,6 +4,7 @@ import Foundation
 import Numerics
 import Reservoir
 import Surrogate
+import TraceIO
 
 /// `spinode reservoir TASK --device NAME`: runs one reservoir-computing benchmark on a feature source
 /// (the software echo state network, or a device driven through time multiplexing) and prints its scores.
@@ -40,6 +41,9 @@ struct ReservoirCommand: ParsableCommand {
 
     @Option(help: "Reference device (a named device, MODEL.h5 or SPEC.toml) run with the device on the same segment of the task (the first --compare-samples inputs, same mask and scaling): reports both devices' task metrics, their relative difference, the node-state NRMSE and the speed-up in wall time per simulated ns.")
     var compare: String?
+
+    @Option(help: "With --compare: HDF5 file of the reference's node states on the segment. Read if it exists (refused if recorded for another configuration), else written after the reference run, so a slow reference runs once. The reported speed-up then uses the wall time recorded with the states.")
+    var compareStates: String?
 
     @Option(help: "Task input samples in the --compare segment (each is nodes x hold device samples; at least 40).")
     var compareSamples: Int = 200
@@ -149,6 +153,7 @@ struct ReservoirCommand: ParsableCommand {
         if let dt = sampleInterval, !(dt > 0 && dt.isFinite) { throw ValidationError("--sample-interval must be > 0 s, got \(dt)") }
         guard inputNoise >= 0 && inputNoise.isFinite else { throw ValidationError("--input-noise must be >= 0, got \(inputNoise)") }
         guard hold >= 1 else { throw ValidationError("--hold must be >= 1, got \(hold)") }
+        if compareStates != nil && compare == nil { throw ValidationError("--compare-states needs --compare") }
     }
 
     func makeSource() throws -> ReservoirFeatureSource {
@@ -222,14 +227,53 @@ struct ReservoirCommand: ParsableCommand {
             guard let primary = source as? TimeMultiplexer else {
                 throw ValidationError("--compare needs a physical or surrogate --device, not the ESN")
             }
-            let comparison = try DeviceComparison.measure(primary: primary, reference: try multiplexer(for: makeDevice(reference)),
-                                                          referenceName: reference, segment: segment) { message in
-                if !json { FileHandle.standardError.write(Data(("spinode reservoir: " + message + "\n").utf8)) }
+            let referenceMultiplexer = try multiplexer(for: makeDevice(reference))
+            let comparison = try DeviceComparison.measure(primary: primary, referenceName: reference, segment: segment) {
+                try referenceRun(referenceMultiplexer, segment: segment)
             }
             try printResult(result, comparison: comparison)
             return
         }
         try printResult(result, comparison: nil)
+    }
+
+    /// Everything the reference's node states on the --compare segment depend on (`ReferenceStatesFile`).
+    func referenceConfiguration(sampleInterval dt: Double) throws -> [String: String] {
+        var c: [String: String] = [
+            "reference": compare ?? "", "task": task, "compare_samples": "\(compareSamples)", "nodes": "\(nodes)",
+            "hold": "\(hold)", "mask": mask, "seed": "\(seed)", "input_scale": "\(inputScale)",
+            "input_offset": "\(inputOffset)", "sampling": sampling, "input_noise": "\(inputNoise)",
+            "sample_interval": "\(dt)", "bias_ratio": "\(biasRatio)", "gain_ratio": "\(gainRatio)",
+            "device_seed": "\(deviceSeed)", "noise": "\(noise)", "ridge": ridge.map { "\($0)" } ?? "cv", "folds": "\(folds)",
+        ]
+        if let reference = compare, Self.isFileDevice(reference) { c["reference_sha256"] = try SHA256.hexOfFile(reference) }
+        return c
+    }
+
+    /// The reference's states on `segment`: read from --compare-states when that file exists, else run
+    /// (and written there when --compare-states is given).
+    func referenceRun(_ reference: TimeMultiplexer, segment: any ReservoirTask) throws -> DeviceComparison.ReferenceRun {
+        let dt = reference.device.sampleInterval
+        let configuration = try referenceConfiguration(sampleInterval: dt)
+        if let path = compareStates, FileManager.default.fileExists(atPath: path) {
+            let file = try ReferenceStatesFile.read(path, expecting: configuration)
+            note("reference \(compare ?? ""): node states read from \(path) (recorded \(file.created))")
+            return .init(states: file.states, wallSeconds: file.wallSeconds, sampleInterval: file.sampleInterval,
+                         reusedFrom: "\(path) (recorded \(file.created))")
+        }
+        let rows = try segment.inputSequences().reduce(0) { $0 + $1.rows }
+        note("reference \(compare ?? ""): \(rows * reference.nodeCount * reference.holdSamples) device samples")
+        let run = try DeviceComparison.run(reference, on: segment)
+        if let path = compareStates {
+            try ReferenceStatesFile(states: run.states, wallSeconds: run.wallSeconds, sampleInterval: dt,
+                                    created: SurrogateModelFile.Provenance.timestamp(), configuration: configuration).write(to: path)
+            note("reference node states written to \(path)")
+        }
+        return run
+    }
+
+    private func note(_ message: String) {
+        if !json { FileHandle.standardError.write(Data(("spinode reservoir: " + message + "\n").utf8)) }
     }
 
     func printResult(_ result: ReservoirResult, comparison: DeviceComparison?) throws {
@@ -263,6 +307,7 @@ struct ReservoirCommand: ParsableCommand {
         if let c = comparison {
             print(String(format: "compare with %@ on the first %d task samples (%d device samples, %.4g ns):",
                          c.reference, c.taskSamples, c.deviceSamples, c.simulatedSeconds * 1e9))
+            if let from = c.referenceStatesFrom { print("  reference node states and wall time read from \(from)") }
             for (k, v) in c.referenceMetrics.sorted(by: { $0.key < $1.key }) {
                 let mine = c.deviceMetrics[k].map { String(format: "%.6g", $0) } ?? "-"
                 let rel = c.metricRelativeDifference[k].map { String(format: "%.3g", $0) } ?? "-"

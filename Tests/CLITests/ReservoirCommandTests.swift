@@ -1,4 +1,6 @@
 import Foundation
+import Numerics
+import TraceIO
 import XCTest
 
 /// `spinode reservoir mackey-glass` on the software echo state network and on one physical device
@@ -79,4 +81,64 @@ final class ReservoirCompareTests: XCTestCase {
         XCTAssertNotEqual(p.status, 0)
         XCTAssertTrue(p.stderr.contains("mackey-glass segment"), p.stderr)
     }
+
+    /// --compare-states: the first run writes the reference's node states; the next one reads them instead of
+    /// running the reference (proved by altering the stored states), and a file recorded for another
+    /// configuration is refused with a one-line error naming the file and the entry.
+    func testCompareStatesAreWrittenReusedAndCheckedAgainstTheConfiguration() throws {
+        let directory = NSTemporaryDirectory() + "spinode-compare-states-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/reference.h5"
+        let arguments = ["reservoir", "mackey-glass", "--device", "auto-oscillator", "--compare", "auto-oscillator",
+                         "--compare-samples", "120", "--nodes", "8", "--hold", "2", "--json", "--compare-states", path]
+        let first = try XCTUnwrap(try jsonObject(try runSpinode(arguments).stdout)["comparison"] as? [String: Any])
+        XCTAssertNil(first["reference_states_from"])
+        XCTAssertEqual(try number(first["state_nrmse"]), 0)
+
+        // The file: one 120 x 8 sequence of states, the measured wall time and the configuration.
+        let file = try HDF5File.open(path)
+        let root = try file.root
+        XCTAssertEqual(try root.stringAttribute("format"), "spinode-reference-states")
+        XCTAssertEqual(try root.stringAttribute("config_nodes"), "8")
+        XCTAssertEqual(try root.doubleAttribute("sample_interval"), 1e-9)
+        let states = try root.dataset("sequence_0")
+        XCTAssertEqual(states.shape, [120, 8])
+        let values = try states.readDoubles()
+        let wall = try root.doubleAttribute("wall_seconds")
+        XCTAssertGreaterThan(wall, 0)
+
+        // Reused: identical reference metrics and the recorded wall time behind the speed-up.
+        let second = try XCTUnwrap(try jsonObject(try runSpinode(arguments).stdout)["comparison"] as? [String: Any])
+        XCTAssertTrue((second["reference_states_from"] as? String ?? "").hasPrefix(path), "\(second)")
+        XCTAssertEqual(second["reference_metrics"] as? [String: Double], first["reference_metrics"] as? [String: Double])
+        let simulatedNs = try number(second["simulated_seconds"]) * 1e9
+        XCTAssertEqual(try number(second["reference_wall_seconds_per_ns"]), wall / simulatedNs, accuracy: 1e-12 * wall / simulatedNs)
+
+        // Altered states in a copy of the file are what the comparison uses: the node-state NRMSE becomes
+        // RMS(x - 2x) / std(2x) = RMS(x) / (2 std(x)), not 0.
+        let altered = directory + "/altered.h5"
+        do {  // every handle of the copy released before spinode opens it (HDF5 locks open files)
+            let copy = try HDF5File.create(altered)
+            let copyRoot = try copy.root
+            for name in try root.attributeNames() { try copyRoot.setAttribute(name, try root.attribute(name)) }
+            _ = try copyRoot.createDataset("sequence_0", shape: [120, 8], values: values.map { 2 * $0 })
+            try copy.close()
+        }
+        let third = try XCTUnwrap(try jsonObject(try runSpinode(Array(arguments.dropLast()) + [altered]).stdout)["comparison"] as? [String: Any])
+        let mean = values.reduce(0, +) / Double(values.count)
+        let rms = (values.map { $0 * $0 }.reduce(0, +) / Double(values.count)).squareRoot()
+        let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
+        XCTAssertEqual(try number(third["state_nrmse"]), rms / (2 * std), accuracy: 1e-9 * rms / std)
+
+        // Another configuration (10 nodes) is refused, and the file is left as it was.
+        var other = arguments
+        other[other.firstIndex(of: "--nodes")! + 1] = "10"
+        let refused = try runProcess(try spinode(), other)
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains(path) && refused.stderr.contains("nodes = 8"), refused.stderr)
+        XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
+        XCTAssertEqual(try HDF5File.open(path).root.dataset("sequence_0").readDoubles(), values)
+    }
 }
+

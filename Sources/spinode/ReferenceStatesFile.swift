@@ -1,0 +1,82 @@
+import Foundation
+import Numerics
+import TraceIO
+
+/// The reference device's node states on a `reservoir --compare` segment, kept in an HDF5 file
+/// (`--compare-states FILE.h5`) so that a slow reference (the micromagnetic skyrmion disk costs about a
+/// minute of wall time per simulated ns) is run once and every later comparison against it, e.g. of
+/// several surrogates, reuses its states.
+///
+/// Layout (h5py: `f["sequence_0"][...]`):
+/// - `/sequence_K`: float64, rows x nodes, the node states of input sequence K (device output units);
+/// - root attributes: `format` = "spinode-reference-states", `version` = 1, `wall_seconds` (the
+///   reference's measured wall time for all sequences, s), `sample_interval` (device sample interval,
+///   s), `created` (UTC), `sequences`, and one string attribute `config_NAME` per entry of the
+///   configuration: everything the states depend on (reference device and its file's SHA-256, task,
+///   segment length, nodes, hold, mask, seed, scaling, noise, device options).
+///
+/// A file whose configuration differs from the command's is refused, naming the first entry that
+/// differs, never silently reused.
+struct ReferenceStatesFile {
+    static let format = "spinode-reference-states"
+
+    /// Node states per input sequence (rows x nodes).
+    var states: [Matrix]
+    /// Measured wall time of the reference run that produced `states`, seconds.
+    var wallSeconds: Double
+    /// Device sample interval, seconds.
+    var sampleInterval: Double
+    /// When the states were recorded (UTC).
+    var created: String
+    /// Everything the states depend on, as strings (compared exactly on reuse).
+    var configuration: [String: String]
+
+    /// Writes the file atomically (temporary sibling, then rename).
+    func write(to path: String) throws {
+        try AtomicFile.write(path) { temporary in
+            let file = try HDF5File.create(temporary)
+            let root = try file.root
+            try root.setAttribute("format", Self.format)
+            try root.setAttribute("version", 1)
+            try root.setAttribute("wall_seconds", wallSeconds)
+            try root.setAttribute("sample_interval", sampleInterval)
+            try root.setAttribute("created", created)
+            try root.setAttribute("sequences", states.count)
+            for (key, value) in configuration { try root.setAttribute("config_" + key, value) }
+            for (k, s) in states.enumerated() {
+                _ = try root.createDataset("sequence_\(k)", shape: [s.rows, s.columns], values: s.storage)
+            }
+            try file.close()
+        }
+    }
+
+    /// Reads `path`, refusing a file of another format or recorded for another configuration.
+    static func read(_ path: String, expecting configuration: [String: String]) throws -> ReferenceStatesFile {
+        let file = try HDF5File.open(path)
+        let root = try file.root
+        guard root.hasAttribute("format"), try root.stringAttribute("format") == format else {
+            throw TraceIOError.wrongFormat(file: path, object: "/", detail: "not a reference-states file (no format = \"\(format)\" attribute)")
+        }
+        for key in configuration.keys.sorted() {
+            let name = "config_" + key
+            let stored = root.hasAttribute(name) ? try root.stringAttribute(name) : "(absent)"
+            guard stored == configuration[key] else {
+                throw TraceIOError.invalidValue(file: path, object: "/@" + name,
+                                                detail: "recorded for \(key) = \(stored), this command has \(configuration[key]!); "
+                                                    + "use another --compare-states file or remove this one")
+            }
+        }
+        let count = try root.integerAttribute("sequences")
+        var states: [Matrix] = []
+        for k in 0..<count {
+            let dataset = try root.dataset("sequence_\(k)")
+            guard dataset.shape.count == 2 else {
+                throw TraceIOError.wrongRank(file: path, object: "/sequence_\(k)", expected: "2 (rows x nodes)", found: dataset.shape.count)
+            }
+            states.append(Matrix(rows: dataset.shape[0], columns: dataset.shape[1], storage: try dataset.readDoubles()))
+        }
+        return ReferenceStatesFile(states: states, wallSeconds: try root.doubleAttribute("wall_seconds"),
+                                   sampleInterval: try root.doubleAttribute("sample_interval"),
+                                   created: try root.stringAttribute("created"), configuration: configuration)
+    }
+}
