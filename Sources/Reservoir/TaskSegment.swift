@@ -10,6 +10,8 @@ public protocol SegmentableTask: ReservoirTask {
     /// The task shortened to `samples` input samples (time steps).
     /// - Throws: `ReservoirError.insufficientData` if the segment is too short for the task's scoring.
     func segment(samples: Int) throws -> any ReservoirTask
+    /// Leading input samples of each sequence that the task discards before scoring (its washout).
+    var washoutSamples: Int { get }
 }
 
 /// (washout, trainEnd) of a segment of n samples from the full task's (washout, trainEnd, length).
@@ -21,6 +23,7 @@ func segmentSplit(samples n: Int, washout: Int, trainEnd: Int, length: Int) -> (
 }
 
 extension MackeyGlassPrediction: SegmentableTask {
+    public var washoutSamples: Int { discard }
     /// Horizons are cut to those with at least n / 8 test rows (H <= n - trainEnd - n / 8).
     public func segment(samples n: Int) throws -> any ReservoirTask {
         let (w, e) = segmentSplit(samples: n, washout: discard, trainEnd: trainEnd, length: length)
@@ -34,6 +37,7 @@ extension MackeyGlassPrediction: SegmentableTask {
 }
 
 extension NARMA10Emulation: SegmentableTask {
+    public var washoutSamples: Int { washout }
     public func segment(samples n: Int) throws -> any ReservoirTask {
         let (w, e) = segmentSplit(samples: n, washout: washout, trainEnd: trainEnd, length: length)
         guard n >= 40 else { throw ReservoirError.insufficientData(task: name + " segment", needed: 40, available: n) }
@@ -42,6 +46,7 @@ extension NARMA10Emulation: SegmentableTask {
 }
 
 extension MemoryCapacity: SegmentableTask {
+    public var washoutSamples: Int { washout }
     public func segment(samples n: Int) throws -> any ReservoirTask {
         let (w, e) = segmentSplit(samples: n, washout: washout, trainEnd: washout + trainRows, length: length)
         guard n >= 40 else { throw ReservoirError.insufficientData(task: name + " segment", needed: 40, available: n) }
@@ -51,6 +56,7 @@ extension MemoryCapacity: SegmentableTask {
 }
 
 extension ParityCheckCapacity: SegmentableTask {
+    public var washoutSamples: Int { washout }
     public func segment(samples n: Int) throws -> any ReservoirTask {
         let (w, e) = segmentSplit(samples: n, washout: washout, trainEnd: washout + trainRows, length: length)
         guard n >= 40 else { throw ReservoirError.insufficientData(task: name + " segment", needed: 40, available: n) }
@@ -60,6 +66,7 @@ extension ParityCheckCapacity: SegmentableTask {
 }
 
 extension SineSquareClassification: SegmentableTask {
+    public var washoutSamples: Int { washout }
     /// `samples` is rounded down to whole 8-step periods.
     public func segment(samples n: Int) throws -> any ReservoirTask {
         let p = n / 8

@@ -21,6 +21,24 @@ public struct FreeRunPrediction {
     /// general path (for checks).
     public var allowsFusedKernel = true
 
+    /// Which delay of the embedded state the predicted series reads.
+    public enum Readout: Sendable {
+        /// x(t_j) = y_{c 0}(t_j), the first delay (the paper's; the last k - 1 samples from the last
+        /// state's other delays). It looks ahead: the state at t_j was integrated with the network
+        /// reading u(t), ..., u(t + (k - 1) dt), so x(t_j) depends on inputs up to sample j + k - 2
+        /// under `zoh`, k - 1 samples later than the physical output at t_j can (u_{j-1}, held over
+        /// [t_{j-1}, t_j), is the last one). Harmless for offline prediction of a recorded trace.
+        case firstDelay
+        /// x(t_j) = y_{c, k-1}(t_{j-k+1}), the last delay of the state k - 1 samples earlier (samples
+        /// 0 ... k - 2 from the initial state). Under `zoh` it depends on inputs u_0 ... u_{j-1} only,
+        /// like the device: the readout for driving the surrogate as a causal device (a reservoir,
+        /// where a look-ahead would leak the next task input into the node states).
+        case lastDelay
+    }
+
+    /// The delay the series reads (default `.firstDelay`, the paper's).
+    public var readout: Readout = .firstDelay
+
     public init(model: SurrogateModel, solver: SurrogateSolver = .paper) {
         self.model = model
         self.solver = solver
@@ -90,13 +108,22 @@ public struct FreeRunPrediction {
             }
             for (b, i) in members.enumerated() {
                 var series = [Double](repeating: 0, count: length * nOut)
-                for j in 0...steps {
-                    let base = j * batch * n + b * n
-                    for c in 0..<nOut { series[j * nOut + c] = states[base + c * k] }
-                }
-                if k > 1 {
-                    let base = steps * batch * n + b * n
-                    for d in 1..<k { for c in 0..<nOut { series[(steps + d) * nOut + c] = states[base + c * k + d] } }
+                switch readout {
+                case .firstDelay:
+                    for j in 0...steps {
+                        let base = j * batch * n + b * n
+                        for c in 0..<nOut { series[j * nOut + c] = states[base + c * k] }
+                    }
+                    if k > 1 {
+                        let base = steps * batch * n + b * n
+                        for d in 1..<k { for c in 0..<nOut { series[(steps + d) * nOut + c] = states[base + c * k + d] } }
+                    }
+                case .lastDelay:
+                    for d in 0..<(k - 1) { for c in 0..<nOut { series[d * nOut + c] = states[b * n + c * k + d] } }
+                    for m in 0...steps {
+                        let base = m * batch * n + b * n
+                        for c in 0..<nOut { series[(m + k - 1) * nOut + c] = states[base + c * k + k - 1] }
+                    }
                 }
                 results[i] = series
             }

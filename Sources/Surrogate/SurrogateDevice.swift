@@ -14,9 +14,15 @@ import TraceIO
 /// Every copy starts from the same embedded state, built from `initialOutputs` (k samples x n_out,
 /// sample-major, SI; default: every sample at the training output mean, the normalised origin).
 /// The delay embedding looks ahead: the state at t_n holds x(t_n) ... x(t_{n+k-1}) and the network reads
-/// u(t_n) ... u(t_{n+k-1}), so the output at t_{n+1} depends on inputs up to t_{n+k} (held at the last
-/// value beyond the end), exactly as in training and in `spinode predict`. All copies of one call run
-/// as one batch (one network pass per stage for all of them).
+/// u(t_n) ... u(t_{n+k-1}). Reading the output from the first delay (as `spinode predict` does) would
+/// make the output at t_{n+1} depend on inputs up to u_{n+k-1}, k - 1 samples into the future; in a
+/// time-multiplexed reservoir the last virtual node of one task input would then see the next input.
+/// The device therefore reads the last delay (`FreeRunPrediction.Readout.lastDelay`): the output at
+/// t_{n+1} is y_{k-1}(t_{n+2-k}), which under `zoh` depends on inputs[0 ... n] only, as the physical
+/// device's does (test: `SurrogateDeviceTests.testOutputIsCausal`). With `cubic` or `linear` input
+/// interpolation the spline still reaches a little ahead; train device surrogates on piecewise-constant
+/// drives with `--interpolation zoh`. All copies of one call run as one batch (one network pass per
+/// stage for all of them).
 public final class SurrogateDevice: Device {
     public let model: SurrogateModel
     public let solver: SurrogateSolver
@@ -85,7 +91,9 @@ public final class SurrogateDevice: Device {
             runs.append(try RawTrace(name: "copy \(b)", sampleInterval: model.sampleInterval, outputs: outputs, outputCount: nOut,
                                      inputs: driven, inputCount: nIn, parameters: parameters))
         }
-        let predictions = try FreeRunPrediction(model: model, solver: solver).predict(runs)
+        var prediction = FreeRunPrediction(model: model, solver: solver)
+        prediction.readout = .lastDelay
+        let predictions = try prediction.predict(runs)
         return inputs.indices.map { b in
             (0..<inputs[b].count).map { n in predictions[b][(n + 1) * nOut + outputChannel] }
         }

@@ -29,6 +29,10 @@ struct DeviceComparison: Encodable {
     var referenceProfile: [Double]?
     /// RMS(state - reference state) / std(reference state) over all node states of the segment.
     var stateNRMSE: Double
+    /// The same over the node states the task scores: after its washout (`washout_samples` inputs of
+    /// each sequence), where the two devices' different start-up transients no longer count.
+    var stateNRMSEAfterWashout: Double
+    var washoutSamples: Int
     /// Wall seconds per simulated nanosecond.
     var deviceWallSecondsPerNanosecond: Double
     var referenceWallSecondsPerNanosecond: Double
@@ -40,7 +44,8 @@ struct DeviceComparison: Encodable {
         case simulatedSeconds = "simulated_seconds", deviceMetrics = "device_metrics"
         case referenceMetrics = "reference_metrics", metricRelativeDifference = "metric_relative_difference"
         case deviceProfile = "device_profile", referenceProfile = "reference_profile"
-        case stateNRMSE = "state_nrmse", deviceWallSecondsPerNanosecond = "device_wall_seconds_per_ns"
+        case stateNRMSE = "state_nrmse", stateNRMSEAfterWashout = "state_nrmse_after_washout"
+        case washoutSamples = "washout_samples", deviceWallSecondsPerNanosecond = "device_wall_seconds_per_ns"
         case referenceWallSecondsPerNanosecond = "reference_wall_seconds_per_ns", speedUp = "speed_up"
     }
 
@@ -67,7 +72,7 @@ struct DeviceComparison: Encodable {
 
     /// Runs `segment` (a task shortened by `SegmentableTask.segment`) on `primary` and compares with the
     /// reference's states on the same segment (same multiplexing), which `reference` runs or reads.
-    static func measure(primary: TimeMultiplexer, referenceName: String, segment: any ReservoirTask,
+    static func measure(primary: TimeMultiplexer, referenceName: String, segment: any SegmentableTask,
                         reference: () throws -> ReferenceRun) throws -> DeviceComparison {
         let dt = primary.device.sampleInterval
         let inputs = try segment.inputSequences()
@@ -88,6 +93,9 @@ struct DeviceComparison: Encodable {
         }
         let scoreA = try score(a.states, primary.name), scoreB = try score(b.states, referenceName)
         let stateNRMSE = ReservoirMetrics.nrmse(prediction: a.states.flatMap(\.storage), target: b.states.flatMap(\.storage))
+        let washout = segment.washoutSamples
+        func scored(_ states: [Matrix]) -> [Double] { states.flatMap { $0.storage.dropFirst(min(washout, $0.rows) * $0.columns) } }
+        let scoredNRMSE = ReservoirMetrics.nrmse(prediction: scored(a.states), target: scored(b.states))
         let deviceSamples = inputs.reduce(0) { $0 + $1.rows } * primary.nodeCount * primary.holdSamples
         let simulated = Double(deviceSamples) * dt
         let perA = a.wallSeconds / (simulated * 1e9), perB = b.wallSeconds / (simulated * 1e9)
@@ -100,7 +108,7 @@ struct DeviceComparison: Encodable {
                                 metricRelativeDifference: relative,
                                 deviceProfile: profileKey.flatMap { scoreA.profiles[$0] },
                                 referenceProfile: profileKey.flatMap { scoreB.profiles[$0] },
-                                stateNRMSE: stateNRMSE,
+                                stateNRMSE: stateNRMSE, stateNRMSEAfterWashout: scoredNRMSE, washoutSamples: washout,
                                 deviceWallSecondsPerNanosecond: perA, referenceWallSecondsPerNanosecond: perB,
                                 speedUp: perB / perA)
     }

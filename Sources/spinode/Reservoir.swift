@@ -214,12 +214,15 @@ struct ReservoirCommand: ParsableCommand {
 
     func run() throws {
         // The --compare segment is built first, so a segment that cannot be scored fails before the full run.
-        var segment: (any ReservoirTask)?
+        var segment: (any SegmentableTask)?
         if compare != nil {
             guard let task = makeTask() as? any SegmentableTask else {
                 throw ValidationError("--compare: task \(self.task) has no segment")
             }
-            segment = try task.segment(samples: compareSamples)
+            guard let shortened = try task.segment(samples: compareSamples) as? any SegmentableTask else {
+                throw ValidationError("--compare: the \(self.task) segment has no washout")
+            }
+            segment = shortened
         }
         let source = try makeSource()
         let result = try ReservoirRunner.run(makeTask(), on: source)
@@ -313,8 +316,9 @@ struct ReservoirCommand: ParsableCommand {
                 let rel = c.metricRelativeDifference[k].map { String(format: "%.3g", $0) } ?? "-"
                 print("  \(k): device \(mine), reference \(String(format: "%.6g", v)), relative difference \(rel)")
             }
-            print(String(format: "  node-state NRMSE %.4g; wall per simulated ns %.4g s (device) vs %.4g s (reference): speed-up %.4gx",
-                         c.stateNRMSE, c.deviceWallSecondsPerNanosecond, c.referenceWallSecondsPerNanosecond, c.speedUp))
+            print(String(format: "  node-state NRMSE %.4g (%.4g after the %d-input washout); wall per simulated ns %.4g s (device) vs %.4g s (reference): speed-up %.4gx",
+                         c.stateNRMSE, c.stateNRMSEAfterWashout, c.washoutSamples, c.deviceWallSecondsPerNanosecond,
+                         c.referenceWallSecondsPerNanosecond, c.speedUp))
         }
     }
 }

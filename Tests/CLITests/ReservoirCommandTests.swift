@@ -69,6 +69,8 @@ final class ReservoirCompareTests: XCTestCase {
         let reference = try XCTUnwrap(c["reference_metrics"] as? [String: Double])
         XCTAssertEqual(mine, reference)   // deterministic device, same mask: identical states
         XCTAssertEqual(try number(c["state_nrmse"]), 0)
+        XCTAssertEqual(try number(c["state_nrmse_after_washout"]), 0)
+        XCTAssertEqual(c["washout_samples"] as? Int, 12)   // max(300 x 120 / 10,000 rounded, 120 / 10)
         XCTAssertEqual((c["metric_relative_difference"] as? [String: Double])?["nrmse_h1"], 0)
         // Segment of 120: horizons 0 ... 120 - 60 - 15 = 45.
         XCTAssertEqual((c["device_profile"] as? [Double])?.count, 46)
@@ -130,6 +132,11 @@ final class ReservoirCompareTests: XCTestCase {
         let rms = (values.map { $0 * $0 }.reduce(0, +) / Double(values.count)).squareRoot()
         let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
         XCTAssertEqual(try number(third["state_nrmse"]), rms / (2 * std), accuracy: 1e-9 * rms / std)
+        let scored = Array(values.dropFirst(12 * 8))   // after the 12-input washout
+        let scoredMean = scored.reduce(0, +) / Double(scored.count)
+        let scoredRMS = (scored.map { $0 * $0 }.reduce(0, +) / Double(scored.count)).squareRoot()
+        let scoredStd = (scored.map { ($0 - scoredMean) * ($0 - scoredMean) }.reduce(0, +) / Double(scored.count)).squareRoot()
+        XCTAssertEqual(try number(third["state_nrmse_after_washout"]), scoredRMS / (2 * scoredStd), accuracy: 1e-9 * scoredRMS / scoredStd)
 
         // Another configuration (10 nodes) is refused, and the file is left as it was.
         var other = arguments

@@ -84,4 +84,25 @@ final class SpecValidationTests: XCTestCase {
         XCTAssertEqual(a.inputNames, ["I"]); XCTAssertEqual(a.inputUnits, ["A"])
         XCTAssertTrue(a.outputs.allSatisfy { $0[0] >= 0 })
     }
+
+    /// Every trace records, at sample time t_n, the drive value at t_n: the value held from t_n on, over
+    /// [t_n, t_n + dt), as training's `zoh` and `SurrogateDevice` read it. The device presets (whose device
+    /// is driven by u[n] over [n dt, (n + 1) dt)) and the micromagnetic runner agree on it.
+    func testTraceInputIsTheDriveValueHeldFromEachSample() throws {
+        for name in ["auto-oscillator.toml", "macrospin-stno.toml"] {
+            let s = try SimulationSpec(contentsOf: spec(name))
+            let drive = try XCTUnwrap(s.drives.values.first)
+            let r = try SimulationRunner(spec: s).run()
+            let dt = try XCTUnwrap(r.interval)
+            let perHold = Int((drive.hold / dt).rounded())
+            XCTAssertGreaterThan(perHold, 1, name)
+            for n in r.times.indices {
+                // mid-interval, clear of the jump times
+                XCTAssertEqual(r.inputs[n][0], drive.value(at: r.times[n] + dt / 2, origin: 0), "\(name) sample \(n)")
+            }
+            // The first hold lasts perHold samples from t = 0, so the value switches at sample perHold - 1.
+            XCTAssertEqual(r.inputs[perHold - 2][0], drive.value(at: 0, origin: 0), name)
+            XCTAssertNotEqual(r.inputs[perHold - 1][0], r.inputs[perHold - 2][0], name)
+        }
+    }
 }

@@ -132,8 +132,43 @@ final class SurrogateDeviceTests: XCTestCase {
             let trace = try RawTrace(name: "t", sampleInterval: 5e-12,
                                      outputs: [0.3, -0.1] + [Double](repeating: -0.1, count: 49), outputCount: 1,
                                      inputs: u + [u[49]], inputCount: 1)
-            let predicted = try FreeRunPrediction(model: model).predict([trace])[0]
+            var prediction = FreeRunPrediction(model: model)
+            prediction.readout = .lastDelay
+            let predicted = try prediction.predict([trace])[0]
             XCTAssertEqual(single, Array(predicted[1...]))
+        }
+    }
+
+    /// The device is causal under `zoh` (k = 2 and 3): output n (at t_{n+1}) depends on inputs[0 ... n]
+    /// only, as a physical device's does, and does depend on inputs[n]. The first-delay readout of
+    /// `spinode predict` would let output n see inputs up to n + k - 1.
+    func testOutputIsCausal() throws {
+        for k in [2, 3] {
+            let norm = try Normalisation(outputMean: [0.2], outputStd: [1.5], inputMean: [0.1], inputStd: [2],
+                                         parameterMean: [], parameterStd: [])
+            let model = try SurrogateModel.initial(embedding: DelayEmbedding(order: k, outputCount: 1), inputCount: 1,
+                                                   parameterCount: 0, sampleInterval: 5e-12, interpolation: .zoh,
+                                                   normalisation: norm, hidden: [10, 10], seed: 3)
+            let device = try SurrogateDevice(model: model)
+            var rng = SeededRandom(seed: 4)
+            let u = (0..<30).map { _ in rng.uniform(-1, 1) }
+            let base = try device.respond(to: [u])[0]
+            for m in [5, 17, 29] {
+                var changed = u
+                changed[m] += 0.5
+                let out = try device.respond(to: [changed])[0]
+                for n in 0..<m { XCTAssertEqual(out[n], base[n], "k = \(k): output \(n) moved when input \(m) changed") }
+                XCTAssertGreaterThan(abs(out[m] - base[m]), 1e-6, "k = \(k): output \(m) ignores input \(m)")
+            }
+            // The look-ahead the device avoids: the first-delay series at t_m moves with input m.
+            let trace = { (v: [Double]) in
+                try RawTrace(name: "t", sampleInterval: 5e-12, outputs: [Double](repeating: 0.2, count: v.count + 1),
+                             outputCount: 1, inputs: v + [v.last!], inputCount: 1)
+            }
+            var changed = u
+            changed[17] += 0.5
+            let first = try FreeRunPrediction(model: model).predict([trace(u), trace(changed)])
+            XCTAssertGreaterThan(abs(first[1][17] - first[0][17]), 1e-9, "k = \(k)")
         }
     }
 }

@@ -245,8 +245,12 @@ public final class SimulationRunner {
     }
 
     /// `[device]` presets: the macrospin STNO or the auto-oscillator over the piecewise drive.
-    /// Sample n sits at t = (n + 1) dt: input = the drive value held over [n dt, (n + 1) dt), output =
-    /// the observable at (n + 1) dt (the `Device` convention).
+    /// Sample n sits at t_n = (n + 1) dt: output = the observable at t_n, input = the drive value at t_n,
+    /// i.e. the value held from t_n on, over [t_n, t_n + dt) (the last value held beyond the drive's
+    /// end). That is the trace convention of the micromagnetic runner (inputs recorded at the sample
+    /// time) and the one training assumes (`zoh`: u_n over [t_n, t_{n+1})) and `SurrogateDevice` follows.
+    /// (The device itself is driven by the `Device` protocol: u[n] over [n dt, (n + 1) dt), so the trace
+    /// input of sample n is u[n + 1].)
     func runDevicePreset() throws -> SimulationResult {
         let preset = spec.device!
         guard let drive = spec.drives[preset.drive], case .piecewise(let values) = drive.kind else {
@@ -259,7 +263,7 @@ public final class SimulationRunner {
         let dt = preset.sampleInterval
         result.interval = dt
         result.times = u.indices.map { Double($0 + 1) * dt }
-        result.inputs = u.map { [$0] }
+        result.inputs = u.indices.map { [u[min($0 + 1, u.count - 1)]] }
         result.simulatedTime = Double(u.count) * dt
         let ch = drive.target.channel
         result.inputNames = [ch.name]; result.inputUnits = [ch.unit]
