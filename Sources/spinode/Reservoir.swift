@@ -45,6 +45,12 @@ struct ReservoirCommand: ParsableCommand {
     @Option(help: "With --compare: HDF5 file of the reference's node states on the segment. Read if it exists (refused if recorded for another configuration), else written after the reference run, so a slow reference runs once. The reported speed-up then uses the wall time recorded with the states.")
     var compareStates: String?
 
+    @Option(help: "Write the device drive of the task's first input sequence to this CSV file (one masked, scaled value per line in device input units, each held --hold device samples) and exit without running the task: e.g. to drive mumax3 or a spec (a piecewise drive's `file`) with the reservoir's input.")
+    var driveOut: String?
+
+    @Option(help: "With --drive-out: the task inputs to write, FROM:TO (0-based, TO excluded; default all).")
+    var driveInputs: String?
+
     @Option(help: "Task input samples in the --compare segment (each is nodes x hold device samples; at least 40).")
     var compareSamples: Int = 200
 
@@ -154,6 +160,7 @@ struct ReservoirCommand: ParsableCommand {
         guard inputNoise >= 0 && inputNoise.isFinite else { throw ValidationError("--input-noise must be >= 0, got \(inputNoise)") }
         guard hold >= 1 else { throw ValidationError("--hold must be >= 1, got \(hold)") }
         if compareStates != nil && compare == nil { throw ValidationError("--compare-states needs --compare") }
+        if driveInputs != nil && driveOut == nil { throw ValidationError("--drive-inputs needs --drive-out") }
     }
 
     func makeSource() throws -> ReservoirFeatureSource {
@@ -213,6 +220,7 @@ struct ReservoirCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let path = driveOut { return try writeDrive(to: path) }
         // The --compare segment is built first, so a segment that cannot be scored fails before the full run.
         var segment: (any SegmentableTask)?
         if compare != nil {
@@ -273,6 +281,30 @@ struct ReservoirCommand: ParsableCommand {
             note("reference node states written to \(path)")
         }
         return run
+    }
+
+    /// `--drive-out`: the multiplexed device input of inputs FROM..<TO of the task's first sequence, one
+    /// value per virtual node (not repeated per held sample), written atomically.
+    func writeDrive(to path: String) throws {
+        guard let multiplexer = try makeSource() as? TimeMultiplexer else {
+            throw ValidationError("--drive-out needs a physical or surrogate --device, not the ESN")
+        }
+        let sequence = try makeTask().inputSequences()[0]
+        var range = 0..<sequence.rows
+        if let text = driveInputs {
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+            guard parts.count == 2, let from = parts[0], let to = parts[1], from >= 0, from < to, to <= sequence.rows else {
+                throw ValidationError("--drive-inputs must be FROM:TO with 0 <= FROM < TO <= \(sequence.rows), got '\(text)'")
+            }
+            range = from..<to
+        }
+        let rows = Matrix(rows: range.count, columns: sequence.columns) { i, c in sequence[range.lowerBound + i, c] }
+        let drive = multiplexer.deviceInput(for: rows, mask: multiplexer.mask)
+        var text = "# spinode reservoir \(task) drive: inputs \(range.lowerBound)..<\(range.upperBound), \(nodes) nodes, mask \(mask) seed \(seed), "
+            + "input scale \(inputScale), offset \(inputOffset); each value held \(hold) x \(multiplexer.device.sampleInterval) s\n"
+        for i in Swift.stride(from: 0, to: drive.count, by: hold) { text += "\(drive[i])\n" }
+        try AtomicFile.write(Data(text.utf8), to: path)
+        note("\(drive.count / hold) drive values written to \(path)")
     }
 
     private func note(_ message: String) {

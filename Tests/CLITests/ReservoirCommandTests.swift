@@ -147,5 +147,36 @@ final class ReservoirCompareTests: XCTestCase {
         XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
         XCTAssertEqual(try HDF5File.open(path).root.dataset("sequence_0").readDoubles(), values)
     }
-}
 
+    /// --drive-out writes the multiplexed drive (one value per virtual node) and runs nothing: each input's
+    /// N values are offset + scale x (+-u(n)) with the same binary mask signs for every input.
+    func testDriveOutWritesTheMultiplexedInput() throws {
+        let directory = NSTemporaryDirectory() + "spinode-drive-out-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/drive.csv"
+        _ = try runSpinode(["reservoir", "mackey-glass", "--device", "auto-oscillator", "--nodes", "4", "--hold", "3",
+                            "--input-scale", "2", "--input-offset", "0.5", "--seed", "3", "--drive-out", path,
+                            "--drive-inputs", "10:20"])
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        XCTAssertTrue(lines[0].hasPrefix("#"), String(lines[0]))
+        let values = lines.dropFirst().compactMap { Double($0) }
+        XCTAssertEqual(values.count, 10 * 4)
+        let signs = values.prefix(4).map { $0 > 0.5 }
+        for n in 0..<10 {
+            let group = values[(4 * n)..<(4 * n + 4)].map { ($0 - 0.5) / 2 }
+            let u = abs(group[0])
+            XCTAssertGreaterThan(u, 0.2)                                      // Mackey-Glass values lie in ~(0.2, 1.4)
+            XCTAssertLessThan(u, 1.5)
+            for (j, v) in group.enumerated() {
+                XCTAssertEqual(abs(v), u, accuracy: 1e-12)
+                XCTAssertEqual(v > 0, signs[j], "input \(n) node \(j)")
+            }
+        }
+        let bad = try runProcess(try spinode(), ["reservoir", "mackey-glass", "--device", "auto-oscillator",
+                                                 "--drive-out", directory + "/bad.csv", "--drive-inputs", "20:10"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--drive-inputs"), bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/bad.csv"))
+    }
+}
