@@ -22,6 +22,7 @@ struct Spinode: ParsableCommand {
             ReservoirCommand.self,
             Simulate.self,
             Split.self,
+            Merge.self,
             Demo.self,
         ]
     )
