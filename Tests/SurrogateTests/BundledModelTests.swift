@@ -4,7 +4,7 @@ import TraceIO
 import XCTest
 
 /// The bundled surrogates (Models/NAME.h5, trained by scripts/train-models) load, and their free-running
-/// prediction of the held-out `test` trace of Datasets/NAME.h5 reproduces the NRMSE recorded in
+/// prediction of the held-out `test` trace of Datasets/NAME.h5 (or the first trace the record names) reproduces the NRMSE recorded in
 /// Models/NAME.predict.json when they were trained (same solver as `spinode predict`: RK4 on the sample
 /// grid; NRMSE over samples 1 ... N-1, the first one being the true initial state).
 final class BundledModelTests: XCTestCase {
@@ -31,9 +31,11 @@ final class BundledModelTests: XCTestCase {
             let predictions = try XCTUnwrap((record as? [String: Any])?["predictions"] as? [[String: Any]], name)
             let channels = try XCTUnwrap(predictions.first?["metrics"] as? [[String: Any]], name)
             let recorded = try XCTUnwrap(channels.first?["nrmse"] as? Double, name)
+            // The first predicted trace: `test`, or the one the record names (a dataset of several drives).
+            let traceName = predictions.first?["trace"] as? String ?? "test"
 
             let model = try SurrogateModel(file: SurrogateModelFile.read(modelPath))
-            let test = try RawTrace(trace: TraceFile.read(dataPath, trace: "test")).matchingChannels(of: model)
+            let test = try RawTrace(trace: TraceFile.read(dataPath, trace: traceName)).matchingChannels(of: model)
             let prediction = try FreeRunPrediction(model: model, solver: .fixedRK4(stepsPerSample: 1)).predict([test])[0]
             let n = test.outputCount
             let truth = (1..<test.sampleCount).map { test.outputs[$0 * n] }
