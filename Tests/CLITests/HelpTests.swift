@@ -18,6 +18,7 @@ final class HelpTests: XCTestCase {
         (["reservoir"], ["seconds", "1/s", "Mackey-Glass"]),  // --sample-interval in s, noise intensity in 1/s
         (["simulate"], ["SI units", "seconds", "J/m3"]),  // drive values in SI units, checkpoint interval in s
         (["split"], ["seconds"]),                         // --at in seconds
+        (["merge"], ["provenance", "bit for bit"]),
         (["demo"], ["NRMSE", "J/m^3", "seconds"]),        // input scale in J/m^3, segment lengths in seconds
         (["bench"], []),
         (["bench", "surrogate-rk4"], ["steps"]),
