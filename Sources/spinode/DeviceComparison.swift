@@ -33,6 +33,10 @@ struct DeviceComparison: Encodable {
     /// each sequence), where the two devices' different start-up transients no longer count.
     var stateNRMSEAfterWashout: Double
     var washoutSamples: Int
+    /// The same after the best affine map from the device's node states to the reference's (least squares
+    /// over the scored rows of all sequences): the part of the difference a linear readout cannot undo
+    /// (per-node offsets and linear distortions of the states cost a linear readout nothing).
+    var stateNRMSEAfterLinearMap: Double
     /// Wall seconds per simulated nanosecond.
     var deviceWallSecondsPerNanosecond: Double
     var referenceWallSecondsPerNanosecond: Double
@@ -45,7 +49,8 @@ struct DeviceComparison: Encodable {
         case referenceMetrics = "reference_metrics", metricRelativeDifference = "metric_relative_difference"
         case deviceProfile = "device_profile", referenceProfile = "reference_profile"
         case stateNRMSE = "state_nrmse", stateNRMSEAfterWashout = "state_nrmse_after_washout"
-        case washoutSamples = "washout_samples", deviceWallSecondsPerNanosecond = "device_wall_seconds_per_ns"
+        case washoutSamples = "washout_samples", stateNRMSEAfterLinearMap = "state_nrmse_after_linear_map"
+        case deviceWallSecondsPerNanosecond = "device_wall_seconds_per_ns"
         case referenceWallSecondsPerNanosecond = "reference_wall_seconds_per_ns", speedUp = "speed_up"
     }
 
@@ -96,6 +101,7 @@ struct DeviceComparison: Encodable {
         let washout = segment.washoutSamples
         func scored(_ states: [Matrix]) -> [Double] { states.flatMap { $0.storage.dropFirst(min(washout, $0.rows) * $0.columns) } }
         let scoredNRMSE = ReservoirMetrics.nrmse(prediction: scored(a.states), target: scored(b.states))
+        let mappedNRMSE = try linearMapNRMSE(device: a.states, reference: b.states, washout: washout)
         let deviceSamples = inputs.reduce(0) { $0 + $1.rows } * primary.nodeCount * primary.holdSamples
         let simulated = Double(deviceSamples) * dt
         let perA = a.wallSeconds / (simulated * 1e9), perB = b.wallSeconds / (simulated * 1e9)
@@ -109,7 +115,28 @@ struct DeviceComparison: Encodable {
                                 deviceProfile: profileKey.flatMap { scoreA.profiles[$0] },
                                 referenceProfile: profileKey.flatMap { scoreB.profiles[$0] },
                                 stateNRMSE: stateNRMSE, stateNRMSEAfterWashout: scoredNRMSE, washoutSamples: washout,
+                                stateNRMSEAfterLinearMap: mappedNRMSE,
                                 deviceWallSecondsPerNanosecond: perA, referenceWallSecondsPerNanosecond: perB,
                                 speedUp: perB / perA)
+    }
+
+    /// NRMSE between the reference's node states and the best affine function of the device's, over the rows
+    /// after the washout: B ~ [A 1] X by least squares (minimum-norm, `LinearLeastSquares.ridge` with lambda 0).
+    static func linearMapNRMSE(device: [Matrix], reference: [Matrix], washout: Int) throws -> Double {
+        let nodes = device.first?.columns ?? 0
+        var rows = 0
+        for s in device { rows += max(s.rows - washout, 0) }
+        guard rows > nodes + 1 else { return .nan }
+        var a = Matrix(rows: rows, columns: nodes + 1), b = Matrix(rows: rows, columns: nodes)
+        var r = 0
+        for (sa, sb) in zip(device, reference) where sa.rows > washout {
+            for i in washout..<sa.rows {
+                for j in 0..<nodes { a[r, j] = sa[i, j]; b[r, j] = sb[i, j] }
+                a[r, nodes] = 1
+                r += 1
+            }
+        }
+        let x = try LinearLeastSquares.ridge(a: a, b: b, lambda: 0)
+        return ReservoirMetrics.nrmse(prediction: (a * x).storage, target: b.storage)
     }
 }

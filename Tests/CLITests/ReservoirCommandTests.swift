@@ -70,6 +70,7 @@ final class ReservoirCompareTests: XCTestCase {
         XCTAssertEqual(mine, reference)   // deterministic device, same mask: identical states
         XCTAssertEqual(try number(c["state_nrmse"]), 0)
         XCTAssertEqual(try number(c["state_nrmse_after_washout"]), 0)
+        XCTAssertEqual(try number(c["state_nrmse_after_linear_map"]), 0, accuracy: 1e-10)
         XCTAssertEqual(c["washout_samples"] as? Int, 12)   // max(300 x 120 / 10,000 rounded, 120 / 10)
         XCTAssertEqual((c["metric_relative_difference"] as? [String: Double])?["nrmse_h1"], 0)
         // Segment of 120: horizons 0 ... 120 - 60 - 15 = 45.
@@ -137,6 +138,8 @@ final class ReservoirCompareTests: XCTestCase {
         let scoredRMS = (scored.map { $0 * $0 }.reduce(0, +) / Double(scored.count)).squareRoot()
         let scoredStd = (scored.map { ($0 - scoredMean) * ($0 - scoredMean) }.reduce(0, +) / Double(scored.count)).squareRoot()
         XCTAssertEqual(try number(third["state_nrmse_after_washout"]), scoredRMS / (2 * scoredStd), accuracy: 1e-9 * scoredRMS / scoredStd)
+        // Doubled states are a linear map of the originals: nothing is left after the best linear map.
+        XCTAssertEqual(try number(third["state_nrmse_after_linear_map"]), 0, accuracy: 1e-8)
 
         // Another configuration (10 nodes) is refused, and the file is left as it was.
         var other = arguments
