@@ -54,8 +54,9 @@ struct DeviceComparison: Encodable {
         case referenceWallSecondsPerNanosecond = "reference_wall_seconds_per_ns", speedUp = "speed_up"
     }
 
-    /// The reference's node states on the segment: run now, or read from a `--compare-states` file.
-    struct ReferenceRun {
+    /// A device's node states on the segment with the wall time of the run that produced them (the
+    /// reference's may be read from a `--compare-states` file).
+    struct TimedStates {
         /// Node states per input sequence.
         var states: [Matrix]
         /// Measured wall time of the run that produced `states`, seconds.
@@ -67,18 +68,18 @@ struct DeviceComparison: Encodable {
     }
 
     /// Runs `source` on the inputs of `segment`, timing it.
-    static func run(_ source: TimeMultiplexer, on segment: any ReservoirTask) throws -> ReferenceRun {
+    static func run(_ source: TimeMultiplexer, on segment: any ReservoirTask) throws -> TimedStates {
         let inputs = try segment.inputSequences()
         let start = DispatchTime.now().uptimeNanoseconds
         let states = try source.states(for: inputs)
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
-        return ReferenceRun(states: states, wallSeconds: wall, sampleInterval: source.device.sampleInterval, reusedFrom: nil)
+        return TimedStates(states: states, wallSeconds: wall, sampleInterval: source.device.sampleInterval, reusedFrom: nil)
     }
 
     /// Runs `segment` (a task shortened by `SegmentableTask.segment`) on `primary` and compares with the
     /// reference's states on the same segment (same multiplexing), which `reference` runs or reads.
     static func measure(primary: TimeMultiplexer, referenceName: String, segment: any SegmentableTask,
-                        reference: () throws -> ReferenceRun) throws -> DeviceComparison {
+                        reference: () throws -> TimedStates) throws -> DeviceComparison {
         let dt = primary.device.sampleInterval
         let inputs = try segment.inputSequences()
         let a = try run(primary, on: segment)

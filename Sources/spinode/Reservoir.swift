@@ -263,7 +263,7 @@ struct ReservoirCommand: ParsableCommand {
 
     /// The reference's states on `segment`: read from --compare-states when that file exists, else run
     /// (and written there when --compare-states is given).
-    func referenceRun(_ reference: TimeMultiplexer, segment: any ReservoirTask) throws -> DeviceComparison.ReferenceRun {
+    func referenceRun(_ reference: TimeMultiplexer, segment: any ReservoirTask) throws -> DeviceComparison.TimedStates {
         let dt = reference.device.sampleInterval
         let configuration = try referenceConfiguration(sampleInterval: dt)
         if let path = compareStates, FileManager.default.fileExists(atPath: path) {
