@@ -9,7 +9,7 @@
 public protocol SegmentableTask: ReservoirTask {
     /// The task shortened to `samples` input samples (time steps).
     /// - Throws: `ReservoirError.insufficientData` if the segment is too short for the task's scoring.
-    func segment(samples: Int) throws -> any ReservoirTask
+    func segment(samples: Int) throws -> any SegmentableTask
     /// Leading input samples of each sequence that the task discards before scoring (its washout).
     var washoutSamples: Int { get }
 }
@@ -25,7 +25,7 @@ func segmentSplit(samples n: Int, washout: Int, trainEnd: Int, length: Int) -> (
 extension MackeyGlassPrediction: SegmentableTask {
     public var washoutSamples: Int { discard }
     /// Horizons are cut to those with at least n / 8 test rows (H <= n - trainEnd - n / 8).
-    public func segment(samples n: Int) throws -> any ReservoirTask {
+    public func segment(samples n: Int) throws -> any SegmentableTask {
         let (w, e) = segmentSplit(samples: n, washout: discard, trainEnd: trainEnd, length: length)
         let hMax = min(horizons.upperBound, n - e - max(n / 8, 1))
         guard n >= 40, hMax >= horizons.lowerBound else {
@@ -38,7 +38,7 @@ extension MackeyGlassPrediction: SegmentableTask {
 
 extension NARMA10Emulation: SegmentableTask {
     public var washoutSamples: Int { washout }
-    public func segment(samples n: Int) throws -> any ReservoirTask {
+    public func segment(samples n: Int) throws -> any SegmentableTask {
         let (w, e) = segmentSplit(samples: n, washout: washout, trainEnd: trainEnd, length: length)
         guard n >= 40 else { throw ReservoirError.insufficientData(task: name + " segment", needed: 40, available: n) }
         return NARMA10Emulation(length: n, washout: max(w, 10), trainEnd: max(e, 12), seed: seed, ridge: ridge)
@@ -47,7 +47,7 @@ extension NARMA10Emulation: SegmentableTask {
 
 extension MemoryCapacity: SegmentableTask {
     public var washoutSamples: Int { washout }
-    public func segment(samples n: Int) throws -> any ReservoirTask {
+    public func segment(samples n: Int) throws -> any SegmentableTask {
         let (w, e) = segmentSplit(samples: n, washout: washout, trainEnd: washout + trainRows, length: length)
         guard n >= 40 else { throw ReservoirError.insufficientData(task: name + " segment", needed: 40, available: n) }
         return MemoryCapacity(length: n, washout: w, trainRows: e - w, maxDelay: maxDelay, threshold: threshold,
@@ -57,7 +57,7 @@ extension MemoryCapacity: SegmentableTask {
 
 extension ParityCheckCapacity: SegmentableTask {
     public var washoutSamples: Int { washout }
-    public func segment(samples n: Int) throws -> any ReservoirTask {
+    public func segment(samples n: Int) throws -> any SegmentableTask {
         let (w, e) = segmentSplit(samples: n, washout: washout, trainEnd: washout + trainRows, length: length)
         guard n >= 40 else { throw ReservoirError.insufficientData(task: name + " segment", needed: 40, available: n) }
         return ParityCheckCapacity(length: n, washout: w, trainRows: e - w, maxDelay: maxDelay, threshold: threshold,
@@ -68,7 +68,7 @@ extension ParityCheckCapacity: SegmentableTask {
 extension SineSquareClassification: SegmentableTask {
     public var washoutSamples: Int { washout }
     /// `samples` is rounded down to whole 8-step periods.
-    public func segment(samples n: Int) throws -> any ReservoirTask {
+    public func segment(samples n: Int) throws -> any SegmentableTask {
         let p = n / 8
         guard p >= 8 else { throw ReservoirError.insufficientData(task: name + " segment", needed: 64, available: n) }
         let train = min(max(Int((Double(trainPeriods) * Double(p) / Double(periods)).rounded()), 2), p - 2)

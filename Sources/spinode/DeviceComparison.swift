@@ -67,9 +67,8 @@ struct DeviceComparison: Encodable {
         var reusedFrom: String?
     }
 
-    /// Runs `source` on the inputs of `segment`, timing it.
-    static func run(_ source: TimeMultiplexer, on segment: any ReservoirTask) throws -> TimedStates {
-        let inputs = try segment.inputSequences()
+    /// Runs `source` on `inputs` (one matrix per input sequence), timing it.
+    static func run(_ source: TimeMultiplexer, inputs: [Matrix]) throws -> TimedStates {
         let start = DispatchTime.now().uptimeNanoseconds
         let states = try source.states(for: inputs)
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
@@ -77,13 +76,14 @@ struct DeviceComparison: Encodable {
     }
 
     /// Runs `segment` (a task shortened by `SegmentableTask.segment`) on `primary` and compares with the
-    /// reference's states on the same segment (same multiplexing), which `reference` runs or reads.
+    /// reference's states on the same segment (same multiplexing), which `reference` runs or reads given the
+    /// segment's input sequences.
     static func measure(primary: TimeMultiplexer, referenceName: String, segment: any SegmentableTask,
-                        reference: () throws -> TimedStates) throws -> DeviceComparison {
+                        reference: ([Matrix]) throws -> TimedStates) throws -> DeviceComparison {
         let dt = primary.device.sampleInterval
         let inputs = try segment.inputSequences()
-        let a = try run(primary, on: segment)
-        let b = try reference()
+        let a = try run(primary, inputs: inputs)
+        let b = try reference(inputs)
         guard abs(b.sampleInterval - dt) <= 1e-9 * dt else {
             throw ReservoirError.invalidParameter(name: "--compare sample interval", value: "\(b.sampleInterval) s",
                                                   expected: "\(dt) s, the device's")

@@ -227,10 +227,7 @@ struct ReservoirCommand: ParsableCommand {
             guard let task = makeTask() as? any SegmentableTask else {
                 throw ValidationError("--compare: task \(self.task) has no segment")
             }
-            guard let shortened = try task.segment(samples: compareSamples) as? any SegmentableTask else {
-                throw ValidationError("--compare: the \(self.task) segment has no washout")
-            }
-            segment = shortened
+            segment = try task.segment(samples: compareSamples)
         }
         let source = try makeSource()
         let result = try ReservoirRunner.run(makeTask(), on: source)
@@ -240,7 +237,7 @@ struct ReservoirCommand: ParsableCommand {
             }
             let referenceMultiplexer = try multiplexer(for: makeDevice(reference))
             let comparison = try DeviceComparison.measure(primary: primary, referenceName: reference, segment: segment) {
-                try referenceRun(referenceMultiplexer, segment: segment)
+                try referenceRun(referenceMultiplexer, inputs: $0)
             }
             try printResult(result, comparison: comparison)
             return
@@ -263,7 +260,7 @@ struct ReservoirCommand: ParsableCommand {
 
     /// The reference's states on `segment`: read from --compare-states when that file exists, else run
     /// (and written there when --compare-states is given).
-    func referenceRun(_ reference: TimeMultiplexer, segment: any ReservoirTask) throws -> DeviceComparison.TimedStates {
+    func referenceRun(_ reference: TimeMultiplexer, inputs: [Matrix]) throws -> DeviceComparison.TimedStates {
         let dt = reference.device.sampleInterval
         let configuration = try referenceConfiguration(sampleInterval: dt)
         if let path = compareStates, FileManager.default.fileExists(atPath: path) {
@@ -272,9 +269,9 @@ struct ReservoirCommand: ParsableCommand {
             return .init(states: file.states, wallSeconds: file.wallSeconds, sampleInterval: file.sampleInterval,
                          reusedFrom: "\(path) (recorded \(file.created))")
         }
-        let rows = try segment.inputSequences().reduce(0) { $0 + $1.rows }
+        let rows = inputs.reduce(0) { $0 + $1.rows }
         note("reference \(compare ?? ""): \(rows * reference.nodeCount * reference.holdSamples) device samples")
-        let run = try DeviceComparison.run(reference, on: segment)
+        let run = try DeviceComparison.run(reference, inputs: inputs)
         if let path = compareStates {
             try ReferenceStatesFile(states: run.states, wallSeconds: run.wallSeconds, sampleInterval: dt,
                                     created: SurrogateModelFile.Provenance.timestamp(), configuration: configuration).write(to: path)
