@@ -37,6 +37,10 @@ struct DeviceComparison: Encodable {
     /// over the scored rows of all sequences): the part of the difference a linear readout cannot undo
     /// (per-node offsets and linear distortions of the states cost a linear readout nothing).
     var stateNRMSEAfterLinearMap: Double
+    /// The reference's own metrics with white noise on its node states (`StateNoiseSensitivity`, mean over
+    /// `NoiseSensitivity.draws` seeded draws per level): how finely each metric reads the states, so how
+    /// close a device must come to the reference for that metric to agree.
+    var referenceNoiseSensitivity: [NoiseSensitivity]
     /// Wall seconds per simulated nanosecond.
     var deviceWallSecondsPerNanosecond: Double
     var referenceWallSecondsPerNanosecond: Double
@@ -50,8 +54,21 @@ struct DeviceComparison: Encodable {
         case deviceProfile = "device_profile", referenceProfile = "reference_profile"
         case stateNRMSE = "state_nrmse", stateNRMSEAfterWashout = "state_nrmse_after_washout"
         case washoutSamples = "washout_samples", stateNRMSEAfterLinearMap = "state_nrmse_after_linear_map"
+        case referenceNoiseSensitivity = "reference_noise_sensitivity"
         case deviceWallSecondsPerNanosecond = "device_wall_seconds_per_ns"
         case referenceWallSecondsPerNanosecond = "reference_wall_seconds_per_ns", speedUp = "speed_up"
+    }
+
+    /// The reference's metrics with white noise on its node states (`referenceNoiseSensitivity`).
+    struct NoiseSensitivity: Encodable {
+        /// Noise std as a fraction of std(reference node states after the washout).
+        var relativeNoise: Double
+        /// Mean of each scalar metric over the draws.
+        var metrics: [String: Double]
+        enum CodingKeys: String, CodingKey { case relativeNoise = "relative_noise", metrics }
+        /// Noise levels reported, and draws per level (seeds 1 ... draws).
+        static let levels = [1e-4, 1e-3, 1e-2]
+        static let draws = 5
     }
 
     /// A device's node states on the segment with the wall time of the run that produced them (the
@@ -103,6 +120,9 @@ struct DeviceComparison: Encodable {
         func scored(_ states: [Matrix]) -> [Double] { states.flatMap { $0.storage.dropFirst(min(washout, $0.rows) * $0.columns) } }
         let scoredNRMSE = ReservoirMetrics.nrmse(prediction: scored(a.states), target: scored(b.states))
         let mappedNRMSE = try linearMapNRMSE(device: a.states, reference: b.states, washout: washout)
+        let sensitivity = try StateNoiseSensitivity.metrics(of: b.states, washout: washout, levels: NoiseSensitivity.levels,
+                                                            draws: NoiseSensitivity.draws) { try score($0, referenceName) }
+            .map { NoiseSensitivity(relativeNoise: $0.level, metrics: $0.metrics) }
         let deviceSamples = inputs.reduce(0) { $0 + $1.rows } * primary.nodeCount * primary.holdSamples
         let simulated = Double(deviceSamples) * dt
         let perA = a.wallSeconds / (simulated * 1e9), perB = b.wallSeconds / (simulated * 1e9)
@@ -116,7 +136,7 @@ struct DeviceComparison: Encodable {
                                 deviceProfile: profileKey.flatMap { scoreA.profiles[$0] },
                                 referenceProfile: profileKey.flatMap { scoreB.profiles[$0] },
                                 stateNRMSE: stateNRMSE, stateNRMSEAfterWashout: scoredNRMSE, washoutSamples: washout,
-                                stateNRMSEAfterLinearMap: mappedNRMSE,
+                                stateNRMSEAfterLinearMap: mappedNRMSE, referenceNoiseSensitivity: sensitivity,
                                 deviceWallSecondsPerNanosecond: perA, referenceWallSecondsPerNanosecond: perB,
                                 speedUp: perB / perA)
     }

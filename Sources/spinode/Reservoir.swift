@@ -348,6 +348,10 @@ struct ReservoirCommand: ParsableCommand {
             print(String(format: "  node-state NRMSE %.4g (%.4g after the %d-input washout, %.4g after the best linear map); wall per simulated ns %.4g s (device) vs %.4g s (reference): speed-up %.4gx",
                          c.stateNRMSE, c.stateNRMSEAfterWashout, c.washoutSamples, c.stateNRMSEAfterLinearMap,
                          c.deviceWallSecondsPerNanosecond, c.referenceWallSecondsPerNanosecond, c.speedUp))
+            for n in c.referenceNoiseSensitivity {
+                print(String(format: "  reference with white noise %.0e x its state spread on its node states: ", n.relativeNoise)
+                      + n.metrics.sorted(by: { $0.key < $1.key }).map { "\($0.key) \(String(format: "%.4g", $0.value))" }.joined(separator: ", "))
+            }
         }
     }
 }

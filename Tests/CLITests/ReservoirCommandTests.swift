@@ -76,6 +76,14 @@ final class ReservoirCompareTests: XCTestCase {
         // Segment of 120: horizons 0 ... 120 - 60 - 15 = 45.
         XCTAssertEqual((c["device_profile"] as? [Double])?.count, 46)
         XCTAssertGreaterThan(try number(c["speed_up"]), 0)
+        // The reference's metrics under white noise on its states: the three levels and the same metrics
+        // (StateNoiseSensitivityTests checks the noise scale and a metric's response).
+        let sensitivity = try XCTUnwrap(c["reference_noise_sensitivity"] as? [[String: Any]])
+        XCTAssertEqual(sensitivity.compactMap { $0["relative_noise"] as? Double }, [1e-4, 1e-3, 1e-2])
+        for level in sensitivity {
+            XCTAssertEqual((level["metrics"] as? [String: Double]).map { Set($0.keys) }, Set(reference.keys))
+        }
+        XCTAssertTrue(sensitivity.allSatisfy { ($0["metrics"] as? [String: Double])?.values.allSatisfy(\.isFinite) == true })
     }
 
     func testCompareRejectsTooShortSegment() throws {
