@@ -32,6 +32,10 @@ public final class MicromagneticDevice: Device {
     public let input: Input
     public let output: String
     public let threads: Int
+    /// Called on the simulating thread after every output sample of a copy, with the copy's index, the
+    /// device time it has simulated and its total (seconds): for progress reports on long runs. Copies on
+    /// different threads call it concurrently.
+    public var progress: ((_ copy: Int, _ simulated: Double, _ total: Double) -> Void)?
     private let models: [MagnetModel]
     private let prepared: [Double]
     private let run: SimulationSpec.Run
@@ -119,7 +123,7 @@ public final class MicromagneticDevice: Device {
         let work: (Int) -> Void = { worker in
             var b = worker
             while b < inputs.count {
-                do { results[b] = try self.respond(copy: inputs[b], model: self.models[worker]) } catch {
+                do { results[b] = try self.respond(copy: inputs[b], index: b, model: self.models[worker]) } catch {
                     failures[worker] = error; return
                 }
                 b += self.threads
@@ -131,7 +135,7 @@ public final class MicromagneticDevice: Device {
     }
 
     /// One copy: the prepared state driven by u, sampled at (n + 1) dt.
-    private func respond(copy u: [Double], model: MagnetModel) throws -> [Double] {
+    private func respond(copy u: [Double], index: Int, model: MagnetModel) throws -> [Double] {
         guard !u.isEmpty else { return [] }
         let dt = sampleInterval
         let drive: Drive
@@ -148,8 +152,10 @@ public final class MicromagneticDevice: Device {
         let t1 = Double(u.count) * dt
         let samples = (1...u.count).map { min(Double($0) * dt, t1) }
         do {
-            try model.integrate(&m, from: 0, to: t1, run: run, drive: drive, origin: 0, sampleTimes: samples) { _, y in
+            let report = progress
+            try model.integrate(&m, from: 0, to: t1, run: run, drive: drive, origin: 0, sampleTimes: samples) { t, y in
                 out.append(model.quantity(self.quantity, y))
+                report?(index, t, t1)
             }
         } catch let e as MicromagneticsError {
             throw SpecError.simulation(file: spec.file, stage: "device copy", reason: e.description)

@@ -114,6 +114,9 @@ struct ReservoirCommand: ParsableCommand {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Flag(help: "No progress lines on stderr (a micromagnetic device reports every 30 s otherwise, also with --json).")
+    var quiet = false
+
     static let taskNames = ["mackey-glass", "narma10", "sine-square", "memory-capacity", "parity-capacity"]
 
     /// Devices driven through time multiplexing, by name. Each builder reads what it needs from the
@@ -187,7 +190,9 @@ struct ReservoirCommand: ParsableCommand {
                 guard let dt = sampleInterval ?? spec.output.interval else {
                     throw ValidationError("\(name): no [output] interval; give --sample-interval")
                 }
-                return try MicromagneticDevice(spec: spec, input: .target(.Ku1), sampleInterval: dt, threads: 2)
+                let device = try MicromagneticDevice(spec: spec, input: .target(.Ku1), sampleInterval: dt, threads: 2)
+                if !quiet { device.progress = Self.progressReporter(name) }
+                return device
             }
             return try SurrogateDevice(modelFile: name)
         }
@@ -195,6 +200,24 @@ struct ReservoirCommand: ParsableCommand {
             throw ValidationError("unknown device '\(name)'; available: \(Self.devices.keys.sorted().joined(separator: ", ")) or MODEL.h5")
         }
         return try build(self)
+    }
+
+    /// A thread-safe progress line on stderr for a micromagnetic device (minutes of CPU per simulated ns):
+    /// at most one every 30 s of wall time, and one when a copy finishes.
+    static func progressReporter(_ name: String) -> (Int, Double, Double) -> Void {
+        let lock = NSLock()
+        let started = Date()
+        var last = Date()
+        return { copy, t, total in
+            lock.lock(); defer { lock.unlock() }
+            let now = Date()
+            guard now.timeIntervalSince(last) >= 30 || t >= total else { return }
+            last = now
+            let wall = now.timeIntervalSince(started)
+            let eta = t > 0 ? String(format: "%.0f s", wall * (total - t) / t) : "-"
+            FileHandle.standardError.write(Data(String(format: "spinode reservoir: %@ copy %d: %.4g / %.4g ns (%.1f %%), %.0f s wall, ETA %@\n",
+                                                       name, copy, t * 1e9, total * 1e9, 100 * t / max(total, 1e-300), wall, eta).utf8))
+        }
     }
 
     /// `device` behind this command's time-multiplexing options.

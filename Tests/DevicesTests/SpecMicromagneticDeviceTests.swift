@@ -91,5 +91,20 @@ final class SpecMicromagneticDeviceTests: XCTestCase {
         XCTAssertEqual(one[0], one[2])                     // same input, same prepared state
         let two = try MicromagneticDevice(spec: s, input: .target(.Ku1), sampleInterval: 50e-12, threads: 2).respond(to: u)
         XCTAssertEqual(two, one)
+
+        // Progress: every copy reports each output sample's time, ending at its total (4 x 50 ps).
+        let device = try MicromagneticDevice(spec: s, input: .target(.Ku1), sampleInterval: 50e-12, threads: 2)
+        let lock = NSLock()
+        var seen = [Int: [Double]]()
+        device.progress = { copy, t, total in
+            XCTAssertEqual(total, 200e-12, accuracy: 1e-24)
+            lock.lock(); seen[copy, default: []].append(t); lock.unlock()
+        }
+        XCTAssertEqual(try device.respond(to: u), one)
+        XCTAssertEqual(Set(seen.keys), [0, 1, 2])
+        for (copy, times) in seen {
+            XCTAssertEqual(times.count, 4, "copy \(copy)")
+            for (n, t) in times.enumerated() { XCTAssertEqual(t, Double(n + 1) * 50e-12, accuracy: 1e-20, "copy \(copy)") }
+        }
     }
 }
