@@ -105,6 +105,9 @@ struct ReservoirCommand: ParsableCommand {
     @Option(help: "Time multiplexing: std of Gaussian noise added to each held input value, device input units.")
     var inputNoise: Double = 0
 
+    @Option(help: "With --compare: input noise of the reference device (default: --input-noise). E.g. a deterministic surrogate with --input-noise against a noisy device with --reference-input-noise 0 (noise-aware use).")
+    var referenceInputNoise: Double?
+
     @Option(help: "Fixed ridge parameter lambda (default: chosen by cross-validation).")
     var ridge: Double?
 
@@ -161,6 +164,10 @@ struct ReservoirCommand: ParsableCommand {
         if let r = ridge, !(r >= 0 && r.isFinite) { throw ValidationError("--ridge must be finite and >= 0, got \(r)") }
         if let dt = sampleInterval, !(dt > 0 && dt.isFinite) { throw ValidationError("--sample-interval must be > 0 s, got \(dt)") }
         guard inputNoise >= 0 && inputNoise.isFinite else { throw ValidationError("--input-noise must be >= 0, got \(inputNoise)") }
+        if let r = referenceInputNoise {
+            guard r >= 0 && r.isFinite else { throw ValidationError("--reference-input-noise must be >= 0, got \(r)") }
+            guard compare != nil else { throw ValidationError("--reference-input-noise needs --compare") }
+        }
         guard hold >= 1 else { throw ValidationError("--hold must be >= 1, got \(hold)") }
         if compareStates != nil && compare == nil { throw ValidationError("--compare-states needs --compare") }
         if driveInputs != nil && driveOut == nil { throw ValidationError("--drive-inputs needs --drive-out") }
@@ -221,11 +228,11 @@ struct ReservoirCommand: ParsableCommand {
     }
 
     /// `device` behind this command's time-multiplexing options.
-    func multiplexer(for physical: Device) throws -> TimeMultiplexer {
+    func multiplexer(for physical: Device, inputNoise: Double? = nil) throws -> TimeMultiplexer {
         try TimeMultiplexer(device: physical,
                                    mask: InputMask(nodes: nodes, distribution: InputMask.Distribution(rawValue: mask)!, seed: seed),
                                    holdSamples: hold, inputScale: inputScale, inputOffset: inputOffset,
-                                   sampling: TimeMultiplexer.Sampling(rawValue: sampling)!, inputNoise: inputNoise,
+                                   sampling: TimeMultiplexer.Sampling(rawValue: sampling)!, inputNoise: inputNoise ?? self.inputNoise,
                                    noiseSeed: seed)
     }
 
@@ -258,7 +265,7 @@ struct ReservoirCommand: ParsableCommand {
             guard let primary = source as? TimeMultiplexer else {
                 throw ValidationError("--compare needs a physical or surrogate --device, not the ESN")
             }
-            let referenceMultiplexer = try multiplexer(for: makeDevice(reference))
+            let referenceMultiplexer = try multiplexer(for: makeDevice(reference), inputNoise: referenceInputNoise ?? inputNoise)
             let comparison = try DeviceComparison.measure(primary: primary, referenceName: reference, segment: segment) {
                 try referenceRun(referenceMultiplexer, inputs: $0)
             }
@@ -273,7 +280,7 @@ struct ReservoirCommand: ParsableCommand {
         var c: [String: String] = [
             "reference": compare ?? "", "task": task, "compare_samples": "\(compareSamples)", "nodes": "\(nodes)",
             "hold": "\(hold)", "mask": mask, "seed": "\(seed)", "input_scale": "\(inputScale)",
-            "input_offset": "\(inputOffset)", "sampling": sampling, "input_noise": "\(inputNoise)",
+            "input_offset": "\(inputOffset)", "sampling": sampling, "input_noise": "\(referenceInputNoise ?? inputNoise)",
             "sample_interval": "\(dt)", "bias_ratio": "\(biasRatio)", "gain_ratio": "\(gainRatio)",
             "device_seed": "\(deviceSeed)", "noise": "\(noise)", "ridge": ridge.map { "\($0)" } ?? "cv", "folds": "\(folds)",
         ]

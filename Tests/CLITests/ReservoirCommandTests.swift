@@ -93,6 +93,30 @@ final class ReservoirCompareTests: XCTestCase {
         XCTAssertTrue(p.stderr.contains("mackey-glass segment"), p.stderr)
     }
 
+    /// --reference-input-noise: the reference's input noise alone. Same noise on both devices (the default, and
+    /// given explicitly): identical states; noise on the device only: different states, and the reference's
+    /// metrics those of the noiseless device.
+    func testReferenceInputNoiseAppliesToTheReferenceOnly() throws {
+        func comparison(_ extra: [String]) throws -> [String: Any] {
+            let r = try jsonObject(try runSpinode(["reservoir", "sine-square", "--device", "auto-oscillator", "--compare",
+                                                   "auto-oscillator", "--compare-samples", "120", "--nodes", "8",
+                                                   "--hold", "2", "--json"] + extra).stdout)
+            return try XCTUnwrap(r["comparison"] as? [String: Any])
+        }
+        let noiseless = try comparison([])
+        let both = try comparison(["--input-noise", "1e-3"])
+        XCTAssertEqual(try number(both["state_nrmse"]), 0)
+        XCTAssertEqual(try number(try comparison(["--input-noise", "1e-3", "--reference-input-noise", "1e-3"])["state_nrmse"]), 0)
+        let deviceOnly = try comparison(["--input-noise", "1e-3", "--reference-input-noise", "0"])
+        XCTAssertGreaterThan(try number(deviceOnly["state_nrmse"]), 1e-4)   // measured 4.0e-4
+        XCTAssertEqual(deviceOnly["reference_metrics"] as? [String: Double], noiseless["reference_metrics"] as? [String: Double])
+        XCTAssertEqual(deviceOnly["device_metrics"] as? [String: Double], both["device_metrics"] as? [String: Double])
+        let refused = try runProcess(try spinode(), ["reservoir", "sine-square", "--device", "auto-oscillator",
+                                                     "--reference-input-noise", "0"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("--reference-input-noise needs --compare"), refused.stderr)
+    }
+
     /// --compare-states: the first run writes the reference's node states; the next one reads them instead of
     /// running the reference (proved by altering the stored states), and a file recorded for another
     /// configuration is refused with a one-line error naming the file and the entry.
