@@ -210,15 +210,20 @@ struct ReservoirCommand: ParsableCommand {
     }
 
     /// A thread-safe progress line on stderr for a micromagnetic device (minutes of CPU per simulated ns):
-    /// at most one every 30 s of wall time, and one when a copy finishes.
+    /// at most one every 30 s of wall time, and one when a copy finishes. Wall time and ETA count from the
+    /// first output sample, so the spec's preparation (relaxation, settling run) is not in them.
     static func progressReporter(_ name: String) -> (Int, Double, Double) -> Void {
         let lock = NSLock()
-        let started = Date()
+        var started: Date?
         var last = Date()
         return { copy, t, total in
             lock.lock(); defer { lock.unlock() }
             let now = Date()
-            guard now.timeIntervalSince(last) >= 30 || t >= total else { return }
+            if started == nil {
+                started = now; last = now
+                if t < total { return }
+            }
+            guard now.timeIntervalSince(last) >= 30 || t >= total, let started else { return }
             last = now
             let wall = now.timeIntervalSince(started)
             let eta = t > 0 ? String(format: "%.0f s", wall * (total - t) / t) : "-"
