@@ -10,17 +10,10 @@ import Numerics
 public enum StateNoiseSensitivity {
     /// Population standard deviation of all node states in rows `washout...` of each sequence.
     public static func spread(_ sequences: [Matrix], washout: Int) -> Double {
-        var count = 0, sum = 0.0
-        for m in sequences where m.rows > washout {
-            for v in m.storage[(washout * m.columns)...] { sum += v; count += 1 }
-        }
-        guard count > 0 else { return .nan }
-        let mean = sum / Double(count)
-        var squares = 0.0
-        for m in sequences where m.rows > washout {
-            for v in m.storage[(washout * m.columns)...] { squares += (v - mean) * (v - mean) }
-        }
-        return (squares / Double(count)).squareRoot()
+        let values = sequences.flatMap { $0.storage.dropFirst(min(washout, $0.rows) * $0.columns) }
+        guard !values.isEmpty else { return .nan }
+        let mean = values.reduce(0, +) / Double(values.count)
+        return (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(values.count)).squareRoot()
     }
 
     /// `sequences` with independent N(0, sigma^2) noise added to every entry (washout rows included),

@@ -48,9 +48,8 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
-        var merged = [Trace]()
-        var extras = [[(String, HDF5AttributeValue)]]()
-        var origins = [String]()
+        // Each gathered trace with the attributes it carries and where it came from.
+        var gathered = [(trace: Trace, extra: ExtraTraceAttributes, origin: String)]()
         for argument in sources {
             let source = try Source(argument)
             let file = try TraceFile(path: source.file)
@@ -63,49 +62,32 @@ struct Merge: ParsableCommand {
             } else {
                 names = file.traceNames
             }
-            let hdf5 = try HDF5File.open(source.file)
-            let group = try hdf5.root.group("traces")
+            let group = try HDF5File.open(source.file).root.group("traces")
             for name in names {
                 var trace = try file.trace(name)
                 trace.name = source.name ?? name
                 guard !trace.name.contains("/") else { throw MergeError("trace name '\(trace.name)' contains '/'") }
-                if let i = merged.firstIndex(where: { $0.name == trace.name }) {
-                    throw MergeError("two traces named '\(trace.name)' (\(origins[i]) and trace '\(name)' of \(source.file)); "
+                if let earlier = gathered.first(where: { $0.trace.name == trace.name }) {
+                    throw MergeError("two traces named '\(trace.name)' (\(earlier.origin) and trace '\(name)' of \(source.file)); "
                                           + "rename one with FILE.h5:TRACE=NAME")
                 }
-                let g = try group.group(name)
-                var extra = [(String, HDF5AttributeValue)]()
-                for attribute in try g.attributeNames() where !Split.schemaAttributes.contains(attribute) {
-                    extra.append((attribute, try g.attribute(attribute)))
-                }
-                merged.append(trace)
-                extras.append(extra)
-                origins.append("trace '\(name)' of \(source.file)")
+                gathered.append((trace, try ExtraTraceAttributes(of: group.group(name)), "trace '\(name)' of \(source.file)"))
             }
         }
-        guard !merged.isEmpty else { throw MergeError("the sources hold no traces") }
+        guard !gathered.isEmpty else { throw MergeError("the sources hold no traces") }
 
         try AtomicFile.write(out) { temporary in
-            try TraceFile.write(merged, to: temporary)
+            try TraceFile.write(gathered.map(\.trace), to: temporary)
             let written = try HDF5File.open(temporary, writable: true)
             do {
                 let traces = try written.root.group("traces")
-                for (i, trace) in merged.enumerated() {
-                    let g = try traces.group(trace.name)
-                    var earlier: String?
-                    for (attribute, value) in extras[i] {
-                        if attribute == "provenance", case .string(let s) = value { earlier = s; continue }
-                        try g.setAttribute(attribute, value)
-                    }
-                    let note = "spinode merge: \(origins[i])"
-                    try g.setAttribute("provenance", earlier.map { $0 + "\n" + note } ?? note)
-                }
+                for g in gathered { try g.extra.write(to: traces.group(g.trace.name), note: "spinode merge: \(g.origin)") }
             }
             try written.close()
         }
-        for (trace, origin) in zip(merged, origins) {
-            print(String(format: "%@: trace '%@': %d samples, t = %.9g ... %.9g s (%@)", out, trace.name, trace.count,
-                         trace.time(0), trace.time(trace.count - 1), origin))
+        for g in gathered {
+            print(String(format: "%@: trace '%@': %d samples, t = %.9g ... %.9g s (%@)", out, g.trace.name, g.trace.count,
+                         g.trace.time(0), g.trace.time(g.trace.count - 1), g.origin))
         }
     }
 }

@@ -108,6 +108,9 @@ struct ReservoirCommand: ParsableCommand {
     @Option(help: "With --compare: input noise of the reference device (default: --input-noise). E.g. a deterministic surrogate with --input-noise against a noisy device with --reference-input-noise 0 (noise-aware use).")
     var referenceInputNoise: Double?
 
+    /// The reference's input noise under --compare (device input units).
+    var referenceNoise: Double { referenceInputNoise ?? inputNoise }
+
     @Option(help: "Fixed ridge parameter lambda (default: chosen by cross-validation).")
     var ridge: Double?
 
@@ -233,11 +236,11 @@ struct ReservoirCommand: ParsableCommand {
     }
 
     /// `device` behind this command's time-multiplexing options.
-    func multiplexer(for physical: Device, inputNoise: Double? = nil) throws -> TimeMultiplexer {
+    func multiplexer(for physical: Device, inputNoise noise: Double? = nil) throws -> TimeMultiplexer {
         try TimeMultiplexer(device: physical,
                                    mask: InputMask(nodes: nodes, distribution: InputMask.Distribution(rawValue: mask)!, seed: seed),
                                    holdSamples: hold, inputScale: inputScale, inputOffset: inputOffset,
-                                   sampling: TimeMultiplexer.Sampling(rawValue: sampling)!, inputNoise: inputNoise ?? self.inputNoise,
+                                   sampling: TimeMultiplexer.Sampling(rawValue: sampling)!, inputNoise: noise ?? inputNoise,
                                    noiseSeed: seed)
     }
 
@@ -270,7 +273,7 @@ struct ReservoirCommand: ParsableCommand {
             guard let primary = source as? TimeMultiplexer else {
                 throw ValidationError("--compare needs a physical or surrogate --device, not the ESN")
             }
-            let referenceMultiplexer = try multiplexer(for: makeDevice(reference), inputNoise: referenceInputNoise ?? inputNoise)
+            let referenceMultiplexer = try multiplexer(for: makeDevice(reference), inputNoise: referenceNoise)
             let comparison = try DeviceComparison.measure(primary: primary, referenceName: reference, segment: segment) {
                 try referenceRun(referenceMultiplexer, inputs: $0)
             }
@@ -285,7 +288,7 @@ struct ReservoirCommand: ParsableCommand {
         var c: [String: String] = [
             "reference": compare ?? "", "task": task, "compare_samples": "\(compareSamples)", "nodes": "\(nodes)",
             "hold": "\(hold)", "mask": mask, "seed": "\(seed)", "input_scale": "\(inputScale)",
-            "input_offset": "\(inputOffset)", "sampling": sampling, "input_noise": "\(referenceInputNoise ?? inputNoise)",
+            "input_offset": "\(inputOffset)", "sampling": sampling, "input_noise": "\(referenceNoise)",
             "sample_interval": "\(dt)", "bias_ratio": "\(biasRatio)", "gain_ratio": "\(gainRatio)",
             "device_seed": "\(deviceSeed)", "noise": "\(noise)", "ridge": ridge.map { "\($0)" } ?? "cv", "folds": "\(folds)",
         ]

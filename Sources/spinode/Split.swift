@@ -35,10 +35,6 @@ struct Split: ParsableCommand {
 
     var partNames: [String] { names.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
 
-    /// Attributes of a trace group that the trace schema manages (written from the `Trace` value).
-    static let schemaAttributes: Set<String> = ["t0", "dt", "input_names", "output_names", "parameter_names", "units",
-                                                "description"]
-
     func run() throws {
         let parts = partNames
         guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && !$0.contains("/") }), parts[0] != parts[1] else {
@@ -67,19 +63,11 @@ struct Split: ParsableCommand {
         // Attributes beyond the schema's, read through the HDF5 layer (TraceFile keeps only the schema).
         let hdf5 = try HDF5File.open(traces)
         let root = try hdf5.root
-        let group = try root.group("traces").group(name)
-        var extra = [(String, HDF5AttributeValue)]()
-        for attribute in try group.attributeNames() where !Self.schemaAttributes.contains(attribute) {
-            extra.append((attribute, try group.attribute(attribute)))
-        }
+        let extra = try ExtraTraceAttributes(of: root.group("traces").group(name))
         var rootAttributes = [(String, HDF5AttributeValue)]()
         for attribute in try root.attributeNames() where !["format", "version"].contains(attribute) {
             rootAttributes.append((attribute, try root.attribute(attribute)))
         }
-        let earlier: String? = {
-            if let (_, value) = extra.first(where: { $0.0 == "provenance" }), case .string(let s) = value { return s }
-            return nil
-        }()
         let ranges = [0..<cut, cut..<source.count]
 
         try AtomicFile.write(out) { temporary in
@@ -90,12 +78,10 @@ struct Split: ParsableCommand {
                 for (attribute, value) in rootAttributes { try writtenRoot.setAttribute(attribute, value) }
                 let writtenTraces = try writtenRoot.group("traces")
                 for (i, piece) in pieces.enumerated() {
-                    let g = try writtenTraces.group(piece.name)
-                    for (attribute, value) in extra { try g.setAttribute(attribute, value) }
                     let note = String(format: "%@: samples %d ..< %d of %d of trace '%@' of %@ (t = %.9g ... %.9g s)",
                                       command, ranges[i].lowerBound, ranges[i].upperBound, source.count, name, traces,
                                       source.time(ranges[i].lowerBound), source.time(ranges[i].upperBound - 1))
-                    try g.setAttribute("provenance", earlier.map { $0 + "\n" + note } ?? note)
+                    try extra.write(to: writtenTraces.group(piece.name), note: note)
                 }
             }
             try written.close()
