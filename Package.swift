@@ -12,7 +12,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "spinode", targets: ["spinode"]),
-        .library(name: "SpinODEKit", targets: ["Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics",
+        .library(name: "SpinODEKit", targets: ["SafeIO", "Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics",
                                                 "Devices", "Surrogate", "Reservoir"]),
     ],
     dependencies: [
@@ -31,13 +31,15 @@ let package = Package(
                        providers: [.apt(["libfftw3-dev"])]),
 
         // Library layers, lowest first. Lower layers never import higher ones.
+        // Safe output files: checks before work, locks, atomic writes, temporaries removed; Foundation only.
+        .target(name: "SafeIO", swiftSettings: optimise),
         .target(name: "Numerics", dependencies: ["CBLAS", "CLAPACKE", "CFFTW"], swiftSettings: optimise),
         .target(name: "NeuralNet", dependencies: ["Numerics"], swiftSettings: hostVector),
         .target(name: "ODE", dependencies: ["Numerics"], swiftSettings: optimise),
-        .target(name: "TraceIO", dependencies: ["Numerics", "CHDF5"], swiftSettings: optimise),
+        .target(name: "TraceIO", dependencies: ["SafeIO", "Numerics", "CHDF5"], swiftSettings: optimise),
         .target(name: "Micromagnetics", dependencies: ["Numerics", "ODE", "CFFTW", "TOMLKit"],
                 swiftSettings: optimise),
-        .target(name: "Devices", dependencies: ["Numerics", "ODE", "Micromagnetics", "TOMLKit"], swiftSettings: optimise),
+        .target(name: "Devices", dependencies: ["SafeIO", "Numerics", "ODE", "Micromagnetics", "TOMLKit"], swiftSettings: optimise),
         .target(name: "Surrogate", dependencies: ["Numerics", "NeuralNet", "ODE", "TraceIO", "Devices"],
                 swiftSettings: hostVector),
         .target(name: "Reservoir", dependencies: ["Numerics", "Devices"], swiftSettings: optimise),
@@ -46,11 +48,12 @@ let package = Package(
         // SVG line plots for the demo's figures; Foundation only.
         .target(name: "Plot", swiftSettings: optimise),
         .executableTarget(name: "spinode", dependencies: [
-            "Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics", "Devices", "Surrogate", "Reservoir",
+            "SafeIO", "Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics", "Devices", "Surrogate", "Reservoir",
             "Benchmarks", "Plot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
 
         // Tests mirror the source layout.
+        .testTarget(name: "SafeIOTests", dependencies: ["SafeIO"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics"]),
         .testTarget(name: "ODETests", dependencies: ["ODE", "Numerics"]),

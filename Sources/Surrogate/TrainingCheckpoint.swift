@@ -1,4 +1,5 @@
 import Foundation
+import TraceIO
 
 /// Everything a training run needs to continue exactly where it stopped: the parameters, Adam's
 /// moments and step count, the iteration (which, with the seed, is the random state: iteration i draws
@@ -50,8 +51,8 @@ public struct TrainingCheckpoint: Codable, Sendable, Equatable {
         do { data = try TrainingCheckpoint.encoder().encode(self) } catch {
             throw SurrogateError.checkpoint("cannot encode the checkpoint for '\(path)': \(error)")
         }
-        do { try data.write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw SurrogateError.checkpoint("cannot write '\(path)': \(error.localizedDescription)")
+        do { try AtomicFile.write(data, to: path) } catch {
+            throw SurrogateError.checkpoint("\(error)")
         }
     }
 

@@ -269,10 +269,12 @@ public final class TraceFile {
 
     // MARK: Writing
 
-    /// Writes `traces` as a new trace file at `path`, atomically (temporary sibling, then rename).
-    /// Every trace is validated first; names must be unique. Datasets of 4096 or more values are
-    /// chunked and gzip-compressed.
-    public static func write(_ traces: [Trace], to path: String, description: String = "") throws {
+    /// Writes `traces` as a new trace file at `path`, atomically (built in memory, then a temporary
+    /// sibling and a rename). Every trace is validated first; names must be unique. Datasets of 4096 or
+    /// more values are chunked and gzip-compressed. `amend` may add to the file before it is written
+    /// (it receives the root group; split and merge copy extra attributes with it).
+    public static func write(_ traces: [Trace], to path: String, description: String = "",
+                             amend: ((HDF5Group) throws -> Void)? = nil) throws {
         var seen = Set<String>()
         for trace in traces {
             try trace.validate(file: path)
@@ -280,17 +282,13 @@ public final class TraceFile {
                 throw TraceIOError.invalidValue(file: path, object: "/traces/\(trace.name)", detail: "duplicate trace name")
             }
         }
-        try AtomicFile.write(path) { temporary in
-            let file = try HDF5File.create(temporary)
-            do {
-                let root = try file.root
-                try root.setAttribute("format", TraceFile.format)
-                try root.setAttribute("version", TraceFile.version)
-                if !description.isEmpty { try root.setAttribute("description", description) }
-                let group = try root.createGroup("traces")
-                for trace in traces { try write(trace, in: group) }
-            }
-            try file.close()
+        try HDF5File.writeAtomically(path) { root in
+            try root.setAttribute("format", TraceFile.format)
+            try root.setAttribute("version", TraceFile.version)
+            if !description.isEmpty { try root.setAttribute("description", description) }
+            let group = try root.createGroup("traces")
+            for trace in traces { try write(trace, in: group) }
+            try amend?(root)
         }
     }
 

@@ -76,14 +76,9 @@ struct Merge: ParsableCommand {
         }
         guard !gathered.isEmpty else { throw MergeError("the sources hold no traces") }
 
-        try AtomicFile.write(out) { temporary in
-            try TraceFile.write(gathered.map(\.trace), to: temporary)
-            let written = try HDF5File.open(temporary, writable: true)
-            do {
-                let traces = try written.root.group("traces")
-                for g in gathered { try g.extra.write(to: traces.group(g.trace.name), note: "spinode merge: \(g.origin)") }
-            }
-            try written.close()
+        try TraceFile.write(gathered.map(\.trace), to: out) { root in
+            let traces = try root.group("traces")
+            for g in gathered { try g.extra.write(to: traces.group(g.trace.name), note: "spinode merge: \(g.origin)") }
         }
         for g in gathered {
             print(String(format: "%@: trace '%@': %d samples, t = %.9g ... %.9g s (%@)", out, g.trace.name, g.trace.count,

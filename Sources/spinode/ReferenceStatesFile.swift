@@ -31,11 +31,9 @@ struct ReferenceStatesFile {
     /// Everything the states depend on, as strings (compared exactly on reuse).
     var configuration: [String: String]
 
-    /// Writes the file atomically (temporary sibling, then rename).
+    /// Writes the file atomically (in memory, then a temporary sibling and a rename).
     func write(to path: String) throws {
-        try AtomicFile.write(path) { temporary in
-            let file = try HDF5File.create(temporary)
-            let root = try file.root
+        try HDF5File.writeAtomically(path) { root in
             try root.setAttribute("format", Self.format)
             try root.setAttribute("version", 1)
             try root.setAttribute("wall_seconds", wallSeconds)
@@ -46,7 +44,6 @@ struct ReferenceStatesFile {
             for (k, s) in states.enumerated() {
                 _ = try root.createDataset("sequence_\(k)", shape: [s.rows, s.columns], values: s.storage)
             }
-            try file.close()
         }
     }
 

@@ -70,11 +70,8 @@ struct Split: ParsableCommand {
         }
         let ranges = [0..<cut, cut..<source.count]
 
-        try AtomicFile.write(out) { temporary in
-            try TraceFile.write(pieces, to: temporary)
-            let written = try HDF5File.open(temporary, writable: true)
+        try TraceFile.write(pieces, to: out) { writtenRoot in
             do {
-                let writtenRoot = try written.root
                 for (attribute, value) in rootAttributes { try writtenRoot.setAttribute(attribute, value) }
                 let writtenTraces = try writtenRoot.group("traces")
                 for (i, piece) in pieces.enumerated() {
@@ -84,7 +81,6 @@ struct Split: ParsableCommand {
                     try extra.write(to: writtenTraces.group(piece.name), note: note)
                 }
             }
-            try written.close()
         }
 
         if json {

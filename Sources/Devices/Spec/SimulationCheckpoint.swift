@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 
 /// The resumable state of a spec run between two chunks of simulated time: where (stage, chunk, time),
 /// the magnetisation, the samples recorded so far and the counters. Written atomically (temporary
@@ -93,13 +94,8 @@ struct SimulationCheckpoint: Equatable {
 
     /// Writes atomically: a temporary sibling, then rename over `path`.
     func write(to path: String) throws {
-        let tmp = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: tmp, contents: encoded()) else {
-            throw SpecError.badCheckpoint(file: path, reason: "cannot write \(tmp)")
-        }
-        guard rename(tmp, path) == 0 else {
-            try? FileManager.default.removeItem(atPath: tmp)
-            throw SpecError.badCheckpoint(file: path, reason: "cannot rename \(tmp) into place")
+        do { try AtomicFile.write(encoded(), to: path) } catch {
+            throw SpecError.badCheckpoint(file: path, reason: "\(error)")
         }
     }
 

@@ -49,8 +49,8 @@ public final class HDF5File {
         return HDF5File(path: path, id: id)
     }
 
-    /// Creates a new file at `path`, replacing any existing one. Use `AtomicFile` to write through
-    /// a temporary file and a rename.
+    /// Creates a new file at `path`, replacing any existing one. Commands write through
+    /// `writeAtomically` instead (in memory, then a temporary file and a rename).
     public static func create(_ path: String) throws -> HDF5File {
         HDF5Library.prepareThread()
         let id = H5Fcreate(path, spinode_H5F_ACC_TRUNC(), spinode_H5P_DEFAULT(), spinode_H5P_DEFAULT())
@@ -58,6 +58,48 @@ public final class HDF5File {
             throw TraceIOError.io(file: path, detail: "cannot create HDF5 file: \(HDF5Library.innermostMessage())")
         }
         return HDF5File(path: path, id: id)
+    }
+
+    /// Creates a new file in memory (HDF5's core driver, no backing store): nothing touches the disk until
+    /// `image()` hands the finished bytes to the caller, who writes them with `AtomicFile`. A full disk or an
+    /// I/O error then surfaces as a plain write error, never inside libhdf5 (whose clean-up after a failed
+    /// flush crashes at exit). `name` is used in error messages only.
+    public static func createInMemory(named name: String) throws -> HDF5File {
+        HDF5Library.prepareThread()
+        let access = H5Pcreate(spinode_H5P_FILE_ACCESS())
+        guard access >= 0 else { throw TraceIOError.io(file: name, detail: "cannot create a file-access property list") }
+        defer { H5Pclose(access) }
+        guard H5Pset_fapl_core(access, 1 << 20, false) >= 0 else {
+            throw TraceIOError.io(file: name, detail: "cannot select HDF5's in-memory driver: \(HDF5Library.innermostMessage())")
+        }
+        let id = H5Fcreate(name, spinode_H5F_ACC_TRUNC(), spinode_H5P_DEFAULT(), access)
+        guard id >= 0 else {
+            throw TraceIOError.io(file: name, detail: "cannot create HDF5 file in memory: \(HDF5Library.innermostMessage())")
+        }
+        return HDF5File(path: name, id: id)
+    }
+
+    /// The bytes of the whole file as it stands (HDF5's file image), ready to be written to disk.
+    public func image() throws -> Data {
+        HDF5Library.prepareThread()
+        guard H5Fflush(id, H5F_SCOPE_GLOBAL) >= 0 else {
+            throw TraceIOError.io(file: path, detail: "cannot flush the file image: \(HDF5Library.innermostMessage())")
+        }
+        let size = H5Fget_file_image(id, nil, 0)
+        guard size > 0 else { throw TraceIOError.io(file: path, detail: "cannot read the file image: \(HDF5Library.innermostMessage())") }
+        var data = Data(count: size)
+        let copied = data.withUnsafeMutableBytes { H5Fget_file_image(id, $0.baseAddress, size) }
+        guard copied == size else { throw TraceIOError.io(file: path, detail: "cannot read the file image: \(HDF5Library.innermostMessage())") }
+        return data
+    }
+
+    /// Builds a new HDF5 file in memory with `fill`, then writes it to `path` atomically (`AtomicFile`).
+    public static func writeAtomically(_ path: String, _ fill: (HDF5Group) throws -> Void) throws {
+        let file = try createInMemory(named: path)
+        try fill(try file.root)
+        let bytes = try file.image()
+        try file.close()
+        try AtomicFile.write(bytes, to: path)
     }
 
     /// The root group "/".

@@ -5,11 +5,7 @@ extension SurrogateModelFile {
     /// Writes the model to `path` atomically (temporary sibling, then rename), after `validate`.
     public func write(to path: String) throws {
         try validate(file: path)
-        try AtomicFile.write(path) { temporary in
-            let file = try HDF5File.create(temporary)
-            try writeContents(root: try file.root)
-            try file.close()
-        }
+        try HDF5File.writeAtomically(path) { root in try writeContents(root: root) }
     }
 
     private func writeContents(root: HDF5Group) throws {

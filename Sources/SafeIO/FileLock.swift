@@ -1,0 +1,77 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An exclusive advisory lock (flock(2)) that one process holds on an output while it writes it, so that
+/// two runs writing the same file cannot interleave: the second is refused at once with the holder's pid.
+///
+/// The lock lives on a hidden sibling `.NAME.spinode-lock` (the output itself is replaced by a rename, which
+/// would drop a lock held on its old inode). The file holds the holder's pid; it is removed when the lock
+/// is released or the process exits. A lock file left by a killed process is harmless: flock locks die
+/// with their process, and the next run takes it over.
+public final class FileLock {
+    /// The locked output (as given).
+    public let path: String
+    /// The lock file.
+    public let lockPath: String
+    private var descriptor: Int32
+
+    private init(path: String, lockPath: String, descriptor: Int32) {
+        self.path = path
+        self.lockPath = lockPath
+        self.descriptor = descriptor
+    }
+
+    deinit { release() }
+
+    /// The lock-file path for `path`.
+    public static func lockPath(for path: String) -> String {
+        let url = URL(fileURLWithPath: path)
+        return url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".spinode-lock"
+    }
+
+    /// Takes the lock on `path` or throws `SafeIOError.locked` naming the holder's pid.
+    public static func acquire(_ path: String) throws -> FileLock {
+        let lockPath = lockPath(for: path)
+        while true {
+            let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            guard fd >= 0 else {
+                throw SafeIOError.write(path: lockPath, detail: "cannot create the lock file: " + SafeIOError.message(errno))
+            }
+            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                let holder = readPid(fd)
+                close(fd)
+                throw SafeIOError.locked(path: path, holder: holder)
+            }
+            // The holder before us may have removed the file between our open and our flock: then the lock
+            // we hold is on an unlinked inode; start again on the file now at the path.
+            var opened = stat(), current = stat()
+            if fstat(fd, &opened) == 0, stat(lockPath, &current) == 0,
+               opened.st_dev == current.st_dev, opened.st_ino == current.st_ino {
+                let text = Array("\(getpid())\n".utf8)
+                _ = ftruncate(fd, 0)
+                _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+                TemporaryFiles.register(lockPath)
+                return FileLock(path: path, lockPath: lockPath, descriptor: fd)
+            }
+            close(fd)
+        }
+    }
+
+    /// Removes the lock file and releases the lock (also done by `deinit` and at process exit).
+    public func release() {
+        guard descriptor >= 0 else { return }
+        unlink(lockPath)
+        TemporaryFiles.forget(lockPath)
+        close(descriptor)
+        descriptor = -1
+    }
+
+    private static func readPid(_ fd: Int32) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 31, 0) }
+        guard n > 0 else { return nil }
+        return Int32(String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+}
