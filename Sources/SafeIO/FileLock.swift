@@ -31,8 +31,9 @@ public final class FileLock {
         return url.deletingLastPathComponent().path + "/." + url.lastPathComponent + ".spinode-lock"
     }
 
-    /// Takes the lock on `path` or throws `SafeIOError.locked` naming the holder's pid.
-    public static func acquire(_ path: String) throws -> FileLock {
+    /// Takes the lock on `path` or throws `SafeIOError.locked` naming the holder's pid (and the file as
+    /// `name`, default `path`).
+    public static func acquire(_ path: String, name: String? = nil) throws -> FileLock {
         let lockPath = lockPath(for: path)
         while true {
             let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
@@ -42,7 +43,7 @@ public final class FileLock {
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
                 let holder = readPid(fd)
                 close(fd)
-                throw SafeIOError.locked(path: path, holder: holder)
+                throw SafeIOError.locked(path: name ?? path, holder: holder)
             }
             // The holder before us may have removed the file between our open and our flock: then the lock
             // we hold is on an unlinked inode; start again on the file now at the path.

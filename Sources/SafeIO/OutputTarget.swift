@@ -97,8 +97,8 @@ public struct OutputTarget: Sendable, Equatable {
             seen.append((absolute, output))
         }
         var locks: [FileLock] = []
-        for (target, _) in seen {
-            locks.append(try FileLock.acquire(target))
+        for (target, output) in seen {
+            locks.append(try FileLock.acquire(target, name: output.path))
             TemporaryFiles.removeStale(near: target)
         }
         return locks

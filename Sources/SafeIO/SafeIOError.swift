@@ -50,6 +50,12 @@ public enum SafeIOError: Error, CustomStringConvertible, Equatable, Sendable {
         }
     }
 
+    /// The problem without the file name: a write error's detail, else the whole description.
+    public var reason: String {
+        if case .write(_, let detail) = self { return detail }
+        return description
+    }
+
     /// errno's message for `code`, e.g. "No space left on device".
     public static func message(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

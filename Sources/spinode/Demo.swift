@@ -64,9 +64,13 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         BLAS.setThreadCount(1)
+        let folder = OutputFolder(out)
+        try folder.check()
         let progress = DemoProgress()
         let files = try DemoData.locate(data: data)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try folder.create()
+        let locks = try OutputTarget.claim([folder.file("summary.json")], inputs: [files.traces, files.model, files.spec])
+        defer { locks.forEach { $0.release() } }
         progress.step("data: \(files.traces), model: \(files.model)")
 
         var model = files.model, reservoirModel = files.reservoirModel

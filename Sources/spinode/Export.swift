@@ -30,7 +30,13 @@ struct Export: ParsableCommand {
     var json = false
 
     func run() throws {
+        let folder = OutputFolder(out)
+        try folder.check()
         let file = try SurrogateModelFile.read(model)
+        try folder.create()
+        let locks = try OutputTarget.claim([folder.file(ModelExport.tensorFileName(format)), folder.file("config.json")],
+                                           inputs: [model])
+        defer { locks.forEach { $0.release() } }
         let paths = try ModelExport.write(file, format: format, to: out, source: model)
         let tensors = ModelExport.tensors(file)
         if json {

@@ -149,6 +149,11 @@ struct Fit: ParsableCommand {
     }
 
     func run() throws {
+        let checkpointPath = checkpoint ?? out + ".checkpoint.json"
+        var outputs = [OutputTarget(out)]
+        if checkpointEvery > 0 || resume { outputs.append(OutputTarget(checkpointPath, option: "--checkpoint")) }
+        let locks = try OutputTarget.claim(outputs, inputs: [traces])
+        defer { locks.forEach { $0.release() } }
         BLAS.setThreadCount(threads)
         let options = try fitOptions()
         var all = try TraceFile.read(traces)
@@ -162,7 +167,9 @@ struct Fit: ParsableCommand {
         let parameterNames = parameters.map { $0 == "none" ? [] : $0.split(separator: ",").map { String($0) } }
         let raw = try all.map { try RawTrace(trace: $0).selecting(inputs: inputNames, parameters: parameterNames) }
         let trainer = try SurrogateTrainer(traces: raw, options: options)
-        let checkpointPath = checkpoint ?? out + ".checkpoint.json"
+        // The model and checkpoint files are a few parameter copies; refuse a full disk before training.
+        let parameterBytes = Double(trainer.bestModel.mlp.parameterCount) * 8
+        try SystemResources.requireDiskSpace((checkpointEvery > 0 ? 5 : 1) * parameterBytes + 1e6, for: out)
         if resume {
             guard FileManager.default.fileExists(atPath: checkpointPath) else {
                 throw SurrogateError.checkpoint("--resume: no checkpoint at '\(checkpointPath)'")
@@ -219,7 +226,13 @@ struct Fit: ParsableCommand {
             seed: options.seed, optimiser: "adam", optimiserSettings: settings, metrics: metrics,
             toolkitVersion: SpinodeVersion.string, created: formatter.string(from: Date()))
         let file = trainer.bestModel.file(provenance: provenance, trainingCommand: CommandLine.arguments.joined(separator: " "))
-        try file.write(to: out)
+        do { try file.write(to: out) } catch {
+            // Training is not lost to a full disk or a vanished folder: the model goes to the temporary folder.
+            let rescue = NSTemporaryDirectory() + "spinode-fit-\(getpid())-" + URL(fileURLWithPath: out).lastPathComponent
+            guard (try? file.write(to: rescue)) != nil else { throw error }
+            let reason = (error as? SafeIOError)?.reason ?? "\(error)"
+            throw SafeIOError.write(path: out, detail: reason + "; the trained model was saved to '\(rescue)' instead")
+        }
 
         if json {
             let summary: JSONValue = .object([

@@ -57,6 +57,11 @@ struct TableImportArguments: ParsableArguments {
         if let from, let to, from > to { throw ValidationError("--from \(from) is after --to \(to)") }
     }
 
+    /// Checks and locks --out before the table is read (docs/reliability.md).
+    func claimOutput(reading table: String) throws -> [FileLock] {
+        try OutputTarget.claim([OutputTarget(out)], inputs: [table])
+    }
+
     /// Builds the trace from `table`, merges it into --out and prints a summary.
     func run(table: DataTable, time: String, source: String) throws {
         let traceName = name ?? URL(fileURLWithPath: table.file).deletingPathExtension().lastPathComponent
@@ -117,6 +122,8 @@ struct ImportMumax: ParsableCommand {
     @OptionGroup var options: TableImportArguments
 
     func run() throws {
+        let locks = try options.claimOutput(reading: table)
+        defer { locks.forEach { $0.release() } }
         // TraceIOError prints as one line "file: object: problem" (ArgumentParser shows it after "Error:").
         let isODT = table.lowercased().hasSuffix(".odt")
             || (try? String(contentsOfFile: table, encoding: .utf8))?.hasPrefix("# ODT") == true
@@ -146,6 +153,8 @@ struct ImportCSV: ParsableCommand {
     @OptionGroup var options: TableImportArguments
 
     func run() throws {
+        let locks = try options.claimOutput(reading: file)
+        defer { locks.forEach { $0.release() } }
         try options.run(table: try DelimitedTable.read(file), time: time, source: "CSV")
     }
 }

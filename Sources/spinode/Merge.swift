@@ -49,6 +49,9 @@ struct Merge: ParsableCommand {
 
     func run() throws {
         // Each gathered trace with the attributes it carries and where it came from.
+        let files = try sources.map { try Source($0).file }
+        let locks = try OutputTarget.claim([OutputTarget(out)], inputs: files)
+        defer { locks.forEach { $0.release() } }
         var gathered = [(trace: Trace, extra: ExtraTraceAttributes, origin: String)]()
         for argument in sources {
             let source = try Source(argument)

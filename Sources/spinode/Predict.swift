@@ -43,6 +43,8 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
+        let locks = try OutputTarget.claim([OutputTarget(out)], inputs: [model, traces] + (input.map { [$0] } ?? []))
+        defer { locks.forEach { $0.release() } }
         BLAS.setThreadCount(1)
         let surrogate = try SurrogateModel(file: SurrogateModelFile.read(model))
         var all = try TraceFile.read(traces)

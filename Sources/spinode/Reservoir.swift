@@ -258,6 +258,11 @@ struct ReservoirCommand: ParsableCommand {
     }
 
     func run() throws {
+        var outputs: [OutputTarget] = []
+        if let driveOut { outputs.append(OutputTarget(driveOut, option: "--drive-out")) }
+        if let compareStates { outputs.append(OutputTarget(compareStates, option: "--compare-states")) }
+        let locks = try OutputTarget.claim(outputs, inputs: [device, compare ?? ""].filter(Self.isFileDevice))
+        defer { locks.forEach { $0.release() } }
         if let path = driveOut { return try writeDrive(to: path) }
         // The --compare segment is built first, so a segment that cannot be scored fails before the full run.
         var segment: (any SegmentableTask)?

@@ -46,9 +46,12 @@ struct Simulate: ParsableCommand {
     func run() throws {
         let clock = ContinuousClock()
         let started = clock.now
+        let checkpointPath = out + ".checkpoint"
+        let locks = try OutputTarget.claim([OutputTarget(out), OutputTarget(checkpointPath, option: "--out's checkpoint")],
+                                           inputs: [spec])
+        defer { locks.forEach { $0.release() } }
         let parsed = try SimulationSpec(contentsOf: spec)
         let runner = SimulationRunner(spec: parsed)
-        let checkpointPath = out + ".checkpoint"
         runner.checkpointPath = checkpointPath
         runner.stopAfterCheckpoints = stopAfterCheckpoints
         if resume && !FileManager.default.fileExists(atPath: checkpointPath) {

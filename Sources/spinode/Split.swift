@@ -40,6 +40,8 @@ struct Split: ParsableCommand {
         guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && !$0.contains("/") }), parts[0] != parts[1] else {
             throw SplitError.invalidNames(names)
         }
+        let locks = try OutputTarget.claim([OutputTarget(out)], inputs: [traces])
+        defer { locks.forEach { $0.release() } }
         let file = try TraceFile(path: traces)
         let name: String
         if let trace {

@@ -35,6 +35,8 @@ struct ProcessResult {
     var status: Int32
     var stdout: String
     var stderr: String
+    /// True when the process was ended by a signal (a crash, or SIGINT/SIGTERM); `status` is then the signal.
+    var signalled = false
     /// Non-empty lines of stderr.
     var stderrLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
 }
@@ -86,7 +88,8 @@ func runProcess(_ executable: String, _ arguments: [String], timeout: Double = 1
     try errHandle.close()
     return ProcessResult(status: process.terminationStatus,
                          stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: outPath)), as: UTF8.self),
-                         stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self))
+                         stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self),
+                         signalled: process.terminationReason == .uncaughtSignal)
 }
 
 /// Runs `spinode` and fails the test (with its stderr) unless it exits 0.

@@ -99,6 +99,15 @@ public enum ModelExport {
         ])
     }
 
+    /// The tensor file's name for `format`: model.safetensors, model.npz or model.json.
+    public static func tensorFileName(_ format: ModelExportFormat) -> String {
+        switch format {
+        case .safetensors: return "model.safetensors"
+        case .npz: return "model.npz"
+        case .json: return "model.json"
+        }
+    }
+
     /// Writes `config.json` and the tensor file of `format` into `directory` (created if needed),
     /// each file atomically (temporary sibling, then rename); other files in the directory are
     /// left alone. Returns the paths written.
@@ -112,17 +121,14 @@ public enum ModelExport {
             throw TraceIOError.io(file: directory, detail: "cannot create directory: \(error.localizedDescription)")
         }
         let tensors = self.tensors(model)
-        let tensorFile: String
+        let tensorFile = tensorFileName(format)
         let tensorData: Data
         switch format {
         case .safetensors:
-            tensorFile = "model.safetensors"
             tensorData = Safetensors.encode(tensors)
         case .npz:
-            tensorFile = "model.npz"
             tensorData = NPY.encodeArchive(tensors)
         case .json:
-            tensorFile = "model.json"
             guard case .object(var members) = config(model, tensorFile: tensorFile, source: source) else { fatalError() }
             let weights: [(String, JSONValue)] = tensors.map { t in
                 if t.shape.count == 2 {
