@@ -56,7 +56,7 @@ extension HDF5Dataset {
         case H5D_CONTIGUOUS where H5Pget_external_count(properties) == 0:
             let offset = H5Dget_offset(id)
             if offset == haddr_t.max {
-                return "\(claim(values: count)) but none was ever written (\(fileText)); it would read as fill values"
+                return "\(claim(values: count)) but it was never written (\(fileText)); it would read as fill values"
             }
             if Double(offset) + needed > Double(fileSize) {
                 return "\(claim(values: count)) but the file ends \(ByteCount(Double(offset) + needed - Double(fileSize))) "
