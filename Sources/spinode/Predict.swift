@@ -72,18 +72,8 @@ struct Predict: ParsableCommand {
             }
         }
         let all = try names.map(file.trace)
-        var raw: [RawTrace] = []
-        var intervalDifferences: [Double] = []
-        var channels: [String] = []
-        for trace in all {
-            let source = try within(traces) { try RawTrace(trace: trace) }
-            channels += source.channelNames
-            let matched = try within(traces) { try source.matchingChannels(of: surrogate, map: map, inputs: input == nil) }
-            let (conformed, difference) = try within(traces) { try matched.conformingSampleInterval(to: surrogate) }
-            raw.append(conformed)
-            intervalDifferences.append(difference)
-        }
-        if input == nil { try within(traces) { try map.checkTraceSide(against: channels, files: traces) } }
+        let sources = try all.map { trace in try within(traces) { try RawTrace(trace: trace) } }
+        var drive: RawTrace?
         if let input {
             let drives = try TraceFile.read(input)
             let chosen: Trace
@@ -96,10 +86,22 @@ struct Predict: ParsableCommand {
                 guard let d = drives.first else { throw SurrogateError.invalidTrace("'\(input)' holds no traces") }
                 chosen = d
             }
-            let source = try within(input) { try RawTrace(trace: chosen) }
-            try within(input) { try map.checkTraceSide(against: channels + source.channelNames, files: "\(traces) or \(input)") }
-            let drive = try within(input) { try source.matchingInputs(of: surrogate, map: map) }
-            raw = try within(input) { try raw.map { try $0.replacingInputs(with: drive) } }
+            drive = try within(input) { try RawTrace(trace: chosen) }
+        }
+        // A map entry that names no channel of any trace is a misspelling: refused before it could be ignored.
+        let channels = sources.flatMap(\.channelNames) + (drive?.channelNames ?? [])
+        try map.checkTraceSide(against: channels, files: input.map { "\(traces) or \($0)" } ?? traces)
+        var raw: [RawTrace] = []
+        var intervalDifferences: [Double] = []
+        for source in sources {
+            let matched = try within(traces) { try source.matchingChannels(of: surrogate, map: map, inputs: input == nil) }
+            let (conformed, difference) = try within(traces) { try matched.conformingSampleInterval(to: surrogate) }
+            raw.append(conformed)
+            intervalDifferences.append(difference)
+        }
+        if let input, let drive {
+            let matched = try within(input) { try drive.matchingInputs(of: surrogate, map: map) }
+            raw = try within(input) { try raw.map { try $0.replacingInputs(with: matched) } }
         }
         let solverChoice: SurrogateSolver
         switch solver {
