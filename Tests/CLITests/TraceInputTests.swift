@@ -55,6 +55,9 @@ final class TraceInputTests: XCTestCase {
         XCTAssertLessThan(deviation, 0.0055)    // ... below one step (0.49 %) plus the 7-digit printing
         let provenance = try HDF5File.open(traces).root.group("traces/table").stringAttribute("provenance")
         XCTAssertTrue(provenance.contains("times on the nominal grid t0 + i dt (t0 = 0.0 s, dt = 5e-12 s)"), provenance)
+        let inspected = try XCTUnwrap(try jsonObject(try runSpinode(["inspect", traces, "--json"]).stdout)["traces"] as? [[String: Any]])
+        XCTAssertEqual(inspected.first?["provenance"] as? String, provenance)
+        XCTAssertEqual(try number(inspected.first?["dt_s"]), 5e-12)
         // `fit` takes the trace (it refused the explicit jittered times before).
         let model = dir + "/model.h5"
         try runSpinode(["fit", traces, "--out", model, "--iterations", "2", "--hidden", "8", "--quiet"])
