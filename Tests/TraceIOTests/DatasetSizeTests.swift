@@ -97,6 +97,19 @@ final class DatasetSizeTests: XCTestCase {
         XCTAssertEqual(try TraceFile.read(path, trace: "run").outputs.storage, values)
     }
 
+    /// A window whose end overflows Int is refused as outside the trace (start + count trapped before).
+    func testWindowOfHugeCountIsRefused() throws {
+        let path = dir + "/w.h5"
+        let trace = Trace(name: "run", sampling: .uniform(t0: 0, dt: 1e-12), inputs: Matrix(rows: 3, columns: 0),
+                          outputs: Matrix(rows: 3, columns: 1, storage: [1, 2, 3]))
+        try TraceFile.write([trace], to: path)
+        let file = try TraceFile(path: path)
+        assertTraceIOError(.invalidValue, file: path, object: "outside the trace's 3 samples") {
+            _ = try file.window("run", start: 1, count: Int.max)
+        }
+        XCTAssertEqual(try file.window("run", start: 1, count: 2).outputs.storage, [2, 3])
+    }
+
     func testAvailableMemoryIsReadOnLinux() throws {
         let bytes = try XCTUnwrap(AvailableMemory.bytes(), "/proc/meminfo has MemAvailable on Linux")
         XCTAssertGreaterThan(bytes, 1 << 20)

@@ -7,6 +7,7 @@ enum TableText {
     /// mumax3 and OOMMF tables that passed through a Windows editor or spreadsheet.
     static func lines(_ path: String) throws -> [(number: Int, text: Substring)] {
         try InputFile.require(path, allowStreams: true)
+        try checkMemory(path)
         guard let data = FileManager.default.contents(atPath: path) else {
             throw TraceIOError.io(file: path, detail: "cannot read file (permission denied?)")
         }
@@ -25,6 +26,21 @@ enum TableText {
             result.append((number, line))
         }
         return result
+    }
+
+    /// Reading a table holds its text about four times over at the peak (the bytes, their normalised
+    /// copy, the decoded string, the parsed rows of 8-byte numbers per field of typically 12 to 15
+    /// characters with per-row array headers); a table needing more than the available memory is
+    /// refused before it is read.
+    static func checkMemory(_ path: String) throws {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int,
+              let available = AvailableMemory.bytes() else { return }
+        let needed = 4 * Double(size)
+        if needed > Double(available) {
+            throw TraceIOError.tooLarge(file: path, object: "",
+                                        detail: "a table of \(ByteCount(size)) needs about \(ByteCount(needed)) to read, more than the "
+                                            + "\(ByteCount(available)) of memory available (MemAvailable); cut it with head/tail or awk first")
+        }
     }
 
     /// The file's bytes without a leading UTF-8 byte-order mark and with every CR of a CRLF pair
