@@ -63,13 +63,15 @@ struct Predict: ParsableCommand {
         let file = try TraceFile(path: traces)
         var names = file.traceNames
         if !traceNames.isEmpty {
-            names = try OptionList.expand(traceNames, option: "--trace", isWhole: file.traceNames.contains)
-            for name in names where !file.traceNames.contains(name) {
+            let requested = try OptionList.expand(traceNames, option: "--trace", isWhole: file.traceNames.contains)
+            for name in requested where !file.traceNames.contains(name) {
                 throw SurrogateError.invalidTrace("'\(traces)' has no trace '\(name)' (it has \(file.traceNames))")
             }
-            if let twice = names.first(where: { name in names.filter { $0 == name }.count > 1 }) {
+            if let twice = requested.first(where: { name in requested.filter { $0 == name }.count > 1 }) {
                 throw OptionValueError("--trace names '\(twice)' twice")
             }
+            // In the file's order, whatever the order asked: the traces are predicted as one batch.
+            names = file.traceNames.filter(requested.contains)
         }
         let all = try names.map(file.trace)
         let sources = try all.map { trace in try within(traces) { try RawTrace(trace: trace) } }
