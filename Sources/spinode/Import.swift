@@ -114,43 +114,13 @@ struct TableImportArguments: ParsableArguments {
                                              outputs: OptionList.expand(outputs, option: "--output", isWhole: isColumn),
                                              options: options)
         let trace = imported.trace
-        var traces: [Trace] = []
-        // What the traces already in --out carry beyond the schema (provenance, spec text), and the file's root
-        // attributes: kept, as the file is rewritten whole.
-        var extras: [String: ExtraTraceAttributes] = [:]
-        var rootAttributes: [(String, HDF5AttributeValue)] = []
-        if FileManager.default.fileExists(atPath: out) {
-            let existing = try TraceFile(path: out)
-            let root = try HDF5File.open(out).root
-            for attribute in try root.attributeNames() where !["format", "version"].contains(attribute) {
-                rootAttributes.append((attribute, try root.attribute(attribute)))
-            }
-            let groups = try root.group("traces")
-            for other in existing.traceNames {
-                if other == trace.name {
-                    guard replace else {
-                        throw TraceIOError.invalidValue(file: out, object: "/traces/\(trace.name)",
-                                                        detail: "a trace of this name exists (use --replace or --name)")
-                    }
-                    continue
-                }
-                traces.append(try existing.trace(other))
-                extras[other] = try ExtraTraceAttributes(of: groups.group(other))
-            }
-        }
-        traces.append(trace)
-        try AtomicFile.write(out) { temporary in
-            try TraceFile.write(traces, to: temporary)
-            let written = try HDF5File.open(temporary, writable: true)
-            do {
-                let root = try written.root
-                for (attribute, value) in rootAttributes { try root.setAttribute(attribute, value) }
-                let groups = try root.group("traces")
-                for (other, extra) in extras { try extra.write(to: groups.group(other), note: nil) }
-                try groups.group(trace.name).setAttribute("provenance", imported.provenance)
-            }
-            try written.close()
-        }
+        let file = try ExtendedTraceFile(out, making: trace.name, replace: replace)
+        try file.write(adding: trace, provenance: imported.provenance)
+        printSummary(imported, table: table, tracesInFile: file.traces.count + 1)
+    }
+
+    private func printSummary(_ imported: TableImport, table: DataTable, tracesInFile: Int) {
+        let trace = imported.trace
         let (kind, deviation): (String, Double?) = {
             switch imported.sampling {
             case .nominalGrid(let grid): return ("nominal grid", grid.largestDeviation)
@@ -168,7 +138,7 @@ struct TableImportArguments: ParsableArguments {
             ("t_last_s", .number(trace.time(trace.count - 1))),
             ("inputs", .strings(trace.inputNames)), ("input_units", .strings(trace.inputUnits)),
             ("outputs", .strings(trace.outputNames)), ("output_units", .strings(trace.outputUnits)),
-            ("traces_in_file", .integer(traces.count)), ("provenance", .string(imported.provenance)),
+            ("traces_in_file", .integer(tracesInFile)), ("provenance", .string(imported.provenance)),
         ])
         if json {
             print(summary.rendered())
