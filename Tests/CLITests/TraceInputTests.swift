@@ -66,6 +66,9 @@ final class TraceInputTests: XCTestCase {
         // The old --uniform tolerance 1e-4 refuses the jitter, naming the line; --keep-times keeps the times.
         try assertRefused(["import", "mumax", table, "--output", "mz", "--out", dir + "/strict.h5", "--uniform",
                            "--uniform-tolerance", "1e-4"], "not uniformly sampled", out: dir + "/strict.h5")
+        let h5 = try HDF5File.open(traces, writable: true)
+        try h5.root.setAttribute("description", "skyrmion disk, 5 ps")
+        try h5.close()
         let kept = try jsonObject(try runSpinode(["import", "mumax", table, "--output", "mz", "--out", traces, "--name", "kept",
                                                   "--keep-times", "--json"]).stdout)
         XCTAssertEqual(kept["sampling"] as? String, "explicit times")
@@ -74,8 +77,9 @@ final class TraceInputTests: XCTestCase {
                                                        "--name", "fine", "--resample", "2e-12", "--json"]).stdout)
         XCTAssertEqual(resampled["sampling_source"] as? String, "resampled")
         XCTAssertEqual(resampled["samples"] as? Int, 998)
-        // Importing into the file kept the first trace's provenance.
+        // Importing into the file kept the first trace's provenance and the file's description.
         XCTAssertEqual(try HDF5File.open(traces).root.group("traces/table").stringAttribute("provenance"), provenance)
+        XCTAssertEqual(try HDF5File.open(traces).root.stringAttribute("description"), "skyrmion disk, 5 ps")
     }
 
     func testCommaListsCRLFAndByteOrderMark() throws {
