@@ -30,12 +30,4 @@ extension RawTrace {
         }
         return out
     }
-
-    /// This trace with the input channels and parameters `model` was trained on, picked by name when the
-    /// trace has more of them than the model (a trace recorded with extra channels); unchanged otherwise.
-    public func matchingChannels(of model: SurrogateModel) throws -> RawTrace {
-        let inputs = inputCount > model.inputCount ? model.inputNames : nil
-        let parameters = self.parameters.count > model.parameterCount ? model.parameterNames : nil
-        return try selecting(inputs: inputs, parameters: parameters)
-    }
 }

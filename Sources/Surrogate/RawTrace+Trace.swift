@@ -16,7 +16,9 @@ extension RawTrace {
             let step = (t[t.count - 1] - t[0]) / Double(t.count - 1)
             for i in 1..<t.count where abs(t[i] - t[i - 1] - step) > 1e-9 * step {
                 throw SurrogateError.invalidTrace(
-                    "trace '\(trace.name)' is not uniformly sampled (interval \(t[i] - t[i - 1]) s at sample \(i), mean \(step) s); resample it first")
+                    "trace '\(trace.name)' is not uniformly sampled (interval \(t[i] - t[i - 1]) s at sample \(i), mean \(step) s); "
+                    + "import the table again: spinode import stores the nominal grid when the times lie within 1 % of one, "
+                    + "or resample it with --resample DT")
             }
             dt = step
         }
@@ -30,14 +32,15 @@ extension RawTrace {
                       outputUnits: trace.outputUnits, inputUnits: trace.inputUnits)
     }
 
-    /// This trace with its inputs replaced by `drive` (a trace of the same length whose inputs are the
-    /// new drive signal: `spinode predict --input`).
+    /// This trace with its inputs replaced by `drive` (a trace whose inputs, matched to the model's by
+    /// name, are the new drive signal: `spinode predict --input`), sampled at this trace's interval to
+    /// `sampleIntervalTolerance`.
     public func replacingInputs(with drive: RawTrace) throws -> RawTrace {
-        guard drive.inputCount == inputCount else {
-            throw SurrogateError.invalidTrace("drive '\(drive.name)' has \(drive.inputCount) input channels, trace '\(name)' has \(inputCount)")
-        }
-        guard abs(drive.sampleInterval - sampleInterval) <= 1e-9 * sampleInterval else {
-            throw SurrogateError.invalidTrace("drive '\(drive.name)' is sampled every \(drive.sampleInterval) s, trace '\(name)' every \(sampleInterval) s")
+        guard abs(drive.sampleInterval - sampleInterval) <= RawTrace.sampleIntervalTolerance * sampleInterval else {
+            throw SurrogateError.invalidTrace(
+                "drive '\(drive.name)' is sampled every \(drive.sampleInterval) s, trace '\(name)' every \(sampleInterval) s "
+                + "(tolerance \(RawTrace.sampleIntervalTolerance) relative): resample the drive with "
+                + "'spinode import ... --resample \(sampleInterval)'")
         }
         guard drive.sampleCount >= 2 else {
             throw SurrogateError.invalidTrace("drive '\(drive.name)' has \(drive.sampleCount) samples")
@@ -51,6 +54,9 @@ extension RawTrace {
         copy.sampleCount = n
         copy.outputs = outputs
         copy.inputs = drive.inputs
+        copy.inputCount = drive.inputCount
+        copy.inputNames = drive.inputNames
+        copy.inputUnits = drive.inputUnits
         copy.name = name
         return copy
     }

@@ -226,9 +226,9 @@ public final class TraceFile {
     /// Samples [start, start + count) of trace `name`, validated. Only those rows are read.
     public func window(_ name: String, start: Int, count: Int) throws -> Trace {
         let l = try layout(name)
-        guard start >= 0, count > 0, start + count <= l.count else {
+        guard start >= 0, count > 0, start <= l.count, count <= l.count - start else {
             throw TraceIOError.invalidValue(file: path, object: groupPath(name),
-                                            detail: "window [\(start), \(start + count)) is outside the trace's \(l.count) samples")
+                                            detail: "window of \(count) samples from \(start) is outside the trace's \(l.count) samples")
         }
         return try read(l, name: name, rows: start..<(start + count))
     }

@@ -4,6 +4,9 @@
 public enum TraceIOError: Error, CustomStringConvertible, Sendable {
     /// The file does not exist.
     case fileNotFound(file: String)
+    /// The path exists but is not a file that can be read as one (a directory; for HDF5 a FIFO,
+    /// socket or device); `detail` says what it is.
+    case notAFile(file: String, detail: String)
     /// The file exists but does not start with the HDF5 signature.
     case notHDF5(file: String)
     /// The file has an HDF5 signature but cannot be opened (truncated or corrupt); `detail` is HDF5's reason.
@@ -38,17 +41,21 @@ public enum TraceIOError: Error, CustomStringConvertible, Sendable {
     case hdf5(file: String, object: String, operation: String, detail: String)
     /// Operating-system input/output failure (create, write, rename).
     case io(file: String, detail: String)
+    /// A dataset whose claimed size cannot be read: more values than the file stores or than the
+    /// machine's available memory holds; `detail` gives the claimed size and the limit.
+    case tooLarge(file: String, object: String, detail: String)
 
     /// The case without its context, for tests and for callers that branch on the problem.
     public enum Kind: String, Sendable {
-        case fileNotFound, notHDF5, unreadableFile, missingObject, wrongRank, lengthMismatch, emptyTrace
+        case fileNotFound, notAFile, notHDF5, unreadableFile, missingObject, wrongRank, lengthMismatch, emptyTrace
         case nonFinite, nonIncreasingTime, wrongType, invalidSampling, missingColumn, raggedRow, badNumber
-        case wrongFormat, invalidValue, hdf5, io
+        case wrongFormat, invalidValue, hdf5, io, tooLarge
     }
 
     public var kind: Kind {
         switch self {
         case .fileNotFound: return .fileNotFound
+        case .notAFile: return .notAFile
         case .notHDF5: return .notHDF5
         case .unreadableFile: return .unreadableFile
         case .missingObject: return .missingObject
@@ -66,18 +73,19 @@ public enum TraceIOError: Error, CustomStringConvertible, Sendable {
         case .invalidValue: return .invalidValue
         case .hdf5: return .hdf5
         case .io: return .io
+        case .tooLarge: return .tooLarge
         }
     }
 
     /// The file the error is about.
     public var file: String {
         switch self {
-        case .fileNotFound(let f), .notHDF5(let f), .unreadableFile(let f, _), .missingObject(let f, _),
+        case .fileNotFound(let f), .notAFile(let f, _), .notHDF5(let f), .unreadableFile(let f, _), .missingObject(let f, _),
              .wrongRank(let f, _, _, _), .lengthMismatch(let f, _, _, _, _), .emptyTrace(let f, _),
              .nonFinite(let f, _, _, _), .nonIncreasingTime(let f, _, _, _, _), .wrongType(let f, _, _, _),
              .invalidSampling(let f, _, _), .missingColumn(let f, _, _), .raggedRow(let f, _, _, _),
              .badNumber(let f, _, _, _), .wrongFormat(let f, _, _), .invalidValue(let f, _, _),
-             .hdf5(let f, _, _, _), .io(let f, _):
+             .hdf5(let f, _, _, _), .io(let f, _), .tooLarge(let f, _, _):
             return f
         }
     }
@@ -85,11 +93,11 @@ public enum TraceIOError: Error, CustomStringConvertible, Sendable {
     /// The object inside the file (HDF5 path, attribute, column or line), or "" for whole-file errors.
     public var object: String {
         switch self {
-        case .fileNotFound, .notHDF5, .unreadableFile, .io: return ""
+        case .fileNotFound, .notAFile, .notHDF5, .unreadableFile, .io: return ""
         case .missingObject(_, let o), .wrongRank(_, let o, _, _), .lengthMismatch(_, let o, _, _, _),
              .emptyTrace(_, let o), .nonFinite(_, let o, _, _), .nonIncreasingTime(_, let o, _, _, _),
              .wrongType(_, let o, _, _), .invalidSampling(_, let o, _), .wrongFormat(_, let o, _),
-             .invalidValue(_, let o, _), .hdf5(_, let o, _, _):
+             .invalidValue(_, let o, _), .hdf5(_, let o, _, _), .tooLarge(_, let o, _):
             return o
         case .missingColumn(_, let c, _): return "column '\(c)'"
         case .raggedRow(_, let line, _, _): return "line \(line)"
@@ -101,6 +109,7 @@ public enum TraceIOError: Error, CustomStringConvertible, Sendable {
     public var problem: String {
         switch self {
         case .fileNotFound: return "no such file"
+        case .notAFile(_, let d): return d
         case .notHDF5: return "not an HDF5 file (no HDF5 signature)"
         case .unreadableFile(_, let d): return "cannot open HDF5 file (truncated or corrupt): \(d)"
         case .missingObject: return "missing"
@@ -115,7 +124,7 @@ public enum TraceIOError: Error, CustomStringConvertible, Sendable {
         case .missingColumn(_, _, let a): return "no such column; columns are: \(a.joined(separator: ", "))"
         case .raggedRow(_, _, let e, let f): return "has \(f) fields, header has \(e)"
         case .badNumber(_, _, _, let t): return "'\(t)' is not a number"
-        case .wrongFormat(_, _, let d), .invalidValue(_, _, let d): return d
+        case .wrongFormat(_, _, let d), .invalidValue(_, _, let d), .tooLarge(_, _, let d): return d
         case .hdf5(_, _, let op, let d): return "\(op) failed: \(d)"
         case .io(_, let d): return d
         }

@@ -2,7 +2,8 @@ import TraceIO
 
 /// The attributes of a trace group that the trace schema does not manage (docs/trace-format.md): the
 /// `provenance` lines, the spec text a run recorded, and whatever else a tool stored there. `spinode split` and
-/// `spinode merge` carry them from a source trace to the traces they write, adding one line to `provenance`.
+/// `spinode merge` carry them from a source trace to the traces they write, adding one line to `provenance`;
+/// `spinode import` keeps them on the traces already in the file it extends.
 struct ExtraTraceAttributes {
     /// Attributes the trace schema writes from the `Trace` value itself (`TraceFile.write`).
     static let schema: Set<String> = ["t0", "dt", "input_names", "output_names", "parameter_names", "units", "description"]
@@ -24,9 +25,10 @@ struct ExtraTraceAttributes {
         }
     }
 
-    /// Writes the attributes to `group`, with `note` as the last line of its `provenance`.
-    func write(to group: HDF5Group, note: String) throws {
+    /// Writes the attributes to `group`, with `note` (if any) as the last line of its `provenance`.
+    func write(to group: HDF5Group, note: String?) throws {
         for (attribute, value) in others { try group.setAttribute(attribute, value) }
-        try group.setAttribute("provenance", provenance.map { $0 + "\n" + note } ?? note)
+        let lines = [provenance, note].compactMap { $0 }
+        if !lines.isEmpty { try group.setAttribute("provenance", lines.joined(separator: "\n")) }
     }
 }

@@ -7,8 +7,8 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Summarise a trace file (runs, lengths, sampling, channels) or a model file (architecture, training).",
         discussion: """
-        Trace files (docs/trace-format.md): each trace's length, sampling interval and time span, and each \
-        channel with its units and min/max. Model files (docs/model-file.md): embedding, network, \
+        Trace files (docs/trace-format.md): each trace's length, sampling interval and time span, each \
+        channel with its units and min/max, and its provenance (how import stored the times, split, merge). Model files (docs/model-file.md): embedding, network, \
         normalisation, time scale, provenance and final metrics.
         Example: spinode inspect traces.h5 --json
         """
@@ -37,9 +37,14 @@ struct Inspect: ParsableCommand {
 
     private func traceSummary() throws -> JSONValue {
         let file = try TraceFile(path: self.file)
+        let groups = try HDF5File.open(self.file).root.group("traces")
         var entries: [JSONValue] = []
         for name in file.traceNames {
             let info = try file.info(name)
+            // How the samples were obtained (import's sampling choice, split, merge), when recorded.
+            let group = try groups.group(name)
+            let provenance: JSONValue = group.hasAttribute("provenance")
+                ? .string((try? group.stringAttribute("provenance")) ?? "") : .null
             let trace = try file.trace(name)
             func channels(_ names: [String], _ units: [String], _ ranges: [(min: Double, max: Double)]) -> JSONValue {
                 .array((0..<names.count).map { c in
@@ -57,7 +62,7 @@ struct Inspect: ParsableCommand {
                     .object([("name", .string(info.parameterNames[p])), ("unit", .string(info.parameterUnits[p])),
                              ("value", .number(trace.parameters[p]))])
                 })),
-                ("description", .string(info.description)),
+                ("description", .string(info.description)), ("provenance", provenance),
             ]))
         }
         return .object([("file", .string(self.file)), ("format", .string(TraceFile.format)),

@@ -47,6 +47,16 @@ struct Merge: ParsableCommand {
         }
     }
 
+    func validate() throws {
+        guard !sources.isEmpty else { throw MergeError("give at least one source FILE.h5[:TRACE[=NAME]]") }
+        for argument in sources {
+            let source = try Source(argument)
+            if let name = source.name, name.contains("/") || name == "." || name == ".." {
+                throw MergeError("'\(argument)': trace name '\(name)' must not contain '/'")
+            }
+        }
+    }
+
     func run() throws {
         // Each gathered trace with the attributes it carries and where it came from.
         let files = try sources.map { try Source($0).file }

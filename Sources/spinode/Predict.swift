@@ -11,7 +11,10 @@ struct Predict: ParsableCommand {
         discussion: """
         For each trace the surrogate starts from the true embedded state at the first sample and runs with no \
         further access to the truth, driven by the trace's inputs (or, with --input, by the inputs of another \
-        trace file). Predictions are written in the trace schema (outputs = predictions). Metrics per output \
+        trace file). Inputs, outputs and parameters are matched to the model's by name (never by position); \
+        a trace whose channels are named otherwise is refused unless --map names them (e.g. --map \
+        current=deltaKu1). A trace's sample interval may differ from the model's by at most 1e-6 relative \
+        (reported as sample_interval_relative_difference); resample others with spinode import --resample DT. Predictions are written in the trace schema (outputs = predictions). Metrics per output \
         channel over samples 1 ... N-1: NRMSE = RMS error / std of truth, per block of --block samples, maximum \
         error, and the dominant frequency (Hz) of truth and prediction (FFT, FFTW).
 
@@ -25,21 +28,32 @@ struct Predict: ParsableCommand {
     @Argument(help: "Trace file (HDF5); its traces give the initial states and (without --input) the drive.")
     var traces: String
     @Option(help: "Prediction file to write (HDF5 trace file).") var out: String
-    @Option(name: .customLong("trace"), help: "Predict this trace only (repeat; default: every trace).")
+    @Option(name: .customLong("trace"), help: "Predict this trace only (repeat, or a comma-separated list; default: every trace).")
     var traceNames: [String] = []
     @Option(help: "Trace file whose inputs replace the traces' inputs (its first trace, or --input-trace).")
     var input: String?
     @Option(help: "Trace of --input to take the drive from.") var inputTrace: String?
+    @Option(name: .customLong("map"),
+            help: "Trace channel to model channel, TRACE_CHANNEL=MODEL_CHANNEL (repeat, or a comma-separated list): channels are matched by name.")
+    var channelMap: [String] = []
     @Option(help: "Solver: rk4 (fixed, on the sample grid), dopri5, tsit5.") var solver = "rk4"
-    @Option(help: "RK4 steps per sample interval.") var stepsPerSample = 1
-    @Option(help: "Relative tolerance of adaptive solvers.") var rtol = 1e-6
-    @Option(help: "Absolute tolerance of adaptive solvers.") var atol = 1e-8
-    @Option(help: "Block length (samples) of the per-block NRMSE.") var block = 1000
+    @Option(parsing: .unconditional, help: "RK4 steps per sample interval (1 ... 10000).") var stepsPerSample = 1
+    @Option(parsing: .unconditional, help: "Relative tolerance of adaptive solvers (0 < rtol < 1).") var rtol = 1e-6
+    @Option(parsing: .unconditional, help: "Absolute tolerance of adaptive solvers (> 0).") var atol = 1e-8
+    @Option(parsing: .unconditional, help: "Block length (samples) of the per-block NRMSE (>= 1).") var block = 1000
     @Flag(help: "Print one JSON summary.") var json = false
 
     func validate() throws {
-        guard ["rk4", "dopri5", "tsit5"].contains(solver) else { throw ValidationError("--solver must be rk4, dopri5 or tsit5") }
-        guard stepsPerSample >= 1, block >= 1 else { throw ValidationError("--steps-per-sample and --block must be >= 1") }
+        guard ["rk4", "dopri5", "tsit5"].contains(solver) else { throw OptionValueError("--solver must be rk4, dopri5 or tsit5, got '\(solver)'") }
+        guard (1...10_000).contains(stepsPerSample) else {
+            throw OptionValueError("--steps-per-sample must be an integer in 1 ... 10000, got \(stepsPerSample)")
+        }
+        guard block >= 1 else { throw OptionValueError("--block must be an integer >= 1, got \(block)") }
+        guard rtol.isFinite, rtol > 0, rtol < 1 else { throw OptionValueError("--rtol must be in (0, 1), got \(rtol)") }
+        guard atol.isFinite, atol > 0 else { throw OptionValueError("--atol must be positive and finite, got \(atol)") }
+        _ = try OptionList.expand(traceNames, option: "--trace")
+        _ = try ChannelMap(parsing: OptionList.expand(channelMap, option: "--map"))
+        if inputTrace != nil, input == nil { throw OptionValueError("--input-trace needs --input") }
     }
 
     func run() throws {
@@ -47,14 +61,23 @@ struct Predict: ParsableCommand {
         defer { locks.forEach { $0.release() } }
         BLAS.setThreadCount(1)
         let surrogate = try SurrogateModel(file: SurrogateModelFile.read(model))
-        var all = try TraceFile.read(traces)
+        let map = try ChannelMap(parsing: OptionList.expand(channelMap, option: "--map"))
+        let file = try TraceFile(path: traces)
+        var names = file.traceNames
         if !traceNames.isEmpty {
-            for name in traceNames where !all.contains(where: { $0.name == name }) {
-                throw SurrogateError.invalidTrace("'\(traces)' has no trace '\(name)' (it has \(all.map(\.name)))")
+            let requested = try OptionList.expand(traceNames, option: "--trace", isWhole: file.traceNames.contains)
+            for name in requested where !file.traceNames.contains(name) {
+                throw SurrogateError.invalidTrace("'\(traces)' has no trace '\(name)' (it has \(file.traceNames))")
             }
-            all = all.filter { traceNames.contains($0.name) }
+            if let twice = requested.first(where: { name in requested.filter { $0 == name }.count > 1 }) {
+                throw OptionValueError("--trace names '\(twice)' twice")
+            }
+            // In the file's order, whatever the order asked: the traces are predicted as one batch.
+            names = file.traceNames.filter(requested.contains)
         }
-        var raw = try all.map { try RawTrace(trace: $0).matchingChannels(of: surrogate) }
+        let all = try names.map(file.trace)
+        let sources = try all.map { trace in try within(traces) { try RawTrace(trace: trace) } }
+        var drive: RawTrace?
         if let input {
             let drives = try TraceFile.read(input)
             let chosen: Trace
@@ -67,8 +90,22 @@ struct Predict: ParsableCommand {
                 guard let d = drives.first else { throw SurrogateError.invalidTrace("'\(input)' holds no traces") }
                 chosen = d
             }
-            let drive = try RawTrace(trace: chosen).matchingChannels(of: surrogate)
-            raw = try raw.map { try $0.replacingInputs(with: drive) }
+            drive = try within(input) { try RawTrace(trace: chosen) }
+        }
+        // A map entry that names no channel of any trace is a misspelling: refused before it could be ignored.
+        let channels = sources.flatMap(\.channelNames) + (drive?.channelNames ?? [])
+        try map.checkTraceSide(against: channels, files: input.map { "\(traces) or \($0)" } ?? traces)
+        var raw: [RawTrace] = []
+        var intervalDifferences: [Double] = []
+        for source in sources {
+            let matched = try within(traces) { try source.matchingChannels(of: surrogate, map: map, inputs: input == nil) }
+            let (conformed, difference) = try within(traces) { try matched.conformingSampleInterval(to: surrogate) }
+            raw.append(conformed)
+            intervalDifferences.append(difference)
+        }
+        if let input, let drive {
+            let matched = try within(input) { try drive.matchingInputs(of: surrogate, map: map) }
+            raw = try within(input) { try raw.map { try $0.replacingInputs(with: matched) } }
         }
         let solverChoice: SurrogateSolver
         switch solver {
@@ -114,16 +151,48 @@ struct Predict: ParsableCommand {
             } else if !json {
                 print("\(trace.name): predicted \(trace.sampleCount) samples under the drive of \(input!) (no truth to compare)")
             }
+            if intervalDifferences[i] != 0, !json {
+                print(String(format: "note: %@ is sampled every %.9g s, the model every %.9g s (relative difference %.2g, within "
+                             + "the tolerance %.0e): predicted on the model's interval", trace.name, all[i].samplingInterval,
+                             surrogate.sampleInterval, intervalDifferences[i], RawTrace.sampleIntervalTolerance))
+            }
             reports.append(.object([("trace", .string(trace.name)), ("samples", .integer(trace.sampleCount)),
+                                    ("sample_interval_relative_difference", .number(intervalDifferences[i])),
                                     ("metrics", input == nil ? .array(channels) : .null)]))
         }
         try TraceFile.write(written, to: out, description: "spinode predict \(model) \(traces)")
         if json {
             print(JSONValue.object([("model", .string(model)), ("traces", .string(traces)), ("out", .string(out)),
                                     ("solver", .string(solver)), ("seconds", .number(seconds)),
+                                    ("sample_interval_s", .number(surrogate.sampleInterval)),
+                                    ("sample_interval_tolerance", .number(RawTrace.sampleIntervalTolerance)),
                                     ("predictions", .array(reports))]).rendered())
         } else {
             print(String(format: "wrote %@ (%d traces, %.2f s)", out, written.count, seconds))
+        }
+    }
+}
+
+extension Predict {
+    /// Runs `body`, naming `file` in front of a surrogate error's one line ("traces.h5: invalid trace: ...").
+    func within<T>(_ file: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as SurrogateError { throw FileContextError(file: file, error: error) }
+    }
+}
+
+/// An error of the Surrogate library with the file it concerns, as one line.
+struct FileContextError: Error, CustomStringConvertible {
+    var file: String
+    var error: SurrogateError
+    var description: String { "\(file): \(error)" }
+}
+
+extension Trace {
+    /// dt for uniform sampling, else the mean interval (seconds), for messages.
+    var samplingInterval: Double {
+        switch sampling {
+        case .uniform(_, let dt): return dt
+        case .times(let t): return t.count > 1 ? (t[t.count - 1] - t[0]) / Double(t.count - 1) : 0
         }
     }
 }

@@ -24,22 +24,25 @@ struct Split: ParsableCommand {
 
     @Argument(help: "Trace file (HDF5, docs/trace-format.md).") var traces: String
     @Option(help: "Trace to split (default: the file's only trace).") var trace: String?
-    @Option(help: "Cut time in seconds: the second part starts at the first sample with t >= this.") var at: Double
+    @Option(parsing: .unconditional, help: "Cut time in seconds: the second part starts at the first sample with t >= this.")
+    var at: Double
     @Option(help: "Names of the two parts, comma-separated.") var names = "train,test"
     @Option(help: "Trace file to write (HDF5); replaced atomically.") var out: String
     @Flag(help: "Print one JSON summary.") var json = false
 
     func validate() throws {
-        guard at.isFinite else { throw ValidationError("--at must be a finite time in seconds, got \(at)") }
+        guard at.isFinite else { throw OptionValueError("--at must be a finite time in seconds, got \(at)") }
+        let parts = partNames
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && !$0.contains("/") && $0 != "." && $0 != ".." }),
+              parts[0] != parts[1] else {
+            throw SplitError.invalidNames(names)
+        }
     }
 
     var partNames: [String] { names.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) } }
 
     func run() throws {
         let parts = partNames
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && !$0.contains("/") }), parts[0] != parts[1] else {
-            throw SplitError.invalidNames(names)
-        }
         let locks = try OutputTarget.claim([OutputTarget(out)], inputs: [traces])
         defer { locks.forEach { $0.release() } }
         let file = try TraceFile(path: traces)

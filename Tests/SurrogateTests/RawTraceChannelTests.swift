@@ -33,6 +33,7 @@ final class RawTraceChannelTests: XCTestCase {
                                                hidden: [4], seed: 1)
         model.inputNames = ["a"]
         model.parameterNames = ["D"]
+        model.outputNames = ["mz"]
         let t = try trace().matchingChannels(of: model)
         XCTAssertEqual(t.inputs, [1, 21, 41])
         XCTAssertEqual(t.parameters, [3.5e-3])

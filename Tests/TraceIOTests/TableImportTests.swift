@@ -60,22 +60,23 @@ final class TableImportTests: XCTestCase {
     }
 
     /// Times printed with 7 significant digits (as "%e" prints them) are jittered by up to ~5e-8
-    /// relative; --uniform stores t0 and dt = (last - first) / (N - 1) instead.
+    /// relative; `.nominalGrid` stores t0 (the first time) and dt (the fitted interval, here the
+    /// period exactly) instead.
     func testUniformSamplingFromPrintedTimes() throws {
         var text = "# t (s)\tmz ()\n"
         for i in 0..<200 { text += String(format: "%e\t%e\n", Double(i) * 5e-12 + 1e-9 / 3, 0.001 * Double(i)) }
         let path = try write("printed.txt", text)
         let table = try MumaxTable.read(path)
         let trace = try table.trace(time: "t", inputs: [], outputs: ["mz"],
-                                    options: .init(name: "u", every: 2, uniformTolerance: 1e-4))
+                                    options: .init(name: "u", every: 2, sampling: .nominalGrid(tolerance: 1e-4)))
         guard case .uniform(let t0, let dt) = trace.sampling else { return XCTFail("expected uniform sampling") }
         XCTAssertEqual(t0, 3.333333e-10)
-        XCTAssertEqual(dt, 1e-11, accuracy: 1e-11 * 1e-6)
+        XCTAssertEqual(dt, 1e-11)
         XCTAssertEqual(trace.count, 100)
         let jittered = try write("jitter.txt", "# t (s)\tmz ()\n0\t0\n1e-12\t0\n2.5e-12\t0\n3e-12\t0\n")
         assertTraceIOError(.invalidValue, file: jittered, object: "column 't (s)' line 4") {
             _ = try MumaxTable.read(jittered).trace(time: "t", inputs: [], outputs: ["mz"],
-                                                    options: .init(name: "u", uniformTolerance: 1e-4))
+                                                    options: .init(name: "u", sampling: .nominalGrid(tolerance: 1e-2)))
         }
     }
 

@@ -10,6 +10,10 @@ public final class HDF5Dataset: HDF5Object {
     private let typeClass: H5T_class_t
     /// Bytes per stored element (4 for Float32, 8 for Float64, ...).
     public let elementSize: Int
+    /// Number of elements (product of the shape; 1 for a scalar), Int.max when the product overflows.
+    public let count: Int
+    /// Whether `checkReadable` found the storage consistent with the shape (checked once).
+    var storageChecked = false
 
     init(file: HDF5File, path: String, id: hid_t) throws {
         let space = H5Dget_space(id)
@@ -23,15 +27,15 @@ public final class HDF5Dataset: HDF5Object {
         let rank = Int(H5Sget_simple_extent_ndims(space))
         var dims = [hsize_t](repeating: 0, count: max(rank, 0))
         if rank > 0 { H5Sget_simple_extent_dims(space, &dims, nil) }
-        shape = dims.map { Int($0) }
+        shape = dims.map { $0 > hsize_t(Int.max) ? Int.max : Int($0) }
+        var product = 1, overflow = false
+        for d in shape where !overflow { (product, overflow) = product.multipliedReportingOverflow(by: d) }
+        count = overflow ? Int.max : product
         typeClass = H5Tget_class(type)
         elementClass = HDF5Object.className(typeClass)
         elementSize = Int(H5Tget_size(type))
         super.init(file: file, path: path, id: id, close: { H5Oclose($0) })
     }
-
-    /// Number of elements (product of the shape; 1 for a scalar).
-    public var count: Int { shape.reduce(1, *) }
 
     /// How the data are stored, for `spinode inspect`: "contiguous", "chunked [r, c] gzip", ...
     public var storageDescription: String {
@@ -69,6 +73,7 @@ public final class HDF5Dataset: HDF5Object {
     /// trace and weight data must be floating point.
     public func readDoubles() throws -> [Double] {
         try requireFloatingPoint()
+        try checkReadable(values: count)
         HDF5Library.prepareThread()
         var values = [Double](repeating: 0, count: count)
         if values.isEmpty { return values }
@@ -91,9 +96,11 @@ public final class HDF5Dataset: HDF5Object {
             throw TraceIOError.invalidValue(file: file.path, object: path,
                                             detail: "rows \(rows.lowerBound)..<\(rows.upperBound) outside 0..<\(first)")
         }
-        let rowElements = shape.dropFirst().reduce(1, *)
-        var values = [Double](repeating: 0, count: rows.count * rowElements)
-        if values.isEmpty { return values }
+        let rowElements = first > 0 && count < Int.max ? count / first : 0
+        let (values, overflow) = rows.count.multipliedReportingOverflow(by: rowElements)
+        try checkReadable(values: overflow ? Int.max : values)
+        var result = [Double](repeating: 0, count: values)
+        if result.isEmpty { return result }
         let fileSpace = H5Dget_space(id)
         guard fileSpace >= 0 else { throw failure("reading dataset shape") }
         defer { H5Sclose(fileSpace) }
@@ -107,11 +114,11 @@ public final class HDF5Dataset: HDF5Object {
         let memorySpace = H5Screate_simple(Int32(block.count), &block, nil)
         guard memorySpace >= 0 else { throw failure("creating dataspace") }
         defer { H5Sclose(memorySpace) }
-        let status = values.withUnsafeMutableBytes {
+        let status = result.withUnsafeMutableBytes {
             H5Dread(id, spinode_H5T_NATIVE_DOUBLE(), memorySpace, fileSpace, spinode_H5P_DEFAULT(), $0.baseAddress)
         }
         if status < 0 { throw failure("reading rows") }
-        return values
+        return result
     }
 
     /// All values of an integer dataset (indices, counts) as Int.
@@ -119,6 +126,7 @@ public final class HDF5Dataset: HDF5Object {
         guard typeClass == H5T_INTEGER else {
             throw TraceIOError.wrongType(file: file.path, object: path, expected: "integer", found: elementClass)
         }
+        try checkReadable(values: count)
         HDF5Library.prepareThread()
         var values = [Int64](repeating: 0, count: count)
         if values.isEmpty { return [] }

@@ -25,14 +25,11 @@ public final class HDF5File {
 
     /// Opens an existing file, read-only unless `writable`.
     ///
-    /// Distinguishes a missing file, a file that is not HDF5 (no signature) and one that has the
-    /// signature but cannot be opened (truncated or corrupt).
+    /// Distinguishes a missing file, a directory or other non-regular file, a file that is not HDF5
+    /// (no signature) and one that has the signature but cannot be opened (truncated or corrupt).
     public static func open(_ path: String, writable: Bool = false) throws -> HDF5File {
         HDF5Library.prepareThread()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw TraceIOError.fileNotFound(file: path)
-        }
+        try InputFile.require(path)
         let signature = H5Fis_hdf5(path)
         if signature == 0 { throw TraceIOError.notHDF5(file: path) }
         if signature < 0 {

@@ -2,26 +2,69 @@ import Foundation
 
 /// Reading a text table file into numbered lines, with the file-level errors of TraceIO.
 enum TableText {
-    /// The lines of `path` (LF or CRLF), each with its 1-based number.
+    /// The lines of `path`, each with its 1-based number. Line ends may be LF or CRLF (tables
+    /// written on Windows), and a UTF-8 byte-order mark at the start is skipped: both are common in
+    /// mumax3 and OOMMF tables that passed through a Windows editor or spreadsheet.
     static func lines(_ path: String) throws -> [(number: Int, text: Substring)] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            throw TraceIOError.fileNotFound(file: path)
-        }
+        try InputFile.require(path, allowStreams: true)
+        try checkMemory(path)
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw TraceIOError.io(file: path, detail: "cannot read file")
+            throw TraceIOError.io(file: path, detail: "cannot read file (permission denied?)")
         }
         if data.starts(with: [0x89, 0x48, 0x44, 0x46]) {
             throw TraceIOError.wrongFormat(file: path, object: "", detail: "an HDF5 file, not a text table")
         }
-        let text = String(decoding: data, as: UTF8.self)
+        if data.starts(with: [0xFF, 0xFE]) || data.starts(with: [0xFE, 0xFF]) {
+            throw TraceIOError.wrongFormat(file: path, object: "",
+                                           detail: "UTF-16 text; save the table as UTF-8 (or ASCII) and import it again")
+        }
+        let text = String(decoding: normalisedBytes(data), as: UTF8.self)
         var result: [(Int, Substring)] = []
         var number = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             number += 1
-            result.append((number, line.hasSuffix("\r") ? line.dropLast() : line))
+            result.append((number, line))
         }
         return result
+    }
+
+    /// Reading a table holds its text about four times over at the peak (the bytes, their normalised
+    /// copy, the decoded string, the parsed rows of 8-byte numbers per field of typically 12 to 15
+    /// characters with per-row array headers); a table needing more than the available memory is
+    /// refused before it is read.
+    static func checkMemory(_ path: String) throws {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int,
+              let available = AvailableMemory.bytes() else { return }
+        let needed = 4 * Double(size)
+        if needed > Double(available) {
+            throw TraceIOError.tooLarge(file: path, object: "",
+                                        detail: "a table of \(ByteCount(size)) needs about \(ByteCount(needed)) to read, more than the "
+                                            + "\(ByteCount(available)) of memory available (MemAvailable); cut it with head/tail or awk first")
+        }
+    }
+
+    /// The file's bytes without a leading UTF-8 byte-order mark and with every CR of a CRLF pair
+    /// removed. Done on bytes because Swift reads "\r\n" as one Character, which a split at
+    /// Character "\n" would not see as a line end.
+    static func normalisedBytes(_ data: Data) -> [UInt8] {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        guard bytes.contains(0x0D) else { return bytes }
+        var kept = [UInt8]()
+        kept.reserveCapacity(bytes.count)
+        for i in bytes.indices where !(bytes[i] == 0x0D && (i + 1 == bytes.count || bytes[i + 1] == 0x0A)) {
+            kept.append(bytes[i])
+        }
+        return kept
+    }
+
+    /// Whether the file starts (after an optional byte-order mark and blank space) with "# ODT", the
+    /// first line of an OOMMF data table. Reads only the first bytes.
+    static func startsLikeODT(_ path: String) -> Bool {
+        guard (try? InputFile.require(path)) != nil, let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = String(decoding: normalisedBytes(handle.readData(ofLength: 64)), as: UTF8.self)
+        return head.drop(while: { $0.isWhitespace }).hasPrefix("# ODT")
     }
 
     /// Parses the data rows `lines` with `fields` splitting each into as many fields as `names`.
@@ -81,6 +124,11 @@ public enum MumaxTable {
 /// then whitespace-separated rows, `# Table End`. Header lines may continue with a trailing "\".
 /// Several tables in one file (a restarted run) are concatenated when their columns agree.
 public enum OOMMFTable {
+    /// Whether `path` is an OOMMF table by name (".odt", any case) or by its first line ("# ODT").
+    public static func recognises(_ path: String) -> Bool {
+        path.lowercased().hasSuffix(".odt") || TableText.startsLikeODT(path)
+    }
+
     public static func read(_ path: String) throws -> DataTable {
         let raw = try TableText.lines(path)
         // Join continued header lines ("...\" followed by "# ...").

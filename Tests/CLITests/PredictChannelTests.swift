@@ -1,0 +1,83 @@
+import Foundation
+import TraceIO
+import XCTest
+
+/// `spinode predict` meets a trace by channel names and sample interval (issue 13, items 8 and 15): a
+/// model of u -> x is refused on a current -> voltage trace of the same shape unless --map names the
+/// channels, and then predicts exactly what it predicts on the original trace; a trace sampled 2e-7
+/// relative off the model's interval is predicted (the difference reported), 2e-6 off is refused with
+/// how to resample.
+final class PredictChannelTests: XCTestCase {
+    /// The driven oscillator's CSV with other column names and times scaled by `1 + stretch`.
+    private func csv(_ oscillator: DrivenOscillator, input: String, output: String, stretch: Double = 0) -> String {
+        let (t, u, x) = oscillator.generate()
+        var text = "t (s),\(input) (A),\(output) (V)\n"
+        for i in t.indices { text += "\(t[i] * (1 + stretch)),\(u[i]),\(x[i])\n" }
+        return text
+    }
+
+    func testChannelsByNameAndSampleIntervalTolerance() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let oscillator = DrivenOscillator(samples: 200)
+        let traces = try importOscillator(oscillator, into: dir)
+        let model = dir + "/model.h5"
+        try runSpinode(["fit", traces, "--out", model, "--iterations", "3", "--hidden", "8", "--quiet"])
+        let reference = dir + "/reference.h5"
+        try runSpinode(["predict", model, traces, "--out", reference])
+        let expected = try TraceFile.read(reference)[0].outputs.storage
+
+        // Same shape, other names: refused, naming the missing channel and --map.
+        let scope = dir + "/scope.csv", scopeTraces = dir + "/scope.h5"
+        try csv(oscillator, input: "current", output: "voltage").write(toFile: scope, atomically: true, encoding: .utf8)
+        try runSpinode(["import", "csv", scope, "--input", "current", "--output", "voltage", "--out", scopeTraces])
+        let out = dir + "/prediction.h5"
+        let refused = try runProcess(try spinode(), ["predict", model, scopeTraces, "--out", out])
+        XCTAssertEqual(refused.status, 1)
+        XCTAssertEqual(refused.stderrLines.count, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("\(scopeTraces): invalid trace: trace 'scope' has no input 'u'"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("--map TRACE_CHANNEL=u"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        // Mapped (comma list, then repeated): the same prediction as on the original trace, bit for bit.
+        for map in [["--map", "current=u,voltage=x"], ["--map", "current=u", "--map", "voltage=x"]] {
+            try runSpinode(["predict", model, scopeTraces, "--out", out] + map)
+            let mapped = try TraceFile.read(out)[0]
+            XCTAssertEqual(mapped.outputs.storage, expected, "\(map)")
+            XCTAssertEqual(mapped.outputNames, ["x"])
+        }
+        // A misspelt map is refused rather than ignored.
+        let misspelt = try runProcess(try spinode(), ["predict", model, scopeTraces, "--out", dir + "/m.h5", "--map", "curent=u,voltage=x"])
+        XCTAssertEqual(misspelt.status, 1)
+        XCTAssertEqual(misspelt.stderr, "Error: invalid option: --map curent=u: no trace of \(scopeTraces) has a channel 'curent' "
+                       + "(they have current, voltage)\n")
+
+        // Sampled 2e-7 relative off the model's 1e-10 s: predicted on the model's interval, difference reported.
+        let near = dir + "/near.csv", nearTraces = dir + "/near.h5"
+        try csv(oscillator, input: "u", output: "x", stretch: 2e-7).write(toFile: near, atomically: true, encoding: .utf8)
+        try runSpinode(["import", "csv", near, "--input", "u", "--output", "x", "--out", nearTraces])
+        let summary = try jsonObject(try runSpinode(["predict", model, nearTraces, "--out", out, "--json"]).stdout)
+        XCTAssertEqual(try number(summary["sample_interval_tolerance"]), 1e-6)
+        let run = try XCTUnwrap((summary["predictions"] as? [[String: Any]])?.first)
+        XCTAssertEqual(try number(run["sample_interval_relative_difference"]), 2e-7, accuracy: 1e-12)
+        XCTAssertEqual(try TraceFile.read(out)[0].outputs.storage, expected)
+        let text = try runSpinode(["predict", model, nearTraces, "--out", out]).stdout
+        XCTAssertTrue(text.contains("note: near is sampled every 1.0000002e-10 s, the model every 1e-10 s (relative difference 2e-07"), text)
+
+        // 2e-6 off: refused, saying how to resample.
+        let far = dir + "/far.csv", farTraces = dir + "/far.h5"
+        try csv(oscillator, input: "u", output: "x", stretch: 2e-6).write(toFile: far, atomically: true, encoding: .utf8)
+        try runSpinode(["import", "csv", far, "--input", "u", "--output", "x", "--out", farTraces])
+        let farOut = dir + "/far-prediction.h5"
+        let tooFar = try runProcess(try spinode(), ["predict", model, farTraces, "--out", farOut])
+        XCTAssertEqual(tooFar.status, 1)
+        XCTAssertEqual(tooFar.stderrLines.count, 1, tooFar.stderr)
+        XCTAssertTrue(tooFar.stderr.contains("relative difference 2e-06, tolerance 1e-06"), tooFar.stderr)
+        XCTAssertTrue(tooFar.stderr.contains("--resample 1e-10"), tooFar.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: farOut))
+
+        // A drive file is matched by name too: its 'current' maps to the model's 'u'.
+        let driven = dir + "/driven.h5"
+        try runSpinode(["predict", model, traces, "--input", scopeTraces, "--map", "current=u", "--out", driven])
+        XCTAssertEqual(try TraceFile.read(driven)[0].outputs.storage, expected)
+        try XCTAssertEqual(runProcess(try spinode(), ["predict", model, traces, "--input", scopeTraces, "--out", dir + "/d2.h5"]).status, 1)
+    }
+}
