@@ -23,7 +23,7 @@ public enum SafeIOError: Error, CustomStringConvertible, Equatable, Sendable {
     /// A system call failed while writing (errno's message, e.g. "No space left on device").
     case write(path: String, detail: String)
     /// The work asked for needs more memory (or disk) than the machine has.
-    case tooLarge(what: String, needed: Double, available: Double, unit: String)
+    case tooLarge(what: String, needed: Double, available: Double)
 
     public var description: String {
         switch self {
@@ -44,9 +44,8 @@ public enum SafeIOError: Error, CustomStringConvertible, Equatable, Sendable {
                 + "; wait for it to finish or write elsewhere"
         case .write(let p, let d):
             return "cannot write '\(p)': \(d)"
-        case .tooLarge(let what, let needed, let available, let unit):
-            return String(format: "%@ needs about %.3g %@ but this machine has %.3g %@ available; refusing before any work",
-                          what, needed, unit, available, unit)
+        case .tooLarge(let what, let needed, let available):
+            return "\(what) needs about \(ByteCount(needed)) of memory but \(ByteCount(available)) is available; refused before any work"
         }
     }
 

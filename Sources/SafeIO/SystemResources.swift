@@ -6,15 +6,9 @@ import Glibc
 /// What this machine can give a run: memory and disk space, read when a command checks its work up front
 /// (docs/reliability.md, "Limits refused up front").
 public enum SystemResources {
-    /// Memory available to new allocations, bytes: /proc/meminfo's MemAvailable (Linux), else physical memory.
+    /// Memory available to new allocations, bytes (`AvailableMemory`), else the physical memory.
     public static func availableMemory() -> Double {
-        if let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) {
-            for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
-                let fields = line.split(separator: " ")
-                if fields.count >= 2, let kib = Double(fields[1]) { return kib * 1024 }
-            }
-        }
-        return Double(ProcessInfo.processInfo.physicalMemory)
+        AvailableMemory.bytes().map(Double.init) ?? Double(ProcessInfo.processInfo.physicalMemory)
     }
 
     /// Free space, bytes, on the file system holding `path` (or its folder when it does not exist yet).
@@ -34,7 +28,7 @@ public enum SystemResources {
     public static func requireMemory(_ bytes: Double, for what: String) throws {
         let available = availableMemory()
         guard bytes.isFinite, bytes <= 0.9 * available else {
-            throw SafeIOError.tooLarge(what: what, needed: bytes / 1e9, available: available / 1e9, unit: "GB")
+            throw SafeIOError.tooLarge(what: what, needed: bytes, available: available)
         }
     }
 
@@ -42,8 +36,7 @@ public enum SystemResources {
     public static func requireDiskSpace(_ bytes: Double, for path: String) throws {
         guard let free = freeDiskSpace(at: path) else { return }
         guard bytes * 1.1 + 65_536 <= free else {
-            throw SafeIOError.write(path: path, detail: String(format: "no space left on device (about %.3g MB needed, %.3g MB free)",
-                                                               bytes / 1e6, free / 1e6))
+            throw SafeIOError.write(path: path, detail: "No space left on device (about \(ByteCount(bytes)) needed, \(ByteCount(free)) free)")
         }
     }
 }

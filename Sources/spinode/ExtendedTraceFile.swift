@@ -36,17 +36,11 @@ struct ExtendedTraceFile {
 
     /// Writes the file with `trace` added (its `provenance` attribute set), atomically.
     func write(adding trace: Trace, provenance: String) throws {
-        try AtomicFile.write(path) { temporary in
-            try TraceFile.write(traces + [trace], to: temporary)
-            let written = try HDF5File.open(temporary, writable: true)
-            do {
-                let root = try written.root
-                for (attribute, value) in rootAttributes { try root.setAttribute(attribute, value) }
-                let groups = try root.group("traces")
-                for (other, extra) in extras { try extra.write(to: groups.group(other), note: nil) }
-                try groups.group(trace.name).setAttribute("provenance", provenance)
-            }
-            try written.close()
+        try TraceFile.write(traces + [trace], to: path) { root in
+            for (attribute, value) in rootAttributes { try root.setAttribute(attribute, value) }
+            let groups = try root.group("traces")
+            for (other, extra) in extras { try extra.write(to: groups.group(other), note: nil) }
+            try groups.group(trace.name).setAttribute("provenance", provenance)
         }
     }
 }
