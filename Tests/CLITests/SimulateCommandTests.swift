@@ -69,4 +69,65 @@ final class SimulateCommandTests: XCTestCase {
         // point: they agree to the adaptive solver's local error (1.7e-11 measured), not to rounding.
         for c in 0..<3 { XCTAssertEqual(last[c], finalM[c], accuracy: 1e-8, "final m_\(c) in file vs summary") }
     }
+
+    /// The film with demag for 0.2 ns and checkpoints every 50 ps (small enough for three runs).
+    static let demagSpec = spec.replacingOccurrences(of: "demag = false", with: "demag = true")
+        .replacingOccurrences(of: "duration = 1e-9", with: "duration = 0.2e-9")
+        .replacingOccurrences(of: "checkpoint_every = 0.5e-9", with: "checkpoint_every = 50e-12")
+
+    /// Outputs of the first trace of `path`, row by row.
+    func outputs(_ path: String) throws -> [[Double]] {
+        let t = try XCTUnwrap(try TraceFile.read(path).first)
+        return (0..<t.count).map { i in (0..<t.outputNames.count).map { t.outputs[i, $0] } }
+    }
+
+    /// Issue 13, item 12: two processes running one spec (with demag, i.e. FFTs) write bit-identical
+    /// traces, and a run stopped after two checkpoints and resumed in a third process equals them bit for
+    /// bit. (With FFTW_MEASURE plans two processes differed by up to 4.3e-9.)
+    func testRunsAndResumedRunAreBitIdentical() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let spec = dir + "/film.toml"
+        try Self.demagSpec.write(toFile: spec, atomically: true, encoding: .utf8)
+        try runSpinode(["simulate", spec, "--out", dir + "/a.h5", "--quiet"])
+        try runSpinode(["simulate", spec, "--out", dir + "/b.h5", "--quiet"])
+        let stopped = try runSpinode(["simulate", spec, "--out", dir + "/c.h5", "--quiet", "--stop-after-checkpoints", "2"])
+        XCTAssertTrue(stopped.stdout.contains("stopped after 2 checkpoint(s)"), stopped.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/c.h5"))
+        try runSpinode(["simulate", spec, "--out", dir + "/c.h5", "--quiet", "--resume"])
+        let a = try outputs(dir + "/a.h5"), b = try outputs(dir + "/b.h5"), c = try outputs(dir + "/c.h5")
+        XCTAssertEqual(a.count, 21)
+        XCTAssertEqual(a, b, "two runs differ")
+        XCTAssertEqual(a, c, "the resumed run differs from the straight one")
+    }
+
+    /// Issue 13, item 9: a run that diverges (RK4 far beyond its stability limit) fails with one line
+    /// naming the spec, the stage, the time and the cause, and writes no trace.
+    func testDivergingRunFailsWithoutTrace() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let spec = dir + "/film.toml"
+        try Self.spec.replacingOccurrences(of: "record = true", with: "record = true\nsolver = \"rk4\"\nstep = 2e-12")
+            .replacingOccurrences(of: "uniform = [1, 0.1, 0]", with: "kind = \"random\"")
+            .replacingOccurrences(of: "[[stage]]\nkind = \"relax\"\ntorque_tolerance = 1e-2\n", with: "")
+            .write(toFile: spec, atomically: true, encoding: .utf8)
+        let result = try runProcess(try spinode(), ["simulate", spec, "--out", dir + "/film.h5", "--quiet"])
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains(spec + ": stage[0]: the integration diverged at t = "), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/film.h5"))
+        XCTAssertEqual(result.stdout, "")
+    }
+
+    /// Issue 13, item 13: an absurd mesh is refused at once with the estimate and the available memory.
+    func testAbsurdMeshIsRefusedUpFront() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let spec = dir + "/huge.toml"
+        try Self.spec.replacingOccurrences(of: "cells = [16, 8, 1]", with: "cells = [100000, 100000, 100]")
+            .write(toFile: spec, atomically: true, encoding: .utf8)
+        let result = try runProcess(try spinode(), ["simulate", spec, "--out", dir + "/huge.h5", "--quiet"], timeout: 20)
+        XCTAssertNotEqual(result.status, 0)
+        XCTAssertEqual(result.stderrLines.count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains(spec + ": mesh.cells: 1e+12 cells need an estimated 1.0 PB of memory; this machine has "),
+                      result.stderr)
+        XCTAssertTrue(result.stderr.contains("available (MemAvailable)"), result.stderr)
+    }
 }

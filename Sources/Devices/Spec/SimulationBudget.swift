@@ -1,0 +1,140 @@
+import Foundation
+import ODE
+
+/// What a micromagnetic spec will cost, estimated from the spec alone before anything is allocated or
+/// integrated, and the limits it must stay within (docs/spec-format.md, "Limits"):
+///
+/// - memory: the mesh's working set (`bytesPerCell`) plus the recorded samples must fit in the memory
+///   the machine has available (/proc/meminfo MemAvailable);
+/// - work: every run stage takes at most `maxSteps` solver steps and `maxCellSteps` cell updates
+///   (steps x cells). A fixed-step stage takes duration / step steps; an adaptive one at least one step
+///   per renormalisation segment (`LLGSystem.run`, 10 ps) and per chunk, so that count is a lower bound;
+/// - disk: OVF snapshots must fit on the file system of their folder.
+///
+/// Absurd values (a 1e12-cell mesh, `duration = 1e300`, `interval = 1e-30`, `step = 1e-30`) are thus
+/// refused with the estimate and what the machine offers, instead of by the OOM killer, an integer
+/// overflow, or a run that never ends.
+public struct SimulationBudget: Sendable {
+    /// Most solver steps one run stage may take.
+    public static let maxSteps = 1e10
+    /// Most cell updates (steps x cells) one run stage may take.
+    public static let maxCellSteps = 1e14
+    /// Largest cell count the mesh may have whatever the memory (FFT sizes are 32-bit in FFTW's interface).
+    public static let maxCells = Double(1 << 31)
+    /// Segment length of the adaptive driver between renormalisations (s): `LLGSystem.run`'s default.
+    static let adaptiveSegment = 10e-12
+
+    /// Cells of the mesh (product in floating point: cannot overflow).
+    public var cells: Double
+    /// Estimated bytes of the mesh's working set: magnet and cell parameters, state, solver workspaces
+    /// and, with demag, the padded FFT buffers and kernel.
+    public var meshBytes: Double
+    /// Samples recorded (all recorded stages), and their estimated bytes in memory (result rows, the
+    /// checkpoint copy and the trace matrices).
+    public var samples: Double
+    public var sampleBytes: Double
+    /// Snapshot files written and their total bytes.
+    public var snapshots: Double
+    public var snapshotBytes: Double
+
+    /// Bytes per cell of everything but demag: material parameters of magnet and system (~40 doubles),
+    /// state, field and prefactors, solver stages (2 s + 4 vectors of 3 doubles, s <= 7). Demag adds the
+    /// padded FFT buffers (real, spectrum, x and y stages) and the six kernel spectra.
+    static func bytesPerCell(demag: Bool, thick: Bool) -> Double {
+        1000 + (demag ? (thick ? 1100 : 550) : 0)
+    }
+
+    /// The estimates of `spec` (a micromagnetic spec; zero for a device preset).
+    public init(spec: SimulationSpec) {
+        cells = 0; meshBytes = 0; samples = 0; sampleBytes = 0; snapshots = 0; snapshotBytes = 0
+        guard let m = spec.magnet else { return }
+        let mesh = m.mesh
+        cells = Double(mesh.nx) * Double(mesh.ny) * Double(mesh.nz)
+        meshBytes = cells * Self.bytesPerCell(demag: m.terms.demag, thick: mesh.nz > 1)
+        let inputs = Double(2 * spec.drives.count), outputs = Double(spec.output.quantities.count)
+        for case let .run(r) in spec.stages where r.record {
+            if let dt = spec.output.interval { samples += (r.duration / dt).rounded(.down) + 1 }
+            if let every = spec.output.snapshotEvery { snapshots += (r.duration / every).rounded(.down) + 1 }
+        }
+        // Per sample: time, two row arrays (header + values) held by the result, once more in the
+        // checkpoint and the trace; per snapshot time: one double.
+        sampleBytes = samples * 3 * (8 + 64 + 8 * (inputs + outputs)) + snapshots * 8
+        snapshotBytes = snapshots * (24 * cells + 1024)
+    }
+
+    /// Solver steps of run stage `run`: duration / step for fixed steps, a lower bound (one per segment
+    /// and per chunk) for adaptive ones. `chunk` is the runner's chunk length (s).
+    static func steps(_ run: SimulationSpec.Run, chunk: Double) -> (steps: Double, fixed: Bool) {
+        let chunks = (run.duration / chunk).rounded(.up)
+        if case let .fixed(step) = run.solver.stepping { return (max((run.duration / step).rounded(.up), chunks), true) }
+        return (max((run.duration / adaptiveSegment).rounded(.up), chunks), false)
+    }
+
+    /// Refuses the spec when an estimate exceeds a limit or what the machine has (`memory`: available
+    /// bytes, nil = unknown, `disk`: free bytes for the snapshots, nil = unknown). Throws
+    /// `SpecError.resources` naming the key that drives the estimate.
+    public func check(spec: SimulationSpec, memory: Double?, disk: Double?) throws {
+        guard spec.magnet != nil else { return }
+        let f = spec.file
+        func fmt(_ b: Double) -> String { MachineResources.format(bytes: b) }
+        func count(_ x: Double) -> String { Self.count(x) }
+        // The cell limit first; the memory of mesh and samples together below.
+        try Self.checkCells(cells, bytesPerCell: meshBytes / max(cells, 1), memory: nil, file: f)
+        let chunk = SimulationRunner.chunkLength(checkpointEvery: spec.output.checkpointEvery)
+        for (i, s) in spec.stages.enumerated() {
+            guard case .run(let r) = s else { continue }
+            let (n, fixed) = Self.steps(r, chunk: chunk)
+            let work = n * cells
+            guard n > Self.maxSteps || work > Self.maxCellSteps else { continue }
+            let how: String
+            if fixed, case let .fixed(step) = r.solver.stepping {
+                how = "duration \(r.duration) s at step \(step) s is \(count(n)) steps"
+            } else {
+                how = "duration \(r.duration) s is at least \(count(n)) steps of the adaptive solver"
+            }
+            throw SpecError.resources(
+                file: f, key: "stage[\(i)]",
+                reason: how + " of \(String(format: "%.0f", cells)) cells (\(count(work)) cell updates); "
+                    + "the limits are \(String(format: "%.0e", Self.maxSteps)) steps and "
+                    + "\(String(format: "%.0e", Self.maxCellSteps)) cell updates per run stage")
+        }
+        let total = meshBytes + sampleBytes
+        if let memory, total > memory {
+            let key = sampleBytes > meshBytes ? (snapshots * 8 > samples * 72 ? "output.snapshot_every" : "output.interval") : "mesh.cells"
+            throw SpecError.resources(
+                file: f, key: key,
+                reason: "the run needs an estimated \(fmt(total)) of memory (mesh \(fmt(meshBytes)) for "
+                    + "\(String(format: "%.0f", cells)) cells, \(count(samples)) samples \(fmt(sampleBytes))); "
+                    + "this machine has \(fmt(memory)) available (MemAvailable)")
+        }
+        if let disk, snapshotBytes > disk {
+            throw SpecError.resources(
+                file: f, key: "output.snapshot_every",
+                reason: "\(count(snapshots)) OVF snapshots of \(String(format: "%.0f", cells)) cells need "
+                    + "\(fmt(snapshotBytes)) of disk; \(fmt(disk)) is free there")
+        }
+    }
+
+    /// A count as "%.3g", or "more than 1.8e+308" when it overflowed.
+    static func count(_ x: Double) -> String {
+        x.isFinite ? String(format: "%.3g", x) : "more than 1.8e+308"
+    }
+
+    /// Refuses a mesh of `cells` cells (before any array is made) when it exceeds `maxCells` or its
+    /// working set exceeds the available memory.
+    static func checkCells(_ cells: Double, bytesPerCell: Double, memory: Double?, file: String) throws {
+        let bytes = cells * bytesPerCell
+        if let memory, bytes > memory {
+            throw SpecError.resources(
+                file: file, key: "mesh.cells",
+                reason: "\(count(cells)) cells need an estimated \(MachineResources.format(bytes: bytes)) "
+                    + "of memory; this machine has \(MachineResources.format(bytes: memory)) available (MemAvailable)")
+        }
+        if cells > maxCells {
+            throw SpecError.resources(
+                file: file, key: "mesh.cells",
+                reason: "\(count(cells)) cells (an estimated \(MachineResources.format(bytes: bytes)) of "
+                    + "memory) exceed the limit of \(String(format: "%.0f", maxCells)) cells")
+        }
+    }
+}
