@@ -119,4 +119,20 @@ final class SpecDriveFileTests: XCTestCase {
         XCTAssertEqual(s.inputFiles.map(\.path), [csv])
         XCTAssertEqual(s.inputFiles.map(\.sha256), ["a6e2b7a040683432de03a18fd8a1939a2fdf82585b364bfc874bdd4095c4cae1"])
     }
+
+    /// The initial OVF is read and checked against the mesh when the spec is read (before, only after the
+    /// demag kernel had been computed), and recorded with its digest.
+    func testInitialOVFIsCheckedAtParse() throws {
+        let dir = temporary("snapshots")
+        let runner = SimulationRunner(spec: try SimulationSpec(text: SpecParsingTests.base + "\nsnapshot_every = 1e-12\n", file: "s.toml"))
+        runner.snapshotDirectory = dir
+        _ = try runner.run()
+        let ovf = dir + "/m000000.ovf"
+        let text = SpecParsingTests.base.replacingOccurrences(of: "uniform = [0, 0, 1]", with: "ovf = \"\(ovf)\"")
+        let s = try SimulationSpec(text: text, file: "o.toml")
+        XCTAssertEqual(s.inputFiles.map(\.key), ["initial.ovf"])
+        XCTAssertEqual(s.inputFiles.first?.sha256.count, 64)
+        XCTAssertEqual(try XCTUnwrap(refusal(text.replacingOccurrences(of: "cells = [8, 8, 1]", with: "cells = [16, 8, 1]"))),
+                       "d.toml: key 'initial.ovf' = \"\(ovf)\" is invalid: holds 8 x 8 x 1 cells of dimension 3, the mesh is 16 x 8 x 1 vectors")
+    }
 }

@@ -100,4 +100,26 @@ final class SpecLimitsTests: XCTestCase {
             guard case .resources(_, "output.snapshot_every", _)? = e as? SpecError else { return XCTFail("\(e)") }
         }
     }
+
+    /// Device presets: the sample count (drive length / sample_interval) and the sub-steps are bounded too.
+    func testDevicePresetLimits() {
+        let text = """
+        [device]
+        kind = "macrospin"
+        sample_interval = 50e-12
+        drive = "j"
+        [drive.j]
+        kind = "piecewise"
+        target = "current_density"
+        hold = 100e-12
+        values = [1e11, 2e11]
+        """
+        XCTAssertNil(parseError(text))
+        // 2 values x 1e20 samples each.
+        assertResources(text.replacingOccurrences(of: "sample_interval = 50e-12", with: "sample_interval = 1e-30"),
+                        key: "device.sample_interval", saying: ["2e+20 samples", "available (MemAvailable)"])
+        // 4 samples x 5e19 sub-steps.
+        assertResources(text.replacingOccurrences(of: "sample_interval = 50e-12", with: "sample_interval = 50e-12\ntime_step = 1e-30"),
+                        key: "device.time_step", saying: ["4 samples", "2e+20 steps"])
+    }
 }

@@ -44,9 +44,20 @@ public struct SimulationBudget: Sendable {
         1000 + (demag ? (thick ? 1100 : 550) : 0)
     }
 
-    /// The estimates of `spec` (a micromagnetic spec; zero for a device preset).
+    /// Sub-steps of a device preset's whole run (samples x sub-steps per sample); 0 for a micromagnetic spec.
+    public var deviceSteps: Double = 0
+
+    /// The estimates of `spec`.
     public init(spec: SimulationSpec) {
         cells = 0; meshBytes = 0; samples = 0; sampleBytes = 0; snapshots = 0; snapshotBytes = 0
+        if let d = spec.device, let drive = spec.drives[d.drive], case .piecewise(let values) = drive.kind {
+            // One sample per sample_interval over the drive; each held as drive value, time, an input
+            // row and an output row (one-value arrays) and once more in the trace.
+            samples = Double(values.count) * (drive.hold / d.sampleInterval).rounded()
+            sampleBytes = samples * 160
+            deviceSteps = samples * (d.sampleInterval / d.timeStep).rounded(.up)
+            return
+        }
         guard let m = spec.magnet else { return }
         let mesh = m.mesh
         cells = Double(mesh.nx) * Double(mesh.ny) * Double(mesh.nz)
@@ -74,9 +85,22 @@ public struct SimulationBudget: Sendable {
     /// bytes, nil = unknown, `disk`: free bytes for the snapshots, nil = unknown). Throws
     /// `SpecError.resources` naming the key that drives the estimate.
     public func check(spec: SimulationSpec, memory: Double?, disk: Double?) throws {
-        guard spec.magnet != nil else { return }
         let f = spec.file
         func fmt(_ b: Double) -> String { MachineResources.format(bytes: b) }
+        if spec.device != nil {
+            if let memory, sampleBytes > memory {
+                throw SpecError.resources(file: f, key: "device.sample_interval",
+                                          reason: "\(Self.count(samples)) samples need an estimated \(fmt(sampleBytes)) of memory; "
+                                              + "this machine has \(fmt(memory)) available (MemAvailable)")
+            }
+            if deviceSteps > Self.maxSteps {
+                throw SpecError.resources(file: f, key: samples > Self.maxSteps ? "device.sample_interval" : "device.time_step",
+                                          reason: "\(Self.count(samples)) samples in sub-steps of at most device.time_step are "
+                                              + "\(Self.count(deviceSteps)) steps; the limit is \(String(format: "%.0e", Self.maxSteps)) steps")
+            }
+            return
+        }
+        guard spec.magnet != nil else { return }
         func count(_ x: Double) -> String { Self.count(x) }
         // The cell limit first; the memory of mesh and samples together below.
         try Self.checkCells(cells, bytesPerCell: meshBytes / max(cells, 1), memory: nil, file: f)

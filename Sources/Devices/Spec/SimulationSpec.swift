@@ -202,6 +202,7 @@ public struct SimulationSpec: Sendable {
                 throw SpecError.invalidValue(file: file, key: k, value: "present", requirement: "a [device] spec has no micromagnetic tables")
             }
             try root.finish()
+            try SimulationBudget(spec: self).check(spec: self, memory: MachineResources.availableMemory(), disk: nil)
             return
         }
         device = nil
