@@ -56,6 +56,29 @@ final class SpecLimitsTests: XCTestCase {
         assertResources(text, key: "output.interval", saying: ["1e+18 samples", "available (MemAvailable)"])
     }
 
+    /// Every drive piece is solved on its own: a hold of 1e-30 s means 1e18 pieces in 1 ps.
+    func testTinyDriveHoldIsRefused() {
+        let text = SpecParsingTests.base.replacingOccurrences(of: "record = true", with: "record = true\ndrive = \"u\"") + """
+
+        [drive.u]
+        kind = "piecewise"
+        target = "field_z"
+        hold = 1e-30
+        values = [0.1, 0.2]
+        """
+        assertResources(text, key: "stage[0]", saying: ["in pieces of drive.u (hold or period 1e-30 s) is at least 1e+18 steps"])
+    }
+
+    /// Without a memory figure (no /proc/meminfo) the sample count is still bounded.
+    func testSampleCountIsBoundedWithoutMemoryFigure() throws {
+        let spec = try SimulationSpec(text: SpecParsingTests.base, file: "ok.toml")
+        var budget = SimulationBudget(spec: spec)
+        budget.samples = 1e18
+        XCTAssertThrowsError(try budget.check(spec: spec, memory: nil, disk: nil)) { e in
+            XCTAssertEqual("\(e)", "ok.toml: output.interval: 1e+18 samples exceed the limit of 1e+09")
+        }
+    }
+
     func testTinyCheckpointIntervalIsRefused() {
         let text = SpecParsingTests.base + "\ncheckpoint_every = 1e-40\n"
         assertResources(text, key: "stage[0]", saying: ["steps"])

@@ -19,6 +19,8 @@ public struct SimulationBudget: Sendable {
     public static let maxSteps = 1e10
     /// Most cell updates (steps x cells) one run stage may take.
     public static let maxCellSteps = 1e14
+    /// Most samples (and snapshot times) a spec may record, whatever the memory.
+    public static let maxSamples = 1e9
     /// Largest cell count the mesh may have whatever the memory (FFT sizes are 32-bit in FFTW's interface).
     public static let maxCells = Double(1 << 31)
     /// Segment length of the adaptive driver between renormalisations (s): `LLGSystem.run`'s default.
@@ -74,11 +76,13 @@ public struct SimulationBudget: Sendable {
     }
 
     /// Solver steps of run stage `run`: duration / step for fixed steps, a lower bound (one per segment
-    /// and per chunk) for adaptive ones. `chunk` is the runner's chunk length (s).
-    static func steps(_ run: SimulationSpec.Run, chunk: Double) -> (steps: Double, fixed: Bool) {
-        let chunks = (run.duration / chunk).rounded(.up)
-        if case let .fixed(step) = run.solver.stepping { return (max((run.duration / step).rounded(.up), chunks), true) }
-        return (max((run.duration / adaptiveSegment).rounded(.up), chunks), false)
+    /// and per chunk) for adaptive ones; every piece of the stage's drive (hold or carrier period) is
+    /// solved on its own, so at least one step per piece. `chunk` is the runner's chunk length (s).
+    static func steps(_ run: SimulationSpec.Run, drive: Drive?, chunk: Double) -> (steps: Double, fixed: Bool) {
+        var least = (run.duration / chunk).rounded(.up)
+        if let d = drive, d.hold > 0 { least = max(least, (run.duration / d.hold).rounded(.up)) }
+        if case let .fixed(step) = run.solver.stepping { return (max((run.duration / step).rounded(.up), least), true) }
+        return (max((run.duration / adaptiveSegment).rounded(.up), least), false)
     }
 
     /// Refuses the spec when an estimate exceeds a limit or what the machine has (`memory`: available
@@ -107,11 +111,14 @@ public struct SimulationBudget: Sendable {
         let chunk = SimulationRunner.chunkLength(checkpointEvery: spec.output.checkpointEvery)
         for (i, s) in spec.stages.enumerated() {
             guard case .run(let r) = s else { continue }
-            let (n, fixed) = Self.steps(r, chunk: chunk)
+            let drive = r.drive.flatMap { spec.drives[$0] }
+            let (n, fixed) = Self.steps(r, drive: drive, chunk: chunk)
             let work = n * cells
             guard n > Self.maxSteps || work > Self.maxCellSteps else { continue }
             let how: String
-            if fixed, case let .fixed(step) = r.solver.stepping {
+            if let d = drive, d.hold > 0, (r.duration / d.hold).rounded(.up) == n {
+                how = "duration \(r.duration) s in pieces of drive.\(d.name) (hold or period \(d.hold) s) is at least \(count(n)) steps"
+            } else if fixed, case let .fixed(step) = r.solver.stepping {
                 how = "duration \(r.duration) s at step \(step) s is \(count(n)) steps"
             } else {
                 how = "duration \(r.duration) s is at least \(count(n)) steps of the adaptive solver"
@@ -136,6 +143,12 @@ public struct SimulationBudget: Sendable {
                 file: f, key: "output.snapshot_every",
                 reason: "\(count(snapshots)) OVF snapshots of \(String(format: "%.0f", cells)) cells need "
                     + "\(fmt(snapshotBytes)) of disk; \(fmt(disk)) is free there")
+        }
+        if samples > Self.maxSamples || snapshots > Self.maxSamples {
+            let snap = snapshots > samples
+            throw SpecError.resources(file: f, key: snap ? "output.snapshot_every" : "output.interval",
+                                      reason: "\(count(snap ? snapshots : samples)) \(snap ? "snapshots" : "samples") exceed the limit of "
+                                          + "\(String(format: "%.0e", Self.maxSamples))")
         }
     }
 
