@@ -144,10 +144,18 @@ public struct SimulationSpec: Sendable {
     /// Reads and parses a spec file.
     public init(contentsOf path: String) throws {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SpecError.unreadable(file: path, reason: FileManager.default.fileExists(atPath: path)
-                                       ? "not UTF-8 text" : "no such file")
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        guard exists, !isDirectory.boolValue else {
+            throw SpecError.unreadable(file: path, reason: exists ? "is a directory, not a spec file" : "no such file")
         }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError.unreadable(file: path, reason: "cannot be read (permissions?)")
+        }
+        guard let decoded = String(data: data, encoding: .utf8) else {
+            throw SpecError.unreadable(file: path, reason: "not UTF-8 text")
+        }
+        text = decoded
         try self.init(text: text, file: path)
     }
 
