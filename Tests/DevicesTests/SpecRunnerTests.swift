@@ -77,6 +77,19 @@ final class SpecRunnerTests: XCTestCase {
         XCTAssertEqual(a.finalM, b.finalM)
     }
 
+    /// A checkpoint of the first format (no input-file digests, no thermal state) is refused, not misread.
+    func testOldCheckpointFormatIsRefused() throws {
+        let path = temporaryPath("old-ckpt")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try Data(Array("SPNCKPT1".utf8) + [UInt8](repeating: 0, count: 64)).write(to: URL(fileURLWithPath: path))
+        let runner = SimulationRunner(spec: try SimulationSpec(text: Self.tinySpec(demag: false), file: "tiny.toml"))
+        runner.checkpointPath = path
+        XCTAssertThrowsError(try runner.run(resume: true)) { e in
+            XCTAssertEqual("\(e)", "\(path): cannot resume from checkpoint: written by an older SpinODE (no input-file digests); "
+                           + "run again without --resume")
+        }
+    }
+
     func checkResume(text: String, samplesBeforeStop: Int = 11) throws {
         let spec = try SimulationSpec(text: text, file: "tiny.toml")
         let straight = try SimulationRunner(spec: spec).run()
