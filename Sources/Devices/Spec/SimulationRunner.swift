@@ -264,20 +264,20 @@ public final class SimulationRunner {
     }
 
     /// Refuses a resume when a file the spec reads differs from the one the checkpoint was made with
-    /// (changed contents, another path, or a file added or removed), naming the file and the key.
+    /// (other contents, or a file added or removed), naming the file and the key.
     static func checkInputFiles(checkpoint: [SimulationSpec.InputFile], now: [SimulationSpec.InputFile],
                                 checkpointPath: String) throws {
         for old in checkpoint {
             guard let new = now.first(where: { $0.key == old.key }) else {
                 throw SpecError.badCheckpoint(file: checkpointPath, reason: "the spec no longer reads \(old.key) = \(old.path)")
             }
-            guard new.path == old.path else {
-                throw SpecError.badCheckpoint(file: checkpointPath, reason: "\(old.key) was \(old.path) and is now \(new.path)")
-            }
+            // The contents decide: the same bytes under another path (the spec run from elsewhere, a
+            // symlink) continue the same run.
             guard new.sha256 == old.sha256 else {
+                let moved = new.path == old.path ? "" : " (the checkpoint read \(old.path))"
                 throw SpecError.badCheckpoint(
                     file: checkpointPath,
-                    reason: "\(new.path) (\(new.key)) changed since the checkpoint was written (SHA-256 "
+                    reason: "\(new.path) (\(new.key)) changed since the checkpoint was written\(moved) (SHA-256 "
                         + "\(old.sha256.prefix(12))... then, \(new.sha256.prefix(12))... now); restore it or run without --resume")
             }
         }
