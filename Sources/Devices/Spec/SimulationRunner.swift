@@ -88,6 +88,16 @@ public final class SimulationRunner {
         guard let mspec = spec.magnet else { throw SpecError.missingKey(file: spec.file, key: "mesh") }
         let file = spec.file
         let start = Date()
+        let hash = SimulationCheckpoint.hash(spec.text)
+        // A resume's checkpoint is read and matched against the spec and its files before any compute.
+        var checkpoint: SimulationCheckpoint? = nil
+        if resume {
+            guard let path = checkpointPath else { throw SpecError.badCheckpoint(file: file, reason: "no checkpoint path given") }
+            let c = try SimulationCheckpoint.read(from: path)
+            guard c.specHash == hash else { throw SpecError.badCheckpoint(file: path, reason: "it was written for a different spec text") }
+            try Self.checkInputFiles(checkpoint: c.inputFiles, now: spec.inputFiles, checkpointPath: path)
+            checkpoint = c
+        }
         let needsKu = spec.stages.contains { if case .run(let r) = $0, let d = r.drive { return spec.drives[d]?.target == .Ku1 } else { return false } }
         let model = try MagnetModel(spec: mspec, file: file, seed: spec.seed, needsAnisotropy: needsKu)
         let system = model.system
@@ -108,18 +118,13 @@ public final class SimulationRunner {
         result.description = "\(spec.title)\n--- spec \(URL(fileURLWithPath: file).lastPathComponent) ---\n\(spec.text)"
 
         let totalTime = spec.stages.reduce(0.0) { if case .run(let r) = $1 { return $0 + r.duration } else { return $0 } }
-        let hash = SimulationCheckpoint.hash(spec.text)
         var m: [Double]
         var firstStage = 0, firstChunk = 0
         var time = 0.0
         var snapshotCounter = 0
         var thermalState: SeededRandom.State? = nil
         var lastCheckpointTime: Double? = nil
-        if resume {
-            guard let path = checkpointPath else { throw SpecError.badCheckpoint(file: file, reason: "no checkpoint path given") }
-            let c = try SimulationCheckpoint.read(from: path)
-            guard c.specHash == hash else { throw SpecError.badCheckpoint(file: path, reason: "it was written for a different spec text") }
-            try Self.checkInputFiles(checkpoint: c.inputFiles, now: spec.inputFiles, checkpointPath: path)
+        if let c = checkpoint, let path = checkpointPath {
             thermalState = c.thermalRandom
             guard c.m.count == system.dimension, c.stage <= spec.stages.count,
                   c.inputs.allSatisfy({ $0.count == channels.count }), c.outputs.allSatisfy({ $0.count == quantities.count }) else {
