@@ -43,7 +43,7 @@ final class SpecLimitsTests: XCTestCase {
         assertResources(text, key: "stage[0]", saying: ["duration 1e+300 s", "more than 1.8e+308 steps", "64 cells",
                                                         "limits are 1e+10 steps and 1e+14 cell updates"])
         let moderate = SpecParsingTests.base.replacingOccurrences(of: "duration = 1e-12", with: "duration = 1")
-        assertResources(moderate, key: "stage[0]", saying: ["duration 1.0 s", "1e+11 steps"])
+        assertResources(moderate, key: "stage[0]", saying: ["duration 1 s", "1e+11 steps"])
     }
 
     func testTinyFixedStepIsRefused() {
@@ -77,6 +77,13 @@ final class SpecLimitsTests: XCTestCase {
         XCTAssertThrowsError(try budget.check(spec: spec, memory: nil, disk: nil)) { e in
             XCTAssertEqual("\(e)", "ok.toml: output.interval: 1e+18 samples exceed the limit of 1e+09")
         }
+    }
+
+    /// A relax stage with an unreachable tolerance runs until max_time: bounded too.
+    func testEndlessRelaxIsRefused() {
+        let text = SpecParsingTests.base.replacingOccurrences(of: "[[stage]]\nkind = \"run\"",
+                                                              with: "[[stage]]\nkind = \"relax\"\nmax_time = 1e10\n[[stage]]\nkind = \"run\"")
+        assertResources(text, key: "stage[0].max_time", saying: ["max_time 1e+10 s", "1e+19 relaxation segments"])
     }
 
     func testTinyCheckpointIntervalIsRefused() {

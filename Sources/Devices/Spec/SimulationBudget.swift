@@ -110,6 +110,13 @@ public struct SimulationBudget: Sendable {
         try Self.checkCells(cells, bytesPerCell: meshBytes / max(cells, 1), memory: nil, file: f)
         let chunk = SimulationRunner.chunkLength(checkpointEvery: spec.output.checkpointEvery)
         for (i, s) in spec.stages.enumerated() {
+            // Relaxation integrates in segments growing to 1 ns until the torque tolerance is met or
+            // max_time has passed: an unreachable tolerance costs max_time / 1 ns segments at least.
+            if case let .relax(_, maxTime) = s, (maxTime / 1e-9).rounded(.up) > Self.maxSteps {
+                throw SpecError.resources(file: f, key: "stage[\(i)].max_time",
+                                          reason: "max_time \(Self.seconds(maxTime)) s is at least \(count((maxTime / 1e-9).rounded(.up))) relaxation "
+                                              + "segments of 1 ns; the limit is \(String(format: "%.0e", Self.maxSteps))")
+            }
             guard case .run(let r) = s else { continue }
             let drive = r.drive.flatMap { spec.drives[$0] }
             let (n, fixed) = Self.steps(r, drive: drive, chunk: chunk)
@@ -117,11 +124,11 @@ public struct SimulationBudget: Sendable {
             guard n > Self.maxSteps || work > Self.maxCellSteps else { continue }
             let how: String
             if let d = drive, d.hold > 0, (r.duration / d.hold).rounded(.up) == n {
-                how = "duration \(r.duration) s in pieces of drive.\(d.name) (hold or period \(d.hold) s) is at least \(count(n)) steps"
+                how = "duration \(Self.seconds(r.duration)) s in pieces of drive.\(d.name) (hold or period \(Self.seconds(d.hold)) s) is at least \(count(n)) steps"
             } else if fixed, case let .fixed(step) = r.solver.stepping {
-                how = "duration \(r.duration) s at step \(step) s is \(count(n)) steps"
+                how = "duration \(Self.seconds(r.duration)) s at step \(Self.seconds(step)) s is \(count(n)) steps"
             } else {
-                how = "duration \(r.duration) s is at least \(count(n)) steps of the adaptive solver"
+                how = "duration \(Self.seconds(r.duration)) s is at least \(count(n)) steps of the adaptive solver"
             }
             throw SpecError.resources(
                 file: f, key: "stage[\(i)]",
@@ -151,6 +158,9 @@ public struct SimulationBudget: Sendable {
                                           + "\(String(format: "%.0e", Self.maxSamples))")
         }
     }
+
+    /// A time in seconds as "%.6g" ("1e+10", "2e-11").
+    static func seconds(_ x: Double) -> String { String(format: "%.6g", x) }
 
     /// A count as "%.3g", or "more than 1.8e+308" when it overflowed.
     static func count(_ x: Double) -> String {
