@@ -90,6 +90,34 @@ final class SpecRunnerTests: XCTestCase {
         }
     }
 
+    /// Damaged checkpoints (truncated at every length, counts near Int64.max) are refused with a reason,
+    /// never a crash: counts are checked against the bytes left by division, so they cannot overflow.
+    func testDamagedCheckpointsAreRefused() throws {
+        let spec = try SimulationSpec(text: Self.tinySpec(demag: false), file: "tiny.toml")
+        let path = temporaryPath("damaged")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first = SimulationRunner(spec: spec)
+        first.checkpointPath = path
+        first.stopAfterCheckpoints = 1
+        _ = try first.run()
+        let good = try Data(contentsOf: URL(fileURLWithPath: path))
+        var damaged: [Data] = stride(from: 0, to: good.count, by: max(1, good.count / 40)).map { good.prefix($0) }
+        // The count of m (after magic, hash, 7 counters and 2 times) set to Int64.max / 4 and Int64.max.
+        for huge in [Int64.max / 4, Int64.max] {
+            var d = good
+            withUnsafeBytes(of: huge.littleEndian) { d.replaceSubrange((8 + 8 + 56 + 16)..<(8 + 8 + 56 + 24), with: $0) }
+            damaged.append(d)
+        }
+        for (i, d) in damaged.enumerated() {
+            try d.write(to: URL(fileURLWithPath: path))
+            let runner = SimulationRunner(spec: spec)
+            runner.checkpointPath = path
+            XCTAssertThrowsError(try runner.run(resume: true), "damaged checkpoint \(i)") { e in
+                guard case .badCheckpoint? = e as? SpecError else { return XCTFail("\(i): \(e)") }
+            }
+        }
+    }
+
     func checkResume(text: String, samplesBeforeStop: Int = 11) throws {
         let spec = try SimulationSpec(text: text, file: "tiny.toml")
         let straight = try SimulationRunner(spec: spec).run()

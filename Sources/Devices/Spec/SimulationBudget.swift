@@ -1,15 +1,17 @@
 import Foundation
 import ODE
 
-/// What a micromagnetic spec will cost, estimated from the spec alone before anything is allocated or
-/// integrated, and the limits it must stay within (docs/spec-format.md, "Limits"):
+/// What a spec will cost, estimated from the spec alone before anything is allocated or integrated,
+/// and the limits it must stay within (docs/spec-format.md, "Limits"):
 ///
 /// - memory: the mesh's working set (`bytesPerCell`) plus the recorded samples must fit in the memory
-///   the machine has available (/proc/meminfo MemAvailable);
+///   the machine has available (/proc/meminfo MemAvailable); at most `maxSamples` samples;
 /// - work: every run stage takes at most `maxSteps` solver steps and `maxCellSteps` cell updates
 ///   (steps x cells). A fixed-step stage takes duration / step steps; an adaptive one at least one step
-///   per renormalisation segment (`LLGSystem.run`, 10 ps) and per chunk, so that count is a lower bound;
-/// - disk: OVF snapshots must fit on the file system of their folder.
+///   per renormalisation segment (`LLGSystem.run`, 10 ps), per chunk and per drive piece, so that
+///   count is a lower bound; a relax stage's max_time spans at most `maxSteps` segments of 1 ns;
+/// - disk: OVF snapshots must fit on the file system of their folder;
+/// - device presets: their samples must fit in memory and their sub-steps stay within `maxSteps`.
 ///
 /// Absurd values (a 1e12-cell mesh, `duration = 1e300`, `interval = 1e-30`, `step = 1e-30`) are thus
 /// refused with the estimate and what the machine offers, instead of by the OOM killer, an integer

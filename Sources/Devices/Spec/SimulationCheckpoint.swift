@@ -98,11 +98,14 @@ struct SimulationCheckpoint: Equatable {
         func dbl() throws -> Double { Double(bitPattern: try u64()) }
         func arr() throws -> [Double] {
             let n = try int()
-            guard p + 8 * n <= b.count else { throw fail("truncated array of \(n) values") }
+            guard n <= (b.count - p) / 8 else { throw fail("truncated array of \(n) values") }
             return try (0..<n).map { _ in try dbl() }
         }
         func rows(_ flat: [Double], _ width: Int, _ count: Int) throws -> [[Double]] {
-            guard flat.count == width * count else { throw fail("sample table of \(flat.count) values for \(count) x \(width)") }
+            // Division, not width x count: counts come from the file and must not overflow.
+            guard width == 0 ? flat.isEmpty : (flat.count % width == 0 && flat.count / width == count) else {
+                throw fail("sample table of \(flat.count) values for \(count) x \(width)")
+            }
             return (0..<count).map { Array(flat[($0 * width)..<(($0 + 1) * width)]) }
         }
         if b.count >= 8 && Array(b[0..<8]) == SimulationCheckpoint.magicVersion1 {
@@ -121,7 +124,7 @@ struct SimulationCheckpoint: Equatable {
         outputs = try rows(fout, nOut, times.count)
         func str() throws -> String {
             let n = try int()
-            guard p + n <= b.count else { throw fail("truncated string of \(n) bytes") }
+            guard n <= b.count - p else { throw fail("truncated string of \(n) bytes") }
             defer { p += n }
             return String(decoding: b[p..<(p + n)], as: UTF8.self)
         }
