@@ -249,11 +249,12 @@ public struct Drive: Sendable {
         let count: Int
         switch shape.count {
         case 1: count = shape[0]
-        case 2 where shape[0] == 1 || shape[1] == 1: count = shape[0] * shape[1]
+        case 2 where shape[0] == 1 || shape[1] == 1: count = shape[1] == 1 ? shape[0] : shape[1]
         default:
             throw bad(".npy array has shape (\(shapeText)); a drive is one sequence: shape (n,), (n, 1) or (1, n)")
         }
-        guard b.count - start == 8 * count else {
+        // Compared by division: the shape comes from the file and 8 x count must not overflow.
+        guard (b.count - start) % 8 == 0, (b.count - start) / 8 == count else {
             throw bad(".npy shape (\(shapeText)) needs \(8 * count) data bytes, the file has \(b.count - start)")
         }
         return (0..<count).map { i in
