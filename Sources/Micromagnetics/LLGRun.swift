@@ -74,7 +74,7 @@ extension LLGSystem {
                 switch e {
                 case let .nonFiniteState(tf), let .nonFiniteDerivative(tf):
                     throw MicromagneticsError.integrationFailed(
-                        time: tf, reason: "m became non-finite: the integration diverged; use a smaller step or an adaptive solver")
+                        time: tf, reason: "m became non-finite: the integration diverged; use a smaller step or tighter tolerances")
                 default:
                     throw MicromagneticsError.integrationFailed(time: t, reason: e.description)
                 }

@@ -30,7 +30,7 @@ public enum MicromagneticsError: Error, CustomStringConvertible, Equatable {
         case let .normDrift(t, _, p, norm, tol):
             let what = norm.isFinite ? "drifted to |m| = \(norm)" : "became non-finite (|m| = \(norm))"
             return "the integration diverged at t = \(t) s: m in cell (\(p.x), \(p.y), \(p.z)) \(what), beyond "
-                + "the tolerance ||m| - 1| <= \(tol); use a smaller step or an adaptive solver"
+                + "the tolerance ||m| - 1| <= \(tol); use a smaller step or tighter tolerances"
         }
     }
 }
