@@ -23,7 +23,11 @@ extension LLGSystem {
     /// segment, the thermal noise is drawn afresh before it and held through its stages (Heun), and m is
     /// renormalised after it, as mumax3 does for finite temperature.
     /// - Returns: the engine's statistics summed over the segments.
-    /// - Throws: `MicromagneticsError.integrationFailed` with the engine's reason and time.
+    /// Every segment's end state and saved states are checked against `normTolerance` before m is
+    /// renormalised, so a diverging integration stops with the time and the cell instead of being
+    /// recorded.
+    /// - Throws: `MicromagneticsError.integrationFailed` with the engine's reason and time;
+    ///   `MicromagneticsError.normDrift` when |m| leaves 1 by more than `normTolerance`.
     @discardableResult
     public func run(_ m: inout [Double], from t0: Double, to t1: Double, solver: ODESolver = LLGSystem.defaultSolver,
                     renormalizeEvery: Double = 10e-12, sampleTimes: [Double] = [], jumpTimes: [Double] = [],
@@ -67,10 +71,22 @@ extension LLGSystem {
                 solution = try current.solve(self, y0: m, t0: t, t1: tEnd, saveAt: saves, jumpTimes: jumpTimes,
                                              cache: solverCache)
             } catch let e as ODEError {
-                throw MicromagneticsError.integrationFailed(time: t, reason: e.description)
+                switch e {
+                case let .nonFiniteState(tf), let .nonFiniteDerivative(tf):
+                    throw MicromagneticsError.integrationFailed(
+                        time: tf, reason: "m became non-finite: the integration diverged; use a smaller step or tighter tolerances")
+                default:
+                    throw MicromagneticsError.integrationFailed(time: t, reason: e.description)
+                }
             }
             stats = stats + solution.statistics
             m = solution.finalState
+            // A diverging run is stopped here, before renormalisation hides it: the saved states first
+            // (they are what gets recorded), then the segment's end state.
+            try solution.states.withUnsafeBufferPointer { s in
+                for (j, ts) in saves.enumerated() { try checkNorm(s.baseAddress! + j * dimension, time: ts) }
+            }
+            try m.withUnsafeBufferPointer { try checkNorm($0.baseAddress!, time: tEnd) }
             m.withUnsafeMutableBufferPointer { normalize($0.baseAddress!) }
             if let observe {
                 solution.states.withUnsafeBufferPointer { s in

@@ -24,6 +24,12 @@ public final class LLGSystem: ODESystem {
     public private(set) var torques: [TorqueTerm]
     /// Keep the precession term (false: damping only, for relaxation).
     public var precession = true
+    /// Largest ||m| - 1| a magnetic cell may reach between two renormalisations in `run` before the run
+    /// is stopped as diverged (`MicromagneticsError.normDrift`). The LLG equation conserves |m|, so the
+    /// drift is the integration error of one segment: far below this for a resolved run, orders of
+    /// magnitude above it for an unstable step (RK4 with a step beyond its stability limit grows |m|
+    /// geometrically, and renormalising would hide that from the recorded averages).
+    public var normTolerance = 1e-2
     /// When set, replaces every cell's alpha (relaxation uses a high value; a run protocol may also switch
     /// damping, e.g. 0.1 then 0.01) in the damping term of the LLG equation and in every `DampingDependent`
     /// term (thermal field variance, spin-transfer torque prefactors), also those added later; nil restores
@@ -134,6 +140,20 @@ public final class LLGSystem: ODESystem {
             let r2 = x * x + y * y + z * z
             let s = (r2 > 0 && parameters.Msat[i] > 0) ? 1 / r2.squareRoot() : 0
             m[i] = x * s; m[n + i] = y * s; m[2 * n + i] = z * s
+        }
+    }
+
+    /// Throws `normDrift` for the first magnetic cell whose ||m| - 1| exceeds `normTolerance` (or is
+    /// not finite) in state `m` at time `t` (s). One pass over the cells, allocates nothing.
+    public func checkNorm(_ m: UnsafePointer<Double>, time t: Double) throws {
+        let n = cellCount, tol = normTolerance
+        for i in 0..<n where parameters.Msat[i] > 0 {
+            let x = m[i], y = m[n + i], z = m[2 * n + i]
+            let r = (x * x + y * y + z * z).squareRoot()
+            if !(abs(r - 1) <= tol) {
+                let ix = i % mesh.nx, iy = (i / mesh.nx) % mesh.ny, iz = i / (mesh.nx * mesh.ny)
+                throw MicromagneticsError.normDrift(time: t, cell: i, position: SIMD3(ix, iy, iz), norm: r, tolerance: tol)
+            }
         }
     }
 

@@ -14,6 +14,9 @@ public enum MicromagneticsError: Error, CustomStringConvertible, Equatable {
     case notConverged(method: String, iterations: Int, residual: Double)
     /// The time integration failed (time in s, reason).
     case integrationFailed(time: Double, reason: String)
+    /// |m| of a magnetic cell left 1 by more than the tolerance before renormalisation (time in s, flat
+    /// cell index and its (ix, iy, iz), |m|, tolerance): the integration diverged or its step is too large.
+    case normDrift(time: Double, cell: Int, position: SIMD3<Int>, norm: Double, tolerance: Double)
 
     public var description: String {
         switch self {
@@ -24,6 +27,10 @@ public enum MicromagneticsError: Error, CustomStringConvertible, Equatable {
         case let .stateSize(e, g): return "magnetisation buffer holds \(g) values, expected \(e) (3 x cells)"
         case let .notConverged(m, i, r): return "\(m) did not converge in \(i) iterations (last residual \(r))"
         case let .integrationFailed(t, r): return "time integration failed at t = \(t) s: \(r)"
+        case let .normDrift(t, _, p, norm, tol):
+            let what = norm.isFinite ? "drifted to |m| = \(norm)" : "became non-finite (|m| = \(norm))"
+            return "the integration diverged at t = \(t) s: m in cell (\(p.x), \(p.y), \(p.z)) \(what), beyond "
+                + "the tolerance ||m| - 1| <= \(tol); use a smaller step or tighter tolerances"
         }
     }
 }

@@ -218,7 +218,18 @@ extension OVFField {
         let units = header["valueunits"].map(splitOVFList)
         let title = header["title"] ?? ""
 
-        let count = nx * ny * nz * dim
+        // The header's sizes come from the file: multiplied with overflow checks and bounded by the
+        // file's length (every value takes at least one byte), before anything is allocated.
+        var count = 1
+        for factor in [nx, ny, nz, dim] {
+            let (product, overflow) = count.multipliedReportingOverflow(by: factor)
+            guard !overflow, product <= bytes.count else {
+                throw OVFError.inconsistentField(
+                    file: source, reason: "header claims \(nx) x \(ny) x \(nz) cells of dimension \(dim), more values than "
+                        + "the file's \(bytes.count) bytes can hold")
+            }
+            count = product
+        }
         let values: [Double]
         switch format {
         case .binary8, .binary4:

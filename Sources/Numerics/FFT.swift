@@ -39,9 +39,20 @@ public final class ZeroPaddedFFT {
     private var forwardPlans: [OpaquePointer] = []
     private var inversePlans: [OpaquePointer] = []
 
-    /// Plans the transforms (FFTW_MEASURE: planning takes a moment, once). Throws nothing; sizes must be
-    /// positive with padded >= n.
-    public init(n: (Int, Int, Int), padded: (Int, Int, Int), components: Int) {
+    /// How FFTW chooses its algorithms.
+    public enum Planning: Sendable {
+        /// FFTW_ESTIMATE: algorithms chosen by FFTW's heuristics from the sizes alone, the same in every
+        /// process, so a transform (and every run built on it) is bit-reproducible on one machine.
+        case estimate
+        /// FFTW_MEASURE: FFTW times candidate algorithms and keeps the fastest. The choice depends on the
+        /// timings (machine load), and different algorithms round differently, so two processes can
+        /// differ in the last bits. Faster on some sizes; not reproducible.
+        case measure
+    }
+
+    /// Plans the transforms (once). Throws nothing; sizes must be positive with padded >= n. `planning`
+    /// defaults to `.estimate` for bit-reproducible results (docs/reliability.md).
+    public init(n: (Int, Int, Int), padded: (Int, Int, Int), components: Int, planning: Planning = .estimate) {
         precondition(n.0 > 0 && n.1 > 0 && n.2 > 0 && padded.0 >= n.0 && padded.1 >= n.1 && padded.2 >= n.2,
                      "ZeroPaddedFFT: padded \(padded) must cover \(n)")
         self.n = (n.0, n.1, n.2)
@@ -57,7 +68,7 @@ public final class ZeroPaddedFFT {
         stageX = ZeroPaddedFFT.allocate(2 * complexCount)
         stageY = pz > 1 ? ZeroPaddedFFT.allocate(2 * complexCount) : nil
         _ = nx
-        let flags = UInt32(FFTW_MEASURE)
+        let flags = UInt32(planning == .measure ? FFTW_MEASURE : FFTW_ESTIMATE)
         let cxv = cx
         func dim(_ n: Int, _ i: Int, _ o: Int) -> fftw_iodim { fftw_iodim(n: Int32(n), is: Int32(i), os: Int32(o)) }
         // Stage X forward: r2c rows of length px, over (component, z < nz, y < ny).

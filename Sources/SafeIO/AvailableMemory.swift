@@ -34,6 +34,7 @@ public struct ByteCount: CustomStringConvertible, Sendable {
     public init(_ bytes: Int) { self.bytes = Double(bytes) }
 
     public var description: String {
+        guard bytes.isFinite else { return "\(bytes) B" }
         let units = ["B", "KB", "MB", "GB", "TB", "PB", "EB"]
         var value = bytes, unit = 0
         while abs(value) >= 1000, unit < units.count - 1 { value /= 1000; unit += 1 }

@@ -15,8 +15,14 @@ struct Simulate: ParsableCommand {
         its description. If --out exists, its other traces are kept and a trace of the same name is replaced.
 
         Long runs write a checkpoint every [output] checkpoint_every seconds of simulated time (default 1 ns) \
-        to OUT.checkpoint; after an interruption, run the same command with --resume. For deterministic specs \
-        the resumed trace equals the uninterrupted one.
+        to OUT.checkpoint; after an interruption, run the same command with --resume. A resume refuses a \
+        checkpoint whose spec text or input files (drive files, initial OVF; SHA-256) changed.
+
+        Reproducible: on one machine two runs of a spec give the same trace bit for bit, and a resumed run \
+        equals the uninterrupted one bit for bit (thermal runs too). A run whose |m| drifts beyond the stage's \
+        norm_tolerance (default 1e-2) before renormalisation stops as diverged, naming the time, stage and cell, \
+        and keeps its last checkpoint. Absurd sizes (mesh, duration, step, interval) are refused up front with \
+        the estimated memory or work (docs/spec-format.md, "Limits").
 
         Example: spinode simulate Datasets/specs/skyrmion-disk-short.toml --out skyrmion.h5 --json
         """
@@ -42,6 +48,15 @@ struct Simulate: ParsableCommand {
 
     @Option(help: ArgumentHelp("Stop after writing this many checkpoints (testing resume).", visibility: .hidden))
     var stopAfterCheckpoints: Int?
+
+    func validate() throws {
+        if let n = stopAfterCheckpoints, n < 1 {
+            throw ValidationError("--stop-after-checkpoints must be at least 1, got \(n)")
+        }
+        if let n = name, n.isEmpty || n.contains("/") || n == "." || n == ".." {
+            throw ValidationError("--name '\(n)' is not a trace name: it must be non-empty and contain no '/'")
+        }
+    }
 
     func run() throws {
         let clock = ContinuousClock()

@@ -188,6 +188,13 @@ final class OVFTests: XCTestCase {
         expectError(Array(lines.joined(separator: "\n").utf8), "short.ovf") {
             if case .truncatedData(_, "Text", 36, 33) = $0 { return true } else { return false }
         }
+        // A header claiming more values than the file can hold (here 1e27, an overflow of Int in the
+        // product) is refused before anything is allocated.
+        let absurd = text.replacingOccurrences(of: "# xnodes: ", with: "# xnodes: 1000000000000000")
+            .replacingOccurrences(of: "# ynodes: ", with: "# ynodes: 1000000000000")
+        expectError(Array(absurd.utf8), "absurd.ovf") {
+            if case .inconsistentField(_, let reason) = $0 { return reason.contains("more values than the file's") } else { return false }
+        }
         // Missing header keys.
         for key in ["xnodes", "zstepsize", "valuedim", "meshtype"] {
             let without = text.split(separator: "\n").filter { !$0.hasPrefix("# \(key):") }.joined(separator: "\n")

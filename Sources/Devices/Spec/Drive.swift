@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 import Numerics
 
 /// A drive signal of a spec (`[drive.NAME]`): a function of the time tau since the start of the stage
@@ -28,15 +29,19 @@ public struct Drive: Sendable {
     public var hold: Double
     /// Seed of the carrier amplitudes (derived from the spec seed and the drive name).
     public var seed: UInt64
+    /// The file a piecewise drive was read from and the SHA-256 (hex) of the bytes read; nil otherwise.
+    public var source: (path: String, sha256: String)?
 
     public init(kind: Kind, target: SimulationSpec.DriveTarget, hold: Double, name: String = "drive", seed: UInt64 = 0) {
         self.kind = kind; self.target = target; self.hold = hold; self.name = name
         self.seed = Drive.mix(seed, name)
+        self.source = nil
     }
 
     init(table t: SpecTable, name: String, seed: UInt64, resolve: (String) -> String) throws {
         self.name = name
         self.seed = Drive.mix(seed, name)
+        self.source = nil
         let kind = try t.choice("kind", ["sine-carrier", "constant", "piecewise"])
         let targets = SimulationSpec.DriveTarget.allCases.map(\.rawValue)
         target = SimulationSpec.DriveTarget(rawValue: try t.choice("target", targets, default: kind == "sine-carrier" ? "Ku1" : nil))!
@@ -62,10 +67,24 @@ public struct Drive: Sendable {
                 values = try t.optionalDoubles("values")!
             } else if t.has("file") {
                 let path = resolve(try t.string("file"))
-                values = try Drive.readValues(path, column: try t.optionalInt("column") ?? 0, key: t.key("file"), spec: t.file)
+                let column = try t.optionalInt("column") ?? 0
+                guard column >= 0 else { throw t.invalid("column", column, "must be a column index >= 0") }
+                let headerLines = try t.optionalInt("header_lines") ?? 0
+                guard headerLines >= 0 else { throw t.invalid("header_lines", headerLines, "must be a line count >= 0") }
+                let read = try Drive.readValues(path, column: column, headerLines: headerLines, key: t.key("file"), spec: t.file)
+                values = read.values
+                source = (path, read.sha256)
             } else {
                 let n = try t.int("random_count")
                 guard n > 0 else { throw t.invalid("random_count", n, "must be positive") }
+                // Refused before the values are drawn: each value is held several times over (drawn,
+                // scaled, stored in the drive).
+                let bytes = 3 * 8 * Double(n)
+                if let memory = AvailableMemory.bytes().map(Double.init), bytes > memory {
+                    throw SpecError.resources(file: t.file, key: t.key("random_count"),
+                                              reason: "\(n) values need an estimated \(ByteCount(bytes).description) of memory; "
+                                                  + "this machine has \(ByteCount(memory).description) available (MemAvailable)")
+                }
                 let low = try t.double("low", default: -1), high = try t.double("high", default: 1)
                 guard high >= low else { throw t.invalid("high", high, "must not be below low = \(low)") }
                 var rng = SeededRandom(seed: self.seed)
@@ -74,6 +93,9 @@ public struct Drive: Sendable {
             let scale = try t.double("scale", default: 1), offset = try t.double("offset", default: 0)
             values = values.map { offset + scale * $0 }
             guard !values.isEmpty else { throw t.invalid("values", "[]", "give at least one value") }
+            if let i = values.firstIndex(where: { !$0.isFinite }) {
+                throw t.invalid("scale", scale, "offset + scale x value \(i) is \(values[i]) (not finite)")
+            }
             self.kind = .piecewise(values)
         }
         try t.finish()
@@ -157,43 +179,89 @@ public struct Drive: Sendable {
         return nil
     }
 
-    /// Reads a column of numbers from a CSV/TSV file (header lines that are not numbers are skipped) or
-    /// a NumPy .npy float64 vector.
-    static func readValues(_ path: String, column: Int, key: String, spec: String) throws -> [Double] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SpecError.invalidValue(file: spec, key: key, value: "\"\(path)\"", requirement: "file not found")
-        }
+    /// Why `path` cannot be read: "file not found", "is a directory" or "cannot be read".
+    static func unreadable(_ path: String) -> String {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { return "file not found" }
+        return isDirectory.boolValue ? "is a directory, not a file" : "cannot be read (permissions?)"
+    }
+
+    /// Reads a whole drive file and checks every value before any compute:
+    /// - CSV/TSV (separators , ; tab space): column `column` of every line; lines starting with '#' and
+    ///   empty lines are comments; the first `headerLines` other lines are skipped (a header must be
+    ///   declared: an undeclared non-number is an error naming the line, so a header or a typo never
+    ///   passes silently);
+    /// - NumPy .npy: little-endian float64, C order, shape (n,), (n, 1) or (1, n); the data size must
+    ///   match the shape.
+    /// Every value must be finite. Returns the values and the SHA-256 of the bytes read.
+    static func readValues(_ path: String, column: Int, headerLines: Int = 0, key: String, spec: String) throws
+        -> (values: [Double], sha256: String) {
         func bad(_ why: String) -> SpecError { .invalidValue(file: spec, key: key, value: "\"\(path)\"", requirement: why) }
-        if path.hasSuffix(".npy") {
-            let b = [UInt8](data)
-            guard b.count > 10, b[0] == 0x93, String(decoding: b[1...5], as: UTF8.self) == "NUMPY" else { throw bad("not a .npy file") }
-            let major = b[6]
-            let headerLength = major == 1 ? Int(b[8]) | Int(b[9]) << 8
-                : Int(b[8]) | Int(b[9]) << 8 | Int(b[10]) << 16 | Int(b[11]) << 24
-            let start = (major == 1 ? 10 : 12) + headerLength
-            guard start <= b.count else { throw bad("truncated .npy header") }
-            let header = String(decoding: b[(major == 1 ? 10 : 12)..<start], as: UTF8.self)
-            guard header.contains("'<f8'") else { throw bad(".npy data must be little-endian float64 ('<f8')") }
-            guard header.contains("'fortran_order': False") else { throw bad(".npy data must be C-ordered") }
-            let n = (b.count - start) / 8
-            return (0..<n).map { i in
-                var bits: UInt64 = 0
-                for j in 0..<8 { bits |= UInt64(b[start + 8 * i + j]) << (8 * j) }
-                return Double(bitPattern: bits)
-            }
-        }
-        let text = String(decoding: data, as: UTF8.self)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+              let data = FileManager.default.contents(atPath: path) else { throw bad(unreadable(path)) }
+        let sha = SHA256.hex(data)
         var values: [Double] = []
-        for (lineNumber, line) in text.split(whereSeparator: \.isNewline).enumerated() {
-            let fields = line.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\t" || $0 == " " })
-            guard !fields.isEmpty, !line.hasPrefix("#") else { continue }
-            guard column < fields.count else { throw bad("line \(lineNumber + 1) has no column \(column)") }
-            guard let x = Double(fields[column]) else {
-                if values.isEmpty { continue }      // header
-                throw bad("line \(lineNumber + 1): '\(fields[column])' is not a number")
+        if path.hasSuffix(".npy") {
+            values = try readNPY([UInt8](data), bad: bad)
+            if let i = values.firstIndex(where: { !$0.isFinite }) { throw bad("element \(i) is \(values[i]) (not finite)") }
+        } else {
+            let text = String(decoding: data, as: UTF8.self)
+            var skipped = 0
+            // Lines end in LF, CRLF (one Character) or CR; empty lines are kept so line numbers are true.
+            for (lineNumber, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+                let fields = line.split(whereSeparator: { $0 == "," || $0 == ";" || $0 == "\t" || $0 == " " })
+                guard !fields.isEmpty, !line.hasPrefix("#") else { continue }
+                if skipped < headerLines { skipped += 1; continue }
+                guard column < fields.count else { throw bad("line \(lineNumber + 1) has no column \(column)") }
+                guard let x = Double(fields[column]) else {
+                    let hint = values.isEmpty && headerLines == 0 ? " (a header line? declare it with header_lines = 1)" : ""
+                    throw bad("line \(lineNumber + 1): '\(fields[column])' is not a number\(hint)")
+                }
+                guard x.isFinite else { throw bad("line \(lineNumber + 1): '\(fields[column])' is not a finite number") }
+                values.append(x)
             }
-            values.append(x)
         }
-        return values
+        guard !values.isEmpty else { throw bad("holds no values") }
+        return (values, sha)
+    }
+
+    /// The float64 vector of a .npy file (format 1.0-3.0): dtype '<f8', C order, shape (n,), (n, 1) or (1, n).
+    static func readNPY(_ b: [UInt8], bad: (String) -> SpecError) throws -> [Double] {
+        guard b.count > 10, b[0] == 0x93, String(decoding: b[1...5], as: UTF8.self) == "NUMPY" else { throw bad("not a .npy file") }
+        let major = b[6]
+        guard (1...3).contains(major) else { throw bad(".npy format version \(major) is not supported") }
+        let headerStart = major == 1 ? 10 : 12
+        guard b.count >= headerStart else { throw bad("truncated .npy header") }
+        let headerLength = major == 1 ? Int(b[8]) | Int(b[9]) << 8
+            : Int(b[8]) | Int(b[9]) << 8 | Int(b[10]) << 16 | Int(b[11]) << 24
+        let start = headerStart + headerLength
+        guard start <= b.count else { throw bad("truncated .npy header") }
+        let header = String(decoding: b[headerStart..<start], as: UTF8.self)
+        guard header.contains("'<f8'") else { throw bad(".npy data must be little-endian float64 ('<f8')") }
+        guard header.contains("'fortran_order': False") else { throw bad(".npy data must be C-ordered") }
+        guard let open = header.range(of: "'shape': ("), let close = header[open.upperBound...].firstIndex(of: ")") else {
+            throw bad(".npy header has no shape")
+        }
+        let shapeText = header[open.upperBound..<close]
+        let dims = shapeText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let shape = dims.compactMap { Int($0) }
+        guard shape.count == dims.count, shape.allSatisfy({ $0 >= 0 }) else { throw bad(".npy shape (\(shapeText)) is not readable") }
+        let count: Int
+        switch shape.count {
+        case 1: count = shape[0]
+        case 2 where shape[0] == 1 || shape[1] == 1: count = shape[1] == 1 ? shape[0] : shape[1]
+        default:
+            throw bad(".npy array has shape (\(shapeText)); a drive is one sequence: shape (n,), (n, 1) or (1, n)")
+        }
+        // Compared by division: the shape comes from the file and 8 x count must not overflow.
+        guard (b.count - start) % 8 == 0, (b.count - start) / 8 == count else {
+            throw bad(".npy shape (\(shapeText)) needs \(8 * count) data bytes, the file has \(b.count - start)")
+        }
+        return (0..<count).map { i in
+            var bits: UInt64 = 0
+            for j in 0..<8 { bits |= UInt64(b[start + 8 * i + j]) << (8 * j) }
+            return Double(bitPattern: bits)
+        }
     }
 }

@@ -102,6 +102,7 @@ final class MagnetModel {
     /// the stage's drive time tau = 0.
     func configure(run: SimulationSpec.Run?, drive: Drive?, stageStart: Double, piece: Int? = nil) {
         system.dampingOverride = run?.alpha
+        system.normTolerance = run?.normTolerance ?? 1e-2
         let baseField = run?.field ?? spec.terms.field
         let baseJ = spec.terms.slonczewski?.J ?? 0
         zeeman.field = { _ in baseField }

@@ -1,5 +1,6 @@
 import Foundation
 import Micromagnetics
+import Numerics
 import ODE
 
 /// Runs a `SimulationSpec`: builds the magnet and LLG system, runs the stages in order, and records the
@@ -13,8 +14,14 @@ import ODE
 /// Long runs: each run stage is integrated in chunks of at most `progressInterval` seconds that tile
 /// the stage exactly; after each chunk `progress` is called, and every `checkpoint_every` seconds of
 /// simulated time the state is written to `checkpointPath` atomically. A run resumed from a checkpoint
-/// integrates the same chunks from the same states, so a deterministic spec gives the same trace,
-/// bit for bit, as an uninterrupted run (thermal runs draw fresh noise after a resume).
+/// integrates the same chunks from the same states with the same noise stream (the thermal generator's
+/// state is checkpointed), so it gives the same trace, bit for bit, as an uninterrupted run on the same
+/// machine; two runs of one spec are bit-identical too (FFTW plans by estimate, no threads, fixed-order
+/// sums). A resume refuses a checkpoint whose spec text or input files (drive files, initial OVF) differ.
+///
+/// Divergence: every state the solver returns is checked before renormalisation (`LLGSystem.checkNorm`,
+/// the stage's `norm_tolerance`); a diverging stage stops with the time, the stage and the cell, and the
+/// last checkpoint written before it stays in place.
 public final class SimulationRunner {
     public let spec: SimulationSpec
     /// Where checkpoints go (nil: none).
@@ -65,12 +72,32 @@ public final class SimulationRunner {
         d.piece(at: t + 1e-9 * d.hold, origin: t0)
     }
 
+    /// Chunks between two checkpoints: checkpoint_every split into pieces of at most `progressInterval`.
+    static func chunksPerCheckpoint(checkpointEvery: Double, progressInterval: Double = 100e-12) -> Int {
+        max(1, Int(min((checkpointEvery / progressInterval).rounded(.up), 1e9)))
+    }
+
+    /// Length of one chunk of simulated time (s).
+    static func chunkLength(checkpointEvery: Double, progressInterval: Double = 100e-12) -> Double {
+        checkpointEvery / Double(chunksPerCheckpoint(checkpointEvery: checkpointEvery, progressInterval: progressInterval))
+    }
+
     /// Runs the spec (resuming from `checkpointPath` if `resume`).
     public func run(resume: Bool = false) throws -> SimulationResult {
         if spec.device != nil { return try runDevicePreset() }
         guard let mspec = spec.magnet else { throw SpecError.missingKey(file: spec.file, key: "mesh") }
         let file = spec.file
         let start = Date()
+        let hash = SimulationCheckpoint.hash(spec.text)
+        // A resume's checkpoint is read and matched against the spec and its files before any compute.
+        var checkpoint: SimulationCheckpoint? = nil
+        if resume {
+            guard let path = checkpointPath else { throw SpecError.badCheckpoint(file: file, reason: "no checkpoint path given") }
+            let c = try SimulationCheckpoint.read(from: path)
+            guard c.specHash == hash else { throw SpecError.badCheckpoint(file: path, reason: "it was written for a different spec text") }
+            try Self.checkInputFiles(checkpoint: c.inputFiles, now: spec.inputFiles, checkpointPath: path)
+            checkpoint = c
+        }
         let needsKu = spec.stages.contains { if case .run(let r) = $0, let d = r.drive { return spec.drives[d]?.target == .Ku1 } else { return false } }
         let model = try MagnetModel(spec: mspec, file: file, seed: spec.seed, needsAnisotropy: needsKu)
         let system = model.system
@@ -91,15 +118,14 @@ public final class SimulationRunner {
         result.description = "\(spec.title)\n--- spec \(URL(fileURLWithPath: file).lastPathComponent) ---\n\(spec.text)"
 
         let totalTime = spec.stages.reduce(0.0) { if case .run(let r) = $1 { return $0 + r.duration } else { return $0 } }
-        let hash = SimulationCheckpoint.hash(spec.text)
         var m: [Double]
         var firstStage = 0, firstChunk = 0
         var time = 0.0
         var snapshotCounter = 0
-        if resume {
-            guard let path = checkpointPath else { throw SpecError.badCheckpoint(file: file, reason: "no checkpoint path given") }
-            let c = try SimulationCheckpoint.read(from: path)
-            guard c.specHash == hash else { throw SpecError.badCheckpoint(file: path, reason: "it was written for a different spec text") }
+        var thermalState: SeededRandom.State? = nil
+        var lastCheckpointTime: Double? = nil
+        if let c = checkpoint, let path = checkpointPath {
+            thermalState = c.thermalRandom
             guard c.m.count == system.dimension, c.stage <= spec.stages.count,
                   c.inputs.allSatisfy({ $0.count == channels.count }), c.outputs.allSatisfy({ $0.count == quantities.count }) else {
                 throw SpecError.badCheckpoint(file: path, reason: "its sizes do not match the spec")
@@ -109,6 +135,7 @@ public final class SimulationRunner {
             result.statistics.acceptedSteps = c.accepted; result.statistics.rejectedSteps = c.rejected
             result.statistics.rhsEvaluations = c.rhsEvaluations; result.relaxationEvaluations = c.relaxationEvaluations
             snapshotCounter = c.snapshotCounter
+            lastCheckpointTime = c.time
             result.times = c.times; result.inputs = c.inputs; result.outputs = c.outputs
         } else {
             m = try model.initialState()
@@ -118,8 +145,8 @@ public final class SimulationRunner {
         var clock = 0.0
         for s in spec.stages { stageStarts.append(clock); if case .run(let r) = s { clock += r.duration } }
 
-        let chunksPerCheckpoint = max(1, Int((spec.output.checkpointEvery / progressInterval).rounded(.up)))
-        let chunkLength = spec.output.checkpointEvery / Double(chunksPerCheckpoint)
+        let chunksPerCheckpoint = Self.chunksPerCheckpoint(checkpointEvery: spec.output.checkpointEvery, progressInterval: progressInterval)
+        let chunkLength = Self.chunkLength(checkpointEvery: spec.output.checkpointEvery, progressInterval: progressInterval)
         let simulatedAtStart = result.simulatedTime
         var thermalAdded = false
 
@@ -144,7 +171,11 @@ public final class SimulationRunner {
                     throw SpecError.simulation(file: file, stage: stageName, reason: e.description)
                 }
             case .run(let run):
-                if mspec.terms.temperature > 0 && !thermalAdded { model.enableThermal(); thermalAdded = true }
+                if mspec.terms.temperature > 0 && !thermalAdded {
+                    model.enableThermal(); thermalAdded = true
+                    // A resumed run continues the checkpointed noise stream.
+                    if let state = thermalState { model.thermal?.randomState = state }
+                }
                 let t0 = stageStarts[s], t1 = t0 + run.duration
                 let drive = run.drive.flatMap { spec.drives[$0] }
                 model.configure(run: run, drive: drive, stageStart: t0)
@@ -196,7 +227,11 @@ public final class SimulationRunner {
                         }
                         result.statistics = result.statistics + stats
                     } catch let e as MicromagneticsError {
-                        throw SpecError.simulation(file: file, stage: stageName, reason: e.description)
+                        var reason = e.description
+                        if let path = checkpointPath, let tc = lastCheckpointTime {
+                            reason += "; the last good checkpoint (t = \(tc) s) is kept in \(path)"
+                        }
+                        throw SpecError.simulation(file: file, stage: stageName, reason: reason)
                     }
                     if let failure { throw failure }
                     time = b
@@ -213,8 +248,10 @@ public final class SimulationRunner {
                             specHash: hash, stage: s, chunk: k + 1, time: time, simulatedTime: result.simulatedTime,
                             accepted: result.statistics.acceptedSteps, rejected: result.statistics.rejectedSteps,
                             rhsEvaluations: result.statistics.rhsEvaluations, relaxationEvaluations: result.relaxationEvaluations,
-                            snapshotCounter: snapshotCounter, m: m, times: result.times, inputs: result.inputs, outputs: result.outputs)
+                            snapshotCounter: snapshotCounter, m: m, times: result.times, inputs: result.inputs, outputs: result.outputs,
+                            thermalRandom: model.thermal?.randomState, inputFiles: spec.inputFiles)
                         try c.write(to: path)
+                        lastCheckpointTime = time
                         result.checkpointsWritten += 1
                         if let stop = stopAfterCheckpoints, result.checkpointsWritten >= stop {
                             result.completed = false
@@ -229,6 +266,29 @@ public final class SimulationRunner {
             throw SpecError.invalidValue(file: file, key: "stage", value: "no record = true", requirement: "at least one run stage must record")
         }
         return result
+    }
+
+    /// Refuses a resume when a file the spec reads differs from the one the checkpoint was made with
+    /// (other contents, or a file added or removed), naming the file and the key.
+    static func checkInputFiles(checkpoint: [SimulationSpec.InputFile], now: [SimulationSpec.InputFile],
+                                checkpointPath: String) throws {
+        for old in checkpoint {
+            guard let new = now.first(where: { $0.key == old.key }) else {
+                throw SpecError.badCheckpoint(file: checkpointPath, reason: "the spec no longer reads \(old.key) = \(old.path)")
+            }
+            // The contents decide: the same bytes under another path (the spec run from elsewhere, a
+            // symlink) continue the same run.
+            guard new.sha256 == old.sha256 else {
+                let moved = new.path == old.path ? "" : " (the checkpoint read \(old.path))"
+                throw SpecError.badCheckpoint(
+                    file: checkpointPath,
+                    reason: "\(new.path) (\(new.key)) changed since the checkpoint was written\(moved) (SHA-256 "
+                        + "\(old.sha256.prefix(12))... then, \(new.sha256.prefix(12))... now); restore it or run without --resume")
+            }
+        }
+        if let added = now.first(where: { f in !checkpoint.contains { $0.key == f.key } }) {
+            throw SpecError.badCheckpoint(file: checkpointPath, reason: "the checkpoint has no record of \(added.key) = \(added.path)")
+        }
     }
 
     /// Writes m as OVF 2.0 (Binary 8) into the snapshot folder, m%06d.ovf.

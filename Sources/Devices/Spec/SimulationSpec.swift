@@ -1,5 +1,7 @@
 import Foundation
+import SafeIO
 import Micromagnetics
+import Numerics
 import ODE
 
 /// A simulation spec: one TOML file that fully describes a micromagnetic (or preset-device) run, from
@@ -21,6 +23,17 @@ public struct SimulationSpec: Sendable {
     public var drives: [String: Drive]
     public var output: Output
     public var device: DevicePreset?
+    /// Every file the spec reads (drive CSV/.npy files, the initial OVF) with the SHA-256 of the bytes
+    /// read: a checkpoint records them and a resume refuses to continue when one has changed.
+    public var inputFiles: [InputFile] = []
+
+    /// A file a spec reads: the dotted key that names it, its resolved path and the SHA-256 (hex) of
+    /// its contents as read when the spec was parsed.
+    public struct InputFile: Sendable, Equatable {
+        public var key: String
+        public var path: String
+        public var sha256: String
+    }
 
     /// Mesh, geometry, materials, grains, terms and initial state of a micromagnetic spec.
     public struct MagnetSpec: Sendable {
@@ -102,6 +115,9 @@ public struct SimulationSpec: Sendable {
         public var solver: ODESolver
         public var solverName: String
         public var record: Bool
+        /// Largest ||m| - 1| before renormalisation (`norm_tolerance`, default 1e-2): beyond it the stage
+        /// stops as diverged (`LLGSystem.normTolerance`).
+        public var normTolerance = 1e-2
     }
 
     /// `[output]`: sampling interval (s), recorded quantities, OVF snapshots, checkpoint interval.
@@ -129,10 +145,18 @@ public struct SimulationSpec: Sendable {
     /// Reads and parses a spec file.
     public init(contentsOf path: String) throws {
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SpecError.unreadable(file: path, reason: FileManager.default.fileExists(atPath: path)
-                                       ? "not UTF-8 text" : "no such file")
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
+        guard exists, !isDirectory.boolValue else {
+            throw SpecError.unreadable(file: path, reason: exists ? "is a directory, not a spec file" : "no such file")
         }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SpecError.unreadable(file: path, reason: "cannot be read (permissions?)")
+        }
+        guard let decoded = String(data: data, encoding: .utf8) else {
+            throw SpecError.unreadable(file: path, reason: "not UTF-8 text")
+        }
+        text = decoded
         try self.init(text: text, file: path)
     }
 
@@ -149,10 +173,14 @@ public struct SimulationSpec: Sendable {
         func resolve(_ p: String) -> String { p.hasPrefix("/") ? p : base.appendingPathComponent(p).path }
 
         var drives: [String: Drive] = [:]
+        var inputFiles: [InputFile] = []
         for (name, t) in try root.namedTables("drive") {
-            drives[name] = try Drive(table: t, name: name, seed: seed, resolve: resolve)
+            let d = try Drive(table: t, name: name, seed: seed, resolve: resolve)
+            drives[name] = d
+            if let source = d.source { inputFiles.append(InputFile(key: t.key("file"), path: source.path, sha256: source.sha256)) }
         }
         self.drives = drives
+        self.inputFiles = inputFiles
 
         var output = Output()
         if let t = try root.optionalTable("output") {
@@ -183,6 +211,7 @@ public struct SimulationSpec: Sendable {
                 throw SpecError.invalidValue(file: file, key: k, value: "present", requirement: "a [device] spec has no micromagnetic tables")
             }
             try root.finish()
+            try SimulationBudget(spec: self).check(spec: self, memory: AvailableMemory.bytes().map(Double.init), disk: nil)
             return
         }
         device = nil
@@ -194,6 +223,10 @@ public struct SimulationSpec: Sendable {
             throw meshT.has("cells") || !cells.isEmpty ? meshT.invalid("cells", cells, "must be three positive integers [nx, ny, nz]")
                 : SpecError.missingKey(file: file, key: "mesh.cells")
         }
+        // The cell count in floating point (an Int product can overflow), refused before any array is
+        // made; the full estimate with demag and samples follows once the spec is read.
+        try SimulationBudget.checkCells(cells[0] * cells[1] * cells[2], bytesPerCell: SimulationBudget.bytesPerCell(demag: false, thick: false),
+                                        memory: AvailableMemory.bytes().map(Double.init), file: file)
         guard size.count == 3, size.allSatisfy({ $0 > 0 }) else {
             throw size.isEmpty ? SpecError.missingKey(file: file, key: "mesh.cell_size")
                 : meshT.invalid("cell_size", size, "must be three positive lengths [dx, dy, dz] in metres")
@@ -247,6 +280,25 @@ public struct SimulationSpec: Sendable {
         guard let ini = try root.optionalTable("initial") else { throw SpecError.missingKey(file: file, key: "initial") }
         let initial = try Self.parseInitial(ini, seed: seed, resolve: resolve)
         try ini.finish()
+        if case .ovf(let path) = initial {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw SpecError.invalidValue(file: file, key: "initial.ovf", value: "\"\(path)\"", requirement: Drive.unreadable(path))
+            }
+            self.inputFiles.append(InputFile(key: "initial.ovf", path: path, sha256: SHA256.hex(data)))
+            // Its mesh is checked now, not after the demag kernel has been computed.
+            let f: OVFField
+            do { f = try OVFField.read(from: path) } catch {
+                throw SpecError.invalidValue(file: file, key: "initial.ovf", value: "\"\(path)\"", requirement: "\(error)")
+            }
+            guard f.nx == mesh.nx, f.ny == mesh.ny, f.nz == mesh.nz, f.valueDimension == 3 else {
+                throw SpecError.invalidValue(file: file, key: "initial.ovf", value: "\"\(path)\"",
+                    requirement: "holds \(f.nx) x \(f.ny) x \(f.nz) cells of dimension \(f.valueDimension), the mesh is \(mesh.nx) x \(mesh.ny) x \(mesh.nz) vectors")
+            }
+            if let bad = f.values.firstIndex(where: { !$0.isFinite }) {
+                throw SpecError.invalidValue(file: file, key: "initial.ovf", value: "\"\(path)\"",
+                                             requirement: "value \(bad) is \(f.values[bad]) (not finite)")
+            }
+        }
 
         magnet = MagnetSpec(mesh: mesh, geometry: geometry, material: material, regions: regions, grains: grains,
                             terms: terms, initial: initial)
@@ -262,6 +314,9 @@ public struct SimulationSpec: Sendable {
             throw SpecError.missingKey(file: file, key: "output.interval")
         }
         try root.finish()
+        try SimulationBudget(spec: self).check(spec: self, memory: AvailableMemory.bytes().map(Double.init),
+                                               disk: output.snapshotEvery == nil ? nil
+                                                   : SystemResources.freeDiskSpace(at: output.snapshotDirectory ?? file + ".snapshots"))
     }
 
     /// Parses "mx", "my", "mz" or "mz.region3" into (component, region).
@@ -393,6 +448,11 @@ public struct SimulationSpec: Sendable {
                 if dr.target == .current { throw t.invalid("drive", "\"\(d)\"", "target 'current' (A) is for the auto-oscillator preset") }
             }
             let name = try t.choice("solver", ["dopri5", "tsit5", "bs3", "rk4", "heun"], default: terms.temperature > 0 ? "heun" : "dopri5")
+            // The thermal field is drawn once per step and held through its stages: a consistent
+            // (Stratonovich) stochastic LLG needs Heun's scheme; RK4 would integrate other dynamics.
+            if terms.temperature > 0 && name != "heun" {
+                throw t.invalid("solver", "\"\(name)\"", "thermal runs (terms.temperature > 0) need solver = \"heun\" with a fixed step")
+            }
             let method: ButcherTableau = ["dopri5": .dormandPrince54, "tsit5": .tsitouras54, "bs3": .bogackiShampine32,
                                           "rk4": .rk4, "heun": LLGSystem.heun][name]!
             let stepping: Stepping
@@ -400,14 +460,14 @@ public struct SimulationSpec: Sendable {
                 stepping = .fixed(step: try t.positive("step"))
                 _ = try t.optionalDouble("rtol"); _ = try t.optionalDouble("atol")
             } else {
-                if terms.temperature > 0 { throw t.invalid("solver", "\"\(name)\"", "thermal runs need a fixed-step solver (heun)") }
                 let rtol = try t.optionalPositive("rtol") ?? 1e-6, atol = try t.optionalPositive("atol") ?? 1e-6
                 stepping = .adaptive(rtol: rtol, atol: atol)
                 if t.has("step") { throw t.invalid("step", "set", "adaptive solver \(name) chooses its own steps (use rk4 or heun for fixed steps)") }
             }
+            let normTolerance = try t.optionalPositive("norm_tolerance") ?? 1e-2
             return .run(Run(duration: duration, alpha: alpha, field: try t.optionalVector("field"), drive: drive,
                             solver: ODESolver(method: method, stepping: stepping), solverName: name,
-                            record: try t.optionalBool("record") ?? false))
+                            record: try t.optionalBool("record") ?? false, normTolerance: normTolerance))
         }
     }
 

@@ -13,6 +13,8 @@ public enum SpecError: Error, CustomStringConvertible, Equatable {
     case missingKey(file: String, key: String)
     /// A value of the right type but outside its meaningful range.
     case invalidValue(file: String, key: String, value: String, requirement: String)
+    /// The run would exceed a limit or the machine's memory or disk (estimate and what is available).
+    case resources(file: String, key: String, reason: String)
     /// A checkpoint that does not belong to this spec or is damaged.
     case badCheckpoint(file: String, reason: String)
     /// The physics refused the setup or the run failed (solver or material message).
@@ -26,6 +28,7 @@ public enum SpecError: Error, CustomStringConvertible, Equatable {
         case let .wrongType(f, k, e, found): return "\(f): key '\(k)' must be \(e), found \(found)"
         case let .missingKey(f, k): return "\(f): missing required key '\(k)'"
         case let .invalidValue(f, k, v, r): return "\(f): key '\(k)' = \(v) is invalid: \(r)"
+        case let .resources(f, k, r): return "\(f): \(k): \(r)"
         case let .badCheckpoint(f, r): return "\(f): cannot resume from checkpoint: \(r)"
         case let .simulation(f, s, r): return "\(f): \(s): \(r)"
         }

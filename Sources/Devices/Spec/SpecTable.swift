@@ -90,7 +90,31 @@ final class SpecTable {
         .wrongType(file: file, key: key(k), expected: expected, found: v.typeName)
     }
     func invalid(_ k: String, _ value: Any, _ requirement: String) -> SpecError {
-        .invalidValue(file: file, key: key(k), value: "\(value)", requirement: requirement)
+        .invalidValue(file: file, key: key(k), value: SpecTable.render(value), requirement: requirement)
+    }
+
+    /// A value as a user wrote it: vectors as (x, y, z), arrays as [a, b], TOML values in TOML syntax,
+    /// whole numbers without ".0" (never Swift's type names such as "SIMD3<Double>(...)").
+    static func render(_ value: Any) -> String {
+        func number(_ x: Double) -> String {
+            x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : "\(x)"
+        }
+        switch value {
+        case let v as SIMD3<Double>: return "(\(number(v.x)), \(number(v.y)), \(number(v.z)))"
+        case let v as SIMD2<Double>: return "(\(number(v.x)), \(number(v.y)))"
+        case let a as [Double]: return "[" + a.map(number).joined(separator: ", ") + "]"
+        case let x as Double: return number(x)
+        case let v as SpecValue:
+            switch v {
+            case .string(let s): return "\"\(s)\""
+            case .integer(let i): return "\(i)"
+            case .double(let x): return number(x)
+            case .bool(let b): return "\(b)"
+            case .array(let a): return "[" + a.map { render($0) }.joined(separator: ", ") + "]"
+            case .table: return "{...}"
+            }
+        default: return "\(value)"
+        }
     }
 
     static func number(_ v: SpecValue) -> Double? {

@@ -42,6 +42,13 @@ public final class ThermalField: FieldTerm, DampingDependent {
         }
     }
 
+    /// The state of the noise generator: saved in a simulation checkpoint and restored on resume, so the
+    /// resumed run draws the same noise as an uninterrupted one.
+    public var randomState: SeededRandom.State {
+        get { rng.state }
+        set { rng.state = newValue }
+    }
+
     /// Draws the noise for the next step of length `step` seconds.
     public func refresh(step: Double) {
         let s = (max(temperature, 0) / step).squareRoot(), a = amplitude.p, w = noise.p

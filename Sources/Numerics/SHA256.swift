@@ -1,7 +1,9 @@
 import Foundation
 
-/// SHA-256 (NIST FIPS 180-4, section 6.2), for the content hash of the trace file a model was
-/// trained on. Streaming: `update` any number of times, then `finalize`.
+/// SHA-256 (NIST FIPS 180-4, section 6.2): content hashes of the files a result depends on (the trace
+/// file a model was trained on, the drive and initial-state files a simulation checkpoint was made with).
+/// Streaming: `update` any number of times, then `finalize`. Lives in Numerics so that every library
+/// layer can use it; `SHA256.hexOfFile` (TraceIO) adds streaming file hashing with TraceIO's errors.
 public struct SHA256: Sendable {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -83,22 +85,11 @@ public struct SHA256: Sendable {
     public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var hasher = SHA256()
         hasher.update(bytes)
-        return hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+        return hexString(hasher.finalize())
     }
 
-    /// Lower-case hex SHA-256 of the contents of the file at `path`, read in 1 MiB pieces.
-    public static func hexOfFile(_ path: String) throws -> String {
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw FileManager.default.fileExists(atPath: path) ? TraceIOError.io(file: path, detail: "cannot read file")
-                                                               : TraceIOError.fileNotFound(file: path)
-        }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while true {
-            let chunk = handle.readData(ofLength: 1 << 20)
-            if chunk.isEmpty { break }
-            hasher.update(chunk)
-        }
-        return hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+    /// A digest as lower-case hex, two digits per byte.
+    public static func hexString(_ digest: [UInt8]) -> String {
+        digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }
