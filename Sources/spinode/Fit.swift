@@ -35,7 +35,7 @@ struct Fit: ParsableCommand {
     var traceNames: [String] = []
 
     // Model.
-    @Option(help: "Input channels the model uses, comma-separated names (default: every input of the traces), e.g. deltaKu1.")
+    @Option(help: "Input channels the model uses, comma-separated names, or none for a model without inputs (default: every input of the traces), e.g. deltaKu1.")
     var inputs: String?
 
     @Option(help: "Static parameters the model takes as MLP inputs, comma-separated names or none (default: every parameter of the traces).")
@@ -89,24 +89,88 @@ struct Fit: ParsableCommand {
     @Flag(help: "Print one JSON summary at the end (progress goes to stderr).") var json = false
     @Flag(help: "No progress output.") var quiet = false
 
+    /// Every option on its own and together, before any file is read: each refusal is one line naming
+    /// the option; then the memory and work the options imply, for the smallest traces they allow
+    /// (one output channel, the inputs and parameters named), against this machine's available memory.
     func validate() throws {
-        guard Activation(rawValue: activation) != nil else { throw ValidationError("--activation must be tanh, softplus or relu") }
-        guard InterpolationKind(rawValue: interpolation) != nil else { throw ValidationError("--interpolation must be zoh, linear or cubic") }
-        guard ObservedComponents(rawValue: observe) != nil else { throw ValidationError("--observe must be all-embedded or first-delay") }
-        guard GradientMethod(rawValue: gradient) != nil else { throw ValidationError("--gradient must be discrete or continuous") }
-        guard ["rk4", "dopri5", "tsit5"].contains(solver) else { throw ValidationError("--solver must be rk4, dopri5 or tsit5") }
-        guard threads >= 1 else { throw ValidationError("--threads must be >= 1") }
-        guard TrainingPrecision(rawValue: precision) != nil else { throw ValidationError("--precision must be float64 or float32") }
-        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be >= 0") }
+        func choice(_ value: String, _ option: String, _ allowed: [String]) throws {
+            guard allowed.contains(value) else {
+                throw InvalidOption(option: option, problem: "must be \(allowed.joined(separator: ", ")), got '\(value)'")
+            }
+        }
+        try choice(activation, "--activation", ["tanh", "softplus", "relu"])
+        try choice(interpolation, "--interpolation", InterpolationKind.allCases.map(\.rawValue))
+        try choice(observe, "--observe", ObservedComponents.allCases.map(\.rawValue))
+        try choice(gradient, "--gradient", GradientMethod.allCases.map(\.rawValue))
+        try choice(solver, "--solver", ["rk4", "dopri5", "tsit5"])
+        try choice(precision, "--precision", TrainingPrecision.allCases.map(\.rawValue))
+        try OptionCheck.integer(order, "--order", 1...Int.max)
+        try OptionCheck.integer(augment, "--augment", 0...Int.max)
+        try OptionCheck.real(initSigma, "--init-sigma", .positive)
+        try OptionCheck.real(timeScale, "--time-scale", .positive)
+        try OptionCheck.integer(window, "--window", 2...Int.max)
+        try OptionCheck.integer(batch, "--batch", 1...Int.max)
+        try OptionCheck.integer(iterations, "--iterations", 1...Int.max)
+        try OptionCheck.real(learningRate, "--lr", .positive)
+        try OptionCheck.integer(lrDecayEvery, "--lr-decay-every", 0...Int.max)
+        try OptionCheck.real(lrDecayFactor, "--lr-decay-factor", .positive)
+        try OptionCheck.real(clip, "--clip", .positive)
+        try OptionCheck.integer(stepsPerSample, "--steps-per-sample", 1...Int.max)
+        try OptionCheck.real(rtol, "--rtol", .nonNegative)
+        try OptionCheck.real(atol, "--atol", .nonNegative)
+        guard rtol + atol > 0 else { throw InvalidOption(option: "--rtol", problem: "and --atol are both 0; at least one must be > 0") }
+        try OptionCheck.real(inputNoise, "--input-noise", .nonNegative)
+        try OptionCheck.real(stateNoise, "--state-noise", .nonNegative)
+        try OptionCheck.integer(validateEvery, "--validate-every", 1...Int.max)
+        try OptionCheck.real(targetNrmse, "--target-nrmse", .positive)
+        if let patience { try OptionCheck.integer(patience, "--patience", 1...Int.max) }
+        try OptionCheck.integer(checkpointEvery, "--checkpoint-every", 0...Int.max)
+        try OptionCheck.integer(threads, "--threads", 1...1024)
+        for name in traceNames where name.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw InvalidOption(option: "--trace", problem: "is empty; give a trace name")
+        }
+        let options = try fitOptions()
+        try TrainingFootprint(options: options, outputCount: 1, inputCount: try inputNames()?.count ?? 0,
+                              parameterCount: try parameterNames()?.count ?? 0).check()
+    }
+
+    /// `--inputs` as names (nil: every input of the traces; []: none).
+    func inputNames() throws -> [String]? { try inputs.map { try OptionCheck.names($0, "--inputs") } }
+
+    /// `--parameters` as names (nil: every parameter of the traces; []: none).
+    func parameterNames() throws -> [String]? { try parameters.map { try OptionCheck.names($0, "--parameters") } }
+
+    /// `--hidden` as widths, each >= 1.
+    func hiddenWidths() throws -> [Int] {
+        let fields = hidden.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let widths = fields.map { Int($0) }
+        guard !hidden.isEmpty, widths.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw InvalidOption(option: "--hidden", problem: "must be comma-separated layer widths >= 1 (e.g. 50,50), got '\(hidden)'")
+        }
+        return widths.map { $0! }
+    }
+
+    /// `--validation` as the trainer's setting.
+    func validationData() throws -> ValidationData {
+        if validation == "training" { return .trainingTraces }
+        if validation == "none" { return .none }
+        if validation.hasPrefix("tail:") {
+            guard let f = Double(validation.dropFirst(5)), f > 0, f < 1 else {
+                throw InvalidOption(option: "--validation", problem: "tail:F needs a fraction F in (0, 1), got '\(validation)'")
+            }
+            return .heldOutTail(fraction: f)
+        }
+        if validation.hasPrefix("traces:") {
+            return .heldOutTraces(names: try OptionCheck.names(String(validation.dropFirst(7)), "--validation traces:"))
+        }
+        throw InvalidOption(option: "--validation", problem: "must be training, none, tail:F or traces:a,b; got '\(validation)'")
     }
 
     func fitOptions() throws -> FitOptions {
         var o = FitOptions()
         o.embeddingOrder = order
         o.augment = augment
-        let widths = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !widths.isEmpty, widths.allSatisfy({ $0 != nil }) else { throw ValidationError("--hidden must be comma-separated widths, got '\(hidden)'") }
-        o.hidden = widths.map { $0! }
+        o.hidden = try hiddenWidths()
         o.activation = activation
         o.initialisationSigma = initSigma
         o.interpolation = InterpolationKind(rawValue: interpolation)!
@@ -130,17 +194,7 @@ struct Fit: ParsableCommand {
         o.stateNoise = stateNoise
         o.threads = threads
         o.precision = TrainingPrecision(rawValue: precision)!
-        if validation == "training" {
-            o.validation = .trainingTraces
-        } else if validation == "none" {
-            o.validation = .none
-        } else if validation.hasPrefix("tail:"), let f = Double(validation.dropFirst(5)) {
-            o.validation = .heldOutTail(fraction: f)
-        } else if validation.hasPrefix("traces:") {
-            o.validation = .heldOutTraces(names: validation.dropFirst(7).split(separator: ",").map(String.init))
-        } else {
-            throw ValidationError("--validation must be training, none, tail:F or traces:a,b; got '\(validation)'")
-        }
+        o.validation = try validationData()
         o.validationInterval = validateEvery
         o.targetNRMSE = targetNrmse
         o.patience = patience
@@ -151,6 +205,15 @@ struct Fit: ParsableCommand {
     func run() throws {
         BLAS.setThreadCount(threads)
         let options = try fitOptions()
+        let checkpointPath = checkpoint ?? out + ".checkpoint.json"
+        // The checkpoint to resume from is read and checked before the traces.
+        var resumeFrom: TrainingCheckpoint?
+        if resume {
+            guard FileManager.default.fileExists(atPath: checkpointPath) else {
+                throw SurrogateError.checkpoint("--resume: no checkpoint at '\(checkpointPath)'")
+            }
+            resumeFrom = try TrainingCheckpoint.read(from: checkpointPath)
+        }
         var all = try TraceFile.read(traces)
         if !traceNames.isEmpty {
             for name in traceNames where !all.contains(where: { $0.name == name }) {
@@ -158,17 +221,10 @@ struct Fit: ParsableCommand {
             }
             all = all.filter { traceNames.contains($0.name) }
         }
-        let inputNames = inputs.map { $0.split(separator: ",").map { String($0) } }
-        let parameterNames = parameters.map { $0 == "none" ? [] : $0.split(separator: ",").map { String($0) } }
+        let inputNames = try inputNames(), parameterNames = try parameterNames()
         let raw = try all.map { try RawTrace(trace: $0).selecting(inputs: inputNames, parameters: parameterNames) }
         let trainer = try SurrogateTrainer(traces: raw, options: options)
-        let checkpointPath = checkpoint ?? out + ".checkpoint.json"
-        if resume {
-            guard FileManager.default.fileExists(atPath: checkpointPath) else {
-                throw SurrogateError.checkpoint("--resume: no checkpoint at '\(checkpointPath)'")
-            }
-            try trainer.restore(TrainingCheckpoint.read(from: checkpointPath))
-        }
+        if let resumeFrom { try trainer.restore(resumeFrom) }
         let progressStream = json ? FileHandle.standardError : FileHandle.standardOutput
         let terminal = isatty(json ? 2 : 1) != 0
         let logEvery = max(1, options.validationInterval)
@@ -198,6 +254,11 @@ struct Fit: ParsableCommand {
             }
         })
         if lineOpen { progressStream.write(Data("\n".utf8)) }
+        if !quiet, let baseline = trainer.baselineValidationNRMSE, let best = trainer.bestValidationNRMSE, best > baseline {
+            FileHandle.standardError.write(Data(String(
+                format: "spinode fit: note: the best trained model (validation NRMSE %.4g at iteration %d) is worse than the untrained initial network (%.4g); train longer or lower --lr\n",
+                best, trainer.bestIteration, baseline).utf8))
+        }
         if checkpointEvery > 0 { try trainer.checkpoint().write(to: checkpointPath) }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

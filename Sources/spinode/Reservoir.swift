@@ -156,24 +156,36 @@ struct ReservoirCommand: ParsableCommand {
         guard device == "esn" || Self.devices[device] != nil || Self.isFileDevice(device) else {
             throw ValidationError("unknown device '\(device)'; available: \((["esn"] + Self.devices.keys.sorted()).joined(separator: ", "))")
         }
-        guard nodes >= 1 else { throw ValidationError("--nodes must be >= 1, got \(nodes)") }
-        guard folds >= 2 else { throw ValidationError("--folds must be >= 2, got \(folds)") }
+        // Every number before anything runs: NaN or infinity in any option is refused, naming it.
+        try OptionCheck.integer(nodes, "--nodes", 1...Int.max)
+        try OptionCheck.integer(folds, "--folds", 2...Int.max)
+        try OptionCheck.integer(compareSamples, "--compare-samples", 40...Int.max)
+        try OptionCheck.real(spectralRadius, "--spectral-radius", .nonNegative)
+        try OptionCheck.real(inputScaling, "--input-scaling", .nonNegative)
+        try OptionCheck.real(biasScaling, "--bias-scaling", .nonNegative)
+        try OptionCheck.real(leakRate, "--leak-rate", .unitFraction)
+        try OptionCheck.real(inputScale, "--input-scale", .any)
+        try OptionCheck.real(inputOffset, "--input-offset", .any)
+        try OptionCheck.real(biasRatio, "--bias-ratio", .any)
+        try OptionCheck.real(gainRatio, "--gain-ratio", .any)
+        try OptionCheck.real(sampleInterval, "--sample-interval", .positive)
+        try OptionCheck.real(noise, "--noise", .nonNegative)
+        try OptionCheck.real(inputNoise, "--input-noise", .nonNegative)
+        try OptionCheck.real(referenceInputNoise, "--reference-input-noise", .nonNegative)
+        try OptionCheck.real(ridge, "--ridge", .nonNegative)
         guard InputMask.Distribution(rawValue: mask) != nil else {
             throw ValidationError("--mask must be binary or uniform, got '\(mask)'")
         }
         guard TimeMultiplexer.Sampling(rawValue: sampling) != nil else {
             throw ValidationError("--sampling must be last or mean, got '\(sampling)'")
         }
-        if let r = ridge, !(r >= 0 && r.isFinite) { throw ValidationError("--ridge must be finite and >= 0, got \(r)") }
-        if let dt = sampleInterval, !(dt > 0 && dt.isFinite) { throw ValidationError("--sample-interval must be > 0 s, got \(dt)") }
-        guard inputNoise >= 0 && inputNoise.isFinite else { throw ValidationError("--input-noise must be >= 0, got \(inputNoise)") }
-        if let r = referenceInputNoise {
-            guard r >= 0 && r.isFinite else { throw ValidationError("--reference-input-noise must be >= 0, got \(r)") }
-            guard compare != nil else { throw ValidationError("--reference-input-noise needs --compare") }
-        }
-        guard hold >= 1 else { throw ValidationError("--hold must be >= 1, got \(hold)") }
+        if referenceInputNoise != nil && compare == nil { throw ValidationError("--reference-input-noise needs --compare") }
+        try OptionCheck.integer(hold, "--hold", 1...Int.max)
         if compareStates != nil && compare == nil { throw ValidationError("--compare-states needs --compare") }
         if driveInputs != nil && driveOut == nil { throw ValidationError("--drive-inputs needs --drive-out") }
+        // Memory of the whole task at this node count (the task's inputs are generated: milliseconds).
+        let samples = try makeTask().inputSequences().reduce(0) { $0 + $1.rows }
+        try ReservoirFootprint(nodes: nodes, samples: samples, holdSamples: device == "esn" ? nil : hold).check(nodes: nodes)
     }
 
     func makeSource() throws -> ReservoirFeatureSource {
