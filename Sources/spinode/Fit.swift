@@ -16,8 +16,10 @@ struct Fit: ParsableCommand {
         The surrogate is dy/dtau = MLP([y, u delays, p]) + A y over the delay-embedded, normalised output \
         (docs/surrogate-model.md). Training draws minibatches of random windows, each started from the true \
         embedded state, integrates them together as one batched ODE, and steps Adam on the MSE of the observed \
-        components. Every --validate-every iterations the model is run free over the validation data; the best \
-        model is kept and written to --out. Defaults are the paper's settings (k = 2, MLP (k n_out + k n_in + n_par) -> 50 -> 50 -> k n_out, \
+        components. Every --validate-every iterations, and always at the last iteration, the model is run free \
+        over the validation data; the best validated trained model is written to --out (the untrained network's \
+        validation at iteration 0 is a baseline, never written). Options are checked, and the run's memory \
+        estimated against the machine's available memory, before the trace file is read. Defaults are the paper's settings (k = 2, MLP (k n_out + k n_in + n_par) -> 50 -> 50 -> k n_out, \
         tanh, N(0, 0.1) init, 50 windows of 20 samples, RK4 on the sample grid, Adam 1e-3), with the exact \
         discrete adjoint for gradients (--gradient continuous is the paper's torchdiffeq odeint_adjoint).
         Details and advice: docs/training.md.
