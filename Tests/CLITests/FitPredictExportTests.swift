@@ -347,11 +347,12 @@ extension FitPredictExportTests {
         let edited = dir + "/edited.h5"
         try FileManager.default.copyItem(atPath: f.model, toPath: edited)
         let file = try HDF5File.open(edited, writable: true)
-        let layer = try file.root.group("mlp").group("layer2")
-        var weight = try layer.dataset("weight").readDoubles()
-        weight[7] = 1e308
-        try layer.removeMember("weight")
-        try layer.createDataset("weight", shape: [50, 50], values: weight)
+        try { (layer: HDF5Group) in      // the group is released before the file closes
+            var weight = try layer.dataset("weight").readDoubles()
+            weight[7] = 1e308
+            try layer.removeMember("weight")
+            try layer.createDataset("weight", shape: [50, 50], values: weight)
+        }(try file.root.group("mlp").group("layer2"))
         try file.close()
         let expected = [edited, "weights digest mismatch (file changed after it was written)"]
         try assertRefused(["inspect", edited], saying: expected)
