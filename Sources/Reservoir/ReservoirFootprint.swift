@@ -14,11 +14,15 @@ import Numerics
 public struct ReservoirFootprint: Sendable, Equatable {
     /// Estimated memory, bytes.
     public var bytes: Double
+    /// Task samples T the estimate is for.
+    public var samples: Double
 
-    /// `nodes` virtual or physical nodes N over `samples` task samples T (all input sequences);
-    /// `holdSamples` device samples per node for a time-multiplexed device, nil for the ESN.
-    public init(nodes: Int, samples: Int, holdSamples: Int?) {
-        let n = Double(nodes), t = Double(samples)
+    /// `nodes` virtual or physical nodes N over `samples` task samples T (all input sequences, and any
+    /// comparison segment; a Double, so a sum of absurd counts cannot overflow); `holdSamples` device
+    /// samples per node for a time-multiplexed device, nil for the ESN.
+    public init(nodes: Int, samples t: Double, holdSamples: Int?) {
+        let n = Double(nodes)
+        samples = t
         var values = 3 * t * n + 3 * (n + 1) * (n + 1) + t * (n + 1)
         if let hold = holdSamples { values += t * n * Double(hold) } else { values += 5 * n * n }
         bytes = 8 * values
@@ -28,8 +32,9 @@ public struct ReservoirFootprint: Sendable, Equatable {
     public func check(nodes: Int, availableBytes: Double = AvailableMemory.bytes()) throws {
         guard bytes <= availableBytes else {
             throw ReservoirError.exceedsMemory(
-                "\(nodes) nodes need about \(AvailableMemory.describe(bytes)) (states, readout and reservoir matrices), "
-                + "\(AvailableMemory.describe(availableBytes)) available (MemAvailable); lower --nodes")
+                "\(nodes) nodes need about \(AvailableMemory.describe(bytes)) over " + String(format: "%.3g", samples)
+                + " task samples (states, readout and reservoir matrices, device drive), "
+                + "\(AvailableMemory.describe(availableBytes)) available (MemAvailable); lower --nodes, --hold or --compare-samples")
         }
     }
 }

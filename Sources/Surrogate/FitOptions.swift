@@ -143,6 +143,10 @@ public struct FitOptions: Sendable, Equatable, Codable {
             try need(r >= 0 && a >= 0 && r.isFinite && a.isFinite && r + a > 0, "tolerances rtol \(r), atol \(a)")
         }
         if case .heldOutTail(let f) = validation { try need(f > 0 && f < 1, "held-out fraction must be in (0, 1), got \(f)") }
+        if case .heldOutTraces(let names) = validation {
+            // An empty list would validate nothing and keep the initial weights: say `none` instead.
+            try need(!names.isEmpty, "held-out traces: the list is empty (for no validation use .none)")
+        }
         if interpolation == .zoh && !solver.isAdaptive {
             // Fixed steps are fine: jump times fall on the sample grid, where steps stop anyway.
         }

@@ -163,7 +163,11 @@ struct Fit: ParsableCommand {
             return .heldOutTail(fraction: f)
         }
         if validation.hasPrefix("traces:") {
-            return .heldOutTraces(names: try OptionCheck.names(String(validation.dropFirst(7)), "--validation traces:"))
+            let names = try OptionCheck.names(String(validation.dropFirst(7)), "--validation traces:")
+            guard !names.isEmpty else {
+                throw InvalidOption(option: "--validation", problem: "traces: needs the names of the traces to hold out; for no validation write --validation none")
+            }
+            return .heldOutTraces(names: names)
         }
         throw InvalidOption(option: "--validation", problem: "must be training, none, tail:F or traces:a,b; got '\(validation)'")
     }
@@ -291,6 +295,7 @@ struct Fit: ParsableCommand {
                 ("final_train_loss", .number(trainer.lastLoss)),
                 ("best_validation_nrmse", trainer.bestValidationNRMSE.map { .number($0) } ?? .null),
                 ("best_iteration", .integer(trainer.bestIteration)),
+                ("initial_validation_nrmse", trainer.baselineValidationNRMSE.map { .number($0) } ?? .null),
                 ("seconds", .number(seconds)),
                 ("seconds_per_iteration", .number(seconds / Double(max(1, trainer.iteration - startIteration)))),
                 ("gradient_method", .string(options.gradient.rawValue)), ("solver", .string(solver)),

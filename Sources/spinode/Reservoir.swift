@@ -183,8 +183,10 @@ struct ReservoirCommand: ParsableCommand {
         try OptionCheck.integer(hold, "--hold", 1...Int.max)
         if compareStates != nil && compare == nil { throw ValidationError("--compare-states needs --compare") }
         if driveInputs != nil && driveOut == nil { throw ValidationError("--drive-inputs needs --drive-out") }
-        // Memory of the whole task at this node count (the task's inputs are generated: milliseconds).
-        let samples = try makeTask().inputSequences().reduce(0) { $0 + $1.rows }
+        // Memory of the whole task at this node count (the task's inputs are generated: milliseconds), and of
+        // the --compare segment run on both devices.
+        let samples = Double(try makeTask().inputSequences().reduce(0) { $0 + $1.rows })
+            + (compare != nil ? 2 * Double(compareSamples) : 0)
         try ReservoirFootprint(nodes: nodes, samples: samples, holdSamples: device == "esn" ? nil : hold).check(nodes: nodes)
     }
 

@@ -265,6 +265,7 @@ extension FitPredictExportTests {
         let history30 = try XCTUnwrap(fit30["validation"] as? [[String: Any]])
         XCTAssertEqual(history30.compactMap { $0["iteration"] as? Int }, [0, 30])
         XCTAssertEqual(try number(fit30["best_validation_nrmse"]), try number(history30[1]["nrmse"]))
+        XCTAssertEqual(try number(fit30["initial_validation_nrmse"]), try number(history30[0]["nrmse"]))  // the baseline
         let model30 = try jsonObject(try runSpinode(["inspect", short, "--json"]).stdout)
         XCTAssertEqual(try number((model30["metrics"] as? [String: Any])?["best_iteration"]), 30)
         // The written weights are not the initial ones: a 1-iteration fit from the same seed moved them
@@ -306,6 +307,7 @@ extension FitPredictExportTests {
             (["--validate-every", "0"], ["--validate-every"]),
             (["--validation", "tail:nan"], ["--validation", "tail:nan"]),
             (["--validation", "traces:"], ["--validation traces:", "empty"]),
+            (["--validation", "traces:none"], ["--validation", "--validation none"]),
             (["--hidden", "50,,50"], ["--hidden", "'50,,50'"]),
             (["--hidden", "0"], ["--hidden"]),
             (["--inputs", ""], ["--inputs is empty", "none"]),

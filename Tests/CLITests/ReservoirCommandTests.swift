@@ -241,6 +241,9 @@ extension ReservoirCommandTests {
             (["--folds", "1"], ["--folds"]),
             (["--hold", "0"], ["--hold"]),
             (["--nodes", "1000000"], ["too large for this machine", "1000000 nodes need about", "available (MemAvailable)", "--nodes"]),
+            (["--device", "auto-oscillator", "--hold", "1000000000"], ["too large for this machine"]),
+            (["--device", "auto-oscillator", "--compare", "auto-oscillator", "--compare-samples", "9000000000000000000"],
+             ["too large for this machine"]),
         ]
         for (options, expected) in cases {
             let arguments = ["reservoir", "narma10"] + options

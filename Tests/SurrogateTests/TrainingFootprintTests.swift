@@ -79,5 +79,7 @@ final class TrainingFootprintTests: XCTestCase {
         XCTAssertThrowsError(try o.validate())
         o = FitOptions(); o.solver = .adaptiveDormandPrince(rtol: .infinity, atol: 1e-8)
         XCTAssertThrowsError(try o.validate())
+        o = FitOptions(); o.validation = .heldOutTraces(names: [])   // would validate nothing and keep the initial weights
+        XCTAssertThrowsError(try o.validate()) { XCTAssertTrue("\($0)".contains("held-out traces"), "\($0)") }
     }
 }
