@@ -43,48 +43,48 @@ struct Fit: ParsableCommand {
     @Option(help: "Static parameters the model takes as MLP inputs, comma-separated names or none (default: every parameter of the traces).")
     var parameters: String?
 
-    @Option(help: "Delay-embedding order k.") var order = 2
-    @Option(help: "Augmented latent state components (start at 0).") var augment = 0
+    @Option(parsing: .unconditional, help: "Delay-embedding order k.") var order = 2
+    @Option(parsing: .unconditional, help: "Augmented latent state components (start at 0).") var augment = 0
     @Option(help: "Hidden layer widths, comma-separated.") var hidden = "50,50"
     @Option(help: "Hidden activation: tanh, softplus, relu.") var activation = "tanh"
-    @Option(help: "Standard deviation of the normal weight and bias initialisation.") var initSigma = 0.1
+    @Option(parsing: .unconditional, help: "Standard deviation of the normal weight and bias initialisation.") var initSigma = 0.1
     @Option(help: "Inputs between samples: zoh, linear, cubic (natural spline; the paper's).") var interpolation = "cubic"
-    @Option(help: "Time scale in seconds (tau = t / time-scale); default 40 sample intervals (d_tau = 0.025).")
+    @Option(parsing: .unconditional, help: "Time scale in seconds (tau = t / time-scale); default 40 sample intervals (d_tau = 0.025).")
     var timeScale: Double?
 
     // Training.
-    @Option(help: "Window length in samples.") var window = 20
-    @Option(help: "Windows per minibatch.") var batch = 50
-    @Option(help: "Maximum training iterations.") var iterations = 1000
-    @Option(name: .customLong("lr"), help: "Adam learning rate.") var learningRate = 1e-3
-    @Option(help: "Multiply the learning rate by --lr-decay-factor every this many iterations (0: constant).")
+    @Option(parsing: .unconditional, help: "Window length in samples.") var window = 20
+    @Option(parsing: .unconditional, help: "Windows per minibatch.") var batch = 50
+    @Option(parsing: .unconditional, help: "Maximum training iterations.") var iterations = 1000
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Adam learning rate.") var learningRate = 1e-3
+    @Option(parsing: .unconditional, help: "Multiply the learning rate by --lr-decay-factor every this many iterations (0: constant).")
     var lrDecayEvery = 0
-    @Option(help: "Learning-rate decay factor.") var lrDecayFactor = 0.5
-    @Option(help: "Clip gradients to this global Euclidean norm.") var clip: Double?
+    @Option(parsing: .unconditional, help: "Learning-rate decay factor.") var lrDecayFactor = 0.5
+    @Option(parsing: .unconditional, help: "Clip gradients to this global Euclidean norm.") var clip: Double?
     @Option(help: "Loss on: all-embedded (every delay, the paper's MSE) or first-delay (the outputs only).")
     var observe = "all-embedded"
     @Option(help: "Solver: rk4 (fixed, --steps-per-sample per sample; the paper's), dopri5, tsit5 (adaptive).")
     var solver = "rk4"
-    @Option(help: "RK4 steps per sample interval.") var stepsPerSample = 1
-    @Option(help: "Relative tolerance of adaptive solvers.") var rtol = 1e-6
-    @Option(help: "Absolute tolerance of adaptive solvers (normalised units).") var atol = 1e-8
+    @Option(parsing: .unconditional, help: "RK4 steps per sample interval.") var stepsPerSample = 1
+    @Option(parsing: .unconditional, help: "Relative tolerance of adaptive solvers.") var rtol = 1e-6
+    @Option(parsing: .unconditional, help: "Absolute tolerance of adaptive solvers (normalised units).") var atol = 1e-8
     @Option(help: "Gradient: discrete (exact adjoint of the solver's steps) or continuous (backsolve adjoint, torchdiffeq's).")
     var gradient = "discrete"
     @Option(help: "Seed of initialisation, window draws and noise.") var seed: UInt64 = 0
-    @Option(help: "Gaussian noise (normalised units) added to the inputs during training.") var inputNoise = 0.0
-    @Option(help: "Gaussian noise (normalised units) added to the initial state of each window.") var stateNoise = 0.0
+    @Option(parsing: .unconditional, help: "Gaussian noise (normalised units) added to the inputs during training.") var inputNoise = 0.0
+    @Option(parsing: .unconditional, help: "Gaussian noise (normalised units) added to the initial state of each window.") var stateNoise = 0.0
 
     // Validation, stopping, checkpoints.
     @Option(help: "Validation data: training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace), traces:a,b (hold out named traces), none.")
     var validation = "training"
-    @Option(help: "Validate every this many iterations.") var validateEvery = 100
-    @Option(help: "Stop when the validation NRMSE reaches this value.") var targetNrmse: Double?
-    @Option(help: "Stop after this many validations without improvement.") var patience: Int?
+    @Option(parsing: .unconditional, help: "Validate every this many iterations.") var validateEvery = 100
+    @Option(parsing: .unconditional, help: "Stop when the validation NRMSE reaches this value.") var targetNrmse: Double?
+    @Option(parsing: .unconditional, help: "Stop after this many validations without improvement.") var patience: Int?
     @Option(help: "Checkpoint file (default: <out>.checkpoint.json).") var checkpoint: String?
-    @Option(help: "Write a checkpoint every this many iterations (0: never).") var checkpointEvery = 0
+    @Option(parsing: .unconditional, help: "Write a checkpoint every this many iterations (0: never).") var checkpointEvery = 0
     @Flag(help: "Continue from the checkpoint (same settings; --iterations, --target-nrmse, --patience may change).")
     var resume = false
-    @Option(help: "Threads: the RK4 training kernel splits each minibatch's windows over them (and OpenBLAS uses them). Runs are bit-reproducible for a given count.")
+    @Option(parsing: .unconditional, help: "Threads: the RK4 training kernel splits each minibatch's windows over them (and OpenBLAS uses them). Runs are bit-reproducible for a given count.")
     var threads = 1
     @Option(help: "Arithmetic of the RK4 training kernel: float64 (default) or float32 (about 1.5x faster; parameters, Adam and the model file stay float64).")
     var precision = "float64"

@@ -293,6 +293,9 @@ extension FitPredictExportTests {
         let cases: [([String], [String])] = [
             (["--lr", "nan"], ["--lr must be finite and > 0, got nan"]),
             (["--target-nrmse=-1"], ["--target-nrmse must be finite and > 0, got -1"]),
+            // A negative number after the option is its value, not an unknown flag (before: "Missing value", 3 lines).
+            (["--target-nrmse", "-1"], ["--target-nrmse must be finite and > 0, got -1"]),
+            (["--batch", "-3"], ["--batch must be >= 1, got -3"]),
             (["--target-nrmse", "nan"], ["--target-nrmse"]),
             (["--init-sigma", "inf"], ["--init-sigma"]),
             (["--time-scale", "0"], ["--time-scale"]),

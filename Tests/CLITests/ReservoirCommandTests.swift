@@ -238,6 +238,7 @@ extension ReservoirCommandTests {
             (["--ridge", "nan"], ["--ridge"]),
             (["--input-noise", "nan"], ["--input-noise"]),
             (["--nodes", "0"], ["--nodes must be >= 1, got 0"]),
+            (["--nodes", "-3"], ["--nodes must be >= 1, got -3"]),   // before: "Missing value", 3 lines
             (["--folds", "1"], ["--folds"]),
             (["--hold", "0"], ["--hold"]),
             (["--nodes", "1000000"], ["too large for this machine", "1000000 nodes need about", "available (MemAvailable)", "--nodes"]),
@@ -256,5 +257,23 @@ extension ReservoirCommandTests {
             XCTAssertTrue(result.stdout.isEmpty, command)
             XCTAssertLessThan(Date().timeIntervalSince(started), 5, command)
         }
+    }
+
+    /// A negative value written after its option is the option's value (before: "Missing value for
+    /// '--input-offset'"; only `--input-offset=-0.5` worked): both spellings give the same drive.
+    func testNegativeValuesFollowTheirOption() throws {
+        let dir = try makeTemporaryDirectory(self)
+        var drives: [String] = []
+        for (i, spelling) in [["--input-offset", "-0.5"], ["--input-offset=-0.5"]].enumerated() {
+            let path = dir + "/drive\(i).csv"
+            try runSpinode(["reservoir", "narma10", "--device", "auto-oscillator", "--nodes", "4", "--gain-ratio", "-0.25",
+                            "--drive-out", path, "--drive-inputs", "0:5"] + spelling)
+            drives.append(try String(contentsOfFile: path, encoding: .utf8))
+        }
+        XCTAssertEqual(drives[0], drives[1])
+        // Every value is offset by -0.5: binary mask +-1 times inputs in [0, 0.5], scale 1.
+        let values = drives[0].split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { Double($0) }
+        XCTAssertEqual(values.count, 20)
+        XCTAssertTrue(values.allSatisfy { $0 >= -1 && $0 <= 0 }, "\(values)")
     }
 }
