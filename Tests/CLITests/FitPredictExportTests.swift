@@ -382,3 +382,42 @@ extension FitPredictExportTests {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), before)
     }
 }
+
+extension FitPredictExportTests {
+    /// A seeded corpus of 60 model files, each the fixture's model with one bit of its stored weights or
+    /// biases flipped (found in the file as their contiguous little-endian bytes), through
+    /// `spinode inspect`: every one is refused with one line naming the file, as changed after writing (the
+    /// weights digest) or as non-finite (a flip that makes a NaN or infinity); none is read, none crashes.
+    func testBitFlippedWeightsAreAlwaysRefused() throws {
+        let f = try fixture()
+        let original = try Data(contentsOf: URL(fileURLWithPath: f.model))
+        let model = try SurrogateModelFile.read(f.model)
+        var regions: [Range<Int>] = []
+        for layer in model.layers {
+            for values in [layer.weight.storage, layer.bias] {
+                let bytes = values.withUnsafeBytes { Data($0) }   // little-endian Float64, as stored
+                regions.append(try XCTUnwrap(original.range(of: bytes), "weights not stored contiguously"))
+            }
+        }
+        let total = regions.reduce(0) { $0 + $1.count }
+        XCTAssertEqual(total, 8 * model.weightCount)
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir + "/flipped.h5"
+        var rng = SeededRandom(seed: 13)
+        for k in 0..<60 {
+            var position = Int(rng.next() % UInt64(total))
+            let region = regions.first { r in if position < r.count { return true }; position -= r.count; return false }!
+            let offset = region.lowerBound + position
+            var bytes = [UInt8](original)
+            bytes[offset] ^= UInt8(1) << UInt8(rng.next() % 8)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let result = try runProcess(try spinode(), ["inspect", path])
+            let label = "flip \(k) at byte \(offset)"
+            XCTAssertEqual(result.status, 1, "\(label): \(result.stderr)")
+            XCTAssertEqual(result.stderrLines.count, 1, "\(label): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(path), "\(label): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("weights digest mismatch") || result.stderr.contains("non-finite"),
+                          "\(label): \(result.stderr)")
+        }
+    }
+}
