@@ -14,6 +14,8 @@ public enum ReservoirError: Error, CustomStringConvertible, Sendable, Equatable 
     case rowMismatch(what: String, features: Int, targets: Int)
     /// An invalid parameter value, with the parameter's name and the accepted range.
     case invalidParameter(name: String, value: String, expected: String)
+    /// A configuration whose estimated memory exceeds what the machine has available (`ReservoirFootprint`).
+    case exceedsMemory(String)
 
     public var description: String {
         switch self {
@@ -30,6 +32,8 @@ public enum ReservoirError: Error, CustomStringConvertible, Sendable, Equatable 
             return "\(what): \(features) feature rows but \(targets) target rows"
         case let .invalidParameter(name, value, expected):
             return "invalid \(name) = \(value): expected \(expected)"
+        case let .exceedsMemory(detail):
+            return "too large for this machine: \(detail)"
         }
     }
 }

@@ -110,7 +110,8 @@ public struct FitOptions: Sendable, Equatable, Codable {
 
     public init() {}
 
-    /// Checks every option on its own and against the others.
+    /// Checks every option on its own and against the others; every real number must be finite
+    /// (NaN fails every comparison, so each check is written as the condition that must hold).
     public func validate() throws {
         func need(_ ok: Bool, _ message: @autoclosure () -> String) throws {
             if !ok { throw SurrogateError.invalidOption(message()) }
@@ -119,17 +120,18 @@ public struct FitOptions: Sendable, Equatable, Codable {
         try need(augment >= 0, "augment must be >= 0, got \(augment)")
         try need(!hidden.isEmpty && hidden.allSatisfy { $0 > 0 }, "hidden widths must be positive, got \(hidden)")
         try need(Activation(rawValue: activation) != nil, "activation '\(activation)' is not one of tanh, softplus, relu, identity")
-        try need(initialisationSigma > 0, "initialisation sigma must be > 0, got \(initialisationSigma)")
+        try need(initialisationSigma > 0 && initialisationSigma.isFinite, "initialisation sigma must be > 0, got \(initialisationSigma)")
         try need(timeScale.map { $0 > 0 && $0.isFinite } ?? true, "time scale must be positive, got \(timeScale ?? 0)")
         try need(windowLength >= 2, "window length must be >= 2 samples, got \(windowLength)")
         try need(batchSize >= 1, "batch size must be >= 1, got \(batchSize)")
         try need(iterations >= 0, "iterations must be >= 0, got \(iterations)")
         try need(learningRate > 0 && learningRate.isFinite, "learning rate must be > 0, got \(learningRate)")
-        try need(decayInterval >= 0 && decayFactor > 0, "learning-rate decay interval \(decayInterval), factor \(decayFactor)")
-        try need(maxGradientNorm.map { $0 > 0 } ?? true, "gradient clipping norm must be > 0, got \(maxGradientNorm ?? 0)")
-        try need(inputNoise >= 0 && stateNoise >= 0, "noise levels must be >= 0, got \(inputNoise), \(stateNoise)")
+        try need(decayInterval >= 0 && decayFactor > 0 && decayFactor.isFinite, "learning-rate decay interval \(decayInterval), factor \(decayFactor)")
+        try need(maxGradientNorm.map { $0 > 0 && $0.isFinite } ?? true, "gradient clipping norm must be > 0, got \(maxGradientNorm ?? 0)")
+        try need(inputNoise >= 0 && inputNoise.isFinite && stateNoise >= 0 && stateNoise.isFinite, "noise levels must be >= 0, got \(inputNoise), \(stateNoise)")
         try need(validationInterval >= 1, "validation interval must be >= 1, got \(validationInterval)")
         try need(patience.map { $0 >= 1 } ?? true, "patience must be >= 1, got \(patience ?? 0)")
+        try need(targetNRMSE.map { $0 > 0 && $0.isFinite } ?? true, "target NRMSE must be finite and > 0, got \(targetNRMSE ?? 0)")
         try need(threads >= 1, "threads must be >= 1, got \(threads)")
         if precision == .float32 {
             try need(!solver.isAdaptive, "precision float32 needs the fixed RK4 solver (the fused kernel); adaptive solvers run in float64")
@@ -138,9 +140,13 @@ public struct FitOptions: Sendable, Equatable, Codable {
         switch solver {
         case .fixedRK4(let m): try need(m >= 1, "RK4 steps per sample must be >= 1, got \(m)")
         case .adaptiveDormandPrince(let r, let a), .adaptiveTsitouras(let r, let a):
-            try need(r >= 0 && a >= 0 && r + a > 0, "tolerances rtol \(r), atol \(a)")
+            try need(r >= 0 && a >= 0 && r.isFinite && a.isFinite && r + a > 0, "tolerances rtol \(r), atol \(a)")
         }
         if case .heldOutTail(let f) = validation { try need(f > 0 && f < 1, "held-out fraction must be in (0, 1), got \(f)") }
+        if case .heldOutTraces(let names) = validation {
+            // An empty list would validate nothing and keep the initial weights: say `none` instead.
+            try need(!names.isEmpty, "held-out traces: the list is empty (for no validation use .none)")
+        }
         if interpolation == .zoh && !solver.isAdaptive {
             // Fixed steps are fine: jump times fall on the sample grid, where steps stop anyway.
         }

@@ -11,6 +11,8 @@ public enum SurrogateError: Error, CustomStringConvertible, Equatable {
     case nonFinite(String)
     /// A checkpoint cannot be resumed (missing, or written by a run with other settings).
     case checkpoint(String)
+    /// A request beyond what this machine can hold or compute (estimated memory or work, with the limit).
+    case exceedsResources(String)
 
     public var description: String {
         switch self {
@@ -19,6 +21,7 @@ public enum SurrogateError: Error, CustomStringConvertible, Equatable {
         case .invalidOption(let s): return "invalid option: \(s)"
         case .nonFinite(let s): return "non-finite value: \(s)"
         case .checkpoint(let s): return "checkpoint: \(s)"
+        case .exceedsResources(let s): return "too large for this machine: \(s)"
         }
     }
 }

@@ -80,6 +80,9 @@ public final class SurrogateTrainer {
                     "trace '\(t.name)' is sampled every \(t.sampleInterval) s, trace '\(first.name)' every \(first.sampleInterval) s")
             }
         }
+        // Refuse a run this machine cannot hold or finish before allocating anything for it.
+        try TrainingFootprint(options: options, outputCount: first.outputCount, inputCount: first.inputCount,
+                              parameterCount: first.parameters.count).check()
         let k = options.embeddingOrder, w = options.windowLength
         // Split training and validation data.
         var trainingParts = [RawTrace](), validationParts = [RawTrace]()
@@ -463,6 +466,11 @@ public final class SurrogateTrainer {
     }
 
     /// Validates now, records the result and keeps the best model. Returns the NRMSE.
+    ///
+    /// The validation at iteration 0 is the untrained network's: recorded in `validationHistory` as the
+    /// baseline, but never kept as the best model, so a fit never writes its random initial weights
+    /// (even when too few iterations left the trained model worse than the baseline; `baselineValidationNRMSE`
+    /// lets the caller say so).
     @discardableResult
     public func validate() throws -> Double? {
         let nrmse: Double?
@@ -474,6 +482,7 @@ public final class SurrogateTrainer {
         guard let value = nrmse else { return nil }
         lastValidationNRMSE = value
         validationHistory.append(ValidationRecord(iteration: iteration, nrmse: value, loss: iteration > 0 ? lastLoss : nil))
+        if iteration == 0 { return value }
         if let best = bestValidationNRMSE, !(value < best) {
             validationsWithoutImprovement += 1
         } else {
@@ -485,6 +494,16 @@ public final class SurrogateTrainer {
         return value
     }
 
+    /// Validation NRMSE of the untrained initial network (the validation at iteration 0), if it ran.
+    public var baselineValidationNRMSE: Double? {
+        validationHistory.first(where: { $0.iteration == 0 })?.nrmse
+    }
+
+    /// Whether the current iterate has been validated (always true without validation data).
+    public var currentIterateValidated: Bool {
+        options.validation == .none || validationHistory.last?.iteration == iteration
+    }
+
     /// Why `run` stopped.
     public enum StopReason: String, Sendable, Codable {
         case iterations, target, patience
@@ -492,17 +511,20 @@ public final class SurrogateTrainer {
 
     /// Trains until the iteration budget, the NRMSE target or the patience runs out, calling
     /// `progress` after every iteration and `checkpoint` every `checkpointInterval` iterations.
+    ///
+    /// The final iterate is always validated (also when the budget is not a multiple of the validation
+    /// interval, or a resumed run starts at its budget), so `bestModel` is always a validated model:
+    /// with validation data, the best of the validated trained iterates; without, the last iterate.
     public func run(checkpointInterval: Int = 0, checkpoint: ((SurrogateTrainer) throws -> Void)? = nil,
                     progress: ((TrainingProgress) -> Void)? = nil) throws -> StopReason {
         let clock = ContinuousClock()
         let started = clock.now
         let startIteration = iteration
         if iteration == 0 && options.validation != .none && validationHistory.isEmpty { try validate() }
-        if stopReached() { return stopReasonNow() }
-        while iteration < options.iterations {
+        while !stopReached() {
             try step()
             var validated = false
-            if options.validation != .none && iteration % options.validationInterval == 0 {
+            if options.validation != .none && (iteration % options.validationInterval == 0 || iteration >= options.iterations) {
                 try validate()
                 validated = true
             }
@@ -516,8 +538,8 @@ public final class SurrogateTrainer {
                                           bestValidationNRMSE: bestValidationNRMSE, iterationsPerSecond: rate,
                                           secondsRemaining: rate > 0 ? Double(options.iterations - iteration) / rate : .nan))
             }
-            if validated && stopReached() { break }
         }
+        if !currentIterateValidated { try validate() }
         return stopReasonNow()
     }
 

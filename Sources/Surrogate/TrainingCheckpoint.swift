@@ -8,6 +8,12 @@ import TraceIO
 /// Stored as JSON (Swift's shortest round-trip decimal form, so every Double comes back bit for bit;
 /// NaN and infinities as the strings "nan", "inf", "-inf") and written atomically: to a temporary
 /// sibling, then renamed over the target, so an interrupted write never leaves a torn checkpoint.
+///
+/// Trust: `contentSHA256` is the SHA-256 of the checkpoint's canonical JSON (this encoder: sorted keys,
+/// shortest round-trip numbers, no whitespace) without that key. `read` re-encodes what it decoded and
+/// compares, so an edited value (a weight of 1e308, iteration -5) is refused, while reformatting the
+/// JSON is not; it then checks every value on its own (`validate`), also in checkpoints written before
+/// the digest existed, which are accepted without it.
 public struct TrainingCheckpoint: Codable, Sendable, Equatable {
     public static let format = "spinode-fit-checkpoint"
     public static let version = 1
@@ -31,6 +37,16 @@ public struct TrainingCheckpoint: Codable, Sendable, Equatable {
     public var adamStepCount: Int
     public var adamFirstMoment: [Double]
     public var adamSecondMoment: [Double]
+    /// SHA-256 (lower-case hex) of the canonical JSON of every other field; nil in checkpoints written
+    /// before it existed.
+    public var contentSHA256: String?
+
+    /// SHA-256 of the canonical JSON of the checkpoint without `contentSHA256`.
+    public func contentDigest() throws -> String {
+        var bare = self
+        bare.contentSHA256 = nil
+        return SHA256.hex(try TrainingCheckpoint.encoder().encode(bare))
+    }
 
     static func encoder() -> JSONEncoder {
         let e = JSONEncoder()
@@ -48,7 +64,11 @@ public struct TrainingCheckpoint: Codable, Sendable, Equatable {
     /// Writes the checkpoint atomically to `path`.
     public func write(to path: String) throws {
         let data: Data
-        do { data = try TrainingCheckpoint.encoder().encode(self) } catch {
+        do {
+            var sealed = self
+            sealed.contentSHA256 = try contentDigest()
+            data = try TrainingCheckpoint.encoder().encode(sealed)
+        } catch {
             throw SurrogateError.checkpoint("cannot encode the checkpoint for '\(path)': \(error)")
         }
         do { try AtomicFile.write(data, to: path) } catch {
@@ -56,7 +76,8 @@ public struct TrainingCheckpoint: Codable, Sendable, Equatable {
         }
     }
 
-    /// Reads a checkpoint written by `write(to:)`.
+    /// Reads a checkpoint written by `write(to:)`: checks the format, the contents digest and every
+    /// value (`validate`); each refusal is one line naming the file and the key.
     public static func read(from path: String) throws -> TrainingCheckpoint {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SurrogateError.checkpoint("cannot read '\(path)': no such file or not readable")
@@ -68,7 +89,60 @@ public struct TrainingCheckpoint: Codable, Sendable, Equatable {
         guard c.format == format, c.version == version else {
             throw SurrogateError.checkpoint("'\(path)' has format \(c.format) version \(c.version); this build reads \(format) version \(version)")
         }
+        if let stored = c.contentSHA256 {
+            let computed: String
+            do { computed = try c.contentDigest() } catch {
+                throw SurrogateError.checkpoint("'\(path)': cannot re-encode the contents to check their digest: \(error)")
+            }
+            guard stored == computed else {
+                throw SurrogateError.checkpoint("'\(path)': key 'contentSHA256': contents digest mismatch (file changed after it was written)")
+            }
+        }
+        try c.validate(file: path)
         return c
+    }
+
+    /// Checks every value on its own and against the others: iterations >= 0 and in order, every
+    /// parameter and Adam moment finite (second moments >= 0), all parameter vectors of one length,
+    /// losses and NRMSEs not NaN where a number is due, and the options valid.
+    public func validate(file path: String) throws {
+        func need(_ ok: Bool, _ key: String, _ problem: @autoclosure () -> String) throws {
+            if !ok { throw SurrogateError.checkpoint("'\(path)': key '\(key)': \(problem())") }
+        }
+        func finite(_ values: [Double], _ key: String) throws {
+            if let i = values.firstIndex(where: { !$0.isFinite }) {
+                throw SurrogateError.checkpoint("'\(path)': key '\(key)'[\(i)] = \(values[i]) is not finite")
+            }
+        }
+        try need(iteration >= 0, "iteration", "\(iteration) must be >= 0")
+        try need(bestIteration >= 0 && bestIteration <= iteration, "bestIteration", "\(bestIteration) must be in 0 ... iteration \(iteration)")
+        try need(adamStepCount >= 0, "adamStepCount", "\(adamStepCount) must be >= 0")
+        try need(validationsWithoutImprovement >= 0, "validationsWithoutImprovement", "\(validationsWithoutImprovement) must be >= 0")
+        try need(!parameters.isEmpty, "parameters", "empty")
+        for (key, values) in [("bestParameters", bestParameters), ("adamFirstMoment", adamFirstMoment),
+                              ("adamSecondMoment", adamSecondMoment)] {
+            try need(values.count == parameters.count, key, "has \(values.count) values, 'parameters' has \(parameters.count)")
+        }
+        try finite(parameters, "parameters")
+        try finite(bestParameters, "bestParameters")
+        try finite(adamFirstMoment, "adamFirstMoment")
+        try finite(adamSecondMoment, "adamSecondMoment")
+        if let i = adamSecondMoment.firstIndex(where: { $0 < 0 }) {
+            throw SurrogateError.checkpoint("'\(path)': key 'adamSecondMoment'[\(i)] = \(adamSecondMoment[i]) must be >= 0")
+        }
+        try need(lastLoss.isNaN ? iteration == 0 : lastLoss.isFinite && lastLoss >= 0, "lastLoss",
+                 "\(lastLoss) must be a finite loss >= 0 (nan only before the first iteration)")
+        for (key, value) in [("bestValidationNRMSE", bestValidationNRMSE), ("lastValidationNRMSE", lastValidationNRMSE)] {
+            if let v = value { try need(v >= 0, key, "\(v) must be >= 0 (inf for a diverged free run)") }
+        }
+        for (i, r) in validationHistory.enumerated() {
+            try need(r.iteration >= 0 && r.iteration <= iteration && (i == 0 || r.iteration > validationHistory[i - 1].iteration),
+                     "validationHistory", "entry \(i): iteration \(r.iteration) out of order or beyond iteration \(iteration)")
+            try need(r.nrmse >= 0, "validationHistory", "entry \(i): NRMSE \(r.nrmse) must be >= 0")
+        }
+        do { try options.validate() } catch let error as SurrogateError {
+            throw SurrogateError.checkpoint("'\(path)': key 'options': \(error)")
+        }
     }
 }
 

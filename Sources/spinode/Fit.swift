@@ -16,8 +16,10 @@ struct Fit: ParsableCommand {
         The surrogate is dy/dtau = MLP([y, u delays, p]) + A y over the delay-embedded, normalised output \
         (docs/surrogate-model.md). Training draws minibatches of random windows, each started from the true \
         embedded state, integrates them together as one batched ODE, and steps Adam on the MSE of the observed \
-        components. Every --validate-every iterations the model is run free over the validation data; the best \
-        model is kept and written to --out. Defaults are the paper's settings (k = 2, MLP (k n_out + k n_in + n_par) -> 50 -> 50 -> k n_out, \
+        components. Every --validate-every iterations, and always at the last iteration, the model is run free \
+        over the validation data; the best validated trained model is written to --out (the untrained network's \
+        validation at iteration 0 is a baseline, never written). Options are checked, and the run's memory \
+        estimated against the machine's available memory, before the trace file is read. Defaults are the paper's settings (k = 2, MLP (k n_out + k n_in + n_par) -> 50 -> 50 -> k n_out, \
         tanh, N(0, 0.1) init, 50 windows of 20 samples, RK4 on the sample grid, Adam 1e-3), with the exact \
         discrete adjoint for gradients (--gradient continuous is the paper's torchdiffeq odeint_adjoint).
         Details and advice: docs/training.md.
@@ -35,78 +37,146 @@ struct Fit: ParsableCommand {
     var traceNames: [String] = []
 
     // Model.
-    @Option(help: "Input channels the model uses, comma-separated names (default: every input of the traces), e.g. deltaKu1.")
+    @Option(help: "Input channels the model uses, comma-separated names, or none for a model without inputs (default: every input of the traces), e.g. deltaKu1.")
     var inputs: String?
 
     @Option(help: "Static parameters the model takes as MLP inputs, comma-separated names or none (default: every parameter of the traces).")
     var parameters: String?
 
-    @Option(help: "Delay-embedding order k.") var order = 2
-    @Option(help: "Augmented latent state components (start at 0).") var augment = 0
+    @Option(parsing: .unconditional, help: "Delay-embedding order k.") var order = 2
+    @Option(parsing: .unconditional, help: "Augmented latent state components (start at 0).") var augment = 0
     @Option(help: "Hidden layer widths, comma-separated.") var hidden = "50,50"
     @Option(help: "Hidden activation: tanh, softplus, relu.") var activation = "tanh"
-    @Option(help: "Standard deviation of the normal weight and bias initialisation.") var initSigma = 0.1
+    @Option(parsing: .unconditional, help: "Standard deviation of the normal weight and bias initialisation.") var initSigma = 0.1
     @Option(help: "Inputs between samples: zoh, linear, cubic (natural spline; the paper's).") var interpolation = "cubic"
-    @Option(help: "Time scale in seconds (tau = t / time-scale); default 40 sample intervals (d_tau = 0.025).")
+    @Option(parsing: .unconditional, help: "Time scale in seconds (tau = t / time-scale); default 40 sample intervals (d_tau = 0.025).")
     var timeScale: Double?
 
     // Training.
-    @Option(help: "Window length in samples.") var window = 20
-    @Option(help: "Windows per minibatch.") var batch = 50
-    @Option(help: "Maximum training iterations.") var iterations = 1000
-    @Option(name: .customLong("lr"), help: "Adam learning rate.") var learningRate = 1e-3
-    @Option(help: "Multiply the learning rate by --lr-decay-factor every this many iterations (0: constant).")
+    @Option(parsing: .unconditional, help: "Window length in samples.") var window = 20
+    @Option(parsing: .unconditional, help: "Windows per minibatch.") var batch = 50
+    @Option(parsing: .unconditional, help: "Maximum training iterations.") var iterations = 1000
+    @Option(name: .customLong("lr"), parsing: .unconditional, help: "Adam learning rate.") var learningRate = 1e-3
+    @Option(parsing: .unconditional, help: "Multiply the learning rate by --lr-decay-factor every this many iterations (0: constant).")
     var lrDecayEvery = 0
-    @Option(help: "Learning-rate decay factor.") var lrDecayFactor = 0.5
-    @Option(help: "Clip gradients to this global Euclidean norm.") var clip: Double?
+    @Option(parsing: .unconditional, help: "Learning-rate decay factor.") var lrDecayFactor = 0.5
+    @Option(parsing: .unconditional, help: "Clip gradients to this global Euclidean norm.") var clip: Double?
     @Option(help: "Loss on: all-embedded (every delay, the paper's MSE) or first-delay (the outputs only).")
     var observe = "all-embedded"
     @Option(help: "Solver: rk4 (fixed, --steps-per-sample per sample; the paper's), dopri5, tsit5 (adaptive).")
     var solver = "rk4"
-    @Option(help: "RK4 steps per sample interval.") var stepsPerSample = 1
-    @Option(help: "Relative tolerance of adaptive solvers.") var rtol = 1e-6
-    @Option(help: "Absolute tolerance of adaptive solvers (normalised units).") var atol = 1e-8
+    @Option(parsing: .unconditional, help: "RK4 steps per sample interval.") var stepsPerSample = 1
+    @Option(parsing: .unconditional, help: "Relative tolerance of adaptive solvers.") var rtol = 1e-6
+    @Option(parsing: .unconditional, help: "Absolute tolerance of adaptive solvers (normalised units).") var atol = 1e-8
     @Option(help: "Gradient: discrete (exact adjoint of the solver's steps) or continuous (backsolve adjoint, torchdiffeq's).")
     var gradient = "discrete"
     @Option(help: "Seed of initialisation, window draws and noise.") var seed: UInt64 = 0
-    @Option(help: "Gaussian noise (normalised units) added to the inputs during training.") var inputNoise = 0.0
-    @Option(help: "Gaussian noise (normalised units) added to the initial state of each window.") var stateNoise = 0.0
+    @Option(parsing: .unconditional, help: "Gaussian noise (normalised units) added to the inputs during training.") var inputNoise = 0.0
+    @Option(parsing: .unconditional, help: "Gaussian noise (normalised units) added to the initial state of each window.") var stateNoise = 0.0
 
     // Validation, stopping, checkpoints.
     @Option(help: "Validation data: training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace), traces:a,b (hold out named traces), none.")
     var validation = "training"
-    @Option(help: "Validate every this many iterations.") var validateEvery = 100
-    @Option(help: "Stop when the validation NRMSE reaches this value.") var targetNrmse: Double?
-    @Option(help: "Stop after this many validations without improvement.") var patience: Int?
+    @Option(parsing: .unconditional, help: "Validate every this many iterations.") var validateEvery = 100
+    @Option(parsing: .unconditional, help: "Stop when the validation NRMSE reaches this value.") var targetNrmse: Double?
+    @Option(parsing: .unconditional, help: "Stop after this many validations without improvement.") var patience: Int?
     @Option(help: "Checkpoint file (default: <out>.checkpoint.json).") var checkpoint: String?
-    @Option(help: "Write a checkpoint every this many iterations (0: never).") var checkpointEvery = 0
+    @Option(parsing: .unconditional, help: "Write a checkpoint every this many iterations (0: never).") var checkpointEvery = 0
     @Flag(help: "Continue from the checkpoint (same settings; --iterations, --target-nrmse, --patience may change).")
     var resume = false
-    @Option(help: "Threads: the RK4 training kernel splits each minibatch's windows over them (and OpenBLAS uses them). Runs are bit-reproducible for a given count.")
+    @Option(parsing: .unconditional, help: "Threads: the RK4 training kernel splits each minibatch's windows over them (and OpenBLAS uses them). Runs are bit-reproducible for a given count.")
     var threads = 1
     @Option(help: "Arithmetic of the RK4 training kernel: float64 (default) or float32 (about 1.5x faster; parameters, Adam and the model file stay float64).")
     var precision = "float64"
     @Flag(help: "Print one JSON summary at the end (progress goes to stderr).") var json = false
     @Flag(help: "No progress output.") var quiet = false
 
+    /// Every option on its own and together, before any file is read: each refusal is one line naming
+    /// the option; then the memory and work the options imply, for the smallest traces they allow
+    /// (one output channel, the inputs and parameters named), against this machine's available memory.
     func validate() throws {
-        guard Activation(rawValue: activation) != nil else { throw ValidationError("--activation must be tanh, softplus or relu") }
-        guard InterpolationKind(rawValue: interpolation) != nil else { throw ValidationError("--interpolation must be zoh, linear or cubic") }
-        guard ObservedComponents(rawValue: observe) != nil else { throw ValidationError("--observe must be all-embedded or first-delay") }
-        guard GradientMethod(rawValue: gradient) != nil else { throw ValidationError("--gradient must be discrete or continuous") }
-        guard ["rk4", "dopri5", "tsit5"].contains(solver) else { throw ValidationError("--solver must be rk4, dopri5 or tsit5") }
-        guard threads >= 1 else { throw ValidationError("--threads must be >= 1") }
-        guard TrainingPrecision(rawValue: precision) != nil else { throw ValidationError("--precision must be float64 or float32") }
-        guard checkpointEvery >= 0 else { throw ValidationError("--checkpoint-every must be >= 0") }
+        func choice(_ value: String, _ option: String, _ allowed: [String]) throws {
+            guard allowed.contains(value) else {
+                throw InvalidOption(option: option, problem: "must be \(allowed.joined(separator: ", ")), got '\(value)'")
+            }
+        }
+        try choice(activation, "--activation", ["tanh", "softplus", "relu"])
+        try choice(interpolation, "--interpolation", InterpolationKind.allCases.map(\.rawValue))
+        try choice(observe, "--observe", ObservedComponents.allCases.map(\.rawValue))
+        try choice(gradient, "--gradient", GradientMethod.allCases.map(\.rawValue))
+        try choice(solver, "--solver", ["rk4", "dopri5", "tsit5"])
+        try choice(precision, "--precision", TrainingPrecision.allCases.map(\.rawValue))
+        try OptionCheck.integer(order, "--order", 1...Int.max)
+        try OptionCheck.integer(augment, "--augment", 0...Int.max)
+        try OptionCheck.real(initSigma, "--init-sigma", .positive)
+        try OptionCheck.real(timeScale, "--time-scale", .positive)
+        try OptionCheck.integer(window, "--window", 2...Int.max)
+        try OptionCheck.integer(batch, "--batch", 1...Int.max)
+        try OptionCheck.integer(iterations, "--iterations", 1...Int.max)
+        try OptionCheck.real(learningRate, "--lr", .positive)
+        try OptionCheck.integer(lrDecayEvery, "--lr-decay-every", 0...Int.max)
+        try OptionCheck.real(lrDecayFactor, "--lr-decay-factor", .positive)
+        try OptionCheck.real(clip, "--clip", .positive)
+        try OptionCheck.integer(stepsPerSample, "--steps-per-sample", 1...Int.max)
+        try OptionCheck.real(rtol, "--rtol", .nonNegative)
+        try OptionCheck.real(atol, "--atol", .nonNegative)
+        guard rtol + atol > 0 else { throw InvalidOption(option: "--rtol", problem: "and --atol are both 0; at least one must be > 0") }
+        try OptionCheck.real(inputNoise, "--input-noise", .nonNegative)
+        try OptionCheck.real(stateNoise, "--state-noise", .nonNegative)
+        try OptionCheck.integer(validateEvery, "--validate-every", 1...Int.max)
+        try OptionCheck.real(targetNrmse, "--target-nrmse", .positive)
+        if let patience { try OptionCheck.integer(patience, "--patience", 1...Int.max) }
+        try OptionCheck.integer(checkpointEvery, "--checkpoint-every", 0...Int.max)
+        try OptionCheck.integer(threads, "--threads", 1...1024)
+        for name in traceNames where name.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw InvalidOption(option: "--trace", problem: "is empty; give a trace name")
+        }
+        let options = try fitOptions()
+        try TrainingFootprint(options: options, outputCount: 1, inputCount: try inputNames()?.count ?? 0,
+                              parameterCount: try parameterNames()?.count ?? 0).check()
+    }
+
+    /// `--inputs` as names (nil: every input of the traces; []: none).
+    func inputNames() throws -> [String]? { try inputs.map { try OptionCheck.names($0, "--inputs") } }
+
+    /// `--parameters` as names (nil: every parameter of the traces; []: none).
+    func parameterNames() throws -> [String]? { try parameters.map { try OptionCheck.names($0, "--parameters") } }
+
+    /// `--hidden` as widths, each >= 1.
+    func hiddenWidths() throws -> [Int] {
+        let fields = hidden.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let widths = fields.map { Int($0) }
+        guard !hidden.isEmpty, widths.allSatisfy({ ($0 ?? 0) >= 1 }) else {
+            throw InvalidOption(option: "--hidden", problem: "must be comma-separated layer widths >= 1 (e.g. 50,50), got '\(hidden)'")
+        }
+        return widths.map { $0! }
+    }
+
+    /// `--validation` as the trainer's setting.
+    func validationData() throws -> ValidationData {
+        if validation == "training" { return .trainingTraces }
+        if validation == "none" { return .none }
+        if validation.hasPrefix("tail:") {
+            guard let f = Double(validation.dropFirst(5)), f > 0, f < 1 else {
+                throw InvalidOption(option: "--validation", problem: "tail:F needs a fraction F in (0, 1), got '\(validation)'")
+            }
+            return .heldOutTail(fraction: f)
+        }
+        if validation.hasPrefix("traces:") {
+            let names = try OptionCheck.names(String(validation.dropFirst(7)), "--validation traces:")
+            guard !names.isEmpty else {
+                throw InvalidOption(option: "--validation", problem: "traces: needs the names of the traces to hold out; for no validation write --validation none")
+            }
+            return .heldOutTraces(names: names)
+        }
+        throw InvalidOption(option: "--validation", problem: "must be training, none, tail:F or traces:a,b; got '\(validation)'")
     }
 
     func fitOptions() throws -> FitOptions {
         var o = FitOptions()
         o.embeddingOrder = order
         o.augment = augment
-        let widths = hidden.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard !widths.isEmpty, widths.allSatisfy({ $0 != nil }) else { throw ValidationError("--hidden must be comma-separated widths, got '\(hidden)'") }
-        o.hidden = widths.map { $0! }
+        o.hidden = try hiddenWidths()
         o.activation = activation
         o.initialisationSigma = initSigma
         o.interpolation = InterpolationKind(rawValue: interpolation)!
@@ -130,17 +200,7 @@ struct Fit: ParsableCommand {
         o.stateNoise = stateNoise
         o.threads = threads
         o.precision = TrainingPrecision(rawValue: precision)!
-        if validation == "training" {
-            o.validation = .trainingTraces
-        } else if validation == "none" {
-            o.validation = .none
-        } else if validation.hasPrefix("tail:"), let f = Double(validation.dropFirst(5)) {
-            o.validation = .heldOutTail(fraction: f)
-        } else if validation.hasPrefix("traces:") {
-            o.validation = .heldOutTraces(names: validation.dropFirst(7).split(separator: ",").map(String.init))
-        } else {
-            throw ValidationError("--validation must be training, none, tail:F or traces:a,b; got '\(validation)'")
-        }
+        o.validation = try validationData()
         o.validationInterval = validateEvery
         o.targetNRMSE = targetNrmse
         o.patience = patience
@@ -156,6 +216,14 @@ struct Fit: ParsableCommand {
         defer { locks.forEach { $0.release() } }
         BLAS.setThreadCount(threads)
         let options = try fitOptions()
+        // The checkpoint to resume from is read and checked before the traces.
+        var resumeFrom: TrainingCheckpoint?
+        if resume {
+            guard FileManager.default.fileExists(atPath: checkpointPath) else {
+                throw SurrogateError.checkpoint("--resume: no checkpoint at '\(checkpointPath)'")
+            }
+            resumeFrom = try TrainingCheckpoint.read(from: checkpointPath)
+        }
         var all = try TraceFile.read(traces)
         if !traceNames.isEmpty {
             for name in traceNames where !all.contains(where: { $0.name == name }) {
@@ -163,19 +231,13 @@ struct Fit: ParsableCommand {
             }
             all = all.filter { traceNames.contains($0.name) }
         }
-        let inputNames = inputs.map { $0.split(separator: ",").map { String($0) } }
-        let parameterNames = parameters.map { $0 == "none" ? [] : $0.split(separator: ",").map { String($0) } }
+        let inputNames = try inputNames(), parameterNames = try parameterNames()
         let raw = try all.map { try RawTrace(trace: $0).selecting(inputs: inputNames, parameters: parameterNames) }
         let trainer = try SurrogateTrainer(traces: raw, options: options)
         // The model and checkpoint files are a few parameter copies; refuse a full disk before training.
         let parameterBytes = Double(trainer.bestModel.mlp.parameterCount) * 8
         try SystemResources.requireDiskSpace((checkpointEvery > 0 ? 5 : 1) * parameterBytes + 1e6, for: out)
-        if resume {
-            guard FileManager.default.fileExists(atPath: checkpointPath) else {
-                throw SurrogateError.checkpoint("--resume: no checkpoint at '\(checkpointPath)'")
-            }
-            try trainer.restore(TrainingCheckpoint.read(from: checkpointPath))
-        }
+        if let resumeFrom { try trainer.restore(resumeFrom) }
         let progressStream = json ? FileHandle.standardError : FileHandle.standardOutput
         let terminal = isatty(json ? 2 : 1) != 0
         let logEvery = max(1, options.validationInterval)
@@ -205,6 +267,11 @@ struct Fit: ParsableCommand {
             }
         })
         if lineOpen { progressStream.write(Data("\n".utf8)) }
+        if !quiet, let baseline = trainer.baselineValidationNRMSE, let best = trainer.bestValidationNRMSE, best > baseline {
+            FileHandle.standardError.write(Data(String(
+                format: "spinode fit: note: the best trained model (validation NRMSE %.4g at iteration %d) is worse than the untrained initial network (%.4g); train longer or lower --lr\n",
+                best, trainer.bestIteration, baseline).utf8))
+        }
         if checkpointEvery > 0 { try trainer.checkpoint().write(to: checkpointPath) }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -241,6 +308,7 @@ struct Fit: ParsableCommand {
                 ("final_train_loss", .number(trainer.lastLoss)),
                 ("best_validation_nrmse", trainer.bestValidationNRMSE.map { .number($0) } ?? .null),
                 ("best_iteration", .integer(trainer.bestIteration)),
+                ("initial_validation_nrmse", trainer.baselineValidationNRMSE.map { .number($0) } ?? .null),
                 ("seconds", .number(seconds)),
                 ("seconds_per_iteration", .number(seconds / Double(max(1, trainer.iteration - startIteration)))),
                 ("gradient_method", .string(options.gradient.rawValue)), ("solver", .string(solver)),

@@ -8,8 +8,9 @@ struct Inspect: ParsableCommand {
         abstract: "Summarise a trace file (runs, lengths, sampling, channels) or a model file (architecture, training).",
         discussion: """
         Trace files (docs/trace-format.md): each trace's length, sampling interval and time span, each \
-        channel with its units and min/max, and its provenance (how import stored the times, split, merge). Model files (docs/model-file.md): embedding, network, \
-        normalisation, time scale, provenance and final metrics.
+        channel with its units and min/max, and its provenance (how import stored the times, split, merge). \
+        Model files (docs/model-file.md): embedding, network, normalisation, time scale, provenance, final \
+        metrics, and the weights digest (verified on reading; a model changed after it was written is refused).
         Example: spinode inspect traces.h5 --json
         """
     )
@@ -70,13 +71,21 @@ struct Inspect: ParsableCommand {
     }
 
     private func modelSummary() throws -> JSONValue {
-        let m = try SurrogateModelFile.read(file)
+        let (m, digest) = try SurrogateModelFile.readChecked(file)
         let p = m.provenance
         let n = m.normalisation
         return .object([
             ("file", .string(file)), ("format", .string(SurrogateModelFile.format)), ("version", .integer(SurrogateModelFile.version)),
             ("embedding_order", .integer(m.embeddingOrder)), ("augment", .integer(m.augment)),
             ("n_out", .integer(m.outputCount)), ("n_in", .integer(m.inputCount)), ("n_par", .integer(m.parameterCount)),
+            ("weights_sha256", {
+                switch digest {
+                case .verified(let hex): return .string(hex)
+                case .absent: return .null
+                }
+            }()),
+            ("weights_digest", .string(digest == .absent ? "absent (written before model files carried one; not verified)"
+                                                         : "verified (matches the weights and configuration)")),
             ("state_dimension", .integer(m.stateDimension)),
             ("layer_widths", .array(m.layerWidths.map { .integer($0) })),
             ("activations", .strings(m.layers.map(\.activation.rawValue))), ("weights", .integer(m.weightCount)),

@@ -51,70 +51,70 @@ struct ReservoirCommand: ParsableCommand {
     @Option(help: "With --drive-out: the task inputs to write, FROM:TO (0-based, TO excluded; default all).")
     var driveInputs: String?
 
-    @Option(help: "Task input samples in the --compare segment (each is nodes x hold device samples; at least 40).")
+    @Option(parsing: .unconditional, help: "Task input samples in the --compare segment (each is nodes x hold device samples; at least 40).")
     var compareSamples: Int = 200
 
-    @Option(help: "Number of (virtual) nodes N.")
+    @Option(parsing: .unconditional, help: "Number of (virtual) nodes N.")
     var nodes: Int = 50
 
     @Option(help: "Seed of the reservoir (ESN weights or input mask) and of the task's random inputs.")
     var seed: UInt64 = 1
 
-    @Option(help: "ESN: spectral radius of the recurrent weights.")
+    @Option(parsing: .unconditional, help: "ESN: spectral radius of the recurrent weights.")
     var spectralRadius: Double = 0.9
 
-    @Option(help: "ESN: half-width of the uniform input weights.")
+    @Option(parsing: .unconditional, help: "ESN: half-width of the uniform input weights.")
     var inputScaling: Double = 0.5
 
-    @Option(help: "ESN: half-width of the uniform biases.")
+    @Option(parsing: .unconditional, help: "ESN: half-width of the uniform biases.")
     var biasScaling: Double = 0.2
 
-    @Option(help: "ESN: leak rate in (0, 1].")
+    @Option(parsing: .unconditional, help: "ESN: leak rate in (0, 1].")
     var leakRate: Double = 1
 
-    @Option(help: "Time multiplexing: device samples each masked value is held for (theta = hold x device sample interval).")
+    @Option(parsing: .unconditional, help: "Time multiplexing: device samples each masked value is held for (theta = hold x device sample interval).")
     var hold: Int = 2
 
     @Option(help: "Time multiplexing: mask distribution, binary (+-1) or uniform ([-1, 1]).")
     var mask: String = "binary"
 
-    @Option(help: "Time multiplexing: scale from masked input to device input units.")
+    @Option(parsing: .unconditional, help: "Time multiplexing: scale from masked input to device input units.")
     var inputScale: Double = 1
 
-    @Option(help: "Time multiplexing: offset added to the scaled masked input, device input units.")
+    @Option(parsing: .unconditional, help: "Time multiplexing: offset added to the scaled masked input, device input units.")
     var inputOffset: Double = 0
 
     @Option(help: "Time multiplexing: node state = last sample of each hold, or mean over it (last, mean).")
     var sampling: String = "last"
 
-    @Option(help: "Device: bias current as a multiple of the threshold current I_th (or J_c).")
+    @Option(parsing: .unconditional, help: "Device: bias current as a multiple of the threshold current I_th (or J_c).")
     var biasRatio: Double = 1.5
 
-    @Option(help: "Device: current per unit of multiplexed input, as a multiple of I_th (or J_c).")
+    @Option(parsing: .unconditional, help: "Device: current per unit of multiplexed input, as a multiple of I_th (or J_c).")
     var gainRatio: Double = 0.5
 
-    @Option(help: "Device: sample interval in seconds (default: the device's own, 1 ns auto-oscillator, 50 ps macrospin).")
+    @Option(parsing: .unconditional, help: "Device: sample interval in seconds (default: the device's own, 1 ns auto-oscillator, 50 ps macrospin).")
     var sampleInterval: Double?
 
     @Option(help: "Device: seed of its thermal noise (the auto-oscillator's noise intensity is --noise).")
     var deviceSeed: UInt64 = 0
 
-    @Option(help: "Auto-oscillator: noise intensity D in 1/s (0: deterministic).")
+    @Option(parsing: .unconditional, help: "Auto-oscillator: noise intensity D in 1/s (0: deterministic).")
     var noise: Double = 0
 
-    @Option(help: "Time multiplexing: std of Gaussian noise added to each held input value, device input units.")
+    @Option(parsing: .unconditional, help: "Time multiplexing: std of Gaussian noise added to each held input value, device input units.")
     var inputNoise: Double = 0
 
-    @Option(help: "With --compare: input noise of the reference device (default: --input-noise). E.g. a deterministic surrogate with --input-noise against a noisy device with --reference-input-noise 0 (noise-aware use).")
+    @Option(parsing: .unconditional, help: "With --compare: input noise of the reference device (default: --input-noise). E.g. a deterministic surrogate with --input-noise against a noisy device with --reference-input-noise 0 (noise-aware use).")
     var referenceInputNoise: Double?
 
     /// The reference's input noise under --compare (device input units).
     var referenceNoise: Double { referenceInputNoise ?? inputNoise }
 
-    @Option(help: "Fixed ridge parameter lambda (default: chosen by cross-validation).")
+    @Option(parsing: .unconditional, help: "Fixed ridge parameter lambda (default: chosen by cross-validation).")
     var ridge: Double?
 
-    @Option(help: "Number of contiguous cross-validation folds.")
+    @Option(parsing: .unconditional, help: "Number of contiguous cross-validation folds.")
     var folds: Int = 5
 
     @Flag(help: "Print the result as JSON.")
@@ -156,24 +156,38 @@ struct ReservoirCommand: ParsableCommand {
         guard device == "esn" || Self.devices[device] != nil || Self.isFileDevice(device) else {
             throw ValidationError("unknown device '\(device)'; available: \((["esn"] + Self.devices.keys.sorted()).joined(separator: ", "))")
         }
-        guard nodes >= 1 else { throw ValidationError("--nodes must be >= 1, got \(nodes)") }
-        guard folds >= 2 else { throw ValidationError("--folds must be >= 2, got \(folds)") }
+        // Every number before anything runs: NaN or infinity in any option is refused, naming it.
+        try OptionCheck.integer(nodes, "--nodes", 1...Int.max)
+        try OptionCheck.integer(folds, "--folds", 2...Int.max)
+        try OptionCheck.integer(compareSamples, "--compare-samples", 40...Int.max)
+        try OptionCheck.real(spectralRadius, "--spectral-radius", .nonNegative)
+        try OptionCheck.real(inputScaling, "--input-scaling", .nonNegative)
+        try OptionCheck.real(biasScaling, "--bias-scaling", .nonNegative)
+        try OptionCheck.real(leakRate, "--leak-rate", .unitFraction)
+        try OptionCheck.real(inputScale, "--input-scale", .any)
+        try OptionCheck.real(inputOffset, "--input-offset", .any)
+        try OptionCheck.real(biasRatio, "--bias-ratio", .any)
+        try OptionCheck.real(gainRatio, "--gain-ratio", .any)
+        try OptionCheck.real(sampleInterval, "--sample-interval", .positive)
+        try OptionCheck.real(noise, "--noise", .nonNegative)
+        try OptionCheck.real(inputNoise, "--input-noise", .nonNegative)
+        try OptionCheck.real(referenceInputNoise, "--reference-input-noise", .nonNegative)
+        try OptionCheck.real(ridge, "--ridge", .nonNegative)
         guard InputMask.Distribution(rawValue: mask) != nil else {
             throw ValidationError("--mask must be binary or uniform, got '\(mask)'")
         }
         guard TimeMultiplexer.Sampling(rawValue: sampling) != nil else {
             throw ValidationError("--sampling must be last or mean, got '\(sampling)'")
         }
-        if let r = ridge, !(r >= 0 && r.isFinite) { throw ValidationError("--ridge must be finite and >= 0, got \(r)") }
-        if let dt = sampleInterval, !(dt > 0 && dt.isFinite) { throw ValidationError("--sample-interval must be > 0 s, got \(dt)") }
-        guard inputNoise >= 0 && inputNoise.isFinite else { throw ValidationError("--input-noise must be >= 0, got \(inputNoise)") }
-        if let r = referenceInputNoise {
-            guard r >= 0 && r.isFinite else { throw ValidationError("--reference-input-noise must be >= 0, got \(r)") }
-            guard compare != nil else { throw ValidationError("--reference-input-noise needs --compare") }
-        }
-        guard hold >= 1 else { throw ValidationError("--hold must be >= 1, got \(hold)") }
+        if referenceInputNoise != nil && compare == nil { throw ValidationError("--reference-input-noise needs --compare") }
+        try OptionCheck.integer(hold, "--hold", 1...Int.max)
         if compareStates != nil && compare == nil { throw ValidationError("--compare-states needs --compare") }
         if driveInputs != nil && driveOut == nil { throw ValidationError("--drive-inputs needs --drive-out") }
+        // Memory of the whole task at this node count (the task's inputs are generated: milliseconds), and of
+        // the --compare segment run on both devices.
+        let samples = Double(try makeTask().inputSequences().reduce(0) { $0 + $1.rows })
+            + (compare != nil ? 2 * Double(compareSamples) : 0)
+        try ReservoirFootprint(nodes: nodes, samples: samples, holdSamples: device == "esn" ? nil : hold).check(nodes: nodes)
     }
 
     func makeSource() throws -> ReservoirFeatureSource {

@@ -72,7 +72,7 @@ final class FitPredictExportTests: XCTestCase {
         let nrmses = try history.map { try number($0["nrmse"]) }
         XCTAssertTrue(nrmses.allSatisfy { $0.isFinite && $0 > 0 }, "\(nrmses)")
         let best = try number(fit["best_validation_nrmse"])
-        XCTAssertEqual(best, nrmses.min()!)  // the kept model is the best validated one
+        XCTAssertEqual(best, nrmses.dropFirst().min()!)  // the kept model is the best validated trained one (not iteration 0's)
         let bestIteration = try XCTUnwrap(fit["best_iteration"] as? Int)
         XCTAssertEqual(history[nrmses.firstIndex(of: best)!]["iteration"] as? Int, bestIteration)
 
@@ -230,6 +230,194 @@ final class FitPredictExportTests: XCTestCase {
             XCTAssertLessThanOrEqual(largest, 1e-9, "\(interpolation): max |NumPy - spinode predict| = \(largest) V")
             // The trajectory is not trivially equal to the data it started from: it moves (V-scale excursion).
             XCTAssertGreaterThan(numpy.max()! - numpy.min()!, 0.1, interpolation)
+        }
+    }
+}
+
+// MARK: trust (issue 13: items 7, 11, 13, 18, 19)
+
+extension FitPredictExportTests {
+    /// Runs a command that must fail: non-zero exit (not a signal), exactly one line on stderr containing
+    /// every string of `expected`, nothing on stdout.
+    @discardableResult
+    func assertRefused(_ arguments: [String], saying expected: [String], file: StaticString = #filePath,
+                       line: UInt = #line) throws -> ProcessResult {
+        let result = try runProcess(try spinode(), arguments)
+        let command = "spinode " + arguments.joined(separator: " ")
+        XCTAssertEqual(result.status, 1, "\(command): exit \(result.status)\n\(result.stderr)", file: file, line: line)
+        XCTAssertEqual(result.stderrLines.count, 1, "\(command): stderr is not one line:\n\(result.stderr)", file: file, line: line)
+        for text in expected {
+            XCTAssertTrue(result.stderr.contains(text), "\(command): stderr lacks '\(text)': \(result.stderr)", file: file, line: line)
+        }
+        XCTAssertTrue(result.stdout.isEmpty, "\(command) printed: \(result.stdout)", file: file, line: line)
+        return result
+    }
+
+    /// Item 7: 30 iterations with --validate-every 100 (before: "best model at iteration 0", the untrained
+    /// weights, written); 250 iterations validate at 250 (before: the model of iteration 200 was kept
+    /// without the last 50 iterations ever being judged).
+    func testFinalIterateIsValidatedAndWritten() throws {
+        let f = try fixture()
+        let short = f.dir + "/short.h5"
+        let fit30 = try jsonObject(try runSpinode(["fit", f.traces, "--out", short, "--iterations", "30", "--seed", "1",
+                                                   "--interpolation", "zoh", "--json"]).stdout)
+        XCTAssertEqual(fit30["best_iteration"] as? Int, 30)
+        let history30 = try XCTUnwrap(fit30["validation"] as? [[String: Any]])
+        XCTAssertEqual(history30.compactMap { $0["iteration"] as? Int }, [0, 30])
+        XCTAssertEqual(try number(fit30["best_validation_nrmse"]), try number(history30[1]["nrmse"]))
+        XCTAssertEqual(try number(fit30["initial_validation_nrmse"]), try number(history30[0]["nrmse"]))  // the baseline
+        let model30 = try jsonObject(try runSpinode(["inspect", short, "--json"]).stdout)
+        XCTAssertEqual(try number((model30["metrics"] as? [String: Any])?["best_iteration"]), 30)
+        // The written weights are not the initial ones: a 1-iteration fit from the same seed moved them
+        // already, and the 30-iteration model differs from it too (the initial weights come from --seed alone).
+        let one = f.dir + "/one.h5"
+        try runSpinode(["fit", f.traces, "--out", one, "--iterations", "1", "--seed", "1", "--interpolation", "zoh", "--quiet"])
+        XCTAssertNotEqual(try SurrogateModelFile.read(short).layers, try SurrogateModelFile.read(one).layers)
+
+        let long = f.dir + "/long.h5"
+        let fit250 = try jsonObject(try runSpinode(["fit", f.traces, "--out", long, "--iterations", "250", "--seed", "1",
+                                                    "--interpolation", "zoh", "--hidden", "16", "--json"]).stdout)
+        let history250 = try XCTUnwrap(fit250["validation"] as? [[String: Any]])
+        XCTAssertEqual(history250.compactMap { $0["iteration"] as? Int }, [0, 100, 200, 250])
+        let trained = try history250.dropFirst().map { try number($0["nrmse"]) }
+        XCTAssertEqual(try number(fit250["best_validation_nrmse"]), trained.min()!)
+        XCTAssertEqual(fit250["best_iteration"] as? Int, [100, 200, 250][trained.firstIndex(of: trained.min()!)!])
+    }
+
+    /// Items 18/19 and 13: every numeric option is checked before the trace file is read (the trace path
+    /// does not exist, so a late check would say "no such file" instead), naming the option; absurd sizes
+    /// are refused with the estimated memory or work and the available memory.
+    func testFitRefusesBadOptionsBeforeReadingTheTraces() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let missing = dir + "/missing.h5", out = dir + "/m.h5"
+        let cases: [([String], [String])] = [
+            (["--lr", "nan"], ["--lr must be finite and > 0, got nan"]),
+            (["--target-nrmse=-1"], ["--target-nrmse must be finite and > 0, got -1"]),
+            // A negative number after the option is its value, not an unknown flag (before: "Missing value", 3 lines).
+            (["--target-nrmse", "-1"], ["--target-nrmse must be finite and > 0, got -1"]),
+            (["--batch", "-3"], ["--batch must be >= 1, got -3"]),
+            (["--target-nrmse", "nan"], ["--target-nrmse"]),
+            (["--init-sigma", "inf"], ["--init-sigma"]),
+            (["--time-scale", "0"], ["--time-scale"]),
+            (["--lr-decay-factor", "inf"], ["--lr-decay-factor"]),
+            (["--clip", "nan"], ["--clip"]),
+            (["--rtol", "nan"], ["--rtol"]),
+            (["--input-noise", "inf"], ["--input-noise"]),
+            (["--state-noise=-1"], ["--state-noise"]),
+            (["--iterations", "0"], ["--iterations must be >= 1"]),
+            (["--window", "1"], ["--window must be >= 2"]),
+            (["--threads", "0"], ["--threads"]),
+            (["--validate-every", "0"], ["--validate-every"]),
+            (["--validation", "tail:nan"], ["--validation", "tail:nan"]),
+            (["--validation", "traces:"], ["--validation traces:", "empty"]),
+            (["--validation", "traces:none"], ["--validation", "--validation none"]),
+            (["--hidden", "50,,50"], ["--hidden", "'50,,50'"]),
+            (["--hidden", "0"], ["--hidden"]),
+            (["--inputs", ""], ["--inputs is empty", "none"]),
+            (["--inputs", "u,,v"], ["--inputs", "empty name"]),
+            (["--parameters", ""], ["--parameters is empty"]),
+            (["--hidden", "100000000"], ["too large for this machine", "TB of memory", "available (MemAvailable)", "--hidden"]),
+            (["--batch", "1000000000"], ["too large for this machine", "available (MemAvailable)", "--batch"]),
+            (["--iterations", "1000000000000000000"], ["too large for this machine", "lower --iterations"]),
+        ]
+        for (options, expected) in cases {
+            let started = Date()
+            let result = try assertRefused(["fit", missing, "--out", out] + options, saying: expected)
+            XCTAssertFalse(result.stderr.contains("missing.h5"), "\(options): checked after reading: \(result.stderr)")
+            XCTAssertLessThan(Date().timeIntervalSince(started), 10, "\(options)")
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), [])
+    }
+
+    /// `--inputs none` trains a model without inputs, explicitly (`--inputs ""` is refused above).
+    func testInputsNoneTrainsWithoutInputs() throws {
+        let f = try fixture()
+        let model = f.dir + "/no-inputs.h5"
+        try runSpinode(["fit", f.traces, "--out", model, "--iterations", "3", "--inputs", "none", "--quiet"])
+        let file = try SurrogateModelFile.read(model)
+        XCTAssertEqual(file.inputCount, 0)
+        XCTAssertEqual(file.layerWidths, [2, 50, 50, 2])
+    }
+
+    /// Item 11: a model edited after it was written (one weight set to 1e308) is refused by every command
+    /// that reads models, with one line; `inspect` shows the verified digest of an intact one.
+    func testEditedModelIsRefusedEverywhere() throws {
+        let f = try fixture()
+        let intact = try jsonObject(try runSpinode(["inspect", f.model, "--json"]).stdout)
+        let digest = try SurrogateModelFile.read(f.model).weightsDigest
+        XCTAssertEqual(intact["weights_sha256"] as? String, digest)
+        XCTAssertEqual((intact["weights_digest"] as? String)?.hasPrefix("verified"), true)
+
+        let dir = try makeTemporaryDirectory(self)
+        let edited = dir + "/edited.h5"
+        try FileManager.default.copyItem(atPath: f.model, toPath: edited)
+        let file = try HDF5File.open(edited, writable: true)
+        try { (layer: HDF5Group) in      // the group is released before the file closes
+            var weight = try layer.dataset("weight").readDoubles()
+            weight[7] = 1e308
+            try layer.removeMember("weight")
+            try layer.createDataset("weight", shape: [50, 50], values: weight)
+        }(try file.root.group("mlp").group("layer2"))
+        try file.close()
+        let expected = [edited, "weights digest mismatch (file changed after it was written)"]
+        try assertRefused(["inspect", edited], saying: expected)
+        try assertRefused(["predict", edited, f.traces, "--out", dir + "/p.h5"], saying: expected)
+        try assertRefused(["export", edited, "--out", dir + "/export"], saying: expected)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["edited.h5"])
+    }
+
+    /// Item 11: a fit checkpoint edited after it was written is refused by --resume with one line naming it,
+    /// before the traces are read and before any training.
+    func testEditedCheckpointIsRefusedOnResume() throws {
+        let f = try fixture()
+        let dir = try makeTemporaryDirectory(self)
+        let out = dir + "/m.h5", checkpoint = dir + "/m.h5.checkpoint.json"
+        try runSpinode(["fit", f.traces, "--out", out, "--iterations", "4", "--hidden", "8", "--checkpoint-every", "2", "--quiet"])
+        var json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: checkpoint))) as? [String: Any])
+        json["iteration"] = -5
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: checkpoint))
+        let before = try Data(contentsOf: URL(fileURLWithPath: out))
+        try assertRefused(["fit", f.traces, "--out", out, "--iterations", "8", "--hidden", "8", "--checkpoint-every", "2", "--resume"],
+                          saying: [checkpoint, "contents digest mismatch (file changed after it was written)"])
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), before)
+    }
+}
+
+extension FitPredictExportTests {
+    /// A seeded corpus of 60 model files, each the fixture's model with one bit of its stored weights or
+    /// biases flipped (found in the file as their contiguous little-endian bytes), through
+    /// `spinode inspect`: every one is refused with one line naming the file, as changed after writing (the
+    /// weights digest) or as non-finite (a flip that makes a NaN or infinity); none is read, none crashes.
+    func testBitFlippedWeightsAreAlwaysRefused() throws {
+        let f = try fixture()
+        let original = try Data(contentsOf: URL(fileURLWithPath: f.model))
+        let model = try SurrogateModelFile.read(f.model)
+        var regions: [Range<Int>] = []
+        for layer in model.layers {
+            for values in [layer.weight.storage, layer.bias] {
+                let bytes = values.withUnsafeBytes { Data($0) }   // little-endian Float64, as stored
+                regions.append(try XCTUnwrap(original.range(of: bytes), "weights not stored contiguously"))
+            }
+        }
+        let total = regions.reduce(0) { $0 + $1.count }
+        XCTAssertEqual(total, 8 * model.weightCount)
+        let dir = try makeTemporaryDirectory(self)
+        let path = dir + "/flipped.h5"
+        var rng = SeededRandom(seed: 13)
+        for k in 0..<60 {
+            var position = Int(rng.next() % UInt64(total))
+            let region = regions.first { r in if position < r.count { return true }; position -= r.count; return false }!
+            let offset = region.lowerBound + position
+            var bytes = [UInt8](original)
+            bytes[offset] ^= UInt8(1) << UInt8(rng.next() % 8)
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let result = try runProcess(try spinode(), ["inspect", path])
+            let label = "flip \(k) at byte \(offset)"
+            XCTAssertEqual(result.status, 1, "\(label): \(result.stderr)")
+            XCTAssertEqual(result.stderrLines.count, 1, "\(label): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains(path), "\(label): \(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("weights digest mismatch") || result.stderr.contains("non-finite"),
+                          "\(label): \(result.stderr)")
         }
     }
 }

@@ -90,7 +90,7 @@ final class ReservoirCompareTests: XCTestCase {
         let p = try runProcess(try spinode(), ["reservoir", "mackey-glass", "--device", "auto-oscillator",
                                                "--compare", "auto-oscillator", "--compare-samples", "10", "--nodes", "4"])
         XCTAssertNotEqual(p.status, 0)
-        XCTAssertTrue(p.stderr.contains("mackey-glass segment"), p.stderr)
+        XCTAssertTrue(p.stderr.contains("--compare-samples must be >= 40, got 10"), p.stderr)   // checked with the options
     }
 
     /// --reference-input-noise: the reference's input noise alone. Same noise on both devices (the default, and
@@ -213,5 +213,67 @@ final class ReservoirCompareTests: XCTestCase {
         XCTAssertNotEqual(bad.status, 0)
         XCTAssertTrue(bad.stderr.contains("--drive-inputs"), bad.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: directory + "/bad.csv"))
+    }
+}
+
+// MARK: option checks (issue 13: items 13, 18, 19)
+
+extension ReservoirCommandTests {
+    /// Every numeric option is checked before anything runs (before: `--gain-ratio nan` ran 47 s, then
+    /// failed on non-finite device output), each refusal one line naming the option; `--nodes 1000000`
+    /// is refused with the estimated memory and the machine's available memory (before: the ESN tried
+    /// to allocate the 8 TB recurrent matrix).
+    func testBadOptionsAreRefusedUpFront() throws {
+        let cases: [([String], [String])] = [
+            (["--device", "auto-oscillator", "--gain-ratio", "nan"], ["--gain-ratio must be a finite number, got nan"]),
+            (["--device", "auto-oscillator", "--bias-ratio", "inf"], ["--bias-ratio"]),
+            (["--device", "auto-oscillator", "--input-scale", "nan"], ["--input-scale"]),
+            (["--device", "auto-oscillator", "--input-offset", "nan"], ["--input-offset"]),
+            (["--device", "auto-oscillator", "--noise", "nan"], ["--noise"]),
+            (["--device", "auto-oscillator", "--sample-interval", "0"], ["--sample-interval"]),
+            (["--spectral-radius", "nan"], ["--spectral-radius"]),
+            (["--input-scaling", "inf"], ["--input-scaling"]),
+            (["--bias-scaling", "nan"], ["--bias-scaling"]),
+            (["--leak-rate", "0"], ["--leak-rate must be in (0, 1], got 0"]),
+            (["--ridge", "nan"], ["--ridge"]),
+            (["--input-noise", "nan"], ["--input-noise"]),
+            (["--nodes", "0"], ["--nodes must be >= 1, got 0"]),
+            (["--nodes", "-3"], ["--nodes must be >= 1, got -3"]),   // before: "Missing value", 3 lines
+            (["--folds", "1"], ["--folds"]),
+            (["--hold", "0"], ["--hold"]),
+            (["--nodes", "1000000"], ["too large for this machine", "1000000 nodes need about", "available (MemAvailable)", "--nodes"]),
+            (["--device", "auto-oscillator", "--hold", "1000000000"], ["too large for this machine"]),
+            (["--device", "auto-oscillator", "--compare", "auto-oscillator", "--compare-samples", "9000000000000000000"],
+             ["too large for this machine"]),
+        ]
+        for (options, expected) in cases {
+            let arguments = ["reservoir", "narma10"] + options
+            let started = Date()
+            let result = try runProcess(try spinode(), arguments)
+            let command = "spinode " + arguments.joined(separator: " ")
+            XCTAssertEqual(result.status, 1, "\(command): \(result.stderr)")
+            XCTAssertEqual(result.stderrLines.count, 1, "\(command): \(result.stderr)")
+            for text in expected { XCTAssertTrue(result.stderr.contains(text), "\(command): lacks '\(text)': \(result.stderr)") }
+            XCTAssertTrue(result.stdout.isEmpty, command)
+            XCTAssertLessThan(Date().timeIntervalSince(started), 5, command)
+        }
+    }
+
+    /// A negative value written after its option is the option's value (before: "Missing value for
+    /// '--input-offset'"; only `--input-offset=-0.5` worked): both spellings give the same drive.
+    func testNegativeValuesFollowTheirOption() throws {
+        let dir = try makeTemporaryDirectory(self)
+        var drives: [String] = []
+        for (i, spelling) in [["--input-offset", "-0.5"], ["--input-offset=-0.5"]].enumerated() {
+            let path = dir + "/drive\(i).csv"
+            try runSpinode(["reservoir", "narma10", "--device", "auto-oscillator", "--nodes", "4", "--gain-ratio", "-0.25",
+                            "--drive-out", path, "--drive-inputs", "0:5"] + spelling)
+            drives.append(try String(contentsOfFile: path, encoding: .utf8))
+        }
+        XCTAssertEqual(drives[0], drives[1])
+        // Every value is offset by -0.5: binary mask +-1 times inputs in [0, 0.5], scale 1.
+        let values = drives[0].split(separator: "\n").filter { !$0.hasPrefix("#") }.compactMap { Double($0) }
+        XCTAssertEqual(values.count, 20)
+        XCTAssertTrue(values.allSatisfy { $0 >= -1 && $0 <= 0 }, "\(values)")
     }
 }

@@ -32,6 +32,7 @@ extension SurrogateModelFile {
         try strings(root, "input_units", inputUnits)
         try strings(root, "parameter_units", parameterUnits)
         try root.setAttribute("training_command", trainingCommand)
+        try root.setAttribute("weights_sha256", weightsDigest)
 
         let mlp = try root.createGroup("mlp")
         try mlp.setAttribute("n_layers", layers.count)
@@ -82,8 +83,16 @@ extension SurrogateModelFile {
     }
 
     /// Reads and validates the model file at `path`: checks `format` and `version`, then every
-    /// count and shape, naming the file, the object and the problem.
+    /// count and shape, naming the file, the object and the problem, then the weights digest
+    /// (`readChecked`).
     public static func read(_ path: String) throws -> SurrogateModelFile {
+        try readChecked(path).model
+    }
+
+    /// `read`, also saying whether the file carried a weights digest (`/@weights_sha256`, checked
+    /// against the contents: a mismatch is refused) or none (files written before digests existed:
+    /// accepted unverified).
+    public static func readChecked(_ path: String) throws -> (model: SurrogateModelFile, digest: DigestCheck) {
         let file = try HDF5File.open(path)
         let root = try file.root
         func need(_ object: HDF5Object, _ name: String) throws {
@@ -231,6 +240,14 @@ extension SurrogateModelFile {
             }
         }
         try model.validate(file: path)
-        return model
+        guard root.hasAttribute("weights_sha256") else { return (model, .absent) }
+        let stored = try root.stringAttribute("weights_sha256")
+        let computed = model.weightsDigest
+        guard stored.lowercased() == computed else {
+            throw TraceIOError.invalidValue(
+                file: path, object: "/ attribute 'weights_sha256'",
+                detail: "weights digest mismatch (file changed after it was written): stored \(stored.prefix(16))..., contents give \(computed.prefix(16))...")
+        }
+        return (model, .verified(computed))
     }
 }
