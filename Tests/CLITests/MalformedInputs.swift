@@ -432,10 +432,14 @@ struct MalformedInputs {
         }
         try add("valid", base, .accepted)
         // Required keys removed.
-        for key in ["cells = [16, 8, 1]", "cell_size = [4e-9, 4e-9, 3e-9]", "Msat = 800e3", "Aex = 13e-12",
-                    "duration = 20e-12", "interval = 10e-12", "kind = \"run\"", "kind = \"sine-carrier\"",
-                    ] {
-            try add("missing-" + key.prefix(while: { $0 != " " }), replacing(key, ""))
+        // Aex (default 0: no exchange) and the drive's target (default Ku1) are optional.
+        try add("missing-Aex", replacing("Aex = 13e-12", ""), .either)
+        try add("missing-target", replacing("target = \"field_z\"", ""), .either)
+        for key in ["cells = [16, 8, 1]", "cell_size = [4e-9, 4e-9, 3e-9]", "Msat = 800e3",
+                    "duration = 20e-12", "interval = 10e-12", "kind = \"run\"", "kind = \"sine-carrier\""] {
+            let name = key.hasPrefix("kind") ? key.replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: " ", with: "")
+                : String(key.prefix(while: { $0 != " " }))
+            try add("missing-" + name, replacing(key, ""))
         }
         try add("missing-stages", base.components(separatedBy: "[[stage]]")[0] + "[output]\ninterval = 10e-12\n")
         // Wrong types.
@@ -449,7 +453,7 @@ struct MalformedInputs {
         }
         // Values out of range.
         for (old, new) in [("Msat = 800e3", "Msat = nan"), ("Msat = 800e3", "Msat = -800e3"), ("Msat = 800e3", "Msat = 0"),
-                           ("Aex = 13e-12", "Aex = inf"), ("alpha = 0.02", "alpha = -0.02"), ("alpha = 0.02", "alpha = 1e300"),
+                           ("Aex = 13e-12", "Aex = inf"), ("alpha = 0.02", "alpha = -0.02"),
                            ("cell_size = [4e-9, 4e-9, 3e-9]", "cell_size = [4e-9, 0, 3e-9]"),
                            ("cell_size = [4e-9, 4e-9, 3e-9]", "cell_size = [4e-9, -4e-9, nan]"),
                            ("cells = [16, 8, 1]", "cells = [100000, 100000, 100]"), ("cells = [16, 8, 1]", "cells = [0, 8, 1]"),
@@ -468,6 +472,8 @@ struct MalformedInputs {
                            ("kind = \"run\"", "kind = \"warp\""), ("drive = \"k\"", "drive = \"nosuch\"")] {
             try add("value-" + new.replacingOccurrences(of: " ", with: "").replacingOccurrences(of: "\n", with: ";"), replacing(old, new))
         }
+        // No upper bound is documented for the damping: a huge one only freezes the magnet.
+        try add("value-alpha=1e300", replacing("alpha = 0.02", "alpha = 1e300"), .either)
         // Unknown keys and syntax errors.
         try add("unknown-top", base + "\ncolour = \"red\"\n")
         try add("unknown-material", replacing("Aex = 13e-12", "Aex = 13e-12\nAexx = 13e-12"))
