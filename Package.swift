@@ -63,6 +63,6 @@ let package = Package(
         .testTarget(name: "SurrogateTests", dependencies: ["Surrogate", "NeuralNet", "ODE", "TraceIO", "Numerics"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "Devices", "Numerics"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-        .testTarget(name: "CLITests", dependencies: ["spinode", "TraceIO", "Numerics"]),
+        .testTarget(name: "CLITests", dependencies: ["spinode", "TraceIO", "Numerics", "CHDF5"]),
     ]
 )

@@ -27,10 +27,19 @@ struct BenchSP4: ParsableCommand {
     @Option(help: "Demag tensor: newell (exact, default) or mumax3 (mumax3's numerically integrated tensor).") var kernel = "newell"
     @Flag(help: "Print one JSON object.") var json = false
 
+    /// Every option is checked before the (minutes long) benchmark starts; --step is checked whatever
+    /// the method, so that a NaN or negative step never passes unnoticed.
     func validate() throws {
         guard ["newell", "mumax3"].contains(kernel) else {
             throw ValidationError("--kernel must be newell or mumax3, not '\(kernel)'")
         }
+        guard ["dopri5", "tsit5", "rk4"].contains(method) else {
+            throw ValidationError("--method must be dopri5, tsit5 or rk4, not '\(method)'")
+        }
+        guard step.isFinite, step > 0 else { throw ValidationError("--step must be a time > 0 s, got \(step)") }
+        guard rtol.isFinite, rtol > 0, rtol < 1 else { throw ValidationError("--rtol must be in (0, 1), got \(rtol)") }
+        guard atol.isFinite, atol > 0 else { throw ValidationError("--atol must be > 0, got \(atol)") }
+        guard repeats >= 1 else { throw ValidationError("--repeats must be >= 1, got \(repeats)") }
     }
 
     func run() throws {

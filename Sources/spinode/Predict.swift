@@ -64,6 +64,10 @@ struct Predict: ParsableCommand {
         let map = try ChannelMap(parsing: OptionList.expand(channelMap, option: "--map"))
         let file = try TraceFile(path: traces)
         var names = file.traceNames
+        // A file without traces would give an empty prediction file and exit 0: nothing was predicted.
+        guard !names.isEmpty else {
+            throw TraceIOError.invalidValue(file: traces, object: "/traces", detail: "holds no trace to predict")
+        }
         if !traceNames.isEmpty {
             let requested = try OptionList.expand(traceNames, option: "--trace", isWhole: file.traceNames.contains)
             for name in requested where !file.traceNames.contains(name) {

@@ -88,6 +88,23 @@ final class BadInputTests: XCTestCase {
         try assertOnly(before, in: dir)
     }
 
+    /// A trace file whose /traces group is empty: predict refuses it instead of writing an empty prediction
+    /// file with exit 0 (found by the fuzz run, FuzzTests).
+    func testPredictRefusesAFileWithoutTraces() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let traces = try importOscillator(DrivenOscillator(samples: 200), into: dir)
+        let model = dir + "/model.h5"
+        try runSpinode(["fit", traces, "--out", model, "--iterations", "2", "--hidden", "8", "--quiet"])
+        let empty = dir + "/empty.h5"
+        try FileManager.default.copyItem(atPath: traces, toPath: empty)
+        let file = try HDF5File.open(empty, writable: true)
+        try file.root.group("traces").removeMember("osc")
+        try file.close()
+        let out = dir + "/prediction.h5"
+        try assertFails(["predict", model, empty, "--out", out], naming: empty, saying: "/traces: holds no trace to predict",
+                        leaves: out)
+    }
+
     /// Simulation specs: missing, TOML syntax error, an invalid value; no trace or checkpoint written.
     func testBadSpecs() throws {
         let dir = try makeTemporaryDirectory(self)

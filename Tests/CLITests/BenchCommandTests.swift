@@ -23,4 +23,18 @@ final class BenchCommandTests: XCTestCase {
         XCTAssertEqual(final.count, 2)
         XCTAssertTrue(final.allSatisfy(\.isFinite))
     }
+
+    /// `bench sp4` checks every option before its minutes-long run (the fuzz run found `--step=nan` and
+    /// `--step=-inf` accepted: the first ran the whole benchmark with exit 0, the second ran past 10 s).
+    func testSP4RefusesBadOptionsBeforeRunning() throws {
+        for (option, expected) in [("--step=nan", "--step must be a time > 0 s"), ("--step=-inf", "--step must be a time > 0 s"),
+                                   ("--step=0", "--step must be a time > 0 s"), ("--method=euler", "--method must be"),
+                                   ("--rtol=2", "--rtol must be in (0, 1)"), ("--atol=-1", "--atol must be > 0"),
+                                   ("--repeats=0", "--repeats must be >= 1")] {
+            let result = try runProcess(try spinode(), ["bench", "sp4", option], timeout: 20)
+            XCTAssertFalse(result.signalled, option)
+            XCTAssertNotEqual(result.status, 0, "bench sp4 \(option) ran")
+            XCTAssertTrue(result.stderrLines.first?.hasPrefix("Error: \(expected)") == true, "\(option): \(result.stderr)")
+        }
+    }
 }

@@ -77,7 +77,11 @@ func runProcess(_ executable: String, _ arguments: [String], timeout: Double = 1
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning {
         if Date() > deadline {
+            // SIGTERM first (the command removes its temporaries), SIGKILL after 3 s if it does not stop.
             process.terminate()
+            let grace = Date().addingTimeInterval(3)
+            while process.isRunning && Date() < grace { usleep(10_000) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
             throw CLITestError.timeout(command: ([executable] + arguments).joined(separator: " "), seconds: timeout)
         }
