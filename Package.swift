@@ -40,9 +40,9 @@ let package = Package(
         .target(name: "Micromagnetics", dependencies: ["Numerics", "ODE", "CFFTW", "TOMLKit"],
                 swiftSettings: optimise),
         .target(name: "Devices", dependencies: ["SafeIO", "Numerics", "ODE", "Micromagnetics", "TOMLKit"], swiftSettings: optimise),
-        .target(name: "Surrogate", dependencies: ["Numerics", "NeuralNet", "ODE", "TraceIO", "Devices"],
+        .target(name: "Surrogate", dependencies: ["SafeIO", "Numerics", "NeuralNet", "ODE", "TraceIO", "Devices"],
                 swiftSettings: hostVector),
-        .target(name: "Reservoir", dependencies: ["Numerics", "Devices"], swiftSettings: optimise),
+        .target(name: "Reservoir", dependencies: ["SafeIO", "Numerics", "Devices"], swiftSettings: optimise),
         .target(name: "Benchmarks", dependencies: ["Numerics", "NeuralNet", "ODE", "Micromagnetics", "Surrogate",
                                                    "Reservoir", "Devices"], swiftSettings: hostVector),
         // SVG line plots for the demo's figures; Foundation only.

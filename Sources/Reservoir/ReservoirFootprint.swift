@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 import Numerics
 
 /// The memory a reservoir task will need, estimated from the node count and the task's length before
@@ -29,12 +30,12 @@ public struct ReservoirFootprint: Sendable, Equatable {
     }
 
     /// Refuses a task that would not fit in `availableBytes` (default: MemAvailable of this machine).
-    public func check(nodes: Int, availableBytes: Double = AvailableMemory.bytes()) throws {
+    public func check(nodes: Int, availableBytes: Double = SystemResources.availableMemory()) throws {
         guard bytes <= availableBytes else {
             throw ReservoirError.exceedsMemory(
-                "\(nodes) nodes need about \(AvailableMemory.describe(bytes)) over " + String(format: "%.3g", samples)
+                "\(nodes) nodes need about \(ByteCount(bytes)) over " + String(format: "%.3g", samples)
                 + " task samples (states, readout and reservoir matrices, device drive), "
-                + "\(AvailableMemory.describe(availableBytes)) available (MemAvailable); lower --nodes, --hold or --compare-samples")
+                + "\(ByteCount(availableBytes)) available (MemAvailable); lower --nodes, --hold or --compare-samples")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SafeIO
 import NeuralNet
 import Numerics
 
@@ -61,12 +62,12 @@ public struct TrainingFootprint: Sendable, Equatable {
 
     /// Refuses a run that would not fit in `availableBytes` (default: MemAvailable of this machine) or
     /// whose iteration budget exceeds `operationLimit`, naming the options to lower.
-    public func check(availableBytes: Double = AvailableMemory.bytes()) throws {
+    public func check(availableBytes: Double = SystemResources.availableMemory()) throws {
         guard bytes <= availableBytes else {
             throw SurrogateError.exceedsResources(
-                "training needs about \(AvailableMemory.describe(bytes)) of memory (network \(architecture), "
+                "training needs about \(ByteCount(bytes)) of memory (network \(architecture), "
                 + String(format: "%.3g", parameterCount) + " weights, and the minibatch's stage tape), "
-                + "\(AvailableMemory.describe(availableBytes)) available (MemAvailable); lower --hidden, --batch, --window or --steps-per-sample")
+                + "\(ByteCount(availableBytes)) available (MemAvailable); lower --hidden, --batch, --window or --steps-per-sample")
         }
         guard operations <= TrainingFootprint.operationLimit else {
             throw SurrogateError.exceedsResources(

@@ -57,15 +57,6 @@ final class TrainingFootprintTests: XCTestCase {
         XCTAssertNoThrow(try TrainingFootprint(options: o, outputCount: 1, inputCount: 0, parameterCount: 0).check(availableBytes: 1e11))
     }
 
-    /// The machine's available memory is read from /proc/meminfo and is a plausible number.
-    func testAvailableMemoryIsRead() {
-        let bytes = AvailableMemory.bytes()
-        XCTAssertGreaterThan(bytes, 1e7)
-        XCTAssertLessThan(bytes, 1e15)
-        XCTAssertEqual(AvailableMemory.describe(24.2e9), "24.2 GB")
-        XCTAssertEqual(AvailableMemory.describe(512e6), "512 MB")
-    }
-
     /// Option values the library refuses (the CLI names the option first).
     func testFitOptionsRefuseNonFiniteAndOutOfRange() {
         var o = FitOptions()
