@@ -16,6 +16,7 @@ public enum TemporaryFiles {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var paths = Set<String>()
     nonisolated(unsafe) private static var installed = false
+    nonisolated(unsafe) private static var terminating = false
     nonisolated(unsafe) private static var signalSources: [DispatchSourceSignal] = []
 
     /// A fresh temporary path beside `path` (same folder, so a rename is atomic), registered for removal.
@@ -28,9 +29,17 @@ public enum TemporaryFiles {
     }
 
     /// Registers `path` for removal when the process ends.
+    /// Once a terminating signal arrived, the calling thread waits here for the process to end instead
+    /// of registering (and then creating) a temporary that the signal handler would no longer remove.
     public static func register(_ path: String) {
         installHandlers()
-        lock.lock(); paths.insert(path); lock.unlock()
+        lock.lock()
+        if terminating {
+            lock.unlock()
+            while true { pause() }
+        }
+        paths.insert(path)
+        lock.unlock()
     }
 
     /// Forgets `path` (it was renamed into place or removed).
@@ -41,6 +50,16 @@ public enum TemporaryFiles {
     /// Removes every registered path now.
     public static func removeAll() {
         lock.lock(); let all = paths; paths.removeAll(); lock.unlock()
+        for p in all { unlink(p) }
+    }
+
+    /// On a terminating signal: stops new registrations, removes every registered path, then removes them
+    /// once more after a short pause, because a thread may have registered a path just before the signal
+    /// and created the file just after the first removal.
+    private static func removeAllForSignal() {
+        lock.lock(); terminating = true; let all = paths; paths.removeAll(); lock.unlock()
+        for p in all { unlink(p) }
+        usleep(50_000)
         for p in all { unlink(p) }
     }
 
@@ -73,7 +92,7 @@ public enum TemporaryFiles {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                TemporaryFiles.removeAll()
+                TemporaryFiles.removeAllForSignal()
                 signal(sig, SIG_DFL)
                 kill(getpid(), sig)
             }
