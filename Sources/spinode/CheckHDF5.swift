@@ -19,9 +19,16 @@ struct CheckHDF5: ParsableCommand {
     var verbose = false
 
     func run() throws {
+        // A damaged length field can make libhdf5 allocate and fill gigabytes for one attribute; with the
+        // address space capped, that allocation fails fast inside libhdf5 instead.
+        HDF5Walk.limitAddressSpace()
         let out = FileHandle.standardOutput
         let problems = HDF5Walk.run(file) { step in out.write(Data((step + "\n").utf8)) }
         if verbose { for problem in problems { FileHandle.standardError.write(Data((problem + "\n").utf8)) } }
+        if let exhausted = HDF5Walk.memoryExhaustion(in: problems, file: file) {
+            out.write(Data((exhausted + "\n").utf8))
+            throw ExitCode(HDF5Preflight.memoryExitStatus)
+        }
     }
 }
 

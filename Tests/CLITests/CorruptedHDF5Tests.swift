@@ -80,12 +80,21 @@ final class CorruptedHDF5Tests: XCTestCase {
         return references
     }
 
-    /// A trace file and a 2-iteration model fitted on it.
-    private func makeFiles(in dir: String) throws -> (traces: String, model: String) {
+    /// A trace file, a 2-iteration model fitted on it, an empty output folder, and the two damaged copies of
+    /// the model (`damagingModel`) or of the trace file, with at least `references` variable-length strings re-pointed.
+    private func makeFiles(damagingModel: Bool, references: Int) throws
+        -> (traces: String, model: String, outDir: String, damaged: [String]) {
+        let dir = try makeTemporaryDirectory(self)
         let traces = try importOscillator(DrivenOscillator(samples: 300), into: dir)
         let model = dir + "/model.h5"
         try runSpinode(["fit", traces, "--out", model, "--iterations", "2", "--hidden", "8", "--quiet"])
-        return (traces, model)
+        let outDir = dir + "/out"
+        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: false)
+        let source = damagingModel ? model : traces
+        let huge = dir + "/huge-heap-object.h5", index = dir + "/heap-index.h5"
+        try Self.hugeHeapObject(source, to: huge)
+        XCTAssertGreaterThan(try Self.heapIndexOutOfRange(source, to: index), references, "string attributes of \(source)")
+        return (traces, model, outDir, [huge, index])
     }
 
     /// Runs `arguments`, asserting one stderr line "FILE: corrupted HDF5 file: ...", a non-zero exit that is
@@ -103,14 +112,8 @@ final class CorruptedHDF5Tests: XCTestCase {
     }
 
     func testCorruptedModelIsRefusedByInspectPredictAndExport() throws {
-        let dir = try makeTemporaryDirectory(self)
-        let (traces, model) = try makeFiles(in: dir)
-        let outDir = dir + "/out"
-        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: false)
-        let huge = dir + "/model-huge-heap-object.h5", index = dir + "/model-heap-index.h5"
-        try Self.hugeHeapObject(model, to: huge)
-        XCTAssertGreaterThan(try Self.heapIndexOutOfRange(model, to: index), 10, "the model's string attributes")
-        for bad in [huge, index] {
+        let (traces, model, outDir, damaged) = try makeFiles(damagingModel: true, references: 10)
+        for bad in damaged {
             try assertRefused(["inspect", bad], file: bad, outDir: outDir)
             try assertRefused(["predict", bad, traces, "--out", outDir + "/p.h5"], file: bad, outDir: outDir)
             try assertRefused(["export", bad, "--format", "npz", "--out", outDir + "/export"], file: bad, outDir: outDir)
@@ -120,14 +123,8 @@ final class CorruptedHDF5Tests: XCTestCase {
     }
 
     func testCorruptedTraceFileIsRefusedByFitSplitAndMerge() throws {
-        let dir = try makeTemporaryDirectory(self)
-        let (traces, model) = try makeFiles(in: dir)
-        let outDir = dir + "/out"
-        try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: false)
-        let huge = dir + "/traces-huge-heap-object.h5", index = dir + "/traces-heap-index.h5"
-        try Self.hugeHeapObject(traces, to: huge)
-        XCTAssertGreaterThan(try Self.heapIndexOutOfRange(traces, to: index), 3, "the trace's name and unit lists")
-        for bad in [huge, index] {
+        let (traces, model, outDir, damaged) = try makeFiles(damagingModel: false, references: 3)
+        for bad in damaged {
             try assertRefused(["inspect", bad], file: bad, outDir: outDir)
             try assertRefused(["fit", bad, "--out", outDir + "/m.h5", "--iterations", "2", "--quiet"], file: bad, outDir: outDir)
             try assertRefused(["predict", model, bad, "--out", outDir + "/p.h5"], file: bad, outDir: outDir)

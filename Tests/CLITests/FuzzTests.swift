@@ -98,9 +98,16 @@ final class FuzzTests: XCTestCase {
     /// Flipped bytes land in other HDF5 objects when the seeds hold paths of another length (the model's
     /// provenance names the trace file): the flipped-byte cases, under three folders whose names differ in
     /// length, must all be clean (a crash of libhdf5 on damaged metadata is refused by the preflight).
+    /// SPINODE_FUZZ_DIR=PATH keeps them in PATH/flipped.
     func testFlippedBytesUnderThreeFolderLengths() throws {
         let binary = try spinode()
-        let base = try makeTemporaryDirectory(self)
+        let base: String
+        if let kept = ProcessInfo.processInfo.environment["SPINODE_FUZZ_DIR"] {
+            base = kept + "/flipped"
+            try? FileManager.default.removeItem(atPath: base)
+        } else {
+            base = try makeTemporaryDirectory(self)
+        }
         var failures: [String] = []
         var total = 0
         for name in ["a", "folder-of-medium-name", "a-much-longer-folder-name-that-shifts-every-offset-further"] {

@@ -9,6 +9,8 @@ import Foundation
 /// printing each step before taking it, and exits 0 when the walk finished. A child killed by a signal
 /// (or still running after `timeout`) means the file is corrupted: the refusal names the signal and the
 /// last step the child announced ("libhdf5 crashed (SIGSEGV) while reading /provenance attribute 'trace_names'").
+/// A child that exits with `memoryExitStatus` found an object whose damaged length made libhdf5 try to
+/// allocate more than the child's address-space cap: refused too, as the command would allocate it.
 ///
 /// Why a child process rather than `sigsetjmp` around the C calls: a jump out of libhdf5 leaves its
 /// global lock (thread-safe build), its free lists and its open-object table in whatever state the crash
@@ -34,6 +36,10 @@ public enum HDF5Preflight {
         var verified: [String: String?] = [:]  // file identity -> nil (sound) or the refusal detail
     }
     private static let state = State()
+
+    /// Exit status of a checker whose walk found an object libhdf5 could not allocate under the checker's
+    /// address-space cap (`HDF5Walk.limitAddressSpace`); its last stdout line says which.
+    public static let memoryExitStatus: Int32 = 3
 
     /// Makes every `HDF5File.open` of this process check its file first in a child process running
     /// `executable arguments... FILE`.
@@ -119,6 +125,9 @@ public enum HDF5Preflight {
             let signal = process.terminationStatus
             let name = signal == SIGSEGV ? "SIGSEGV" : signal == SIGBUS ? "SIGBUS" : signal == SIGABRT ? "SIGABRT" : "signal \(signal)"
             return "libhdf5 crashed (\(name)) while \(lastStep)"
+        }
+        if process.terminationStatus == memoryExitStatus {
+            return lastStep
         }
         if process.terminationStatus != 0 {
             return "the check failed while \(lastStep) (exit status \(process.terminationStatus))"

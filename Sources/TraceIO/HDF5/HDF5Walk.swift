@@ -1,4 +1,9 @@
 import CHDF5
+import Foundation
+#if canImport(Glibc)
+import Glibc
+private let RLIMIT_AS_VALUE = __rlimit_resource_t(RLIMIT_AS.rawValue)
+#endif
 
 /// Reads every object of an HDF5 file the way SpinODE's readers do: every group's member list, every
 /// dataset's shape, type, storage layout and data (whole when small, else its first and last rows), every
@@ -19,6 +24,34 @@ public enum HDF5Walk {
     public static let wholeReadBytes = 64 << 20
     /// Deepest group nesting followed (SpinODE files are 3 levels deep; a hard link cycle ends here).
     public static let maximumDepth = 32
+
+    /// Extra address space a walk may use, beyond what the process has mapped when it starts (bytes).
+    public static let addressSpaceAllowance = 1 << 30
+
+    /// Caps the calling process's address space (RLIMIT_AS) at its current size plus
+    /// `addressSpaceAllowance`, so that a damaged length field (a variable-length string claiming 4 GB)
+    /// makes libhdf5's allocation fail at once instead of filling gigabytes; for the child process only.
+    public static func limitAddressSpace() {
+        guard let statm = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+              let pages = statm.split(separator: " ").first.flatMap({ Int($0) }) else { return }
+        let limit = rlim_t(pages * Int(sysconf(Int32(_SC_PAGESIZE))) + addressSpaceAllowance)
+        var current = rlimit()
+        guard getrlimit(RLIMIT_AS_VALUE, &current) == 0, current.rlim_max == rlim_t.max || current.rlim_max > limit else { return }
+        var capped = rlimit(rlim_cur: limit, rlim_max: current.rlim_max)
+        _ = setrlimit(RLIMIT_AS_VALUE, &capped)
+    }
+
+    /// The first problem of a walk under `limitAddressSpace` where libhdf5 could not allocate, as a phrase
+    /// for the refusal ("reading / attribute 'x' needs more than 1 GiB of memory: ..."), or nil. Such an
+    /// object has a damaged length: the command itself, without the cap, would allocate and fill it.
+    public static func memoryExhaustion(in problems: [String], file: String) -> String? {
+        guard let problem = problems.first(where: { $0.contains("allocation failed") }) else { return nil }
+        let text = problem.hasPrefix(file + ": ") ? String(problem.dropFirst(file.count + 2)) : problem
+        let parts = text.components(separatedBy: ": ")
+        let object = parts.count > 1 ? parts[0] : "an object"
+        return "reading \(object) needs more than \(ByteCount(Double(addressSpaceAllowance))) of memory "
+            + "(libhdf5: \(parts.dropFirst().joined(separator: ": ")))"
+    }
 
     /// Walks `path`. `visiting` is told each step before it is taken, as a phrase that follows "while"
     /// ("reading /mlp attribute 'activation'"), so a crash can be attributed to the last step announced. Returns the errors libhdf5 reported, one line each.
