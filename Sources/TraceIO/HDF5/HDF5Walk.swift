@@ -20,7 +20,8 @@ private let RLIMIT_AS_VALUE = __rlimit_resource_t(RLIMIT_AS.rawValue)
 /// own message. Only crashes and hangs are the preflight's business.
 public enum HDF5Walk {
     /// Datasets up to this many bytes (as Float64) are read whole; larger ones by their first and last
-    /// rows, which touches their chunk index at both ends without loading them.
+    /// rows, which touches their chunk index at both ends without loading them (well inside the child's
+    /// `addressSpaceAllowance`).
     public static let wholeReadBytes = 64 << 20
     /// Deepest group nesting followed (SpinODE files are 3 levels deep; a hard link cycle ends here).
     public static let maximumDepth = 32
@@ -54,7 +55,8 @@ public enum HDF5Walk {
     }
 
     /// Walks `path`. `visiting` is told each step before it is taken, as a phrase that follows "while"
-    /// ("reading /mlp attribute 'activation'"), so a crash can be attributed to the last step announced. Returns the errors libhdf5 reported, one line each.
+    /// ("reading /mlp attribute 'activation'"), so a crash can be attributed to the last step announced.
+    /// Returns the errors libhdf5 reported, one line each.
     public static func run(_ path: String, visiting: (String) -> Void) -> [String] {
         var problems: [String] = []
         visiting("opening the file")
@@ -116,7 +118,8 @@ public enum HDF5Walk {
         switch dataset.elementClass {
         case "floating-point":
             if small { _ = try dataset.readDoubles(); return }
-            guard let rows = dataset.shape.first, rows > 0 else { return }
+            // A row wider than the whole-read size is not a trace's row; its reader reports the size itself.
+            guard let rows = dataset.shape.first, rows > 0, dataset.count / rows <= wholeReadBytes / 8 else { return }
             _ = try dataset.readDoubles(rows: 0..<1)
             _ = try dataset.readDoubles(rows: (rows - 1)..<rows)
         case "integer":
