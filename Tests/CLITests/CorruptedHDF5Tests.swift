@@ -85,9 +85,7 @@ final class CorruptedHDF5Tests: XCTestCase {
     private func makeFiles(damagingModel: Bool, references: Int) throws
         -> (traces: String, model: String, outDir: String, damaged: [String]) {
         let dir = try makeTemporaryDirectory(self)
-        let traces = try importOscillator(DrivenOscillator(samples: 300), into: dir)
-        let model = dir + "/model.h5"
-        try runSpinode(["fit", traces, "--out", model, "--iterations", "2", "--hidden", "8", "--quiet"])
+        let (traces, model) = try importAndFitTinyModel(into: dir)
         let outDir = dir + "/out"
         try FileManager.default.createDirectory(atPath: outDir, withIntermediateDirectories: false)
         let source = damagingModel ? model : traces

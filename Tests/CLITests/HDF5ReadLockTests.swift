@@ -10,9 +10,7 @@ import XCTest
 final class HDF5ReadLockTests: XCTestCase {
     func testFileHeldOpenForWritingByAnotherHDF5ProgramIsRead() throws {
         let dir = try makeTemporaryDirectory(self)
-        let traces = try importOscillator(DrivenOscillator(samples: 300), into: dir)
-        let model = dir + "/model.h5"
-        try runSpinode(["fit", traces, "--out", model, "--iterations", "2", "--hidden", "8", "--quiet"])
+        let (traces, model) = try importAndFitTinyModel(into: dir)
 
         // This process opens both files read-write with libhdf5's default locking, as another HDF5 program would.
         let paths: [String] = [traces, model]
