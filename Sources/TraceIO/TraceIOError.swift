@@ -44,12 +44,15 @@ public enum TraceIOError: Error, CustomStringConvertible, Sendable {
     /// A dataset whose claimed size cannot be read: more values than the file stores or than the
     /// machine's available memory holds; `detail` gives the claimed size and the limit.
     case tooLarge(file: String, object: String, detail: String)
+    /// A file whose HDF5 structures are damaged so that libhdf5 crashes or loops reading them (found by
+    /// `HDF5Preflight` in a child process); `detail` names what failed.
+    case corrupted(file: String, detail: String)
 
     /// The case without its context, for tests and for callers that branch on the problem.
     public enum Kind: String, Sendable {
         case fileNotFound, notAFile, notHDF5, unreadableFile, missingObject, wrongRank, lengthMismatch, emptyTrace
         case nonFinite, nonIncreasingTime, wrongType, invalidSampling, missingColumn, raggedRow, badNumber
-        case wrongFormat, invalidValue, hdf5, io, tooLarge
+        case wrongFormat, invalidValue, hdf5, io, tooLarge, corrupted
     }
 
     public var kind: Kind {
@@ -74,6 +77,7 @@ public enum TraceIOError: Error, CustomStringConvertible, Sendable {
         case .hdf5: return .hdf5
         case .io: return .io
         case .tooLarge: return .tooLarge
+        case .corrupted: return .corrupted
         }
     }
 
@@ -85,7 +89,7 @@ public enum TraceIOError: Error, CustomStringConvertible, Sendable {
              .nonFinite(let f, _, _, _), .nonIncreasingTime(let f, _, _, _, _), .wrongType(let f, _, _, _),
              .invalidSampling(let f, _, _), .missingColumn(let f, _, _), .raggedRow(let f, _, _, _),
              .badNumber(let f, _, _, _), .wrongFormat(let f, _, _), .invalidValue(let f, _, _),
-             .hdf5(let f, _, _, _), .io(let f, _), .tooLarge(let f, _, _):
+             .hdf5(let f, _, _, _), .io(let f, _), .tooLarge(let f, _, _), .corrupted(let f, _):
             return f
         }
     }
@@ -93,7 +97,7 @@ public enum TraceIOError: Error, CustomStringConvertible, Sendable {
     /// The object inside the file (HDF5 path, attribute, column or line), or "" for whole-file errors.
     public var object: String {
         switch self {
-        case .fileNotFound, .notAFile, .notHDF5, .unreadableFile, .io: return ""
+        case .fileNotFound, .notAFile, .notHDF5, .unreadableFile, .io, .corrupted: return ""
         case .missingObject(_, let o), .wrongRank(_, let o, _, _), .lengthMismatch(_, let o, _, _, _),
              .emptyTrace(_, let o), .nonFinite(_, let o, _, _), .nonIncreasingTime(_, let o, _, _, _),
              .wrongType(_, let o, _, _), .invalidSampling(_, let o, _), .wrongFormat(_, let o, _),
@@ -127,6 +131,7 @@ public enum TraceIOError: Error, CustomStringConvertible, Sendable {
         case .wrongFormat(_, _, let d), .invalidValue(_, _, let d), .tooLarge(_, _, let d): return d
         case .hdf5(_, _, let op, let d): return "\(op) failed: \(d)"
         case .io(_, let d): return d
+        case .corrupted(_, let d): return "corrupted HDF5 file: \(d)"
         }
     }
 

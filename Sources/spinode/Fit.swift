@@ -18,7 +18,8 @@ struct Fit: ParsableCommand {
         embedded state, integrates them together as one batched ODE, and steps Adam on the MSE of the observed \
         components. Every --validate-every iterations, and always at the last iteration, the model is run free \
         over the validation data; the best validated trained model is written to --out (the untrained network's \
-        validation at iteration 0 is a baseline, never written). Options are checked, and the run's memory \
+        validation at iteration 0 is a baseline, never written); when every validation free run diverged, nothing is \
+        written to --out, the trained weights go to the temporary folder and the exit status is 1. Options are checked, and the run's memory \
         estimated against the machine's available memory, before the trace file is read. Defaults are the paper's settings (k = 2, MLP (k n_out + k n_in + n_par) -> 50 -> 50 -> k n_out, \
         tanh, N(0, 0.1) init, 50 windows of 20 samples, RK4 on the sample grid, Adam 1e-3), with the exact \
         discrete adjoint for gradients (--gradient continuous is the paper's torchdiffeq odeint_adjoint).
@@ -293,9 +294,18 @@ struct Fit: ParsableCommand {
             seed: options.seed, optimiser: "adam", optimiserSettings: settings, metrics: metrics,
             toolkitVersion: SpinodeVersion.string, created: formatter.string(from: Date()))
         let file = trainer.bestModel.file(provenance: provenance, trainingCommand: CommandLine.arguments.joined(separator: " "))
+        let rescue = NSTemporaryDirectory() + "spinode-fit-\(getpid())-" + URL(fileURLWithPath: out).lastPathComponent
+        if let best = trainer.bestValidationNRMSE, !best.isFinite {
+            // No trained iterate ever predicted finitely: --out gets nothing and the exit is non-zero, but the
+            // weights are kept (as on a full disk) for a look or a resume with other options.
+            let kept = (try? file.write(to: rescue)) != nil ? "; the last trained weights were saved to '\(rescue)'" : ""
+            let runs = trainer.validationHistory.filter { $0.iteration > 0 }.count
+            let which = runs == 1 ? "the validation free run" : "all \(runs) validation free runs"
+            throw OptionValueError("\(out): not written: \(which) of the trained model diverged (NRMSE inf); "
+                                   + "lower --lr or set --clip\(kept)")
+        }
         do { try file.write(to: out) } catch {
             // Training is not lost to a full disk or a vanished folder: the model goes to the temporary folder.
-            let rescue = NSTemporaryDirectory() + "spinode-fit-\(getpid())-" + URL(fileURLWithPath: out).lastPathComponent
             guard (try? file.write(to: rescue)) != nil else { throw error }
             let reason = (error as? SafeIOError)?.reason ?? "\(error)"
             throw SafeIOError.write(path: out, detail: reason + "; the trained model was saved to '\(rescue)' instead")

@@ -58,14 +58,39 @@ struct Simulate: ParsableCommand {
         }
     }
 
+    /// The folder OVF snapshots go to (`[output] snapshot_dir`) must be a writable folder or creatable, and
+    /// must not hold an input of the run under a snapshot's name (m000000.ovf, m000001.ovf, ...), which a
+    /// snapshot would replace.
+    static func checkSnapshotFolder(_ path: String, inputs: [String]) throws {
+        let option = "[output] snapshot_dir"
+        try OutputFolder(path, option: option).check()
+        let folder = URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path
+        for input in inputs {
+            let url = URL(fileURLWithPath: input).resolvingSymlinksInPath().standardizedFileURL
+            let name = url.lastPathComponent
+            let isSnapshotName = name.count == 11 && name.hasPrefix("m") && name.hasSuffix(".ovf")
+                && name.dropFirst().prefix(6).allSatisfy(\.isASCII) && name.dropFirst().prefix(6).allSatisfy(\.isNumber)
+            if isSnapshotName, url.deletingLastPathComponent().path == folder {
+                throw SafeIOError.outputFolder(path: path, option: option,
+                                               detail: "holds the input '\(input)', which a snapshot would replace; give another folder")
+            }
+        }
+    }
+
     func run() throws {
         let clock = ContinuousClock()
         let started = clock.now
         let checkpointPath = out + ".checkpoint"
-        let locks = try OutputTarget.claim([OutputTarget(out), OutputTarget(checkpointPath, option: "--out's checkpoint")],
-                                           inputs: [spec])
-        defer { locks.forEach { $0.release() } }
+        // The spec names its own input files (drive CSV/.npy, initial OVF): parse it first, so that neither
+        // --out nor its checkpoint can be one of them, and the snapshot folder is checked before any compute.
         let parsed = try SimulationSpec(contentsOf: spec)
+        let inputs = [spec] + parsed.inputFiles.map(\.path)
+        let locks = try OutputTarget.claim([OutputTarget(out), OutputTarget(checkpointPath, option: "--out's checkpoint")],
+                                           inputs: inputs)
+        defer { locks.forEach { $0.release() } }
+        if parsed.output.snapshotEvery != nil {
+            try Self.checkSnapshotFolder(parsed.output.snapshotDirectory ?? spec + ".snapshots", inputs: inputs)
+        }
         let runner = SimulationRunner(spec: parsed)
         runner.checkpointPath = checkpointPath
         runner.stopAfterCheckpoints = stopAfterCheckpoints

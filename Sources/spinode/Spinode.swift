@@ -24,8 +24,15 @@ struct Spinode: ParsableCommand {
             Split.self,
             Merge.self,
             Demo.self,
+            CheckHDF5.self,
         ]
     )
+
+    /// Enables the HDF5 preflight (except in the preflight's own child), then runs the command.
+    static func main() {
+        if CommandLine.arguments.dropFirst().first != "check-hdf5" { enableHDF5Preflight() }
+        main(nil)
+    }
 }
 
 enum SpinodeVersion {

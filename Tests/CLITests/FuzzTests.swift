@@ -95,6 +95,41 @@ final class FuzzTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(cases.count, 300, "the corpus shrank")
     }
 
+    /// Flipped bytes land in other HDF5 objects when the seeds hold paths of another length (the model's
+    /// provenance names the trace file): the flipped-byte cases, under three folders whose names differ in
+    /// length, must all be clean (a crash of libhdf5 on damaged metadata is refused by the preflight).
+    /// SPINODE_FUZZ_DIR=PATH keeps them in PATH/flipped.
+    func testFlippedBytesUnderThreeFolderLengths() throws {
+        let binary = try spinode()
+        let base: String
+        if let kept = ProcessInfo.processInfo.environment["SPINODE_FUZZ_DIR"] {
+            base = kept + "/flipped"
+            try? FileManager.default.removeItem(atPath: base)
+        } else {
+            base = try makeTemporaryDirectory(self)
+        }
+        var failures: [String] = []
+        var total = 0
+        for name in ["a", "folder-of-medium-name", "a-much-longer-folder-name-that-shifts-every-offset-further"] {
+            let dir = base + "/" + name
+            let seedsDir = dir + "/seeds", corpus = dir + "/corpus", outs = dir + "/out"
+            for folder in [seedsDir, corpus, outs] {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            }
+            var generator = MalformedInputs(seeds: try makeSeeds(in: seedsDir), corpus: corpus, seed: 0xF11B)
+            let cases = try generator.flippedBytes(count: 6)
+            total += cases.count
+            for (fuzzCase, outcome) in zip(cases, Self.runAll(cases, binary: binary, outs: outs)) {
+                if let problem = outcome.problem {
+                    failures.append("\(name)/\(fuzzCase.label): spinode \(fuzzCase.arguments.joined(separator: " ")): \(problem)")
+                }
+            }
+        }
+        print("flipped bytes: \(total) cases under 3 folder lengths, \(total - failures.count) clean")
+        XCTAssertEqual(total, 3 * (6 * 5 + 6 * 4), "6 trace files through 5 commands, 6 model files through 4, in 3 folders")
+        XCTAssert(failures.isEmpty, failures.joined(separator: "\n"))
+    }
+
     /// The valid seeds: the oscillator table, its trace file, a 2-iteration model and the tiny spec.
     private func makeSeeds(in dir: String) throws -> FuzzSeeds {
         let traces = try importOscillator(DrivenOscillator(samples: 300), into: dir)

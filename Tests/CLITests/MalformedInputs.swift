@@ -332,6 +332,23 @@ struct MalformedInputs {
         return cases
     }
 
+    /// Only the flipped-byte trace and model files (`count` of each), through the commands that read them:
+    /// the cases whose damage lands in another HDF5 object when the seeds' paths have another length.
+    mutating func flippedBytes(count: Int) throws -> [FuzzCase] {
+        var cases: [FuzzCase] = []
+        for (label, path) in try byteFlips(seeds.traces, prefix: "trace", count: count) {
+            for (command, arguments) in traceCommands(path) {
+                cases.append(FuzzCase(label: "trace/\(label)/\(command)", arguments: arguments, expectation: .either))
+            }
+        }
+        for (label, path) in try byteFlips(seeds.model, prefix: "model", count: count) {
+            for (command, arguments) in modelCommands(path) {
+                cases.append(FuzzCase(label: "model/\(label)/\(command)", arguments: arguments, expectation: .either))
+            }
+        }
+        return cases
+    }
+
     /// The commands that read a model file.
     private func modelCommands(_ path: String) -> [(String, [String])] {
         let out = Self.out

@@ -34,7 +34,11 @@ final class BundledModelTests: XCTestCase {
             // The first predicted trace: `test`, or the one the record names (a dataset of several drives).
             let traceName = predictions.first?["trace"] as? String ?? "test"
 
-            let model = try SurrogateModel(file: SurrogateModelFile.read(modelPath))
+            // Every bundled model carries its weights digest (added with scripts/model_digest.py, weights
+            // untouched) and it matches: a damaged or edited bundled model is refused, not used.
+            let checked = try SurrogateModelFile.readChecked(modelPath)
+            XCTAssertEqual(checked.digest, .verified(checked.model.weightsDigest), "\(name): weights digest")
+            let model = try SurrogateModel(file: checked.model)
             let test = try RawTrace(trace: TraceFile.read(dataPath, trace: traceName)).matchingChannels(of: model)
             let prediction = try FreeRunPrediction(model: model, solver: .fixedRK4(stepsPerSample: 1)).predict([test])[0]
             let n = test.outputCount

@@ -26,8 +26,20 @@ public final class HDF5File {
     /// Opens an existing file, read-only unless `writable`.
     ///
     /// Distinguishes a missing file, a directory or other non-regular file, a file that is not HDF5
-    /// (no signature) and one that has the signature but cannot be opened (truncated or corrupt).
+    /// (no signature), one that has the signature but cannot be opened (truncated or corrupt) and one
+    /// whose metadata would crash libhdf5 (`HDF5Preflight`, when configured: `.corrupted`).
+    ///
+    /// HDF5's own file locking is off: SpinODE locks its outputs itself (SafeIO `FileLock`) and writes
+    /// them by rename, so a reader sees the old file or the new one whole, never a half-written one, and
+    /// must not fail with libhdf5's "unable to lock file" because another process holds the file open.
     public static func open(_ path: String, writable: Bool = false) throws -> HDF5File {
+        try InputFile.require(path)
+        try HDF5Preflight.check(path)
+        return try openUnchecked(path, writable: writable)
+    }
+
+    /// `open` without the preflight (the preflight's own walk uses it).
+    static func openUnchecked(_ path: String, writable: Bool = false) throws -> HDF5File {
         HDF5Library.prepareThread()
         try InputFile.require(path)
         let signature = H5Fis_hdf5(path)
@@ -39,7 +51,12 @@ public final class HDF5File {
             throw TraceIOError.unreadableFile(file: path, detail: HDF5Library.innermostMessage())
         }
         let flags = writable ? spinode_H5F_ACC_RDWR() : spinode_H5F_ACC_RDONLY()
-        let id = H5Fopen(path, flags, spinode_H5P_DEFAULT())
+        let access = H5Pcreate(spinode_H5P_FILE_ACCESS())
+        guard access >= 0 else { throw TraceIOError.io(file: path, detail: "cannot create a file-access property list") }
+        defer { H5Pclose(access) }
+        // Locking off (1.10.7+); `ignore_when_disabled` keeps file systems without flock working too.
+        _ = H5Pset_file_locking(access, false, true)
+        let id = H5Fopen(path, flags, access)
         guard id >= 0 else {
             throw TraceIOError.unreadableFile(file: path, detail: HDF5Library.innermostMessage())
         }

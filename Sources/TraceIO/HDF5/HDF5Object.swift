@@ -70,7 +70,25 @@ public class HDF5Object {
         defer { H5Sclose(space) }
         let rank = Int(H5Sget_simple_extent_ndims(space))
         let count = Int(H5Sget_simple_extent_npoints(space))
+        guard count >= 0, rank >= 0 else { throw failure("reading attribute shape", object: object) }
+        try checkStored(count: count, type: type, object: object)
         return try body(attribute, type, count, rank)
+    }
+
+    /// Refuses an attribute whose shape claims more values than the whole file could store (a damaged
+    /// dataspace message): reading it would allocate the claimed size first (seconds of page zeroing, or
+    /// the allocator failing) before libhdf5 finds nothing there. Each stored value takes its type's size
+    /// in the file, 16 bytes for a variable-length string (length, heap address, index).
+    private func checkStored(count: Int, type: hid_t, object: String) throws {
+        guard count > 0 else { return }
+        let stored = H5Tis_variable_str(type) > 0 ? 16 : max(1, H5Tget_size(type))
+        var fileSize: hsize_t = 0
+        guard H5Fget_filesize(file.id, &fileSize) >= 0 else { return }
+        let bytes = Double(count) * Double(stored)
+        if bytes > Double(fileSize) {
+            throw TraceIOError.tooLarge(file: file.path, object: object,
+                                        detail: "claims \(count) values (\(ByteCount(bytes))), more than the whole file holds (\(ByteCount(Double(fileSize))))")
+        }
     }
 
     /// A string attribute (variable- or fixed-length; a one-element string array is accepted).
