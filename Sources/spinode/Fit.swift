@@ -247,9 +247,7 @@ struct Fit: ParsableCommand {
         let started = clock.now
         let startIteration = trainer.iteration
         var lastDraw = started
-        let reason = try trainer.run(checkpointInterval: checkpointEvery, checkpoint: { t in
-            try t.checkpoint().write(to: checkpointPath)
-        }, progress: { p in
+        let reason = try TrainingRun.train(trainer, checkpointEvery: checkpointEvery, checkpointPath: checkpointPath) { p in
             if quiet { return }
             let validationText = (p.validationNRMSE ?? trainer.lastValidationNRMSE).map { String(format: "%.4g", $0) } ?? "-"
             let eta = p.secondsRemaining.isFinite ? String(format: "%.0f s", p.secondsRemaining) : "-"
@@ -266,27 +264,20 @@ struct Fit: ParsableCommand {
             } else if p.iteration % logEvery == 0 || p.iteration == p.iterations {
                 progressStream.write(Data((line + "\n").utf8))
             }
-        })
+        }
         if lineOpen { progressStream.write(Data("\n".utf8)) }
         if !quiet, let baseline = trainer.baselineValidationNRMSE, let best = trainer.bestValidationNRMSE, best > baseline {
             FileHandle.standardError.write(Data(String(
                 format: "spinode fit: note: the best trained model (validation NRMSE %.4g at iteration %d) is worse than the untrained initial network (%.4g); train longer or lower --lr\n",
                 best, trainer.bestIteration, baseline).utf8))
         }
-        if checkpointEvery > 0 { try trainer.checkpoint().write(to: checkpointPath) }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 
         // The model file: best model with provenance (the optimiser's own settings, `TrainingProvenance`).
         let provenance = TrainingProvenance.of(trainer, traces: traces, toolkitVersion: SpinodeVersion.string)
         let file = trainer.bestModel.file(provenance: provenance, trainingCommand: CommandLine.arguments.joined(separator: " "))
-        do { try file.write(to: out) } catch {
-            // Training is not lost to a full disk or a vanished folder: the model goes to the temporary folder.
-            let rescue = NSTemporaryDirectory() + "spinode-fit-\(getpid())-" + URL(fileURLWithPath: out).lastPathComponent
-            guard (try? file.write(to: rescue)) != nil else { throw error }
-            let reason = (error as? SafeIOError)?.reason ?? "\(error)"
-            throw SafeIOError.write(path: out, detail: reason + "; the trained model was saved to '\(rescue)' instead")
-        }
+        try TrainingRun.writeModel(file, to: out)
 
         if json {
             let summary: JSONValue = .object([
