@@ -56,7 +56,7 @@ let package = Package(
         ], swiftSettings: optimise),
 
         // Tests mirror the source layout. TestSupport: helpers shared by test targets (running a process,
-        // temporary folders, finding Python); never linked into the library or the CLI.
+        // temporary folders, finding Python, the tiny film spec); never linked into the library or the CLI.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SafeIOTests", dependencies: ["SafeIO"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "ODETests", dependencies: ["ODE", "Numerics"]),
         .testTarget(name: "TraceIOTests", dependencies: ["TraceIO", "Numerics", "CHDF5", "TestSupport"]),
         .testTarget(name: "MicromagneticsTests", dependencies: ["Micromagnetics", "ODE", "Numerics"]),
-        .testTarget(name: "DevicesTests", dependencies: ["Devices", "ODE", "Numerics"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices", "ODE", "Numerics", "TestSupport"]),
         .testTarget(name: "SurrogateTests", dependencies: ["Surrogate", "NeuralNet", "ODE", "TraceIO", "Numerics"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "Devices", "Numerics"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
