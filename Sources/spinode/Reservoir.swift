@@ -215,21 +215,12 @@ struct ReservoirCommand: ParsableCommand {
         let dt = reference.device.sampleInterval
         let configuration = try setup.referenceConfiguration(reference: compare ?? "", compareSamples: compareSamples,
                                                              referenceNoise: referenceNoise, sampleInterval: dt)
-        if let path = compareStates, FileManager.default.fileExists(atPath: path) {
-            let file = try ReferenceStatesFile.read(path, expecting: configuration)
-            note("reference \(compare ?? ""): node states read from \(path) (recorded \(file.created))")
-            return .init(states: file.states, wallSeconds: file.wallSeconds, sampleInterval: file.sampleInterval,
-                         reusedFrom: "\(path) (recorded \(file.created))")
+        return try ReferenceStatesFile.cached(at: compareStates, reference: compare ?? "", configuration: configuration,
+                                              created: SurrogateModelFile.Provenance.timestamp(), note: note) {
+            let rows = inputs.reduce(0) { $0 + $1.rows }
+            note("reference \(compare ?? ""): \(rows * reference.nodeCount * reference.holdSamples) device samples")
+            return try DeviceComparison.run(reference, inputs: inputs)
         }
-        let rows = inputs.reduce(0) { $0 + $1.rows }
-        note("reference \(compare ?? ""): \(rows * reference.nodeCount * reference.holdSamples) device samples")
-        let run = try DeviceComparison.run(reference, inputs: inputs)
-        if let path = compareStates {
-            try ReferenceStatesFile(states: run.states, wallSeconds: run.wallSeconds, sampleInterval: dt,
-                                    created: SurrogateModelFile.Provenance.timestamp(), configuration: configuration).write(to: path)
-            note("reference node states written to \(path)")
-        }
-        return run
     }
 
     /// `--drive-out`: the multiplexed device input of inputs FROM..<TO of the task's first sequence, one

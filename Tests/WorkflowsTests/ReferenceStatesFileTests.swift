@@ -43,4 +43,32 @@ final class ReferenceStatesFileTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("recorded for hold = (absent)"), "\(error)")
         }
     }
+
+    /// The cache: the first call runs and writes, the second reads the states back exactly without running,
+    /// with the recorded wall time and where they came from.
+    func testCachedRunsOnceThenReads() throws {
+        let path = try makeTemporaryDirectory(self) + "/cache.h5"
+        let states = sample().states
+        var runs = 0, notes: [String] = []
+        func cached() throws -> DeviceComparison.TimedStates {
+            try ReferenceStatesFile.cached(at: path, reference: "spec.toml", configuration: ["seed": "1"],
+                                           created: "2026-12-03T04:00:00Z", note: { notes.append($0) }) {
+                runs += 1
+                return DeviceComparison.TimedStates(states: states, wallSeconds: 3.25, sampleInterval: 5e-12)
+            }
+        }
+        let first = try cached()
+        XCTAssertNil(first.reusedFrom)
+        let second = try cached()
+        XCTAssertEqual(runs, 1)
+        XCTAssertEqual(second.states.map(\.storage), states.map(\.storage))
+        XCTAssertEqual(second.wallSeconds, 3.25)
+        XCTAssertEqual(second.reusedFrom, "\(path) (recorded 2026-12-03T04:00:00Z)")
+        XCTAssertEqual(notes, ["reference node states written to \(path)",
+                               "reference spec.toml: node states read from \(path) (recorded 2026-12-03T04:00:00Z)"])
+        let uncached = try ReferenceStatesFile.cached(at: nil, reference: "x", configuration: [:], created: "", note: { _ in }) {
+            DeviceComparison.TimedStates(states: states, wallSeconds: 1, sampleInterval: 1)
+        }
+        XCTAssertNil(uncached.reusedFrom)
+    }
 }

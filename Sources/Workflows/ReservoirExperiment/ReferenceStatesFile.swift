@@ -81,4 +81,26 @@ public struct ReferenceStatesFile {
                                    sampleInterval: try root.doubleAttribute("sample_interval"),
                                    created: try root.stringAttribute("created"), configuration: configuration)
     }
+
+    /// The reference's states through the cache at `path`: read when that file exists (refused if recorded
+    /// for another `configuration`), else produced by `run` and, when `path` is given, written there with
+    /// the time `created` (UTC). `note` hears one line for a read and one for a write, naming `reference`.
+    public static func cached(at path: String?, reference: String, configuration: [String: String],
+                              created: @autoclosure () -> String,
+                              note: (String) -> Void,
+                              run: () throws -> DeviceComparison.TimedStates) throws -> DeviceComparison.TimedStates {
+        if let path, FileManager.default.fileExists(atPath: path) {
+            let file = try read(path, expecting: configuration)
+            note("reference \(reference): node states read from \(path) (recorded \(file.created))")
+            return .init(states: file.states, wallSeconds: file.wallSeconds, sampleInterval: file.sampleInterval,
+                         reusedFrom: "\(path) (recorded \(file.created))")
+        }
+        let states = try run()
+        if let path {
+            try ReferenceStatesFile(states: states.states, wallSeconds: states.wallSeconds, sampleInterval: states.sampleInterval,
+                                    created: created(), configuration: configuration).write(to: path)
+            note("reference node states written to \(path)")
+        }
+        return states
+    }
 }
