@@ -13,7 +13,7 @@ let package = Package(
     products: [
         .executable(name: "spinode", targets: ["spinode"]),
         .library(name: "SpinODEKit", targets: ["SafeIO", "Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics",
-                                                "Devices", "Surrogate", "Reservoir"]),
+                                                "Devices", "Surrogate", "Reservoir", "Plot", "Workflows"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,32 +37,39 @@ let package = Package(
         .target(name: "NeuralNet", dependencies: ["Numerics"], swiftSettings: hostVector),
         .target(name: "ODE", dependencies: ["Numerics"], swiftSettings: optimise),
         .target(name: "TraceIO", dependencies: ["SafeIO", "Numerics", "CHDF5"], swiftSettings: optimise),
-        .target(name: "Micromagnetics", dependencies: ["Numerics", "ODE", "CFFTW", "TOMLKit"],
-                swiftSettings: optimise),
+        .target(name: "Micromagnetics", dependencies: ["Numerics", "ODE", "CFFTW"], swiftSettings: optimise),
         .target(name: "Devices", dependencies: ["SafeIO", "Numerics", "ODE", "Micromagnetics", "TOMLKit"], swiftSettings: optimise),
         .target(name: "Surrogate", dependencies: ["SafeIO", "Numerics", "NeuralNet", "ODE", "TraceIO", "Devices"],
                 swiftSettings: hostVector),
         .target(name: "Reservoir", dependencies: ["SafeIO", "Numerics", "Devices"], swiftSettings: optimise),
-        .target(name: "Benchmarks", dependencies: ["Numerics", "NeuralNet", "ODE", "Micromagnetics", "Surrogate",
+        .target(name: "Benchmarks", dependencies: ["Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics", "Surrogate",
                                                    "Reservoir", "Devices"], swiftSettings: hostVector),
         // SVG line plots for the demo's figures; Foundation only.
         .target(name: "Plot", swiftSettings: optimise),
+        // Workflows: what a command does beyond parsing and printing (the reservoir experiment and its
+        // device comparison, the demo pipeline), so that it is callable and testable without a process.
+        .target(name: "Workflows", dependencies: ["SafeIO", "Numerics", "NeuralNet", "TraceIO", "Devices", "Surrogate",
+                                                  "Reservoir", "Plot"], swiftSettings: optimise),
         .executableTarget(name: "spinode", dependencies: [
-            "SafeIO", "Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics", "Devices", "Surrogate", "Reservoir",
-            "Benchmarks", "Plot", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Numerics", "NeuralNet", "ODE", "TraceIO", "Devices", "Surrogate", "Reservoir", "Benchmarks", "Plot",
+            "Workflows", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
 
-        // Tests mirror the source layout.
+        // Tests mirror the source layout. TestSupport: helpers shared by test targets (running a process,
+        // temporary folders, finding Python, the tiny film spec); never linked into the library or the CLI.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SafeIOTests", dependencies: ["SafeIO"]),
         .testTarget(name: "NumericsTests", dependencies: ["Numerics"]),
         .testTarget(name: "NeuralNetTests", dependencies: ["NeuralNet", "Numerics"]),
         .testTarget(name: "ODETests", dependencies: ["ODE", "Numerics"]),
-        .testTarget(name: "TraceIOTests", dependencies: ["TraceIO", "Numerics", "CHDF5"]),
+        .testTarget(name: "TraceIOTests", dependencies: ["TraceIO", "Numerics", "CHDF5", "TestSupport"]),
         .testTarget(name: "MicromagneticsTests", dependencies: ["Micromagnetics", "ODE", "Numerics"]),
-        .testTarget(name: "DevicesTests", dependencies: ["Devices", "ODE", "Numerics"]),
+        .testTarget(name: "DevicesTests", dependencies: ["Devices", "ODE", "Numerics", "TestSupport"]),
         .testTarget(name: "SurrogateTests", dependencies: ["Surrogate", "NeuralNet", "ODE", "TraceIO", "Numerics"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "Devices", "Numerics"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
-        .testTarget(name: "CLITests", dependencies: ["spinode", "TraceIO", "Numerics", "CHDF5"]),
+        .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Reservoir", "Devices", "Surrogate", "NeuralNet",
+                                                      "TraceIO", "Numerics", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["spinode", "TraceIO", "Numerics", "CHDF5", "TestSupport"]),
     ]
 )

@@ -6,7 +6,7 @@ import ODE
 /// reservoir-like drive: `copies` copies x `samples` samples of uniform random input in [0, 1),
 /// repeated `repeats` times; the median is reported (the machine is shared and noisy).
 public enum DeviceBenchmark {
-    public struct Result: Sendable {
+    public struct Result: Sendable, Encodable {
         public var device: String
         public var mode: String
         public var copies: Int
@@ -18,6 +18,19 @@ public enum DeviceBenchmark {
         public var samplesPerSecond: Double { Double(copies * samples) / medianSeconds }
         /// Integration sub-steps (all copies) per second of wall time (0 for adaptive runs).
         public var substepsPerSecond: Double { samplesPerSecond * Double(substepsPerSample) }
+
+        enum CodingKeys: String, CodingKey {
+            case device, mode, copies, samples, medianSeconds = "median_s", samplesPerSecond = "samples_per_s"
+            case substepsPerSecond = "substeps_per_s"
+        }
+
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(device, forKey: .device); try c.encode(mode, forKey: .mode)
+            try c.encode(copies, forKey: .copies); try c.encode(samples, forKey: .samples)
+            try c.encode(medianSeconds, forKey: .medianSeconds); try c.encode(samplesPerSecond, forKey: .samplesPerSecond)
+            try c.encode(substepsPerSecond, forKey: .substepsPerSecond)
+        }
     }
 
     /// Runs the four configurations: macrospin at T = 0 (RK4) and 300 K (Heun), auto-oscillator
@@ -63,6 +76,7 @@ public enum DeviceBenchmark {
         return results
     }
 
+    /// Median wall time of `repeats` (at least 1) runs of `body`, seconds: the machine is shared and noisy.
     static func median(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
         let clock = ContinuousClock()
         var times = [Double]()

@@ -87,6 +87,12 @@ public struct ReservoirResult: Sendable, Codable, Equatable {
     /// Device time simulated for the task, in seconds, summed over all sequences (0 for software reservoirs).
     public var deviceSeconds: Double
 
+    /// JSON keys in snake_case, as every `spinode --json` output (docs/architecture.md).
+    enum CodingKeys: String, CodingKey {
+        case task, source, nodes, metrics, profiles, ridgeLambdas = "ridge_lambdas", trainSamples = "train_samples"
+        case testSamples = "test_samples", wallSeconds = "wall_seconds", deviceSeconds = "device_seconds"
+    }
+
     public init(task: String, source: String, nodes: Int, metrics: [String: Double], profiles: [String: [Double]] = [:],
                 ridgeLambdas: [Double], trainSamples: Int, testSamples: Int, wallSeconds: Double = 0,
                 deviceSeconds: Double = 0) {

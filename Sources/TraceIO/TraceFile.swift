@@ -36,8 +36,8 @@ public final class TraceFile {
     public static let version = 1
 
     public let path: String
-    private let file: HDF5File
-    private let tracesGroup: HDF5Group
+    let file: HDF5File
+    let tracesGroup: HDF5Group
     /// Names of the traces in the file, in name order.
     public let traceNames: [String]
     /// Opened and checked layouts and infos, so repeated window reads skip the metadata.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Benchmarks
 import Foundation
+import Workflows
 
 /// `spinode bench devices`: throughput of the macrospin STNO and the auto-oscillator.
 struct BenchDevices: ParsableCommand {
@@ -8,10 +9,12 @@ struct BenchDevices: ParsableCommand {
         commandName: "devices",
         abstract: "Throughput of the reference devices (macrospin STNO, universal auto-oscillator).",
         discussion: """
-        Drives COPIES independent copies with SAMPLES random inputs each and reports the median wall
+        Drives COPIES independent copies with SAMPLES random inputs each and reports the median wall \
         time of REPEATS runs, device samples per second and integration sub-steps per second.
+
         Macrospin: 50 ps samples, 0.1 ps sub-steps (500 per sample), 1.2 J_c bias.
         Auto-oscillator: 1 ns samples, 10 ps sub-steps (100 per sample), 1.5 I_th bias.
+
         Example: spinode bench devices --copies 8 --samples 2000 --repeats 5
         """
     )
@@ -25,12 +28,7 @@ struct BenchDevices: ParsableCommand {
     func run() throws {
         let results = try DeviceBenchmark.run(copies: copies, samples: samples, repeats: repeats, seed: seed)
         if json {
-            let rows = results.map { r in
-                "{\"device\": \"\(r.device)\", \"mode\": \"\(r.mode)\", \"copies\": \(r.copies), \"samples\": \(r.samples), "
-                + "\"median_s\": \(r.medianSeconds), \"samples_per_s\": \(r.samplesPerSecond), "
-                + "\"substeps_per_s\": \(r.substepsPerSecond)}"
-            }
-            print("[" + rows.joined(separator: ", ") + "]")
+            print(try JSONOutput.string(results))
             return
         }
         print("device            mode                     copies x samples   median (s)   samples/s    sub-steps/s")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Benchmarks
 import Foundation
+import Workflows
 import Surrogate
 
 /// `spinode bench fit-paper`: seconds per training iteration in the paper's configuration.
@@ -14,7 +15,9 @@ struct BenchFitPaper: ParsableCommand {
         adjoint (torchdiffeq's odeint_adjoint). Median of --iterations timed iterations after --warmup. \
         The defaults are what `spinode fit` runs with the paper's settings (float64, 1 thread); \
         --precision float32 and --threads 2 time the other kernels. \
-        Compare with scripts/bench/fit_paper_peers.py (torchdiffeq). Example:
+        Compare with scripts/bench/fit_paper_peers.py (torchdiffeq).
+
+        Examples:
           spinode bench fit-paper --json
           spinode bench fit-paper --precision float32 --threads 2
         """
@@ -51,9 +54,7 @@ struct BenchFitPaper: ParsableCommand {
         let results = try FitPaperBenchmark.run(c, methods: methods.split(separator: ",").map { GradientMethod(rawValue: String($0))! })
         if json {
             struct Report: Encodable { var benchmark = "fit_paper"; var results: [FitPaperBenchmark.Result] }
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys, .prettyPrinted]
-            print(String(decoding: try enc.encode(Report(results: results)), as: UTF8.self))
+            print(try JSONOutput.string(Report(results: results)))
         } else {
             for r in results {
                 print(String(format: "fit-paper %@ adjoint, %@, %d thread(s): %.3f ms per iteration (median of %d; min %.3f, max %.3f ms), CPU %.3f ms, load %.2f",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Workflows
 import Benchmarks
 import ODE
 import NeuralNet
@@ -10,10 +11,11 @@ struct BenchNode64: ParsableCommand {
         commandName: "node64",
         abstract: "Gradient of a 5-64-64-4 neural ODE over 32 trajectories, t in [0, 50] (Dopri5, rtol 1e-6).",
         discussion: """
-        The NODE-64 definition is in Sources/Benchmarks/Node64.swift; the same problem in diffrax and
-        torchdiffeq is scripts/bench/node64_peers.py. Reports the median of --repeats timed evaluations
-        after one warm-up, the loss and gradient norm with their errors against the tight-tolerance
+        The NODE-64 definition is in Sources/Benchmarks/Node64.swift; the same problem in diffrax and \
+        torchdiffeq is scripts/bench/node64_peers.py. Reports the median of --repeats timed evaluations \
+        after one warm-up, the loss and gradient norm with their errors against the tight-tolerance \
         reference (78.290497, 3000.8805), and the steps and evaluations of both passes.
+
         Example: spinode bench node64 --gradient discrete --json
         """
     )
@@ -80,9 +82,7 @@ struct BenchNode64: ParsableCommand {
                                     computePath: computePath, taped: !noTape)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            print(try JSONOutput.string(result))
         } else {
             print("""
             NODE-64 \(result.gradient_method), \(result.vector_field), controller \(result.controller), rtol \(result.rtol), atol \(result.atol)

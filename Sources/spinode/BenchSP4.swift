@@ -1,6 +1,7 @@
 import ArgumentParser
 import Benchmarks
 import Foundation
+import Workflows
 
 /// `spinode bench sp4`: muMAG standard problem 4, field 1, timed.
 struct BenchSP4: ParsableCommand {
@@ -8,14 +9,17 @@ struct BenchSP4: ParsableCommand {
         commandName: "sp4",
         abstract: "Time muMAG standard problem 4 (field 1, 1 ns, 128 x 32 x 1 cells) with Dormand-Prince 5(4).",
         discussion: """
-        Builds the permalloy film (500 x 125 x 3 nm, Ms 800 kA/m, A 13 pJ/m, alpha 0.02) with exchange and
-        demag (--kernel newell: exact tensor, default; --kernel mumax3: mumax3's integrated tensor, which
-        reproduces mumax3's <m>(1 ns) = (-0.9846124, 0.1260409, 0.0432712) to ~1e-5), relaxes the S-state
+        Builds the permalloy film (500 x 125 x 3 nm, Ms 800 kA/m, A 13 pJ/m, alpha 0.02) with exchange and \
+        demag (--kernel newell: exact tensor, default; --kernel mumax3: mumax3's integrated tensor, which \
+        reproduces mumax3's <m>(1 ns) = (-0.9846124, 0.1260409, 0.0432712) to ~1e-5), relaxes the S-state \
         with that tensor (untimed), then times the 1 ns reversal under (-24.6, 4.3, 0) mT.
-        Reports the median wall time of --repeats runs, RHS evaluations, cell updates per second, steps,
+
+        Reports the median wall time of --repeats runs, RHS evaluations, cell updates per second, steps, \
         <m>(1 ns) and the first zero crossing of <m_x>. Compare with scripts/bench/sp4_peers.py (magnum.np).
-        Examples: spinode bench sp4 --json
-                  spinode bench sp4 --json --kernel mumax3
+
+        Examples:
+          spinode bench sp4 --json
+          spinode bench sp4 --json --kernel mumax3
         """
     )
 
@@ -45,9 +49,7 @@ struct BenchSP4: ParsableCommand {
     func run() throws {
         let r = try SP4Benchmark(rtol: rtol, atol: atol, repeats: repeats, method: method, step: step, kernel: kernel).run()
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(data: try enc.encode(r), encoding: .utf8)!)
+            print(try JSONOutput.string(r))
         } else {
             print("demag kernel: \(r.demag_kernel)")
             print(String(format: "SP4 field 1: %.3f s median (%d runs), %d RHS evaluations, %.3g cell updates/s",

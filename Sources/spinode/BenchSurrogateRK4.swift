@@ -1,6 +1,7 @@
 import ArgumentParser
 import Benchmarks
 import Foundation
+import Workflows
 
 /// `spinode bench surrogate-rk4`: speed of the paper-sized surrogate run free with fixed-step RK4.
 struct BenchSurrogateRK4: ParsableCommand {
@@ -8,10 +9,12 @@ struct BenchSurrogateRK4: ParsableCommand {
         commandName: "surrogate-rk4",
         abstract: "Free-running paper-sized surrogate (MLP 4-50-50-2, RK4, dt 0.025): steps per second.",
         discussion: """
-        Integrates the Spin-Neural ODE network of Chen et al. (Nat. Commun. 13, 1016 (2022)) over a
-        zero-order-hold random input, one RK4 step per sample, with the fused SIMD kernel at batch 1 and
-        for a batch of independent sequences, and compares with the unfused and OpenBLAS paths.
-        Figures are medians of --repeats runs after a warm-up. Example:
+        Integrates the Spin-Neural ODE network of Chen et al. (Nat. Commun. 13, 1016 (2022)) over a \
+        zero-order-hold random input, one RK4 step per sample, with the fused SIMD kernel at batch 1 and \
+        for a batch of independent sequences, and compares with the unfused and OpenBLAS paths. \
+        Figures are medians of --repeats runs after a warm-up.
+
+        Examples:
           spinode bench surrogate-rk4 --json
           spinode bench surrogate-rk4 --problem peer --samples 20000 --json   # compare with surrogate_rk4_peers.py
         """
@@ -43,9 +46,7 @@ struct BenchSurrogateRK4: ParsableCommand {
         c.referenceSteps = referenceSteps; c.repeats = repeats; c.seed = seed
         let r = try SurrogateRK4Benchmark.run(c)
         if json {
-            let enc = JSONEncoder()
-            enc.outputFormatting = [.sortedKeys]
-            print(String(decoding: try enc.encode(r), as: UTF8.self))
+            print(try JSONOutput.string(r))
         } else {
             print("surrogate-rk4 (\(r.problem), \(r.integrator)): MLP 4-50-50-2 tanh, dt 0.025, \(samples) samples")
             print(String(format: "  fused batch 1:        %.0f steps/s  (%.2f GFLOP/s)", r.steps_per_second, r.gflops))

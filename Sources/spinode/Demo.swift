@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Numerics
 import TraceIO
+import Workflows
 
 /// `spinode demo`: the first thing a new user runs. On the bundled skyrmion data it predicts the held-out
 /// trace with the bundled surrogate, runs Mackey-Glass on the surrogate reservoir (and the echo state
@@ -31,7 +32,7 @@ struct Demo: ParsableCommand {
 
         --train first retrains the surrogate from scratch with `spinode fit` (the training command recorded in \
         the bundled model file), showing its progress, and uses the new model for (a) to (c). Progress lines go to \
-        stderr. About 25 s on 2 cores after the build (most of it the micromagnetic segment); --quick runs a tiny \
+        stderr. Most of the run time is the micromagnetic segment; --quick runs a tiny \
         version (2,000 Mackey-Glass points, 20 nodes, one multiplexed input of reference) for tests. Details: docs/demo.md.
 
         Examples:

@@ -1,5 +1,6 @@
 import Foundation
 import TraceIO
+import Workflows
 
 /// Demo part (d): the summary, as a compact table for people and as one JSON object for scripts (also written
 /// to OUT/summary.json).

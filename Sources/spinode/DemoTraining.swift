@@ -1,5 +1,6 @@
 import Foundation
 import TraceIO
+import Workflows
 #if canImport(Glibc)
 import Glibc
 #endif

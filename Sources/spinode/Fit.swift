@@ -4,6 +4,7 @@ import NeuralNet
 import Numerics
 import Surrogate
 import TraceIO
+import Workflows
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -87,7 +88,7 @@ struct Fit: ParsableCommand {
     var resume = false
     @Option(parsing: .unconditional, help: "Threads: the RK4 training kernel splits each minibatch's windows over them (and OpenBLAS uses them). Runs are bit-reproducible for a given count.")
     var threads = 1
-    @Option(help: "Arithmetic of the RK4 training kernel: float64 (default) or float32 (about 1.5x faster; parameters, Adam and the model file stay float64).")
+    @Option(help: "Arithmetic of the RK4 training kernel: float64 (default) or float32 (faster: twice the SIMD lanes; parameters, Adam and the model file stay float64).")
     var precision = "float64"
     @Flag(help: "Print one JSON summary at the end (progress goes to stderr).") var json = false
     @Flag(help: "No progress output.") var quiet = false
@@ -247,9 +248,7 @@ struct Fit: ParsableCommand {
         let started = clock.now
         let startIteration = trainer.iteration
         var lastDraw = started
-        let reason = try trainer.run(checkpointInterval: checkpointEvery, checkpoint: { t in
-            try t.checkpoint().write(to: checkpointPath)
-        }, progress: { p in
+        let reason = try TrainingRun.train(trainer, checkpointEvery: checkpointEvery, checkpointPath: checkpointPath) { p in
             if quiet { return }
             let validationText = (p.validationNRMSE ?? trainer.lastValidationNRMSE).map { String(format: "%.4g", $0) } ?? "-"
             let eta = p.secondsRemaining.isFinite ? String(format: "%.0f s", p.secondsRemaining) : "-"
@@ -266,35 +265,20 @@ struct Fit: ParsableCommand {
             } else if p.iteration % logEvery == 0 || p.iteration == p.iterations {
                 progressStream.write(Data((line + "\n").utf8))
             }
-        })
+        }
         if lineOpen { progressStream.write(Data("\n".utf8)) }
         if !quiet, let baseline = trainer.baselineValidationNRMSE, let best = trainer.bestValidationNRMSE, best > baseline {
             FileHandle.standardError.write(Data(String(
                 format: "spinode fit: note: the best trained model (validation NRMSE %.4g at iteration %d) is worse than the untrained initial network (%.4g); train longer or lower --lr\n",
                 best, trainer.bestIteration, baseline).utf8))
         }
-        if checkpointEvery > 0 { try trainer.checkpoint().write(to: checkpointPath) }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 
-        // The model file: best model with provenance.
-        var metrics: [String: Double] = ["train_loss": trainer.lastLoss, "iterations": Double(trainer.iteration),
-                                         "best_iteration": Double(trainer.bestIteration)]
-        if let v = trainer.bestValidationNRMSE { metrics["validation_nrmse"] = v }
-        let settings: [String: Double] = [
-            "learning_rate": options.learningRate, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-8,
-            "batch_size": Double(options.batchSize), "window_length": Double(options.windowLength),
-            "iterations": Double(trainer.iteration), "lr_decay_every": Double(options.decayInterval),
-            "lr_decay_factor": options.decayFactor, "max_gradient_norm": options.maxGradientNorm ?? 0,
-            "input_noise": options.inputNoise, "state_noise": options.stateNoise,
-        ]
-        let formatter = ISO8601DateFormatter()
-        let provenance = SurrogateModelFile.Provenance(
-            traceFile: traces, traceFileSHA256: (try? SHA256.hexOfFile(traces)) ?? "", traceNames: trainer.traceNames,
-            seed: options.seed, optimiser: "adam", optimiserSettings: settings, metrics: metrics,
-            toolkitVersion: SpinodeVersion.string, created: formatter.string(from: Date()))
+        // The model file: best model with provenance (the optimiser's own settings, `TrainingProvenance`).
+        let provenance = TrainingProvenance.of(trainer, traces: traces, toolkitVersion: SpinodeVersion.string)
         let file = trainer.bestModel.file(provenance: provenance, trainingCommand: CommandLine.arguments.joined(separator: " "))
-        let rescue = NSTemporaryDirectory() + "spinode-fit-\(getpid())-" + URL(fileURLWithPath: out).lastPathComponent
+        let rescue = TrainingRun.rescuePath(for: out)
         if let best = trainer.bestValidationNRMSE, !best.isFinite {
             // No trained iterate ever predicted finitely: --out gets nothing and the exit is non-zero, but the
             // weights are kept (as on a full disk) for a look or a resume with other options.
@@ -304,12 +288,7 @@ struct Fit: ParsableCommand {
             throw OptionValueError("\(out): not written: \(which) of the trained model diverged (NRMSE inf); "
                                    + "lower --lr or set --clip\(kept)")
         }
-        do { try file.write(to: out) } catch {
-            // Training is not lost to a full disk or a vanished folder: the model goes to the temporary folder.
-            guard (try? file.write(to: rescue)) != nil else { throw error }
-            let reason = (error as? SafeIOError)?.reason ?? "\(error)"
-            throw SafeIOError.write(path: out, detail: reason + "; the trained model was saved to '\(rescue)' instead")
-        }
+        try TrainingRun.writeModel(file, to: out)
 
         if json {
             let summary: JSONValue = .object([

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TraceIO
+import Workflows
 
 /// `spinode import mumax|csv`: simulator and measurement tables into a trace file.
 struct Import: ParsableCommand {

@@ -5,6 +5,7 @@ import Numerics
 import Reservoir
 import Surrogate
 import TraceIO
+import Workflows
 
 /// `spinode reservoir TASK --device NAME`: runs one reservoir-computing benchmark on a feature source
 /// (the software echo state network, or a device driven through time multiplexing) and prints its scores.
@@ -24,7 +25,7 @@ struct ReservoirCommand: ParsableCommand {
         model, output p = |c|^2) and `macrospin` (macrospin STNO, output m.p), both driven through time \
         multiplexing (--hold, --mask, --input-scale, --input-offset, --sampling) with the current \
         I = I_th (--bias-ratio + --gain-ratio x v), v the multiplexed input. New devices register in \
-        ReservoirCommand.devices.
+        ReservoirSetup.devices (Sources/Workflows).
 
         The readout lambda is chosen by contiguous k-fold cross-validation (--folds) over 1e-12..1e3 \
         unless --ridge is given.
@@ -33,10 +34,10 @@ struct ReservoirCommand: ParsableCommand {
         """
     )
 
-    @Argument(help: "The task: \(ReservoirCommand.taskNames.joined(separator: ", ")).")
+    @Argument(help: "The task: \(ReservoirSetup.taskNames.joined(separator: ", ")).")
     var task: String
 
-    @Option(help: "Feature source: esn\(ReservoirCommand.devices.keys.sorted().map { ", " + $0 }.joined()), or a file: a trained surrogate MODEL.h5 or a micromagnetic SPEC.toml (input = deltaKu1 in J/m^3, as the surrogate of a VCMA trace).")
+    @Option(help: "Feature source: esn\(ReservoirSetup.devices.keys.sorted().map { ", " + $0 }.joined()), or a file: a trained surrogate MODEL.h5 or a micromagnetic SPEC.toml (input = deltaKu1 in J/m^3, as the surrogate of a VCMA trace).")
     var device: String = "esn"
 
     @Option(help: "Reference device (a named device, MODEL.h5 or SPEC.toml) run with the device on the same segment of the task (the first --compare-samples inputs, same mask and scaling): reports both devices' task metrics, their relative difference, the node-state NRMSE and the speed-up in wall time per simulated ns.")
@@ -123,38 +124,24 @@ struct ReservoirCommand: ParsableCommand {
     @Flag(help: "No progress lines on stderr (a micromagnetic device reports every 30 s otherwise, also with --json).")
     var quiet = false
 
-    static let taskNames = ["mackey-glass", "narma10", "sine-square", "memory-capacity", "parity-capacity"]
-
-    /// Devices driven through time multiplexing, by name. Each builder reads what it needs from the
-    /// command's options (e.g. a model file) and returns the `Device`; add one line per device.
-    static let devices: [String: (ReservoirCommand) throws -> Device] = [
-        "auto-oscillator": { command in
-            let d = AutoOscillator(sampleInterval: command.sampleInterval ?? 1e-9, seed: command.deviceSeed)
-            d.parameters.noiseIntensity = command.noise
-            let threshold = d.parameters.thresholdCurrent
-            d.biasCurrent = command.biasRatio * threshold
-            d.inputGain = command.gainRatio * threshold
-            d.output = .power
-            return d
-        },
-        "macrospin": { command in
-            let d = MacrospinSTNO(sampleInterval: command.sampleInterval ?? 50e-12, seed: command.deviceSeed)
-            guard let jc = MacrospinSTNO.criticalCurrentDensity(d.parameters) else {
-                throw ValidationError("macrospin: no collinear threshold current for the default parameters")
-            }
-            d.biasCurrentDensity = command.biasRatio * jc
-            d.inputGain = command.gainRatio * jc
-            d.output = .cosineToFixedLayer
-            return d
-        },
-    ]
+    /// The experiment these options describe (`Workflows.ReservoirSetup`).
+    var setup: ReservoirSetup {
+        var s = ReservoirSetup()
+        s.task = task; s.device = device; s.nodes = nodes; s.seed = seed
+        s.spectralRadius = spectralRadius; s.inputScaling = inputScaling; s.biasScaling = biasScaling; s.leakRate = leakRate
+        s.hold = hold; s.mask = InputMask.Distribution(rawValue: mask) ?? .binary; s.inputScale = inputScale
+        s.inputOffset = inputOffset; s.sampling = TimeMultiplexer.Sampling(rawValue: sampling) ?? .last; s.inputNoise = inputNoise
+        s.biasRatio = biasRatio; s.gainRatio = gainRatio; s.sampleInterval = sampleInterval; s.deviceSeed = deviceSeed
+        s.noise = noise; s.ridge = ridge; s.folds = folds; s.quiet = quiet
+        return s
+    }
 
     func validate() throws {
-        guard Self.taskNames.contains(task) else {
-            throw ValidationError("unknown task '\(task)'; choose one of \(Self.taskNames.joined(separator: ", "))")
+        guard ReservoirSetup.taskNames.contains(task) else {
+            throw ValidationError("unknown task '\(task)'; choose one of \(ReservoirSetup.taskNames.joined(separator: ", "))")
         }
-        guard device == "esn" || Self.devices[device] != nil || Self.isFileDevice(device) else {
-            throw ValidationError("unknown device '\(device)'; available: \((["esn"] + Self.devices.keys.sorted()).joined(separator: ", "))")
+        guard device == "esn" || ReservoirSetup.devices[device] != nil || ReservoirSetup.isFileDevice(device) else {
+            throw ValidationError("unknown device '\(device)'; available: \((["esn"] + ReservoirSetup.devices.keys.sorted()).joined(separator: ", "))")
         }
         // Every number before anything runs: NaN or infinity in any option is refused, naming it.
         try OptionCheck.integer(nodes, "--nodes", 1...Int.max)
@@ -185,114 +172,34 @@ struct ReservoirCommand: ParsableCommand {
         if driveInputs != nil && driveOut == nil { throw ValidationError("--drive-inputs needs --drive-out") }
         // Memory of the whole task at this node count (the task's inputs are generated: milliseconds), and of
         // the --compare segment run on both devices.
-        let samples = Double(try makeTask().inputSequences().reduce(0) { $0 + $1.rows })
+        let samples = Double(try setup.makeTask().inputSequences().reduce(0) { $0 + $1.rows })
             + (compare != nil ? 2 * Double(compareSamples) : 0)
         try ReservoirFootprint(nodes: nodes, samples: samples, holdSamples: device == "esn" ? nil : hold).check(nodes: nodes)
-    }
-
-    func makeSource() throws -> ReservoirFeatureSource {
-        if device == "esn" {
-            return try EchoStateNetwork(configuration: .init(nodes: nodes, spectralRadius: spectralRadius,
-                                                             inputScaling: inputScaling, biasScaling: biasScaling,
-                                                             leakRate: leakRate, seed: seed))
-        }
-        return try multiplexer(for: try makeDevice(device))
-    }
-
-    /// A device given by file name: a surrogate model file (`.h5`, docs/model-file.md) or a micromagnetic
-    /// simulation spec (`.toml`, docs/spec-format.md; the input is added to Ku1 in J/m^3, the VCMA drive).
-    static func isFileDevice(_ name: String) -> Bool {
-        name.hasSuffix(".h5") || name.hasSuffix(".hdf5") || name.hasSuffix(".toml")
-    }
-
-    /// The named device, or the device a file describes.
-    func makeDevice(_ name: String) throws -> Device {
-        if Self.isFileDevice(name) {
-            guard FileManager.default.fileExists(atPath: name) else { throw ValidationError("\(name): no such file") }
-            if name.hasSuffix(".toml") {
-                let spec = try SimulationSpec(contentsOf: name)
-                guard let dt = sampleInterval ?? spec.output.interval else {
-                    throw ValidationError("\(name): no [output] interval; give --sample-interval")
-                }
-                let device = try MicromagneticDevice(spec: spec, input: .target(.Ku1), sampleInterval: dt, threads: 2)
-                if !quiet { device.progress = Self.progressReporter(name) }
-                return device
-            }
-            return try SurrogateDevice(modelFile: name)
-        }
-        guard let build = Self.devices[name] else {
-            throw ValidationError("unknown device '\(name)'; available: \(Self.devices.keys.sorted().joined(separator: ", ")) or MODEL.h5")
-        }
-        return try build(self)
-    }
-
-    /// A thread-safe progress line on stderr for a micromagnetic device (minutes of CPU per simulated ns):
-    /// at most one every 30 s of wall time, and one when a copy finishes. Wall time and ETA count from the
-    /// first output sample, so the spec's preparation (relaxation, settling run) is not in them.
-    static func progressReporter(_ name: String) -> (Int, Double, Double) -> Void {
-        let lock = NSLock()
-        var started: Date?
-        var last = Date()
-        return { copy, t, total in
-            lock.lock(); defer { lock.unlock() }
-            let now = Date()
-            if started == nil {
-                started = now; last = now
-                if t < total { return }
-            }
-            guard now.timeIntervalSince(last) >= 30 || t >= total, let started else { return }
-            last = now
-            let wall = now.timeIntervalSince(started)
-            let eta = t > 0 ? String(format: "%.0f s", wall * (total - t) / t) : "-"
-            FileHandle.standardError.write(Data(String(format: "spinode reservoir: %@ copy %d: %.4g / %.4g ns (%.1f %%), %.0f s wall, ETA %@\n",
-                                                       name, copy, t * 1e9, total * 1e9, 100 * t / max(total, 1e-300), wall, eta).utf8))
-        }
-    }
-
-    /// `device` behind this command's time-multiplexing options.
-    func multiplexer(for physical: Device, inputNoise noise: Double? = nil) throws -> TimeMultiplexer {
-        try TimeMultiplexer(device: physical,
-                                   mask: InputMask(nodes: nodes, distribution: InputMask.Distribution(rawValue: mask)!, seed: seed),
-                                   holdSamples: hold, inputScale: inputScale, inputOffset: inputOffset,
-                                   sampling: TimeMultiplexer.Sampling(rawValue: sampling)!, inputNoise: noise ?? inputNoise,
-                                   noiseSeed: seed)
-    }
-
-    func makeTask() -> any ReservoirTask {
-        let perOutput = task == "mackey-glass" || task.hasSuffix("capacity")
-        let selection: RidgeReadout.Selection = ridge.map { .fixed($0) }
-            ?? .crossValidated(.init(folds: folds, perOutput: perOutput))
-        switch task {
-        case "mackey-glass": return MackeyGlassPrediction(ridge: selection)
-        case "narma10": return NARMA10Emulation(seed: seed, ridge: selection)
-        case "sine-square": return SineSquareClassification(seed: seed, ridge: selection)
-        case "memory-capacity": return MemoryCapacity(seed: seed, ridge: selection)
-        default: return ParityCheckCapacity(seed: seed, ridge: selection)
-        }
     }
 
     func run() throws {
         var outputs: [OutputTarget] = []
         if let driveOut { outputs.append(OutputTarget(driveOut, option: "--drive-out")) }
         if let compareStates { outputs.append(OutputTarget(compareStates, option: "--compare-states")) }
-        let locks = try OutputTarget.claim(outputs, inputs: [device, compare ?? ""].filter(Self.isFileDevice))
+        let locks = try OutputTarget.claim(outputs, inputs: [device, compare ?? ""].filter(ReservoirSetup.isFileDevice))
         defer { locks.forEach { $0.release() } }
         if let path = driveOut { return try writeDrive(to: path) }
         // The --compare segment is built first, so a segment that cannot be scored fails before the full run.
+        let setup = self.setup
         var segment: (any SegmentableTask)?
         if compare != nil {
-            guard let task = makeTask() as? any SegmentableTask else {
+            guard let task = setup.makeTask() as? any SegmentableTask else {
                 throw ValidationError("--compare: task \(self.task) has no segment")
             }
             segment = try task.segment(samples: compareSamples)
         }
-        let source = try makeSource()
-        let result = try ReservoirRunner.run(makeTask(), on: source)
+        let source = try setup.makeSource()
+        let result = try ReservoirRunner.run(setup.makeTask(), on: source)
         if let reference = compare, let segment {
             guard let primary = source as? TimeMultiplexer else {
                 throw ValidationError("--compare needs a physical or surrogate --device, not the ESN")
             }
-            let referenceMultiplexer = try multiplexer(for: makeDevice(reference), inputNoise: referenceNoise)
+            let referenceMultiplexer = try setup.multiplexer(for: setup.makeDevice(reference), inputNoise: referenceNoise)
             let comparison = try DeviceComparison.measure(primary: primary, referenceName: reference, segment: segment) {
                 try referenceRun(referenceMultiplexer, inputs: $0)
             }
@@ -302,48 +209,28 @@ struct ReservoirCommand: ParsableCommand {
         try printResult(result, comparison: nil)
     }
 
-    /// Everything the reference's node states on the --compare segment depend on (`ReferenceStatesFile`).
-    func referenceConfiguration(sampleInterval dt: Double) throws -> [String: String] {
-        var c: [String: String] = [
-            "reference": compare ?? "", "task": task, "compare_samples": "\(compareSamples)", "nodes": "\(nodes)",
-            "hold": "\(hold)", "mask": mask, "seed": "\(seed)", "input_scale": "\(inputScale)",
-            "input_offset": "\(inputOffset)", "sampling": sampling, "input_noise": "\(referenceNoise)",
-            "sample_interval": "\(dt)", "bias_ratio": "\(biasRatio)", "gain_ratio": "\(gainRatio)",
-            "device_seed": "\(deviceSeed)", "noise": "\(noise)", "ridge": ridge.map { "\($0)" } ?? "cv", "folds": "\(folds)",
-        ]
-        if let reference = compare, Self.isFileDevice(reference) { c["reference_sha256"] = try SHA256.hexOfFile(reference) }
-        return c
-    }
-
     /// The reference's states on `segment`: read from --compare-states when that file exists, else run
     /// (and written there when --compare-states is given).
     func referenceRun(_ reference: TimeMultiplexer, inputs: [Matrix]) throws -> DeviceComparison.TimedStates {
         let dt = reference.device.sampleInterval
-        let configuration = try referenceConfiguration(sampleInterval: dt)
-        if let path = compareStates, FileManager.default.fileExists(atPath: path) {
-            let file = try ReferenceStatesFile.read(path, expecting: configuration)
-            note("reference \(compare ?? ""): node states read from \(path) (recorded \(file.created))")
-            return .init(states: file.states, wallSeconds: file.wallSeconds, sampleInterval: file.sampleInterval,
-                         reusedFrom: "\(path) (recorded \(file.created))")
+        let configuration = try setup.referenceConfiguration(reference: compare ?? "", compareSamples: compareSamples,
+                                                             referenceNoise: referenceNoise, sampleInterval: dt)
+        return try ReferenceStatesFile.cached(at: compareStates, reference: compare ?? "", configuration: configuration,
+                                              created: SurrogateModelFile.Provenance.timestamp(), note: note) {
+            let rows = inputs.reduce(0) { $0 + $1.rows }
+            note("reference \(compare ?? ""): \(rows * reference.nodeCount * reference.holdSamples) device samples")
+            return try DeviceComparison.run(reference, inputs: inputs)
         }
-        let rows = inputs.reduce(0) { $0 + $1.rows }
-        note("reference \(compare ?? ""): \(rows * reference.nodeCount * reference.holdSamples) device samples")
-        let run = try DeviceComparison.run(reference, inputs: inputs)
-        if let path = compareStates {
-            try ReferenceStatesFile(states: run.states, wallSeconds: run.wallSeconds, sampleInterval: dt,
-                                    created: SurrogateModelFile.Provenance.timestamp(), configuration: configuration).write(to: path)
-            note("reference node states written to \(path)")
-        }
-        return run
     }
 
     /// `--drive-out`: the multiplexed device input of inputs FROM..<TO of the task's first sequence, one
     /// value per virtual node (not repeated per held sample), written atomically.
     func writeDrive(to path: String) throws {
-        guard let multiplexer = try makeSource() as? TimeMultiplexer else {
+        let setup = self.setup
+        guard let multiplexer = try setup.makeSource() as? TimeMultiplexer else {
             throw ValidationError("--drive-out needs a physical or surrogate --device, not the ESN")
         }
-        let sequence = try makeTask().inputSequences()[0]
+        let sequence = try setup.makeTask().inputSequences()[0]
         var range = 0..<sequence.rows
         if let text = driveInputs {
             let parts = text.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
@@ -368,14 +255,10 @@ struct ReservoirCommand: ParsableCommand {
     func printResult(_ result: ReservoirResult, comparison: DeviceComparison?) throws {
         if json {
             struct Summary: Encodable { var result: ReservoirResult; var comparison: DeviceComparison? }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf",
-                                                                          nan: "nan")
             if let comparison {
-                print(String(decoding: try encoder.encode(Summary(result: result, comparison: comparison)), as: UTF8.self))
+                print(try JSONOutput.string(Summary(result: result, comparison: comparison)))
             } else {
-                print(String(decoding: try encoder.encode(result), as: UTF8.self))
+                print(try JSONOutput.string(result))
             }
             return
         }

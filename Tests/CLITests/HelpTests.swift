@@ -60,6 +60,21 @@ final class HelpTests: XCTestCase {
         }
     }
 
+    /// Help paragraphs are written as paragraphs and wrapped by the argument parser only: a paragraph
+    /// hard-wrapped in the source comes out ragged, a short line whose text goes on in the next line
+    /// (lower-case start), as `bench sp4 --help` did. Indented lines (lists, examples) are left alone.
+    func testHelpParagraphsAreNotHardWrapped() throws {
+        for (path, _) in Self.commands {
+            let text = try runSpinode(path + ["--help"]).stdout
+            let overview = text.components(separatedBy: "USAGE:").first ?? ""
+            let lines = overview.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            for (a, b) in zip(lines, lines.dropFirst()) where !a.isEmpty && !a.hasPrefix(" ") && !b.hasPrefix(" ") {
+                guard let first = b.first, first.isLowercase else { continue }
+                XCTAssertGreaterThanOrEqual(a.count, 50, "spinode \(path.joined(separator: " ")) --help: ragged line '\(a)' before '\(b)'")
+            }
+        }
+    }
+
     func testVersion() throws {
         let result = try runSpinode(["--version"])
         XCTAssertNotNil(result.stdout.range(of: #"^\d+\.\d+\.\d+\s*$"#, options: .regularExpression), result.stdout)

@@ -14,35 +14,7 @@ struct FuzzSeeds {
     var spec: String
 
     /// The 16 x 8 film of SimulateCommandTests, run for 20 ps: small enough for a positive control.
-    static let spec = """
-    title = "fuzz film"
-    seed = 3
-    [mesh]
-    cells = [16, 8, 1]
-    cell_size = [4e-9, 4e-9, 3e-9]
-    [material]
-    Msat = 800e3
-    Aex = 13e-12
-    alpha = 0.02
-    [terms]
-    demag = false
-    [initial]
-    uniform = [1, 0.1, 0]
-    [[stage]]
-    kind = "run"
-    duration = 20e-12
-    field = [-0.03, 0.005, 0]
-    record = true
-    drive = "k"
-    [drive.k]
-    kind = "sine-carrier"
-    target = "field_z"
-    amplitude = 0.01
-    frequency = 4e9
-    period = 50e-12
-    [output]
-    interval = 10e-12
-    """
+    static let spec = TinyFilmSpec.text(title: "fuzz film", relax: false, duration: "20e-12", carrierBounds: false)
 }
 
 /// The generated bad-input corpus of the fuzz run (issue 13, "Done"): malformed tables, trace files, model

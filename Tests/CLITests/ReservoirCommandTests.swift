@@ -14,8 +14,8 @@ final class ReservoirCommandTests: XCTestCase {
     private func checkScores(_ r: [String: Any], nodes: Int, file: StaticString = #filePath, line: UInt = #line) throws {
         XCTAssertEqual(r["task"] as? String, "mackey-glass", file: file, line: line)
         XCTAssertEqual(r["nodes"] as? Int, nodes, file: file, line: line)
-        XCTAssertGreaterThan(r["trainSamples"] as? Int ?? 0, 0, file: file, line: line)
-        XCTAssertGreaterThan(r["testSamples"] as? Int ?? 0, 0, file: file, line: line)
+        XCTAssertGreaterThan(r["train_samples"] as? Int ?? 0, 0, file: file, line: line)
+        XCTAssertGreaterThan(r["test_samples"] as? Int ?? 0, 0, file: file, line: line)
         let metrics = try XCTUnwrap(r["metrics"] as? [String: Double], file: file, line: line)
         let profiles = try XCTUnwrap(r["profiles"] as? [String: [Double]], file: file, line: line)
         let perHorizon = try XCTUnwrap(profiles["nrmse_per_horizon"], file: file, line: line)
@@ -28,14 +28,14 @@ final class ReservoirCommandTests: XCTestCase {
         XCTAssertLessThan(h1, 0.5, file: file, line: line)
         let mean = try XCTUnwrap(metrics["nrmse_mean"], file: file, line: line)
         XCTAssertEqual(mean, perHorizon.reduce(0, +) / 80, accuracy: 1e-12 * mean, file: file, line: line)
-        XCTAssertEqual((r["ridgeLambdas"] as? [Double])?.count, 80, file: file, line: line)  // one readout per horizon
-        XCTAssertGreaterThan(try number(r["wallSeconds"]), 0, file: file, line: line)
+        XCTAssertEqual((r["ridge_lambdas"] as? [Double])?.count, 80, file: file, line: line)  // one readout per horizon
+        XCTAssertGreaterThan(try number(r["wall_seconds"]), 0, file: file, line: line)
     }
 
     func testMackeyGlassOnEchoStateNetwork() throws {
         let r = try mackeyGlass(["--device", "esn", "--nodes", "20", "--seed", "1"])
         try checkScores(r, nodes: 20)
-        XCTAssertEqual(try number(r["deviceSeconds"]), 0)  // software reservoir: no device time
+        XCTAssertEqual(try number(r["device_seconds"]), 0)  // software reservoir: no device time
         // Seeded: the same command gives the same scores.
         let again = try mackeyGlass(["--device", "esn", "--nodes", "20", "--seed", "1"])
         XCTAssertEqual(again["metrics"] as? [String: Double], r["metrics"] as? [String: Double])
@@ -48,8 +48,8 @@ final class ReservoirCommandTests: XCTestCase {
         XCTAssertTrue((r["source"] as? String ?? "").contains("auto-oscillator"), "\(r["source"] ?? "")")
         // Device time simulated: every input sample is held for hold (2) x 1 ns per virtual node, over the
         // train and test runs and any washout, so at least (train + test) x N x 2 ns.
-        let samples = Double((r["trainSamples"] as? Int ?? 0) + (r["testSamples"] as? Int ?? 0))
-        let deviceSeconds = try number(r["deviceSeconds"])
+        let samples = Double((r["train_samples"] as? Int ?? 0) + (r["test_samples"] as? Int ?? 0))
+        let deviceSeconds = try number(r["device_seconds"])
         XCTAssertGreaterThanOrEqual(deviceSeconds, samples * Double(nodes) * 2e-9 * (1 - 1e-9))
         XCTAssertLessThan(deviceSeconds, 1e-3)  // and not absurdly more (the task has ~1e4 samples)
     }

@@ -2,45 +2,11 @@ import Foundation
 import TraceIO
 import XCTest
 
-/// `spinode simulate SPEC --out TRACES.h5 --json` on a small spec (16 x 8 permalloy film, no demag, the
-/// film of Tests/DevicesTests/SpecRunnerTests.swift run for 1 ns): the JSON summary and the trace file
-/// agree with what the spec asks for (samples = duration / interval + 1, channels, SI time axis).
+/// `spinode simulate SPEC --out TRACES.h5 --json` on a small spec (TestSupport's TinyFilmSpec, the 16 x 8
+/// permalloy film of DevicesTests/SpecRunnerTests.swift, no demag, run for 1 ns): the JSON summary and the
+/// trace file agree with what the spec asks for (samples = duration / interval + 1, channels, SI time axis).
 final class SimulateCommandTests: XCTestCase {
-    static let spec = """
-    title = "tiny film"
-    seed = 3
-    [mesh]
-    cells = [16, 8, 1]
-    cell_size = [4e-9, 4e-9, 3e-9]
-    [material]
-    Msat = 800e3
-    Aex = 13e-12
-    alpha = 0.02
-    [terms]
-    demag = false
-    [initial]
-    uniform = [1, 0.1, 0]
-    [[stage]]
-    kind = "relax"
-    torque_tolerance = 1e-2
-    [[stage]]
-    kind = "run"
-    duration = 1e-9
-    field = [-0.03, 0.005, 0]
-    record = true
-    drive = "k"
-    [drive.k]
-    kind = "sine-carrier"
-    target = "field_z"
-    amplitude = 0.01
-    frequency = 4e9
-    period = 50e-12
-    low = -2
-    high = 2
-    [output]
-    interval = 10e-12
-    checkpoint_every = 0.5e-9
-    """
+    static let spec = TinyFilmSpec.text(duration: "1e-9", checkpointEvery: "0.5e-9")
 
     func testSimulateWritesTheSpecsTrace() throws {
         let dir = try makeTemporaryDirectory(self)

@@ -1,4 +1,5 @@
 import Foundation
+@_exported import TestSupport
 import XCTest
 
 /// The built `spinode` executable. SwiftPM puts it in the products directory, which also holds the
@@ -26,75 +27,8 @@ func spinode() throws -> String {
     return path
 }
 
-/// The repository root (for scripts/), from this source file's path.
-func repositoryRoot() -> String {
-    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-}
-
-struct ProcessResult {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    /// True when the process was ended by a signal (a crash, or SIGINT/SIGTERM); `status` is then the signal.
-    var signalled = false
-    /// Non-empty lines of stderr.
-    var stderrLines: [String] { stderr.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
-}
-
-enum CLITestError: Error, CustomStringConvertible {
-    case timeout(command: String, seconds: Double)
-    case scratch(path: String)
-    var description: String {
-        switch self {
-        case .scratch(let path): return "\(path).stdout/.stderr: cannot create the files for a command's output"
-        case .timeout(let command, let seconds): return "\(command): still running after \(seconds) s (terminated)"
-        }
-    }
-}
-
-/// Runs `executable` with `arguments`, stdout and stderr collected through files (no pipe deadlock),
-/// terminated after `timeout` seconds.
-func runProcess(_ executable: String, _ arguments: [String], timeout: Double = 120) throws -> ProcessResult {
-    let scratch = NSTemporaryDirectory() + "spinode-cli-out-" + UUID().uuidString
-    let outPath = scratch + ".stdout", errPath = scratch + ".stderr"
-    guard FileManager.default.createFile(atPath: outPath, contents: nil),
-          FileManager.default.createFile(atPath: errPath, contents: nil) else {
-        throw CLITestError.scratch(path: scratch)
-    }
-    defer {
-        try? FileManager.default.removeItem(atPath: outPath)
-        try? FileManager.default.removeItem(atPath: errPath)
-    }
-    let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-    let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    process.standardOutput = outHandle
-    process.standardError = errHandle
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning {
-        if Date() > deadline {
-            // SIGTERM first (the command removes its temporaries), SIGKILL after 3 s if it does not stop.
-            process.terminate()
-            let grace = Date().addingTimeInterval(3)
-            while process.isRunning && Date() < grace { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            throw CLITestError.timeout(command: ([executable] + arguments).joined(separator: " "), seconds: timeout)
-        }
-        usleep(2_000)
-    }
-    process.waitUntilExit()
-    try outHandle.close()
-    try errHandle.close()
-    return ProcessResult(status: process.terminationStatus,
-                         stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: outPath)), as: UTF8.self),
-                         stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: errPath)), as: UTF8.self),
-                         signalled: process.terminationReason == .uncaughtSignal)
-}
+/// The process runner's errors (TestSupport), under the name the CLI tests use.
+typealias CLITestError = ProcessRunError
 
 /// Runs `spinode` and fails the test (with its stderr) unless it exits 0.
 @discardableResult
@@ -145,28 +79,4 @@ enum JSONNode: Decodable {
 /// A number from JSON (integers and doubles both arrive as NSNumber).
 func number(_ value: Any?, file: StaticString = #filePath, line: UInt = #line) throws -> Double {
     try XCTUnwrap((value as? NSNumber)?.doubleValue, "not a number: \(String(describing: value))", file: file, line: line)
-}
-
-/// A fresh temporary directory, removed by the test's teardown block.
-func makeTemporaryDirectory(_ test: XCTestCase) throws -> String {
-    let path = NSTemporaryDirectory() + "spinode-cli-" + UUID().uuidString
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    test.addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
-    return path
-}
-
-/// Python 3 with the given modules importable ($SPINODE_PYTHON, else python3 on $PATH), or nil.
-func python(with modules: [String]) -> String? {
-    let environment = ProcessInfo.processInfo.environment
-    var candidates: [String] = []
-    if let chosen = environment["SPINODE_PYTHON"] { candidates.append(chosen) }
-    candidates += (environment["PATH"] ?? "").split(separator: ":").map { $0 + "/python3" }
-    candidates.append("/usr/bin/python3")
-    let probe = (modules.map { "import \($0)" } + ["import sys", "print(sys.executable)"]).joined(separator: "; ")
-    for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
-        if let result = try? runProcess(candidate, ["-c", probe], timeout: 60), result.status == 0 {
-            return candidate
-        }
-    }
-    return nil
 }

@@ -1,46 +1,15 @@
 import Devices
 import Foundation
+import TestSupport
 import XCTest
 
 /// The spec runner end to end on small specs: checkpoint/resume reproduces an uninterrupted run bit for bit.
 final class SpecRunnerTests: XCTestCase {
     /// A 16 x 8 permalloy film relaxed, then driven by a sine-carrier field: small enough for a unit test,
     /// with demag, exchange, a drive with period jumps and several checkpoints.
-    static func tinySpec(demag: Bool) -> String { """
-    title = "tiny film"
-    seed = 3
-    [mesh]
-    cells = [16, 8, 1]
-    cell_size = [4e-9, 4e-9, 3e-9]
-    [material]
-    Msat = 800e3
-    Aex = 13e-12
-    alpha = 0.02
-    [terms]
-    demag = \(demag)
-    [initial]
-    uniform = [1, 0.1, 0]
-    [[stage]]
-    kind = "relax"
-    torque_tolerance = 1e-2
-    [[stage]]
-    kind = "run"
-    duration = 0.2e-9
-    field = [-0.03, 0.005, 0]
-    record = true
-    drive = "k"
-    [drive.k]
-    kind = "sine-carrier"
-    target = "field_z"
-    amplitude = 0.01
-    frequency = 4e9
-    period = 50e-12
-    low = -2
-    high = 2
-    [output]
-    interval = 10e-12
-    checkpoint_every = 50e-12
-    """ }
+    static func tinySpec(demag: Bool) -> String {
+        TinyFilmSpec.text(demag: demag, duration: "0.2e-9", checkpointEvery: "50e-12")
+    }
 
     func temporaryPath(_ name: String) -> String {
         NSTemporaryDirectory() + "spinode-spec-\(getpid())-\(name)"

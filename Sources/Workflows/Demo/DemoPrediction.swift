@@ -7,23 +7,23 @@ import TraceIO
 /// as `spinode predict MODEL TRACES --trace test` does (same library calls: `FreeRunPrediction` with RK4
 /// on the sample grid, `PredictionMetrics` over samples 1 ... N-1 with blocks of 1,000 samples), so the
 /// NRMSE printed here is the one `spinode predict` prints.
-struct DemoPrediction {
-    var trace: String
-    var samples: Int
-    var sampleInterval: Double
+public struct DemoPrediction {
+    public var trace: String
+    public var samples: Int
+    public var sampleInterval: Double
     /// Time of sample 0, seconds.
-    var t0: Double
-    var outputName: String
-    var outputUnit: String
-    var truth: [Double]
-    var prediction: [Double]
-    var metrics: PredictionMetrics
+    public var t0: Double
+    public var outputName: String
+    public var outputUnit: String
+    public var truth: [Double]
+    public var prediction: [Double]
+    public var metrics: PredictionMetrics
     /// Wall seconds of the free run.
-    var seconds: Double
+    public var seconds: Double
 
-    static let blockLength = 1000
+    public static let blockLength = 1000
 
-    static func run(model path: String, traces: String, trace name: String) throws -> DemoPrediction {
+    public static func run(model path: String, traces: String, trace name: String) throws -> DemoPrediction {
         let file = try TraceFile(path: traces)
         guard file.traceNames.contains(name) else {
             throw DemoError.missingTrace(file: traces, trace: name, available: file.traceNames)
@@ -45,7 +45,7 @@ struct DemoPrediction {
                               prediction: prediction, metrics: metrics, seconds: seconds)
     }
 
-    var json: JSONValue {
+    public var json: JSONValue {
         .object([
             ("trace", .string(trace)), ("samples", .integer(samples)), ("sample_interval_s", .number(sampleInterval)),
             ("output", .string(outputName)), ("nrmse", .number(metrics.nrmse)), ("rms_error", .number(metrics.rmsError)),

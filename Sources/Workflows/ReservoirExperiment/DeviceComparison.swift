@@ -3,49 +3,49 @@ import Dispatch
 import Numerics
 import Reservoir
 
-/// `spinode reservoir --compare`: the device under test (usually a surrogate) and a reference device
+/// `spinode reservoir --compare` (and the demo's micromagnetic reference): the device under test (usually a surrogate) and a reference device
 /// (usually the micromagnetic simulation it was trained on) run the same task on the same segment: the
 /// task shortened to its first inputs (`SegmentableTask.segment`), the same mask, hold and input
 /// scaling. Reported: each device's task metrics on the segment, their relative difference, the NRMSE
 /// between the two devices' node states, and the speed-up in wall time per simulated ns.
-struct DeviceComparison: Encodable {
+public struct DeviceComparison: Encodable {
     /// The reference device as named on the command line.
-    var reference: String
+    public var reference: String
     /// nil when this command ran the reference; else the `--compare-states` file its states (and its
     /// measured wall time) were read from, with the date they were recorded.
-    var referenceStatesFrom: String?
+    public var referenceStatesFrom: String?
     /// Task input samples in the segment, and the device samples they become (x nodes x hold).
-    var taskSamples: Int
-    var deviceSamples: Int
+    public var taskSamples: Int
+    public var deviceSamples: Int
     /// Device time simulated by each device, seconds.
-    var simulatedSeconds: Double
+    public var simulatedSeconds: Double
     /// The segment task's scalar metrics on the device under test and on the reference.
-    var deviceMetrics: [String: Double]
-    var referenceMetrics: [String: Double]
+    public var deviceMetrics: [String: Double]
+    public var referenceMetrics: [String: Double]
     /// |device - reference| / |reference| per metric present in both.
-    var metricRelativeDifference: [String: Double]
+    public var metricRelativeDifference: [String: Double]
     /// Per-horizon (or per-delay) profiles of both, when the task has one.
-    var deviceProfile: [Double]?
-    var referenceProfile: [Double]?
+    public var deviceProfile: [Double]?
+    public var referenceProfile: [Double]?
     /// RMS(state - reference state) / std(reference state) over all node states of the segment.
-    var stateNRMSE: Double
+    public var stateNRMSE: Double
     /// The same over the node states the task scores: after its washout (`washout_samples` inputs of
     /// each sequence), where the two devices' different start-up transients no longer count.
-    var stateNRMSEAfterWashout: Double
-    var washoutSamples: Int
+    public var stateNRMSEAfterWashout: Double
+    public var washoutSamples: Int
     /// The same after the best affine map from the device's node states to the reference's (least squares
     /// over the scored rows of all sequences): the part of the difference a linear readout cannot undo
     /// (per-node offsets and linear distortions of the states cost a linear readout nothing).
-    var stateNRMSEAfterLinearMap: Double
+    public var stateNRMSEAfterLinearMap: Double
     /// The reference's own metrics with white noise on its node states (`StateNoiseSensitivity`, mean over
     /// `NoiseSensitivity.draws` seeded draws per level): how finely each metric reads the states, so how
     /// close a device must come to the reference for that metric to agree.
-    var referenceNoiseSensitivity: [NoiseSensitivity]
+    public var referenceNoiseSensitivity: [NoiseSensitivity]
     /// Wall seconds per simulated nanosecond.
-    var deviceWallSecondsPerNanosecond: Double
-    var referenceWallSecondsPerNanosecond: Double
+    public var deviceWallSecondsPerNanosecond: Double
+    public var referenceWallSecondsPerNanosecond: Double
     /// referenceWallSecondsPerNanosecond / deviceWallSecondsPerNanosecond.
-    var speedUp: Double
+    public var speedUp: Double
 
     enum CodingKeys: String, CodingKey {
         case reference, referenceStatesFrom = "reference_states_from", taskSamples = "task_samples", deviceSamples = "device_samples"
@@ -60,32 +60,37 @@ struct DeviceComparison: Encodable {
     }
 
     /// The reference's metrics with white noise on its node states (`referenceNoiseSensitivity`).
-    struct NoiseSensitivity: Encodable {
+    public struct NoiseSensitivity: Encodable {
         /// Noise std as a fraction of std(reference node states after the washout).
-        var relativeNoise: Double
+        public var relativeNoise: Double
         /// Mean of each scalar metric over the draws.
-        var metrics: [String: Double]
+        public var metrics: [String: Double]
         enum CodingKeys: String, CodingKey { case relativeNoise = "relative_noise", metrics }
         /// Noise levels reported, and draws per level (seeds 1 ... draws).
-        static let levels = [1e-4, 1e-3, 1e-2]
-        static let draws = 5
+        public static let levels = [1e-4, 1e-3, 1e-2]
+        public static let draws = 5
     }
 
     /// A device's node states on the segment with the wall time of the run that produced them (the
     /// reference's may be read from a `--compare-states` file).
-    struct TimedStates {
+    public struct TimedStates {
         /// Node states per input sequence.
-        var states: [Matrix]
+        public var states: [Matrix]
         /// Measured wall time of the run that produced `states`, seconds.
-        var wallSeconds: Double
+        public var wallSeconds: Double
         /// Device sample interval, seconds.
-        var sampleInterval: Double
+        public var sampleInterval: Double
         /// Where the states came from: nil when run by this command, else the file and its date.
-        var reusedFrom: String?
+        public var reusedFrom: String?
+
+        public init(states: [Matrix], wallSeconds: Double, sampleInterval: Double, reusedFrom: String? = nil) {
+            self.states = states; self.wallSeconds = wallSeconds; self.sampleInterval = sampleInterval
+            self.reusedFrom = reusedFrom
+        }
     }
 
     /// Runs `source` on `inputs` (one matrix per input sequence), timing it.
-    static func run(_ source: TimeMultiplexer, inputs: [Matrix]) throws -> TimedStates {
+    public static func run(_ source: TimeMultiplexer, inputs: [Matrix]) throws -> TimedStates {
         let start = DispatchTime.now().uptimeNanoseconds
         let states = try source.states(for: inputs)
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9
@@ -95,7 +100,7 @@ struct DeviceComparison: Encodable {
     /// Runs `segment` (a task shortened by `SegmentableTask.segment`) on `primary` and compares with the
     /// reference's states on the same segment (same multiplexing), which `reference` runs or reads given the
     /// segment's input sequences.
-    static func measure(primary: TimeMultiplexer, referenceName: String, segment: any SegmentableTask,
+    public static func measure(primary: TimeMultiplexer, referenceName: String, segment: any SegmentableTask,
                         reference: ([Matrix]) throws -> TimedStates) throws -> DeviceComparison {
         let dt = primary.device.sampleInterval
         let inputs = try segment.inputSequences()
@@ -143,7 +148,7 @@ struct DeviceComparison: Encodable {
 
     /// NRMSE between the reference's node states and the best affine function of the device's, over the rows
     /// after the washout: B ~ [A 1] X by least squares (minimum-norm, `LinearLeastSquares.ridge` with lambda 0).
-    static func linearMapNRMSE(device: [Matrix], reference: [Matrix], washout: Int) throws -> Double {
+    public static func linearMapNRMSE(device: [Matrix], reference: [Matrix], washout: Int) throws -> Double {
         let nodes = device.first?.columns ?? 0
         var rows = 0
         for s in device { rows += max(s.rows - washout, 0) }

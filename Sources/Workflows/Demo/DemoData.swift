@@ -7,23 +7,23 @@ import Foundation
 ///     Datasets/specs/skyrmion-disk.toml     spec of the micromagnetic reference that produced them
 ///     Models/skyrmion-disk.h5               surrogate trained on 'train' (docs/model-file.md)
 ///     Models/skyrmion-disk-reservoir.h5     optional: surrogate for the reservoir drive (else the one above)
-struct DemoData {
-    var root: String
-    var traces: String
-    var spec: String
-    var model: String
-    var reservoirModel: String
+public struct DemoData {
+    public var root: String
+    public var traces: String
+    public var spec: String
+    public var model: String
+    public var reservoirModel: String
     /// scripts/plot.py of the package the executable belongs to (nil if not found).
-    var plotScript: String?
+    public var plotScript: String?
 
-    static let tracesPath = "Datasets/skyrmion-disk.h5"
-    static let specPath = "Datasets/specs/skyrmion-disk.toml"
-    static let modelPath = "Models/skyrmion-disk.h5"
-    static let reservoirModelPath = "Models/skyrmion-disk-reservoir.h5"
+    public static let tracesPath = "Datasets/skyrmion-disk.h5"
+    public static let specPath = "Datasets/specs/skyrmion-disk.toml"
+    public static let modelPath = "Models/skyrmion-disk.h5"
+    public static let reservoirModelPath = "Models/skyrmion-disk-reservoir.h5"
 
     /// The files under `data` (or under the package root found from the executable, else from the working
     /// directory); throws a one-line error naming the first missing file.
-    static func locate(data: String?) throws -> DemoData {
+    public static func locate(data: String?) throws -> DemoData {
         let packageRoot = DemoData.packageRoot()
         let root: String
         if let data {
@@ -49,7 +49,7 @@ struct DemoData {
 
     /// The nearest folder holding Package.swift and Datasets/, going up from the executable's real location
     /// (.build/release/spinode lives two levels below the root), then from the working directory.
-    static func packageRoot() -> String? {
+    public static func packageRoot() -> String? {
         let fm = FileManager.default
         var starts = [String]()
         let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -75,12 +75,12 @@ struct DemoData {
 }
 
 /// What can stop the demo, as one line.
-enum DemoError: Error, CustomStringConvertible {
+public enum DemoError: Error, CustomStringConvertible {
     case missingData(path: String, root: String, hint: String)
     case missingTrace(file: String, trace: String, available: [String])
     case incompatible(detail: String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case let .missingData(path, root, hint):
             return "demo: \((root as NSString).appendingPathComponent(path)): no such file (\(hint))"
@@ -93,29 +93,29 @@ enum DemoError: Error, CustomStringConvertible {
 }
 
 /// Progress lines on stderr, each stamped with the seconds since the demo started.
-struct DemoProgress {
-    let clock = ContinuousClock()
-    let started: ContinuousClock.Instant
-    let quiet: Bool
+public struct DemoProgress {
+    public let clock = ContinuousClock()
+    public let started: ContinuousClock.Instant
+    public let quiet: Bool
 
-    init(quiet: Bool = false) {
+    public init(quiet: Bool = false) {
         started = clock.now
         self.quiet = quiet
     }
 
-    var elapsed: Double { DemoProgress.seconds(clock.now - started) }
+    public var elapsed: Double { DemoProgress.seconds(clock.now - started) }
 
-    func step(_ message: String) {
+    public func step(_ message: String) {
         guard !quiet else { return }
         FileHandle.standardError.write(Data((String(format: "[demo %6.1f s] ", elapsed) + message + "\n").utf8))
     }
 
-    static func seconds(_ d: Duration) -> Double {
+    public static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 
     /// Runs `body` and returns its result with its wall time in seconds.
-    static func timed<R>(_ body: () throws -> R) rethrows -> (R, Double) {
+    public static func timed<R>(_ body: () throws -> R) rethrows -> (R, Double) {
         let clock = ContinuousClock()
         let start = clock.now
         let r = try body()

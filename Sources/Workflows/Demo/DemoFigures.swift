@@ -4,25 +4,25 @@ import TraceIO
 
 /// Demo part (e): the figures, each written as SVG by the toolkit's own `LinePlot` and its data as CSV
 /// next to it (same name), then redrawn as PNG by scripts/plot.py when python3 with matplotlib is present.
-struct DemoFigures {
-    struct Figure {
-        var name: String
-        var svg: String
-        var csv: String
-        var png: String?
+public struct DemoFigures {
+    public struct Figure {
+        public var name: String
+        public var svg: String
+        public var csv: String
+        public var png: String?
     }
 
-    var figures: [Figure]
+    public var figures: [Figure]
     /// What happened to the PNG step, in words.
-    var pngNote: String
+    public var pngNote: String
 
     /// Length of the zoomed window, and how long after the start of the held-out trace it begins,
     /// seconds (clamped to the trace). Early in the trace: the bundled skyrmion reference annihilates its
     /// skyrmion at t = 57.5 ns, 6.5 ns into `test`, an event the surrogate never saw in training.
-    static let zoomSeconds = 2e-9
-    static let zoomStartSeconds = 4e-9
+    public static let zoomSeconds = 2e-9
+    public static let zoomStartSeconds = 4e-9
 
-    static func plots(prediction p: DemoPrediction, reservoir: DemoReservoir?) -> [(String, LinePlot)] {
+    public static func plots(prediction p: DemoPrediction, reservoir: DemoReservoir?) -> [(String, LinePlot)] {
         let ns = (0..<p.samples).map { (p.t0 + Double($0) * p.sampleInterval) * 1e9 }
         let yLabel = p.outputUnit.isEmpty ? "\(p.outputName) (dimensionless)" : "\(p.outputName) (\(p.outputUnit))"
         let truth = LinePlot.Series(name: "micromagnetic reference (truth)", x: ns, y: p.truth, colour: LinePlot.palette[6])
@@ -76,7 +76,7 @@ struct DemoFigures {
     /// beyond the truth's range by more than twice `scale` (the whole trace's truth span): a diverging run. Then
     /// the truth's range widened by `scale` on each side, so the truth stays readable and the runaway prediction
     /// is clipped. A prediction that is merely wrong stays in view.
-    static func truthRange(_ truth: [Double], _ prediction: [Double], scale: Double) -> ClosedRange<Double>? {
+    public static func truthRange(_ truth: [Double], _ prediction: [Double], scale: Double) -> ClosedRange<Double>? {
         guard let lo = truth.min(), let hi = truth.max(), scale > 0 else { return nil }
         let finite = prediction.filter(\.isFinite)
         if finite.count == prediction.count, let pLo = finite.min(), let pHi = finite.max(),
@@ -87,7 +87,7 @@ struct DemoFigures {
     }
 
     /// Writes every figure into `directory` (SVG and CSV, atomically), then PNGs through `plotScript`.
-    static func write(_ plots: [(String, LinePlot)], into directory: String, plotScript: String?,
+    public static func write(_ plots: [(String, LinePlot)], into directory: String, plotScript: String?,
                       progress: DemoProgress) throws -> DemoFigures {
         var figures = [Figure]()
         for (name, plot) in plots {
@@ -124,7 +124,7 @@ struct DemoFigures {
     }
 
     /// python3 on PATH (or $SPINODE_PYTHON) that imports matplotlib, or nil.
-    static func pythonWithMatplotlib() -> String? {
+    public static func pythonWithMatplotlib() -> String? {
         let environment = ProcessInfo.processInfo.environment
         var candidates = [String]()
         if let chosen = environment["SPINODE_PYTHON"] { candidates.append(chosen) }
@@ -143,7 +143,7 @@ struct DemoFigures {
         return nil
     }
 
-    var json: JSONValue {
+    public var json: JSONValue {
         .object([
             ("png", .string(pngNote)),
             ("files", .array(figures.map { f in

@@ -3,9 +3,8 @@ import Numerics
 import TraceIO
 
 /// The reference device's node states on a `reservoir --compare` segment, kept in an HDF5 file
-/// (`--compare-states FILE.h5`) so that a slow reference (the micromagnetic skyrmion disk costs about a
-/// minute of wall time per simulated ns) is run once and every later comparison against it, e.g. of
-/// several surrogates, reuses its states.
+/// (`--compare-states FILE.h5`) so that a slow reference (a micromagnetic device) is run once and every
+/// later comparison against it, e.g. of several surrogates, reuses its states.
 ///
 /// Layout (h5py: `f["sequence_0"][...]`):
 /// - `/sequence_K`: float64, rows x nodes, the node states of input sequence K (device output units);
@@ -17,22 +16,28 @@ import TraceIO
 ///
 /// A file whose configuration differs from the command's is refused, naming the first entry that
 /// differs, never silently reused.
-struct ReferenceStatesFile {
-    static let format = "spinode-reference-states"
+public struct ReferenceStatesFile {
+    public static let format = "spinode-reference-states"
 
     /// Node states per input sequence (rows x nodes).
-    var states: [Matrix]
+    public var states: [Matrix]
     /// Measured wall time of the reference run that produced `states`, seconds.
-    var wallSeconds: Double
+    public var wallSeconds: Double
     /// Device sample interval, seconds.
-    var sampleInterval: Double
+    public var sampleInterval: Double
     /// When the states were recorded (UTC).
-    var created: String
+    public var created: String
     /// Everything the states depend on, as strings (compared exactly on reuse).
-    var configuration: [String: String]
+    public var configuration: [String: String]
+
+    public init(states: [Matrix], wallSeconds: Double, sampleInterval: Double, created: String,
+                configuration: [String: String]) {
+        self.states = states; self.wallSeconds = wallSeconds; self.sampleInterval = sampleInterval
+        self.created = created; self.configuration = configuration
+    }
 
     /// Writes the file atomically (in memory, then a temporary sibling and a rename).
-    func write(to path: String) throws {
+    public func write(to path: String) throws {
         try HDF5File.writeAtomically(path) { root in
             try root.setAttribute("format", Self.format)
             try root.setAttribute("version", 1)
@@ -48,7 +53,7 @@ struct ReferenceStatesFile {
     }
 
     /// Reads `path`, refusing a file of another format or recorded for another configuration.
-    static func read(_ path: String, expecting configuration: [String: String]) throws -> ReferenceStatesFile {
+    public static func read(_ path: String, expecting configuration: [String: String]) throws -> ReferenceStatesFile {
         let file = try HDF5File.open(path)
         let root = try file.root
         guard root.hasAttribute("format"), try root.stringAttribute("format") == format else {
@@ -75,5 +80,27 @@ struct ReferenceStatesFile {
         return ReferenceStatesFile(states: states, wallSeconds: try root.doubleAttribute("wall_seconds"),
                                    sampleInterval: try root.doubleAttribute("sample_interval"),
                                    created: try root.stringAttribute("created"), configuration: configuration)
+    }
+
+    /// The reference's states through the cache at `path`: read when that file exists (refused if recorded
+    /// for another `configuration`), else produced by `run` and, when `path` is given, written there with
+    /// the time `created` (UTC). `note` hears one line for a read and one for a write, naming `reference`.
+    public static func cached(at path: String?, reference: String, configuration: [String: String],
+                              created: @autoclosure () -> String,
+                              note: (String) -> Void,
+                              run: () throws -> DeviceComparison.TimedStates) throws -> DeviceComparison.TimedStates {
+        if let path, FileManager.default.fileExists(atPath: path) {
+            let file = try read(path, expecting: configuration)
+            note("reference \(reference): node states read from \(path) (recorded \(file.created))")
+            return .init(states: file.states, wallSeconds: file.wallSeconds, sampleInterval: file.sampleInterval,
+                         reusedFrom: "\(path) (recorded \(file.created))")
+        }
+        let states = try run()
+        if let path {
+            try ReferenceStatesFile(states: states.states, wallSeconds: states.wallSeconds, sampleInterval: states.sampleInterval,
+                                    created: created(), configuration: configuration).write(to: path)
+            note("reference node states written to \(path)")
+        }
+        return states
     }
 }

@@ -11,14 +11,14 @@ import Numerics
 /// f_s = 1 / dt. Units: (signal unit)^2 / Hz, so sum_k P_k / (L dt) approximates the signal's variance
 /// (Parseval). Bin k is at f_k = k / (L dt). Averaging trades resolution (1 / (L dt)) for a smooth,
 /// readable curve; the dominant frequencies in the metrics come from the full-length periodogram.
-struct WelchSpectrum {
-    var frequencies: [Double]
-    var density: [Double]
-    var segmentLength: Int
-    var segments: Int
+public struct WelchSpectrum {
+    public var frequencies: [Double]
+    public var density: [Double]
+    public var segmentLength: Int
+    public var segments: Int
 
     /// L = the largest power of two <= min(`maxSegment`, N) (at least 2 samples needed).
-    init(_ signal: [Double], sampleInterval dt: Double, maxSegment: Int = 2048) {
+    public init(_ signal: [Double], sampleInterval dt: Double, maxSegment: Int = 2048) {
         let n = signal.count
         var length = 2
         while length * 2 <= min(maxSegment, n) { length *= 2 }
