@@ -517,8 +517,7 @@ public final class SurrogateTrainer {
     /// with validation data, the best of the validated trained iterates; without, the last iterate.
     public func run(checkpointInterval: Int = 0, checkpoint: ((SurrogateTrainer) throws -> Void)? = nil,
                     progress: ((TrainingProgress) -> Void)? = nil) throws -> StopReason {
-        let clock = ContinuousClock()
-        let started = clock.now
+        let watch = Stopwatch()
         let startIteration = iteration
         if iteration == 0 && options.validation != .none && validationHistory.isEmpty { try validate() }
         while !stopReached() {
@@ -530,8 +529,7 @@ public final class SurrogateTrainer {
             }
             if checkpointInterval > 0 && iteration % checkpointInterval == 0 { try checkpoint?(self) }
             if let progress {
-                let elapsed = Double((clock.now - started).components.seconds)
-                    + Double((clock.now - started).components.attoseconds) * 1e-18
+                let elapsed = watch.elapsedSeconds
                 let rate = elapsed > 0 ? Double(iteration - startIteration) / elapsed : 0
                 progress(TrainingProgress(iteration: iteration, iterations: options.iterations, loss: lastLoss,
                                           validationNRMSE: validated ? lastValidationNRMSE : nil,
