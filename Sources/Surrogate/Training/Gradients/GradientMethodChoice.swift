@@ -28,12 +28,12 @@ extension SurrogateTrainer {
         if fusable {
             switch options.precision {
             case .float64:
-                return (FusedKernelGradient(kernel: FusedSampleGridRK4<Double>(mlp: model.mlp, stateWidth: n, extraInputCount: m,
-                                                                                threads: options.threads),
+                return (FusedKernelGradient(kernel: .float64(FusedSampleGridRK4<Double>(mlp: model.mlp, stateWidth: n, extraInputCount: m,
+                                                                                         threads: options.threads)),
                                             stepsPerSample: stepsPerSample, method: options.gradient), odeModule)
             case .float32:
-                return (FusedKernelGradient(kernel: FusedSampleGridRK4<Float>(mlp: model.mlp, stateWidth: n, extraInputCount: m,
-                                                                               threads: options.threads),
+                return (FusedKernelGradient(kernel: .float32(FusedSampleGridRK4<Float>(mlp: model.mlp, stateWidth: n, extraInputCount: m,
+                                                                                        threads: options.threads)),
                                             stepsPerSample: stepsPerSample, method: options.gradient), odeModule)
             }
         }
