@@ -197,7 +197,7 @@ class Surrogate:
 
     def free_run(self, y0, samples, integrate=None):
         """Physical outputs at samples 0..samples-1 as `spinode predict` forms them
-        (Sources/Surrogate/FreeRunPrediction.swift): integrate samples - k sample steps, take
+        (Sources/Surrogate/Prediction/FreeRunPrediction.swift): integrate samples - k sample steps, take
         y_{c k} at each of those samples, then the remaining delays y_{c k + d}, d = 1..k-1, of the
         last state for the last k - 1 samples (so no input beyond the last sample is needed)."""
         steps = samples - self.k

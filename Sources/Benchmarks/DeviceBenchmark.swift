@@ -47,7 +47,7 @@ public enum DeviceBenchmark {
             let jc = MacrospinSTNO.criticalCurrentDensity(p) ?? 1e11
             device.biasCurrentDensity = 1.2 * jc
             device.inputGain = 0.2 * jc
-            let t = try median(repeats) { _ = try device.respond(to: drive) }
+            let t = try Stopwatch.medianSeconds(repeats: repeats) { _ = try device.respond(to: drive) }
             results.append(Result(device: device.name, mode: temperature == 0 ? "RK4, T = 0" : "Heun, T = 300 K",
                                   copies: copies, samples: samples, substepsPerSample: 500, medianSeconds: t))
         }
@@ -59,7 +59,7 @@ public enum DeviceBenchmark {
             let jc = MacrospinSTNO.criticalCurrentDensity(p) ?? 1e11
             device.biasCurrentDensity = 1.2 * jc
             device.inputGain = 0.2 * jc
-            let t = try median(repeats) { _ = try device.respond(to: drive) }
+            let t = try Stopwatch.medianSeconds(repeats: repeats) { _ = try device.respond(to: drive) }
             results.append(Result(device: device.name, mode: "Tsit5 rtol 1e-8, T = 0",
                                   copies: copies, samples: samples, substepsPerSample: 0, medianSeconds: t))
         }
@@ -69,22 +69,10 @@ public enum DeviceBenchmark {
             let ith = device.parameters.thresholdCurrent
             device.biasCurrent = 1.5 * ith
             device.inputGain = 0.5 * ith
-            let t = try median(repeats) { _ = try device.respond(to: drive) }
+            let t = try Stopwatch.medianSeconds(repeats: repeats) { _ = try device.respond(to: drive) }
             results.append(Result(device: device.name, mode: noise == 0 ? "RK4, D = 0" : "Heun, D = 1e6 1/s",
                                   copies: copies, samples: samples, substepsPerSample: 100, medianSeconds: t))
         }
         return results
-    }
-
-    /// Median wall time of `repeats` (at least 1) runs of `body`, seconds: the machine is shared and noisy.
-    static func median(_ repeats: Int, _ body: () throws -> Void) throws -> Double {
-        let clock = ContinuousClock()
-        var times = [Double]()
-        for _ in 0..<max(1, repeats) {
-            let d = try clock.measure(body)
-            times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
-        }
-        times.sort()
-        return times[times.count / 2]
     }
 }

@@ -102,46 +102,26 @@ public enum FitPaperBenchmark {
             o.threads = c.threads
             let trainer = try SurrogateTrainer(traces: [trace], options: o)
             for _ in 0..<c.warmup { try trainer.step() }
-            let clock = ContinuousClock()
             var times = [Double](), cpu = [Double]()
             for _ in 0..<c.iterations {
-                let cpuStart = c.threads == 1 ? threadCPUSeconds() : processCPUSeconds()
-                let start = clock.now
+                let cpuStart = c.threads == 1 ? CPUTime.threadSeconds() : CPUTime.processSeconds()
+                let watch = Stopwatch()
                 try trainer.step()
-                let d = clock.now - start
-                cpu.append((c.threads == 1 ? threadCPUSeconds() : processCPUSeconds()) - cpuStart)
-                times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+                let seconds = watch.elapsedSeconds
+                cpu.append((c.threads == 1 ? CPUTime.threadSeconds() : CPUTime.processSeconds()) - cpuStart)
+                times.append(seconds)
             }
             times.sort()
-            let median = FitPaperBenchmark.median(times)
+            let median = Statistics.median(times)
             var load = [0.0, 0.0, 0.0]
             _ = getloadavg(&load, 3)
             results.append(Result(gradient_method: method.rawValue, seconds_per_iteration: median, iterations: c.iterations,
                                   warmup: c.warmup, min_seconds: times.first!, max_seconds: times.last!,
                                   batch: o.batchSize, window: o.windowLength, network: "4-50-50-2 tanh",
                                   solver: "rk4 on the sample grid (d_tau 0.025)", interpolation: c.interpolation.rawValue,
-                                  final_loss: trainer.lastLoss, cpu_seconds_per_iteration: FitPaperBenchmark.median(cpu),
+                                  final_loss: trainer.lastLoss, cpu_seconds_per_iteration: Statistics.median(cpu),
                                   precision: c.precision.rawValue, threads: c.threads, load_average: load[0]))
         }
         return results
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let s = values.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
-
-    /// CPU seconds consumed by the whole process, all threads (CLOCK_PROCESS_CPUTIME_ID).
-    static func processCPUSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-
-    /// CPU seconds consumed by the calling thread (CLOCK_THREAD_CPUTIME_ID).
-    static func threadCPUSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 }

@@ -135,14 +135,12 @@ public enum Node64 {
         var g = try gradient(system: system, solver: solver, adjoint: adjoint, cache: cache)
         var times = [Double]()
         for _ in 0..<max(repeats, 1) {
-            let start = DispatchTime.now().uptimeNanoseconds
-            g = try gradient(system: system, solver: solver, adjoint: adjoint, cache: cache)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) * 1e-9)
+            times.append(try Stopwatch.seconds { g = try gradient(system: system, solver: solver, adjoint: adjoint, cache: cache) })
         }
         let norm = BLAS.norm2(g.parameterGradient)
         return Result(gradient_method: methodName, vector_field: fieldName, controller: controller == .integral ? "I" : "PI",
                       rtol: rtol, atol: atol,
-                      seconds_per_gradient: times.sorted()[times.count / 2], all_seconds: times, repeats: times.count,
+                      seconds_per_gradient: Statistics.median(times), all_seconds: times, repeats: times.count,
                       blas_threads: blasThreads, loss: g.loss, gradient_norm: norm,
                       loss_relative_error: abs(g.loss - referenceLoss) / referenceLoss,
                       gradient_norm_relative_error: abs(norm - referenceGradientNorm) / referenceGradientNorm,

@@ -38,7 +38,7 @@ public struct ReservoirLayerBenchmark: Sendable {
     public func run() throws -> [Case] {
         var rng = SeededRandom(seed: 1)
         var cases = [Case]()
-        func median(_ body: () throws -> Void) throws -> Double { try DeviceBenchmark.median(repeats, body) }
+        func median(_ body: () throws -> Void) throws -> Double { try Stopwatch.medianSeconds(repeats: repeats, body) }
 
         let esn = try EchoStateNetwork(configuration: .init(nodes: nodes, seed: 1))
         let one = [(0..<10_000).map { _ in rng.uniform(-1, 1) }]

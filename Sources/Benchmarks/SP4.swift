@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Micromagnetics
 import ODE
 
@@ -85,27 +86,26 @@ public struct SP4Benchmark: Sendable {
     }
 
     public func run() throws -> Result {
-        let clock = ContinuousClock()
-        var setupTime = Duration.zero, relaxTime = Duration.zero
+        var setupTime = 0.0, relaxTime = 0.0
         var built: (Magnet, LLGSystem)? = nil
         let demagKernel = try self.demagKernel()
-        setupTime = try clock.measure { built = try StandardProblem4.system(nx: nx, ny: ny, demagKernel: demagKernel) }
+        setupTime = try Stopwatch.seconds { built = try StandardProblem4.system(nx: nx, ny: ny, demagKernel: demagKernel) }
         let (magnet, system) = built!
         var s: [Double] = []
-        relaxTime = try clock.measure { s = try StandardProblem4.sState(magnet, system) }
+        relaxTime = try Stopwatch.seconds { s = try StandardProblem4.sState(magnet, system) }
         let relaxed = s.withUnsafeBufferPointer { system.averageMagnetisation($0.baseAddress!) }
         let (solver, solverName) = try self.solver()
         var walls: [Double] = [], cpus: [Double] = []
         var last: StandardProblem4.Reversal? = nil
         for _ in 0..<repeats {
-            let c0 = SP4Benchmark.processCPUSeconds()
-            let d = try clock.measure { last = try StandardProblem4.reverse(system, from: s, solver: solver) }
-            cpus.append(SP4Benchmark.processCPUSeconds() - c0)
-            walls.append(d.seconds)
+            let c0 = CPUTime.processSeconds()
+            let wall = try Stopwatch.seconds { last = try StandardProblem4.reverse(system, from: s, solver: solver) }
+            cpus.append(CPUTime.processSeconds() - c0)
+            walls.append(wall)
         }
-        let cpu = cpus.sorted()[cpus.count / 2]
+        let cpu = Statistics.median(cpus)
         let r = last!
-        let median = walls.sorted()[walls.count / 2]
+        let median = Statistics.median(walls)
         let cells = nx * ny
         return Result(cells: cells, solver: solverName, demag_kernel: kernel, rtol: rtol, atol: atol,
                       wall_seconds: median, wall_seconds_all: walls, cpu_seconds: cpu,
@@ -115,20 +115,7 @@ public struct SP4Benchmark: Sendable {
                       cell_updates_per_second: Double(cells * r.statistics.rhsEvaluations) / median,
                       final_m: [r.finalM.x, r.finalM.y, r.finalM.z],
                       mx_zero_crossing_ns: r.zeroCrossing.map { $0 * 1e9 },
-                      setup_seconds: setupTime.seconds, relax_seconds: relaxTime.seconds,
+                      setup_seconds: setupTime, relax_seconds: relaxTime,
                       m_relaxed: [relaxed.x, relaxed.y, relaxed.z])
     }
-}
-
-extension SP4Benchmark {
-    /// CPU time consumed by this process so far (CLOCK_PROCESS_CPUTIME_ID), seconds.
-    static func processCPUSeconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

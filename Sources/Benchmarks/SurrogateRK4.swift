@@ -101,15 +101,6 @@ public enum SurrogateRK4Benchmark {
         public var fused_vs_unfused_max_difference: Double
     }
 
-    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
-
-    /// CPU seconds consumed by the calling thread (robust to other processes on a shared machine).
-    static func threadCPUTime() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
-    }
-
     /// First field of /proc/loadavg (the 1-minute load average), 0 where unavailable.
     static func loadAverage() -> Double {
         guard let f = fopen("/proc/loadavg", "r") else { return 0 }
@@ -120,22 +111,17 @@ public enum SurrogateRK4Benchmark {
         return text.split(separator: " ").first.flatMap { Double($0) } ?? 0
     }
 
-    static func median(_ x: [Double]) -> Double {
-        let s = x.sorted()
-        return s.count % 2 == 1 ? s[s.count / 2] : 0.5 * (s[s.count / 2 - 1] + s[s.count / 2])
-    }
-
     /// Median (wall seconds, thread-CPU seconds) of `repeats` runs of `body` after one warm-up run.
     static func time(repeats: Int, _ body: () -> Void) -> (wall: Double, cpu: Double) {
         body()
         var wall = [Double](), cpu = [Double]()
         for _ in 0..<repeats {
-            let t0 = now(), c0 = threadCPUTime()
+            let watch = Stopwatch(), c0 = CPUTime.threadSeconds()
             body()
-            cpu.append(threadCPUTime() - c0)
-            wall.append(now() - t0)
+            cpu.append(CPUTime.threadSeconds() - c0)
+            wall.append(watch.elapsedSeconds)
         }
-        return (median(wall), median(cpu))
+        return (Statistics.median(wall), Statistics.median(cpu))
     }
 
     /// A plain RK4 loop (classical or 3/8) over `f`, the step index handed to `setStep` first.

@@ -57,7 +57,7 @@ public struct TraceIOBenchmark: Sendable {
         let path = directory + "/spinode-bench-\(getpid()).h5"
         let tablePath = directory + "/spinode-bench-\(getpid()).txt"
         defer { try? FileManager.default.removeItem(atPath: path); try? FileManager.default.removeItem(atPath: tablePath) }
-        func median(_ body: () throws -> Void) throws -> Double { try DeviceBenchmark.median(repeats, body) }
+        func median(_ body: () throws -> Void) throws -> Double { try Stopwatch.medianSeconds(repeats: repeats, body) }
 
         let write = try median { try TraceFile.write([trace], to: path) }
         let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0

@@ -1,21 +1,12 @@
+import Numerics
+
 /// The figures of merit of reservoir tasks.
 public enum ReservoirMetrics {
-    /// Normalised root-mean-square error, RMS(prediction - target) / std(target), the population standard
-    /// deviation of the target (so predicting the target's mean gives 1). Used for Mackey-Glass and NARMA10
-    /// (e.g. Appeltant et al., Nat. Commun. 2, 468 (2011); Chen et al., Nat. Commun. 13, 1016 (2022)).
+    /// Normalised root-mean-square error RMS(prediction - target) / std(target), `Statistics.nrmse` (the
+    /// population standard deviation, so predicting the target's mean gives 1). Used for Mackey-Glass and
+    /// NARMA10 (e.g. Appeltant et al., Nat. Commun. 2, 468 (2011); Chen et al., Nat. Commun. 13, 1016 (2022)).
     public static func nrmse(prediction: [Double], target: [Double]) -> Double {
-        precondition(prediction.count == target.count && !target.isEmpty,
-                     "nrmse: \(prediction.count) predictions, \(target.count) targets")
-        let n = Double(target.count)
-        let mean = target.reduce(0, +) / n
-        var se = 0.0, v = 0.0
-        for i in target.indices {
-            let e = prediction[i] - target[i]
-            se += e * e
-            let d = target[i] - mean
-            v += d * d
-        }
-        return v > 0 ? (se / v).squareRoot() : .infinity
+        Statistics.nrmse(prediction: prediction, truth: target)
     }
 
     /// Squared Pearson correlation r^2 = cov(a, b)^2 / (var(a) var(b)), 0 when either is constant.

@@ -114,9 +114,9 @@ public enum ReservoirRunner {
     /// One task on one source.
     public static func run(_ task: some ReservoirTask, on source: ReservoirFeatureSource) throws -> ReservoirResult {
         let device0 = source.deviceSecondsSimulated
-        let start = ContinuousClock.now
+        let watch = Stopwatch()
         var result = try task.evaluate(on: source)
-        result.wallSeconds = seconds(ContinuousClock.now - start)
+        result.wallSeconds = watch.elapsedSeconds
         result.deviceSeconds = source.deviceSecondsSimulated - device0
         return result
     }
@@ -126,7 +126,7 @@ public enum ReservoirRunner {
     /// mask m; its `deviceSeconds` counts its own sequences, its `wallSeconds` is the whole batch's.
     public static func run(_ tasks: [any ReservoirTask], on multiplexer: TimeMultiplexer,
                            masks: [InputMask]) throws -> [[ReservoirResult]] {
-        let start = ContinuousClock.now
+        let watch = Stopwatch()
         let inputs = try tasks.map { try $0.inputSequences() }
         var allSequences = [Matrix](), allMasks = [InputMask]()
         for mask in masks {
@@ -152,13 +152,9 @@ public enum ReservoirRunner {
             }
             results.append(row)
         }
-        let wall = seconds(ContinuousClock.now - start)
+        let wall = watch.elapsedSeconds
         for m in results.indices { for t in results[m].indices { results[m][t].wallSeconds = wall } }
         return results
-    }
-
-    static func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
     }
 }
 

@@ -22,6 +22,42 @@ final class EmbeddingNormalisationTests: XCTestCase {
         XCTAssertThrowsError(try DelayEmbedding(order: 0, outputCount: 1))
     }
 
+    /// The embedding owns the index maths of the state and of the network's extra inputs
+    /// (docs/surrogate-model.md): k = 3, 2 outputs, 1 latent, 2 inputs, 1 parameter gives the state
+    /// [x0(t), x0(t+1), x0(t+2), x1(t), x1(t+1), x1(t+2), z] and the extra inputs
+    /// [u0(t), u0(t+1), u0(t+2), u1(t), u1(t+1), u1(t+2), p], so the network maps 7 + 7 = 14 -> 7; a model
+    /// and the drive of a batch use exactly these places.
+    func testDelayEmbeddingIndexMaths() throws {
+        let e = try DelayEmbedding(order: 3, outputCount: 2, augment: 1)
+        XCTAssertEqual(e.stateIndex(channel: 1, delay: 2), 5)
+        XCTAssertEqual(e.extraInputCount(inputCount: 2, parameterCount: 1), 7)
+        XCTAssertEqual(e.extraInputIndex(channel: 1, delay: 0), 3)
+        XCTAssertEqual(e.parameterIndex(0, inputCount: 2), 6)
+        let model = try SurrogateModel.initial(
+            embedding: e, inputCount: 2, parameterCount: 1, sampleInterval: 1, interpolation: .zoh,
+            normalisation: Normalisation.fit(outputs: [[0, 1, 2, 3]], outputCount: 2, inputs: [[0, 1, 2, 3]], inputCount: 2,
+                                             parameters: [[0]], parameterCount: 1), hidden: [4], seed: 1)
+        XCTAssertEqual(model.mlp.widths, [14, 4, 7])
+        XCTAssertEqual(model.extraInputCount, 7)
+        // The drive writes input channel j at sample s + d to extraInputIndex(j, d), the parameter after them.
+        let u: [Double] = [0, 100, 1, 101, 2, 102, 3, 103, 4, 104]     // 5 samples, 2 input channels
+        let trace = try NormalisedTrace(name: "t", outputs: [Double](repeating: 0, count: 10), inputs: u, parameters: [0.5],
+                                        sampleCount: 5, sampleInterval: 1, model: model)
+        let drive = BatchDrive(traces: [trace], model: model, maxBatch: 1)
+        drive.setMembers([(trace: 0, start: 1)])
+        var row = [Double](repeating: .nan, count: 7)
+        row.withUnsafeMutableBufferPointer { drive.fill(tau: 0, batch: 1, e: $0.baseAddress!, stride: 7) }
+        var expected = [Double](repeating: 0, count: 7)
+        for j in 0..<2 {
+            for d in 0..<3 {
+                expected[e.extraInputIndex(channel: j, delay: d)] = trace.inputs.values[(1 + d) * 2 + j]
+            }
+        }
+        expected[e.parameterIndex(0, inputCount: 2)] = trace.parameters[0]
+        XCTAssertEqual(row, expected)
+        XCTAssertNotEqual(expected[0], expected[3])
+    }
+
     func testNormalisationRoundTripAndMoments() throws {
         var rng = SeededRandom(seed: 3)
         let a = (0..<200).map { i in i % 2 == 0 ? rng.normal(mean: 5, sigma: 2) : rng.normal(mean: -1, sigma: 0.1) }

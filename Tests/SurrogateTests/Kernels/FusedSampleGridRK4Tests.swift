@@ -149,4 +149,53 @@ final class FusedSampleGridRK4Tests: XCTestCase {
         print("LaneTanh float32 max relative error:", worst)
         XCTAssertLessThan(worst, 4 * pow(2, -24))
     }
+
+    /// Against the one RK4 definition: on random networks (3 seeds: hidden widths, tanh, relu or
+    /// identity layers, N(0, 0.3^2) weights; cubic and linear inputs; 1 or 2 RK4 steps
+    /// per sample; first-delay or all-embedded loss) the fused kernel's loss and discrete-adjoint
+    /// gradient equal those of the ODE module's RK4 tableau with its discrete adjoint
+    /// (`minibatchGradient(viaODEModule: true)`): to round-off in Float64 lanes (1e-12 relative loss,
+    /// 1e-9 of the largest gradient entry), to Float32 precision in Float32 lanes (1e-6 relative loss,
+    /// 1e-5 relative L2 gradient difference; Float32 epsilon is 6e-8).
+    func testRandomNetworksMatchODEModuleRK4() throws {
+        let t = try DrivenDuffing.trace(name: "a", samples: 300, sampleInterval: 0.25, amplitude: 1, seed: 5)
+        let activations = ["tanh", "relu", "identity"]
+        let interpolations: [InterpolationKind] = [.cubic, .linear]
+        for seed in UInt64(1)...3 {
+            var rng = SeededRandom(seed: 40 + seed)
+            var o = FitOptions()
+            o.hidden = [3 + Int(rng.uniform() * 20), 3 + Int(rng.uniform() * 20)]
+            o.activation = activations[Int(seed) % 3]
+            o.initialisationSigma = 0.3
+            o.interpolation = interpolations[Int(seed) % 2]
+            o.solver = .fixedRK4(stepsPerSample: 1 + Int(seed) % 2)
+            o.observed = seed == 2 ? .allEmbedded : .firstDelay
+            o.batchSize = 5 + Int(rng.uniform() * 12)
+            o.windowLength = 6
+            o.validation = .none
+            o.seed = seed
+            for precision in [TrainingPrecision.float64, .float32] {
+                o.precision = precision
+                let fused = try SurrogateTrainer(traces: [t], options: o).minibatchGradient()
+                let reference = try SurrogateTrainer(traces: [t], options: o).minibatchGradient(viaODEModule: true)
+                let label = "seed \(seed), \(o.activation), \(o.interpolation), \(precision)"
+                var diff = 0.0, norm = 0.0
+                for i in fused.gradient.indices {
+                    diff += pow(fused.gradient[i] - reference.gradient[i], 2)
+                    norm += pow(reference.gradient[i], 2)
+                }
+                XCTAssertGreaterThan(norm, 0, label)
+                if precision == .float64 {
+                    XCTAssertEqual(fused.loss, reference.loss, accuracy: 1e-12 * reference.loss, label)
+                    let scale = reference.gradient.map(abs).max()!
+                    for i in fused.gradient.indices {
+                        XCTAssertEqual(fused.gradient[i], reference.gradient[i], accuracy: 1e-9 * scale, "\(label), theta[\(i)]")
+                    }
+                } else {
+                    XCTAssertEqual(fused.loss, reference.loss, accuracy: 1e-6 * reference.loss, label)
+                    XCTAssertLessThan((diff / norm).squareRoot(), 1e-5, label)
+                }
+            }
+        }
+    }
 }

@@ -8,8 +8,7 @@ import NeuralNet
 /// Register tiles: 4 rows x 4, 3, 2 or 1 lane vectors, and 2 rows x 4, 3 or 1 for a last pair of
 /// rows; one broadcast weight per row and reduction index; fused multiply-adds summed in increasing
 /// reduction index (the same order in every tile, so a window's arithmetic does not depend on where
-/// its lanes sit). Measured in `spinode bench fit-paper` (Float64, paper network, one Zen 5 core):
-/// the forward products run at about 130-140 GFLOP/s, the weight-gradient accumulation at about 90.
+/// its lanes sit). `spinode bench fit-paper` measures the kernel these products serve.
 enum LaneProducts<T: LaneScalar> {
     typealias V = T.Lanes
 

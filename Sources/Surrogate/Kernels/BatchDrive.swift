@@ -14,7 +14,10 @@ import Numerics
 /// units) to each input sample of each member, held over the sample (zero-order) and redrawn per batch.
 public final class BatchDrive {
     public let traces: [NormalisedTrace]
-    public let order: Int
+    /// The model's delay embedding: its order k and the layout of the extra inputs.
+    public let embedding: DelayEmbedding
+    /// Embedding order k.
+    public var order: Int { embedding.order }
     public let inputCount: Int
     public let parameterCount: Int
     /// Samples per unit of tau.
@@ -55,7 +58,7 @@ public final class BatchDrive {
                              parameters: copy(t.parameters))
         }
         self.traces = traces
-        order = model.embedding.order
+        embedding = model.embedding
         inputCount = model.inputCount
         parameterCount = model.parameterCount
         samplesPerTimeUnit = model.samplesPerTimeUnit
@@ -87,7 +90,7 @@ public final class BatchDrive {
 
     /// Writes e_b(tau) for members 0..<batch to `e[b * stride ..< b * stride + extra]`. No allocation.
     public func fill(tau: Double, batch count: Int, e: UnsafeMutablePointer<Double>, stride: Int) {
-        let k = order
+        let k = embedding.order
         for b in 0..<count {
             let trace = views[traceIndex[b]]
             // Position in samples; within 1e-9 of sample j it is j, read as the left limit (the held
@@ -107,7 +110,7 @@ public final class BatchDrive {
             if inputCount > 0 {
                 for j in 0..<inputCount {
                     for d in 0..<k {
-                        row[j * k + d] = InputInterpolation.evaluate(
+                        row[embedding.extraInputIndex(channel: j, delay: d)] = InputInterpolation.evaluate(
                             kind: trace.kind, n: trace.sampleCount, channels: inputCount,
                             values: trace.values, second: trace.second.map { UnsafePointer($0) }, at: sRead + Double(d), channel: j)
                     }
@@ -116,11 +119,11 @@ public final class BatchDrive {
                     let base = b * noiseSamples * inputCount
                     for d in 0..<k {
                         let i = min(max(Int((sRead + Double(d)).rounded(.down)) - start[b], 0), noiseSamples - 1)
-                        for j in 0..<inputCount { row[j * k + d] += noise[base + i * inputCount + j] }
+                        for j in 0..<inputCount { row[embedding.extraInputIndex(channel: j, delay: d)] += noise[base + i * inputCount + j] }
                     }
                 }
             }
-            for q in 0..<parameterCount { row[k * inputCount + q] = trace.parameters[q] }
+            for q in 0..<parameterCount { row[embedding.parameterIndex(q, inputCount: inputCount)] = trace.parameters[q] }
         }
     }
 

@@ -35,14 +35,9 @@ import Dispatch
 ///
 /// The kernel copies the MLP's parameters at construction (`update(from:)` refreshes them).
 ///
-/// Measured with `spinode bench surrogate-rk4` (paper network, dt 0.025, release build, 2-core AMD
-/// EPYC with AVX-512 shared with other jobs; per thread-CPU-second, which the sharing disturbs least):
-/// about 1.3-1.6 million RK4 steps per second at batch 1 and about 1.8-1.9 million sequence-steps
-/// (about 41-42 GFLOP/s of nominal MLP work) for 64 sequences on one thread. The unfused path
-/// (`NeuralVectorField` + plain RK4 over OpenBLAS dgemm, batch 64) reached 0.6 million (1 OpenBLAS
-/// thread) and 0.9 million (2 threads) sequence-steps per second wall-clock on the quiet machine,
-/// against 1.75 million for this kernel on one thread in the same run, so the batched surrogate uses
-/// this kernel, not dgemm.
+/// Why not dgemm: at this size a batched `NeuralVectorField` with a plain RK4 loop over OpenBLAS is
+/// slower than this kernel on one thread (`spinode bench surrogate-rk4` measures both), so the batched
+/// surrogate uses this kernel. Tests hold it to the ODE module's RK4 tableau to round-off.
 public final class FastRK4Kernel {
     /// State components per member, n.
     public let stateWidth: Int
@@ -128,13 +123,6 @@ public final class FastRK4Kernel {
         }
         scratch = s
         update(from: mlp)
-    }
-
-    /// A kernel for the vector field of `field` (its MLP, linear term and extra inputs, all of them
-    /// taken as per-step sequence inputs held over each step).
-    public convenience init(field: NeuralVectorField, maxThreads: Int = 2) throws {
-        try self.init(mlp: field.mlp, stateWidth: field.stateWidth, sequenceInputCount: field.extraInputCount,
-                      linearTerm: field.linearTerm, maxThreads: maxThreads)
     }
 
     deinit {

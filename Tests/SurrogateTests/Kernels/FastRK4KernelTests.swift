@@ -1,63 +1,15 @@
 import XCTest
 import Numerics
 import NeuralNet
+import ODE
 import Surrogate
 #if canImport(Glibc)
 import Glibc
 #endif
 
+/// `FastRK4Kernel` against the one RK4 definition (`RK4Reference`: the ODE module's tableau over the
+/// plain network evaluation), and against the numpy loop of the peer benchmark.
 final class FastRK4KernelTests: XCTestCase {
-    /// A plain, independent reference: scalar MLP with Glibc tanh / softplus, classical RK4
-    /// (Hairer, Norsett and Wanner, Solving ODEs I, Table II.1.1), ZOH extra inputs.
-    private func referenceMLP(_ mlp: MLP, _ x: [Double]) -> [Double] {
-        var h = x
-        for l in 0..<mlp.layerCount {
-            let w = mlp.weight(layer: l), b = mlp.bias(layer: l)
-            var z = [Double](repeating: 0, count: w.rows)
-            for o in 0..<w.rows {
-                var s = b[o]
-                for i in 0..<w.columns { s += w[o, i] * h[i] }
-                switch mlp.activations[l] {
-                case .tanh: z[o] = tanh(s)
-                case .softplus: z[o] = log1p(exp(s))
-                case .relu: z[o] = max(s, 0)
-                case .identity: z[o] = s
-                }
-            }
-            h = z
-        }
-        return h
-    }
-
-    private func referenceRK4(_ mlp: MLP, y0: [Double], steps: Int, h: Double, a: Matrix?, threeEighths: Bool = false,
-                              extra: (Int) -> [Double]) -> [[Double]] {
-        var y = y0, out = [[Double]]()
-        let n = y0.count
-        func f(_ y: [Double], _ e: [Double]) -> [Double] {
-            var d = referenceMLP(mlp, y + e)
-            if let a { for i in 0..<n { for j in 0..<n { d[i] += a[i, j] * y[j] } } }
-            return d
-        }
-        for s in 0..<steps {
-            let e = extra(s)
-            let k1 = f(y, e)
-            if threeEighths {   // Kutta's 3/8 rule (HNW I, Table II.1.1, right)
-                let k2 = f((0..<n).map { y[$0] + h / 3 * k1[$0] }, e)
-                let k3 = f((0..<n).map { y[$0] + h * (k2[$0] - k1[$0] / 3) }, e)
-                let k4 = f((0..<n).map { y[$0] + h * (k1[$0] - k2[$0] + k3[$0]) }, e)
-                y = (0..<n).map { y[$0] + h / 8 * (k1[$0] + 3 * k2[$0] + 3 * k3[$0] + k4[$0]) }
-                out.append(y)
-                continue
-            }
-            let k2 = f((0..<n).map { y[$0] + 0.5 * h * k1[$0] }, e)
-            let k3 = f((0..<n).map { y[$0] + 0.5 * h * k2[$0] }, e)
-            let k4 = f((0..<n).map { y[$0] + h * k3[$0] }, e)
-            y = (0..<n).map { y[$0] + h / 6 * (k1[$0] + 2 * k2[$0] + 2 * k3[$0] + k4[$0]) }
-            out.append(y)
-        }
-        return out
-    }
-
     /// Paper network 4-50-50-2 (tanh, tanh, identity; N(0, 0.1)), inputs [y, u_s, u_{s+1}],
     /// dt 0.025, 2,000 steps, batch 1: the fused trajectory equals the reference to 1e-12 (absolute,
     /// states of order 1-10).
@@ -74,7 +26,7 @@ final class FastRK4KernelTests: XCTestCase {
                              inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 1, inputStride: 1),
                              trajectory: &traj, trajectoryMemberStride: steps * 2)
         }
-        let ref = referenceRK4(mlp, y0: [0.3, -0.1], steps: steps, h: 0.025, a: nil) { [u[$0], u[$0 + 1]] }
+        let ref = try RK4Reference.trajectory(mlp, y0: [0.3, -0.1], steps: steps, h: 0.025) { [u[$0], u[$0 + 1]] }
         var worst = 0.0
         for s in 0..<steps { for j in 0..<2 { worst = max(worst, abs(traj[s * 2 + j] - ref[s][j])) } }
         XCTAssertLessThanOrEqual(worst, 1e-12, "max trajectory difference \(worst)")
@@ -104,7 +56,7 @@ final class FastRK4KernelTests: XCTestCase {
                                  constants: p, threads: threads)
             }
             for b in 0..<batch {
-                let ref = referenceRK4(mlp, y0: Array(y0[(b * n)..<((b + 1) * n)]), steps: steps, h: 0.05, a: a) {
+                let ref = try RK4Reference.trajectory(mlp, y0: Array(y0[(b * n)..<((b + 1) * n)]), steps: steps, h: 0.05, linearTerm: a) {
                     [u[b * steps + $0], p[b * mc], p[b * mc + 1]]
                 }
                 for j in 0..<n {
@@ -127,10 +79,10 @@ final class FastRK4KernelTests: XCTestCase {
             kernel.integrate(batch: 1, steps: 20, stepSize: 0.1, state: &y,
                              inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 1, inputStride: 1))
         }
-        let ref = referenceRK4(b, y0: [0.5, -0.5], steps: 20, h: 0.1, a: nil) { [u[$0]] }
+        let ref = try RK4Reference.trajectory(b, y0: [0.5, -0.5], steps: 20, h: 0.1) { [u[$0]] }
         XCTAssertEqual(y[0], ref[19][0], accuracy: 1e-12)
         XCTAssertEqual(y[1], ref[19][1], accuracy: 1e-12)
-        let refA = referenceRK4(a, y0: [0.5, -0.5], steps: 20, h: 0.1, a: nil) { [u[$0]] }
+        let refA = try RK4Reference.trajectory(a, y0: [0.5, -0.5], steps: 20, h: 0.1) { [u[$0]] }
         XCTAssertGreaterThan(abs(refA[19][0] - ref[19][0]), 1e-3, "the two networks must differ")
     }
 
@@ -152,7 +104,7 @@ final class FastRK4KernelTests: XCTestCase {
         }
         var maxRuleDifference = 0.0
         for b in 0..<3 {
-            let ref = referenceRK4(mlp, y0: Array(y0[(2 * b)..<(2 * b + 2)]), steps: steps, h: h, a: nil, threeEighths: true) {
+            let ref = try RK4Reference.trajectory(mlp, y0: Array(y0[(2 * b)..<(2 * b + 2)]), steps: steps, h: h, tableau: RK4Reference.threeEighths) {
                 [u[b * (steps + 1) + $0], u[b * (steps + 1) + $0 + 1]]
             }
             for j in 0..<2 {
@@ -194,28 +146,46 @@ final class FastRK4KernelTests: XCTestCase {
         XCTAssertEqual(y[1], -3.631779846508485, accuracy: 1e-12)
     }
 
-    /// The kernel made from a `NeuralVectorField` follows the field's own evaluation: one classical
-    /// RK4 step of the kernel equals y + h/6 (k1 + 2 k2 + 2 k3 + k4) with k_i from `evaluate` (1e-14).
-    func testKernelFromFieldMatchesFieldEvaluation() throws {
-        let mlp = try MLP(widths: [3, 16, 2], activations: [.tanh, .identity], initialisation: .normal(sigma: 0.5), seed: 4)
-        let a = Matrix(rows: 2, columns: 2, storage: [-1, 0.5, 0, -0.2])
-        let e0 = 0.7
-        let field = try NeuralVectorField(mlp: mlp, stateWidth: 2, extraInputCount: 1, batch: 1, linearTerm: a) { _, _, e, _ in e[0] = e0 }
-        let kernel = try FastRK4Kernel(field: field)
-        let h = 0.1, y0: [Double] = [0.4, -0.3]
-        func f(_ y: [Double]) -> [Double] { var d = [0.0, 0.0]; field.evaluate(t: 0, y: y, dydt: &d); return d }
-        let k1 = f(y0)
-        let k2 = f([y0[0] + h / 2 * k1[0], y0[1] + h / 2 * k1[1]])
-        let k3 = f([y0[0] + h / 2 * k2[0], y0[1] + h / 2 * k2[1]])
-        let k4 = f([y0[0] + h * k3[0], y0[1] + h * k3[1]])
-        var y = y0
-        let u = [e0]
-        u.withUnsafeBufferPointer { up in
-            kernel.integrate(batch: 1, steps: 1, stepSize: h, state: &y,
-                             inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 0, inputStride: 1))
-        }
-        for j in 0..<2 {
-            XCTAssertEqual(y[j], y0[j] + h / 6 * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]), accuracy: 1e-14)
+    /// Random networks (4 seeds: widths, activations tanh, softplus, relu or identity, N(0, 0.3^2)
+    /// weights, with and without a linear term and static inputs), batch 3, 100 steps of 0.05, both
+    /// rules: every member equals the reference to round-off (1e-12 absolute on states of order 1).
+    func testRandomNetworksMatchReference() throws {
+        let hiddenActivations: [Activation] = [.tanh, .softplus, .relu, .identity]
+        for seed in UInt64(1)...4 {
+            var rng = SeededRandom(seed: 100 + seed)
+            let n = 1 + Int(rng.uniform() * 4), ms = Int(rng.uniform() * 3), mc = Int(seed % 2) * 2
+            let hidden = [4 + Int(rng.uniform() * 70), 3 + Int(rng.uniform() * 12)]
+            let acts = [hiddenActivations[Int(seed) % 4], hiddenActivations[(Int(seed) + 1) % 4], .identity]
+            let mlp = try MLP(widths: [n + ms + mc] + hidden + [n], activations: acts,
+                              initialisation: .normal(sigma: 0.3), seed: seed)
+            let a = seed % 2 == 0 ? Matrix(rows: n, columns: n) { i, j in i == j ? -0.3 : 0.05 * Double(i - j) } : nil
+            let batch = 3, steps = 100, h = 0.05
+            let u = (0..<max(1, batch * steps * ms)).map { _ in rng.normal() }
+            let p = (0..<max(1, batch * mc)).map { _ in rng.uniform(-1, 1) }
+            let y0 = (0..<(batch * n)).map { _ in rng.normal() }
+            let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: n, sequenceInputCount: ms, constantInputCount: mc,
+                                           linearTerm: a, maxThreads: 1)
+            for (rule, tableau) in [(FastRK4Kernel.Rule.classical, ButcherTableau.rk4), (.threeEighths, RK4Reference.threeEighths)] {
+                var y = y0
+                u.withUnsafeBufferPointer { up in
+                    p.withUnsafeBufferPointer { pp in
+                        kernel.integrate(batch: batch, steps: steps, stepSize: h, state: &y,
+                                         inputs: ms > 0 ? .init(base: up.baseAddress!, memberStride: steps * ms, stepStride: ms, inputStride: 1) : nil,
+                                         constants: mc > 0 ? pp.baseAddress! : nil, rule: rule)
+                    }
+                }
+                for b in 0..<batch {
+                    let ref = try RK4Reference.trajectory(mlp, y0: Array(y0[(b * n)..<((b + 1) * n)]), steps: steps, h: h,
+                                                          linearTerm: a, tableau: tableau) { s -> [Double] in
+                        let sequence: [Double] = (0..<ms).map { u[b * steps * ms + s * ms + $0] }
+                        let constants: [Double] = (0..<mc).map { p[b * mc + $0] }
+                        return sequence + constants
+                    }
+                    for j in 0..<n {
+                        XCTAssertEqual(y[b * n + j], ref[steps - 1][j], accuracy: 1e-12, "seed \(seed) \(rule) member \(b) component \(j)")
+                    }
+                }
+            }
         }
     }
 }

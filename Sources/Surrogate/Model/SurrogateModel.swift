@@ -66,7 +66,7 @@ public struct SurrogateModel: Sendable, Equatable {
                                initialisation: MLPInitialisation = .paper, seed: UInt64,
                                linearTerm: Matrix? = nil) throws -> SurrogateModel {
         let n = embedding.stateDimension
-        let width = n + embedding.order * inputCount + parameterCount
+        let width = n + embedding.extraInputCount(inputCount: inputCount, parameterCount: parameterCount)
         let widths = [width] + hidden + [n]
         let activations = Array(repeating: activation, count: hidden.count) + [.identity]
         let mlp: MLP
@@ -85,7 +85,7 @@ public struct SurrogateModel: Sendable, Equatable {
     /// State dimension n = k n_out + n_aug.
     public var stateDimension: Int { embedding.stateDimension }
     /// Extra network inputs per state: k n_in + n_par.
-    public var extraInputCount: Int { embedding.order * inputCount + parameterCount }
+    public var extraInputCount: Int { embedding.extraInputCount(inputCount: inputCount, parameterCount: parameterCount) }
     /// One sample in units of tau: d_tau = sampleInterval / timeScale.
     public var sampleStep: Double { sampleInterval / timeScale }
     /// Samples per unit of tau: timeScale / sampleInterval.

@@ -28,6 +28,14 @@ public struct DelayEmbedding: Sendable, Equatable, Codable {
     /// State dimension n = k n_out + n_aug.
     @inlinable public var stateDimension: Int { order * outputCount + augment }
 
+    /// The state dimension n = k n_out + n_aug and the network's input width n + k n_in + n_par, in Double
+    /// for counts that may not fit an `Int` (a run's size is checked before anything is built).
+    static func widths(order k: Double, outputCount: Double, augment: Double, inputCount: Double,
+                       parameterCount: Double) -> (state: Double, networkInput: Double) {
+        let n = k * outputCount + augment
+        return (n, n + k * inputCount + parameterCount)
+    }
+
     /// Number of embedded (observable) components k n_out.
     @inlinable public var embeddedCount: Int { order * outputCount }
 
@@ -35,7 +43,19 @@ public struct DelayEmbedding: Sendable, Equatable, Codable {
     @inlinable public func stateIndex(channel c: Int, delay d: Int) -> Int { c * order + d }
 
     /// The state indices of the first delay of each channel (the predicted outputs): c k.
-    public var firstDelayIndices: [Int] { (0..<outputCount).map { $0 * order } }
+    public var firstDelayIndices: [Int] { (0..<outputCount).map { stateIndex(channel: $0, delay: 0) } }
+
+    /// Number of extra network inputs per state, k n_in + n_par: each of the n_in input channels at the
+    /// k sample times the state spans, then the n_par static parameters (docs/surrogate-model.md,
+    /// "Network input").
+    @inlinable public func extraInputCount(inputCount: Int, parameterCount: Int) -> Int { order * inputCount + parameterCount }
+
+    /// Index in the extra network inputs of input channel j delayed by d samples: j k + d (channel-major,
+    /// as the state).
+    @inlinable public func extraInputIndex(channel j: Int, delay d: Int) -> Int { j * order + d }
+
+    /// Index in the extra network inputs of static parameter q: k n_in + q (after every delayed input).
+    @inlinable public func parameterIndex(_ q: Int, inputCount: Int) -> Int { order * inputCount + q }
 
     /// Valid start samples of a series of `sampleCount` samples: 0 ... sampleCount - k.
     public func startRange(sampleCount: Int) throws -> ClosedRange<Int> {
@@ -52,9 +72,9 @@ public struct DelayEmbedding: Sendable, Equatable, Codable {
     @inlinable
     public func embed(series: UnsafePointer<Double>, start: Int, into state: UnsafeMutablePointer<Double>) {
         for c in 0..<outputCount {
-            for d in 0..<order { state[c * order + d] = series[(start + d) * outputCount + c] }
+            for d in 0..<order { state[stateIndex(channel: c, delay: d)] = series[(start + d) * outputCount + c] }
         }
-        for a in 0..<augment { state[order * outputCount + a] = 0 }
+        for a in 0..<augment { state[embeddedCount + a] = 0 }
     }
 
     /// The embedded state at `start` of a sample-major series (`series.count` = samples x n_out).
@@ -81,8 +101,8 @@ public struct DelayEmbedding: Sendable, Equatable, Codable {
         guard let last = states.last else { return [] }
         var out = [Double]()
         out.reserveCapacity((states.count + order - 1) * outputCount)
-        for y in states { for c in 0..<outputCount { out.append(y[c * order]) } }
-        if order > 1 { for d in 1..<order { for c in 0..<outputCount { out.append(last[c * order + d]) } } }
+        for y in states { for c in 0..<outputCount { out.append(y[stateIndex(channel: c, delay: 0)]) } }
+        if order > 1 { for d in 1..<order { for c in 0..<outputCount { out.append(last[stateIndex(channel: c, delay: d)]) } } }
         return out
     }
 }

@@ -36,9 +36,10 @@ public struct TrainingFootprint: Sendable, Equatable {
     public static let operationLimit = 1e18
 
     public init(options o: FitOptions, outputCount: Int, inputCount: Int, parameterCount nPar: Int) {
-        let k = Double(o.embeddingOrder)
-        let n = k * Double(outputCount) + Double(o.augment)
-        widths = [n + k * Double(inputCount) + Double(nPar)] + o.hidden.map(Double.init) + [n]
+        let (n, input) = DelayEmbedding.widths(order: Double(o.embeddingOrder), outputCount: Double(outputCount),
+                                               augment: Double(o.augment), inputCount: Double(inputCount),
+                                               parameterCount: Double(nPar))
+        widths = [input] + o.hidden.map(Double.init) + [n]
         var p = 0.0
         for l in 0..<(widths.count - 1) { p += widths[l] * widths[l + 1] + widths[l + 1] }
         parameterCount = p

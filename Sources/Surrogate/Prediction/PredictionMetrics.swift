@@ -2,9 +2,9 @@ import Numerics
 
 /// How well a free-running prediction follows the truth, for one output channel.
 ///
-/// NRMSE = RMS(prediction - truth) / std(truth), std the population standard deviation of the truth
-/// over the same samples (the reservoir-computing convention; Chen et al., Nat. Commun. 13, 1016 (2022),
-/// uses it for its prediction figures). Per-block NRMSE divides each block's RMS error by the
+/// NRMSE = RMS(prediction - truth) / std(truth) (`Statistics.nrmse`: std the population standard
+/// deviation of the truth over the same samples, the reservoir-computing convention; Chen et al., Nat.
+/// Commun. 13, 1016 (2022), uses it for its prediction figures). Per-block NRMSE divides each block's RMS error by the
 /// whole-trace std of the truth, so blocks are comparable. The dominant frequencies are the strongest
 /// non-zero FFT bins of the mean-removed signals (`PowerSpectrum`, FFTW), with the bin spacing
 /// 1 / (N dt) as resolution.
@@ -45,7 +45,7 @@ public struct PredictionMetrics: Sendable, Equatable, Codable {
         }
         if !square.isFinite { maxAbs = .infinity }
         rmsError = (square / Double(n)).squareRoot()
-        nrmse = std > 0 ? rmsError / std : (rmsError == 0 ? 0 : .infinity)
+        nrmse = Statistics.nrmse(prediction: prediction, truth: truth)
         maxError = maxAbs
         self.blockLength = blockLength
         var blocks = [Double]()

@@ -148,8 +148,7 @@ final class FusedSampleGridRK4<T: LaneScalar> {
         // Workers: contiguous groups of whole lane vectors.
         let lanes = V.scalarCount
         let vectors = (B + lanes - 1) / lanes
-        // One group per thread (narrower groups run less efficient register tiles: groups of 2 lane
-        // vectors measured 1.4x the CPU time of one group of 7 at the paper's batch). The groups depend
+        // One group per thread: narrower groups run less efficient register tiles. The groups depend
         // only on the thread count, not on which thread runs them.
         let groups = min(threads, vectors)
         var ranges = [(start: Int, count: Int)]()
@@ -178,7 +177,7 @@ final class FusedSampleGridRK4<T: LaneScalar> {
             }
         }
         for g in 0..<groups { if let f = workers[g].failure { throw SurrogateError.nonFinite(f) } }
-        // Loss in a fixed order (as SurrogateTrainer's fast path).
+        // Loss in a fixed order, the order of `WindowLoss` (so every gradient method reports the same loss).
         var sum = 0.0
         for i in 1..<w {
             for b in 0..<B {

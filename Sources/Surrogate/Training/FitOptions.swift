@@ -9,6 +9,18 @@ public enum ObservedComponents: String, Sendable, Codable, CaseIterable {
     case allEmbedded = "all-embedded"
 }
 
+extension ObservedComponents {
+    /// Which of the n state components of `embedding` the loss compares.
+    func mask(of embedding: DelayEmbedding) -> [Bool] {
+        var mask = [Bool](repeating: false, count: embedding.stateDimension)
+        switch self {
+        case .firstDelay: for c in 0..<embedding.outputCount { mask[embedding.stateIndex(channel: c, delay: 0)] = true }
+        case .allEmbedded: for q in 0..<embedding.embeddedCount { mask[q] = true }
+        }
+        return mask
+    }
+}
+
 /// How the surrogate ODE is integrated, in normalised time tau.
 public enum SurrogateSolver: Sendable, Equatable, Codable {
     /// Classical RK4 with `stepsPerSample` equal steps per sample interval (1: the paper's fixed RK4 on

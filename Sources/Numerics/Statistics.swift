@@ -1,0 +1,37 @@
+/// Summary statistics shared by the metrics and the benchmarks, so that every module reports the same
+/// number under the same name.
+public enum Statistics {
+    /// Normalised root-mean-square error of `prediction` against `truth` (same length, >= 1):
+    ///
+    ///     NRMSE = RMS(prediction - truth) / std(truth) = sqrt( sum_i (p_i - t_i)^2 / sum_i (t_i - mean(t))^2 ),
+    ///
+    /// std the population standard deviation, so predicting the truth's mean scores 1 (the
+    /// reservoir-computing convention: Appeltant et al., Nat. Commun. 2, 468 (2011); Chen et al., Nat.
+    /// Commun. 13, 1016 (2022), its prediction figures). A constant truth has no scale: the NRMSE is 0
+    /// when the prediction is exact and +infinity otherwise. Dimensionless.
+    /// - Complexity: O(n), no allocation.
+    public static func nrmse(prediction: [Double], truth: [Double]) -> Double {
+        precondition(prediction.count == truth.count && !truth.isEmpty,
+                     "nrmse: \(prediction.count) predictions, \(truth.count) truth values")
+        let n = Double(truth.count)
+        let mean = truth.reduce(0, +) / n
+        var squaredError = 0.0, squaredDeviation = 0.0
+        for i in truth.indices {
+            let e = prediction[i] - truth[i]
+            squaredError += e * e
+            let d = truth[i] - mean
+            squaredDeviation += d * d
+        }
+        return squaredDeviation > 0 ? (squaredError / squaredDeviation).squareRoot() : (squaredError == 0 ? 0 : .infinity)
+    }
+
+    /// The median of `values` (not empty): the middle value of the sorted values, or the mean of the
+    /// two middle ones for an even count. Benchmarks report it because one slow repeat on a shared
+    /// machine moves it less than the mean.
+    /// - Complexity: O(n log n).
+    public static func median(_ values: [Double]) -> Double {
+        precondition(!values.isEmpty, "median of no values")
+        let s = values.sorted()
+        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+}
