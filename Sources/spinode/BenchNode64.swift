@@ -82,8 +82,9 @@ struct BenchNode64: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(result), as: UTF8.self))
+            print(String(decoding: try encoder.encode(MachineTagged(result, machine: MachineDescription(threads: [threads]))), as: UTF8.self))
         } else {
+            print(MachineDescription(threads: [threads]).header)
             print("""
             NODE-64 \(result.gradient_method), \(result.vector_field), controller \(result.controller), rtol \(result.rtol), atol \(result.atol)
               seconds per gradient: \(result.seconds_per_gradient) (median of \(result.repeats))

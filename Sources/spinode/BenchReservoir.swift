@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarks
 import Devices
 import Foundation
 import Numerics
@@ -79,11 +80,13 @@ struct BenchReservoir: ParsableCommand {
         let tmux = try median { _ = try tm.states(for: [seq]) }
         rows.append(("multiplexing", "10000 x 50 x 2", tmux, String(format: "%.3e device samples/s", 1e6 / tmux)))
 
+        let machine = MachineDescription(threads: [1])
         if json {
             let items = rows.map { "{\"case\": \"\($0.0)\", \"size\": \"\($0.1)\", \"median_s\": \($0.2)}" }
-            print("[" + items.joined(separator: ", ") + "]")
+            print("{\"benchmark\": \"reservoir\", \"machine\": \(machine.json), \"results\": [" + items.joined(separator: ", ") + "]}")
             return
         }
+        print(machine.header)
         print("case             size                                                  median (s)   rate")
         for r in rows {
             print(r.0.padding(toLength: 16, withPad: " ", startingAt: 0) + " "

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Benchmarks
 import Foundation
 import Numerics
 import TraceIO
@@ -87,9 +88,17 @@ struct BenchTraceIO: ParsableCommand {
             ("mumax_table_rows", .integer(rows)), ("mumax_import_s", .number(importTable)),
             ("mumax_import_mb_per_s", .number(Double(tableBytes) / importTable / 1e6)),
         ])
+        let machine = MachineDescription(threads: [1])
         if json {
-            print(result.rendered())
+            guard case .object(let members) = result else { return }
+            let m: JSONValue = .object([
+                ("cpu_model", .string(machine.cpu_model)), ("vector_extension", .string(machine.vector_extension)),
+                ("fma", .bool(machine.fma)), ("cpu_flags", .strings(machine.cpu_flags)),
+                ("logical_cores", .integer(machine.logical_cores)), ("threads", .array(machine.threads.map { .integer($0) })),
+            ])
+            print(JSONValue.object(members + [("machine", m)]).rendered())
         } else {
+            print(machine.header)
             print("trace of \(n) samples (1 input, 1 output): file \(bytes) bytes (raw Float64 \(16 * n)), median of \(repeats)")
             print(String(format: "  write       %.3f s  (%.3g samples/s)", write, Double(n) / write))
             print(String(format: "  read whole  %.3f s  (%.3g samples/s)", readWhole, Double(n) / readWhole))
