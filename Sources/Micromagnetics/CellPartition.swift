@@ -1,4 +1,4 @@
-import Dispatch
+import Numerics
 
 /// A fixed split of the cells 0 ..< cellCount into `threads` contiguous blocks, and the parallel loop over
 /// them: how the field terms and the LLG right-hand side share their cell loops among threads.
@@ -10,9 +10,9 @@ import Dispatch
 /// partial per block in block order, so a run is bit-identical for a given thread count (and, for a
 /// maximum, for any thread count).
 ///
-/// The loop runs on Dispatch (`DispatchQueue.concurrentPerform`): the calling thread takes one block
-/// and the global pool's workers the others; with one thread the body runs inline and nothing is
-/// dispatched. Nothing allocates per call.
+/// The loop runs on `Numerics.WorkerPool.shared` (persistent threads that spin briefly between loops,
+/// shared with FFTW's threaded transforms): the calling thread takes blocks too; with one thread the
+/// body runs inline. Nothing allocates per call.
 public final class CellPartition: @unchecked Sendable {
     /// Number of blocks (threads), >= 1.
     public let threads: Int
@@ -42,9 +42,7 @@ public final class CellPartition: @unchecked Sendable {
     /// Runs `body(block(k))` for every block, the blocks in parallel; returns when all are done.
     public func forEachBlock(_ body: (Range<Int>) -> Void) {
         if threads == 1 { body(0 ..< cellCount); return }
-        withoutActuallyEscaping(body) { run in
-            DispatchQueue.concurrentPerform(iterations: threads) { k in run(block(k)) }
-        }
+        WorkerPool.shared.run(iterations: threads, threads: threads) { k in body(block(k)) }
     }
 
     /// Runs `body` on `threads` fixed, contiguous shares of 0 ..< count (share k is
@@ -53,9 +51,7 @@ public final class CellPartition: @unchecked Sendable {
     public func forEachShare(of count: Int, _ body: (Range<Int>) -> Void) {
         if threads == 1 || count < threads { body(0 ..< count); return }
         let t = threads
-        withoutActuallyEscaping(body) { run in
-            DispatchQueue.concurrentPerform(iterations: t) { k in run(count * k / t ..< count * (k + 1) / t) }
-        }
+        WorkerPool.shared.run(iterations: t, threads: t) { k in body(count * k / t ..< count * (k + 1) / t) }
     }
 
     /// The maximum over the blocks of `partial(block)`, each block's partial computed in parallel and the
@@ -63,9 +59,7 @@ public final class CellPartition: @unchecked Sendable {
     public func maximum(_ partial: (Range<Int>) -> Double) -> Double {
         if threads == 1 { return partial(0 ..< cellCount) }
         let p = partials
-        withoutActuallyEscaping(partial) { run in
-            DispatchQueue.concurrentPerform(iterations: threads) { k in p[k] = run(block(k)) }
-        }
+        WorkerPool.shared.run(iterations: threads, threads: threads) { k in p[k] = partial(block(k)) }
         var best = p[0]
         for k in 1..<threads { best = max(best, p[k]) }
         return best

@@ -23,7 +23,8 @@ import Foundation
 ///
 /// Threads: with `threads` > 1 every stage is planned with FFTW's threaded transforms
 /// (libfftw3_threads: `fftw_init_threads` once per process, `fftw_plan_with_nthreads` before planning),
-/// which split the many independent rows and columns of a stage among that many threads. An FFTW_ESTIMATE
+/// which split the many independent rows and columns of a stage among that many threads; FFTW runs
+/// its parallel loops on `WorkerPool.shared` (`fftw_threads_set_callback`). An FFTW_ESTIMATE
 /// plan for a given thread count is the same in every process, so results are bit-reproducible for that
 /// count; another count may pick another algorithm and differ in the last bits.
 public final class ZeroPaddedFFT {
@@ -148,12 +149,22 @@ public final class ZeroPaddedFFT {
     public static func withPlanner<T>(threads: Int = 1, _ plan: () throws -> T) rethrows -> T {
         plannerLock.lock()
         defer { plannerLock.unlock() }
-        if !threadsReady { threadsReady = fftw_init_threads() != 0 }
+        if !threadsReady {
+            threadsReady = fftw_init_threads() != 0
+            // FFTW's parallel loops run on the shared worker pool (see WorkerPool for why).
+            if threadsReady { fftw_threads_set_callback(ZeroPaddedFFT.parallelLoop, nil) }
+        }
         if threadsReady { fftw_plan_with_nthreads(Int32(max(1, threads))) }
         defer { if threadsReady { fftw_plan_with_nthreads(1) } }
         return try plan()
     }
     private static let plannerLock = NSLock()
+    /// FFTW's `parallel_loop` callback: work(jobdata + i elsize) for i < njobs on `WorkerPool.shared`.
+    private static let parallelLoop: @convention(c) (
+        (@convention(c) (UnsafeMutablePointer<CChar>?) -> UnsafeMutableRawPointer?)?,
+        UnsafeMutablePointer<CChar>?, Int, Int32, UnsafeMutableRawPointer?) -> Void = { work, jobs, size, count, _ in
+        WorkerPool.shared.run(iterations: Int(count), threads: Int(count)) { i in _ = work!(jobs! + i * size) }
+    }
     nonisolated(unsafe) private static var threadsReady = false
 
     private func cplx(_ p: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<fftw_complex> {
