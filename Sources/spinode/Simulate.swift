@@ -26,7 +26,7 @@ struct Simulate: ParsableCommand {
 
         Threads: --threads N splits the solver's cell loops and its demag FFTs over N threads (default: a run \
         stage's threads key, else all cores). Runs with the same thread count are bit-identical; another count \
-        agrees to round-off (the threaded FFTs round differently), so resume with the count the run started with.
+        agrees to round-off (the threaded FFTs may round differently), so resume with the count the run started with.
 
         Example: spinode simulate Datasets/specs/skyrmion-disk-short.toml --out skyrmion.h5 --json
         """
