@@ -29,6 +29,8 @@ let package = Package(
                        providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3",
                        providers: [.apt(["libfftw3-dev"])]),
+        // Compile-time vector extensions (Clang's predefined macros), header only.
+        .systemLibrary(name: "CVectorExtension", path: "Sources/CVectorExtension"),
 
         // Library layers, lowest first. Lower layers never import higher ones.
         // Safe output files: checks before work, locks, atomic writes, temporaries removed; Foundation only.
@@ -43,7 +45,7 @@ let package = Package(
                 swiftSettings: hostVector),
         .target(name: "Reservoir", dependencies: ["SafeIO", "Numerics", "Devices"], swiftSettings: optimise),
         .target(name: "Benchmarks", dependencies: ["Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics", "Surrogate",
-                                                   "Reservoir", "Devices"], swiftSettings: hostVector),
+                                                   "Reservoir", "Devices", "CVectorExtension"], swiftSettings: hostVector),
         // SVG line plots for the demo's figures; Foundation only.
         .target(name: "Plot", swiftSettings: optimise),
         // Workflows: what a command does beyond parsing and printing (the reservoir experiment and its

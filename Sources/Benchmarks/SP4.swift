@@ -24,6 +24,8 @@ public struct SP4Benchmark: Sendable {
     /// Demag tensor: "newell" (exact, default) or "mumax3" (`FaceChargeDemagKernel`, to compare with
     /// mumax3's <m>(1 ns) = (-0.9846124, 0.1260409, 0.0432712); docs/micromagnetics.md).
     public var kernel = "newell"
+    /// Threads of the LLG system (cell loops and FFTW transforms; `LLGSystem.threads`).
+    public var threads = 1
 
     public init(rtol: Double = 1e-6, atol: Double = 1e-6, repeats: Int = 3, method: String = "dopri5",
                 step: Double = 0.8e-12, kernel: String = "newell") {
@@ -58,6 +60,8 @@ public struct SP4Benchmark: Sendable {
 
     public struct Result: Codable, Sendable {
         public var benchmark = "sp4-field1"
+        /// Threads of the LLG system.
+        public var threads: Int
         public var cells: Int
         public var solver: String
         /// "newell" or "mumax3".
@@ -91,6 +95,7 @@ public struct SP4Benchmark: Sendable {
         let demagKernel = try self.demagKernel()
         setupTime = try Stopwatch.seconds { built = try StandardProblem4.system(nx: nx, ny: ny, demagKernel: demagKernel) }
         let (magnet, system) = built!
+        system.threads = threads
         var s: [Double] = []
         relaxTime = try Stopwatch.seconds { s = try StandardProblem4.sState(magnet, system) }
         let relaxed = s.withUnsafeBufferPointer { system.averageMagnetisation($0.baseAddress!) }
@@ -107,7 +112,7 @@ public struct SP4Benchmark: Sendable {
         let r = last!
         let median = Statistics.median(walls)
         let cells = nx * ny
-        return Result(cells: cells, solver: solverName, demag_kernel: kernel, rtol: rtol, atol: atol,
+        return Result(threads: system.threads, cells: cells, solver: solverName, demag_kernel: kernel, rtol: rtol, atol: atol,
                       wall_seconds: median, wall_seconds_all: walls, cpu_seconds: cpu,
                       cell_updates_per_cpu_second: Double(cells * r.statistics.rhsEvaluations) / cpu,
                       rhs_evaluations: r.statistics.rhsEvaluations,

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Micromagnetics
 import ODE
 
@@ -17,6 +18,8 @@ import ODE
 ///
 /// Output: the chosen average (`"mz"`, `"mx.region1"`, ...) at (n + 1) dt. Copies are independent; with
 /// `threads` > 1 they are spread over that many LLG systems (each with its own demag plans) in parallel.
+/// Each LLG system splits its own cell loops and FFTs over `solverThreads` threads (default: the recorded
+/// stage's `threads`, else the cores left per copy thread, at least 1).
 /// Thermal specs draw noise from one stream per system, so copy results then depend on the order of
 /// copies (noise-free specs are exact and order-independent).
 public final class MicromagneticDevice: Device {
@@ -32,6 +35,8 @@ public final class MicromagneticDevice: Device {
     public let input: Input
     public let output: String
     public let threads: Int
+    /// Threads of each LLG system (`LLGSystem.threads`).
+    public let solverThreads: Int
     /// Called on the simulating thread after every output sample of a copy, with the copy's index, the
     /// device time it has simulated and its total (seconds): for progress reports on long runs. Copies on
     /// different threads call it concurrently.
@@ -46,7 +51,7 @@ public final class MicromagneticDevice: Device {
     /// - Throws: `SpecError` if the spec has no recorded run stage, a carrier input without a sine-carrier
     ///   drive in that stage, or an unknown output.
     public init(spec: SimulationSpec, input: Input = .carrierAmplitude, sampleInterval: Double, output: String = "mz",
-                threads: Int = 1) throws {
+                threads: Int = 1, solverThreads: Int? = nil) throws {
         guard let mspec = spec.magnet else {
             throw SpecError.invalidValue(file: spec.file, key: "device", value: "preset", requirement: "MicromagneticDevice needs a micromagnetic spec")
         }
@@ -62,6 +67,7 @@ public final class MicromagneticDevice: Device {
         }
         self.spec = spec; self.input = input; self.sampleInterval = sampleInterval; self.output = output
         self.threads = max(1, threads); self.run = run; self.quantity = q
+        self.solverThreads = max(1, solverThreads ?? run.threads ?? ProcessInfo.processInfo.activeProcessorCount / max(1, threads))
         name = "micromagnetic " + spec.title
         let stageDrive = run.drive.flatMap { spec.drives[$0] }
         switch input {
@@ -80,6 +86,7 @@ public final class MicromagneticDevice: Device {
         var models: [MagnetModel] = []
         for _ in 0..<self.threads {
             models.append(try MagnetModel(spec: mspec, file: spec.file, seed: spec.seed, needsAnisotropy: needsKu))
+            models[models.count - 1].system.threads = self.solverThreads
         }
         if target == .current_density && mspec.terms.slonczewski == nil {
             throw SpecError.invalidValue(file: spec.file, key: "input", value: "current_density", requirement: "[terms.slonczewski] is absent")

@@ -13,6 +13,12 @@ import ODE
 /// buffer owned by the system and every term works in place.
 ///
 /// With `precession = false` the precession term is dropped (mumax3 `Precess = false`, used by `relax`).
+///
+/// Threads (`threads`, default 1): the cells are split into fixed blocks (`CellPartition`); consecutive
+/// `LocalFieldTerm`s and the torque loop run block by block in parallel, a `ThreadedFieldTerm` (demag)
+/// shares its own loops and FFTs. Every cell's field is summed in the order of `terms` whatever the
+/// split, so the right-hand side is bit-identical for every thread count except for the demag FFTs,
+/// whose threaded FFTW plans may round differently per thread count (bit-identical for a given one).
 public final class LLGSystem: ODESystem {
     public let mesh: Mesh
     public let parameters: CellParameters
@@ -49,6 +55,20 @@ public final class LLGSystem: ODESystem {
     let prefactor, damping: CellBuffer
     /// Workspaces of the ODE engine, reused by every `run`.
     let solverCache = ODESolverCache()
+    /// Threads the cell loops and FFTs of one evaluation use (>= 1; 1, the default, runs everything on
+    /// the calling thread). Setting it re-plans the demag FFTs.
+    public var threads: Int {
+        get { partition.threads }
+        set {
+            partition = CellPartition(cellCount: cellCount, threads: newValue)
+            for term in terms { (term as? ThreadedFieldTerm)?.setPartition(partition) }
+            stages = LLGSystem.fieldStages(terms)
+        }
+    }
+    /// The split of the cells among `threads`.
+    private(set) var partition: CellPartition
+    /// `terms` grouped for threaded evaluation: runs of consecutive local terms, and single others.
+    private var stages: [FieldStage] = []
     /// Count of right-hand-side evaluations since creation.
     public private(set) var evaluations = 0
 
@@ -62,7 +82,9 @@ public final class LLGSystem: ODESystem {
         fieldBuffer = CellBuffer(3 * cellCount)
         prefactor = CellBuffer(cellCount)
         damping = CellBuffer(cellCount)
+        partition = CellPartition(cellCount: cellCount, threads: 1)
         updatePrefactors()
+        stages = LLGSystem.fieldStages(terms)
     }
 
     /// An LLG system with the terms the materials call for: exchange (if any Aex > 0), uniaxial and cubic
@@ -87,7 +109,9 @@ public final class LLGSystem: ODESystem {
     /// Adds a field term (a `DampingDependent` one takes the current `dampingOverride`).
     public func add(_ term: FieldTerm) {
         (term as? DampingDependent)?.setDamping(dampingOverride)
+        (term as? ThreadedFieldTerm)?.setPartition(partition)
         terms.append(term)
+        stages = LLGSystem.fieldStages(terms)
     }
     /// Adds a torque term (a `DampingDependent` one takes the current `dampingOverride`).
     public func add(_ torque: TorqueTerm) {
@@ -107,17 +131,32 @@ public final class LLGSystem: ODESystem {
 
     /// Computes B_eff(t, m) into `field` (planar, tesla).
     public func computeField(t: Double, m: UnsafePointer<Double>) {
-        let b = fieldBuffer.p
-        b.update(repeating: 0, count: 3 * cellCount)
-        for term in terms { term.addField(t: t, m: m, into: b) }
+        if partition.threads == 1 {
+            let b = fieldBuffer.p
+            b.update(repeating: 0, count: 3 * cellCount)
+            for term in terms { term.addField(t: t, m: m, into: b) }
+        } else {
+            computeFieldThreaded(t: t, m: m, torqueInto: nil)
+        }
     }
 
     public func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
         evaluations &+= 1
-        computeField(t: t, m: y)
+        if partition.threads == 1 {
+            computeField(t: t, m: y)
+            torque(y, dydt, cells: 0 ..< cellCount)
+        } else {
+            computeFieldThreaded(t: t, m: y, torqueInto: dydt)
+        }
+        for torque in torques { torque.addTorque(t: t, m: y, dmdt: dydt) }
+    }
+
+    /// The LLG torque from the field of the last `computeField` for `cells` into `dydt`.
+    @inline(__always)
+    private func torque(_ y: UnsafePointer<Double>, _ dydt: UnsafeMutablePointer<Double>, cells: Range<Int>) {
         let n = cellCount, b = fieldBuffer.p, g = prefactor.p, al = damping.p
         let prec: Double = precession ? 1 : 0
-        for i in 0..<n {
+        for i in cells {
             let mx = y[i], my = y[n + i], mz = y[2 * n + i]
             let bx = b[i], by = b[n + i], bz = b[2 * n + i]
             // m x B
@@ -129,17 +168,69 @@ public final class LLGSystem: ODESystem {
             dydt[n + i] = s * (prec * cy + a * dy)
             dydt[2 * n + i] = s * (prec * cz + a * dz)
         }
-        for torque in torques { torque.addTorque(t: t, m: y, dmdt: dydt) }
+    }
+
+    /// B_eff (and, given `dydt`, the LLG torque) with the cell loops split over `partition`: the field is
+    /// cleared and each run of local terms added block by block in one parallel pass, other terms (demag)
+    /// run in between with their own threads; the torque joins the last pass when the last stage is
+    /// local. Each cell receives its terms in the order of `terms`, as in the one-thread path.
+    private func computeFieldThreaded(t: Double, m: UnsafePointer<Double>, torqueInto dydt: UnsafeMutablePointer<Double>?) {
+        let b = fieldBuffer.p, n = cellCount
+        var cleared = false
+        var torqueDone = dydt == nil
+        for (index, stage) in stages.enumerated() {
+            switch stage {
+            case .local(let group):
+                let clear = !cleared, last = index == stages.count - 1
+                let withTorque = last && !torqueDone
+                partition.forEachBlock { cells in
+                    if clear { for c in 0..<3 { (b + c * n + cells.lowerBound).update(repeating: 0, count: cells.count) } }
+                    for term in group { term.addField(t: t, m: m, into: b, cells: cells) }
+                    if withTorque { torque(m, dydt!, cells: cells) }
+                }
+                if withTorque { torqueDone = true }
+            case .other(let term):
+                if !cleared { b.update(repeating: 0, count: 3 * n) }
+                term.addField(t: t, m: m, into: b)
+            }
+            cleared = true
+        }
+        if !cleared { b.update(repeating: 0, count: 3 * n) }
+        if !torqueDone { partition.forEachBlock { cells in torque(m, dydt!, cells: cells) } }
+    }
+
+    /// A step of the threaded field computation.
+    enum FieldStage {
+        case local([LocalFieldTerm])
+        case other(FieldTerm)
+    }
+
+    static func fieldStages(_ terms: [FieldTerm]) -> [FieldStage] {
+        var stages: [FieldStage] = []
+        for term in terms {
+            if let local = term as? LocalFieldTerm {
+                if case .local(let group)? = stages.last {
+                    stages[stages.count - 1] = .local(group + [local])
+                } else {
+                    stages.append(.local([local]))
+                }
+            } else {
+                stages.append(.other(term))
+            }
+        }
+        return stages
     }
 
     /// Rescales every magnetic cell to |m| = 1 (after each accepted step, as mumax3); vacuum stays zero.
     public func normalize(_ m: UnsafeMutablePointer<Double>) {
-        let n = cellCount
-        for i in 0..<n {
-            let x = m[i], y = m[n + i], z = m[2 * n + i]
-            let r2 = x * x + y * y + z * z
-            let s = (r2 > 0 && parameters.Msat[i] > 0) ? 1 / r2.squareRoot() : 0
-            m[i] = x * s; m[n + i] = y * s; m[2 * n + i] = z * s
+        let n = cellCount, msat = parameters.Msat
+        partition.forEachBlock { cells in
+            for i in cells {
+                let x = m[i], y = m[n + i], z = m[2 * n + i]
+                let r2 = x * x + y * y + z * z
+                let s = (r2 > 0 && msat[i] > 0) ? 1 / r2.squareRoot() : 0
+                m[i] = x * s; m[n + i] = y * s; m[2 * n + i] = z * s
+            }
         }
     }
 
@@ -158,14 +249,19 @@ public final class LLGSystem: ODESystem {
     }
 
     /// Largest |m x B_eff| over the cells (tesla) for the field of the last `computeField`/`evaluate`.
+    /// The blocks' maxima are combined in block order (`CellPartition.maximum`): the same value for any
+    /// thread count.
     public func maxTorque(m: UnsafePointer<Double>) -> Double {
         let n = cellCount, b = fieldBuffer.p
-        var best = 0.0
-        for i in 0..<n {
-            let mx = m[i], my = m[n + i], mz = m[2 * n + i]
-            let bx = b[i], by = b[n + i], bz = b[2 * n + i]
-            let cx = my * bz - mz * by, cy = mz * bx - mx * bz, cz = mx * by - my * bx
-            best = max(best, cx * cx + cy * cy + cz * cz)
+        let best = partition.maximum { cells in
+            var best = 0.0
+            for i in cells {
+                let mx = m[i], my = m[n + i], mz = m[2 * n + i]
+                let bx = b[i], by = b[n + i], bz = b[2 * n + i]
+                let cx = my * bz - mz * by, cy = mz * bx - mx * bz, cz = mx * by - my * bx
+                best = max(best, cx * cx + cy * cy + cz * cz)
+            }
+            return best
         }
         return best.squareRoot()
     }

@@ -1,4 +1,5 @@
 import CFFTW
+import Foundation
 
 /// Real-to-complex FFTs of zero-padded 3-D arrays, pruned for convolution (FFTW3 plans made once).
 ///
@@ -19,10 +20,19 @@ import CFFTW
 /// only the first nx are meaningful after `inverse`). `spectrum` holds interleaved complex values,
 /// component c, frequency (kx, ky, kz) at complex index `c * spectrumCount + (kz * py + ky) * cx + kx`,
 /// cx = px / 2 + 1. Transforms are unnormalised: inverse(forward(x)) = px py pz x.
+///
+/// Threads: with `threads` > 1 every stage is planned with FFTW's threaded transforms
+/// (libfftw3_threads: `fftw_init_threads` once per process, `fftw_plan_with_nthreads` before planning),
+/// which split the many independent rows and columns of a stage among that many threads; FFTW runs
+/// its parallel loops on `WorkerPool.shared` (`fftw_threads_set_callback`). An FFTW_ESTIMATE
+/// plan for a given thread count is the same in every process, so results are bit-reproducible for that
+/// count; another count may pick another algorithm and differ in the last bits.
 public final class ZeroPaddedFFT {
     public let n: (x: Int, y: Int, z: Int)
     public let padded: (x: Int, y: Int, z: Int)
     public let components: Int
+    /// Threads each transform uses (FFTW threads), >= 1.
+    public let threads: Int
     /// px / 2 + 1, the number of kx frequencies kept by the real transform.
     public let cx: Int
     /// Complex values per component in `spectrum`: pz py cx.
@@ -52,12 +62,14 @@ public final class ZeroPaddedFFT {
 
     /// Plans the transforms (once). Throws nothing; sizes must be positive with padded >= n. `planning`
     /// defaults to `.estimate` for bit-reproducible results (docs/reliability.md).
-    public init(n: (Int, Int, Int), padded: (Int, Int, Int), components: Int, planning: Planning = .estimate) {
+    public init(n: (Int, Int, Int), padded: (Int, Int, Int), components: Int, planning: Planning = .estimate,
+                threads: Int = 1) {
         precondition(n.0 > 0 && n.1 > 0 && n.2 > 0 && padded.0 >= n.0 && padded.1 >= n.1 && padded.2 >= n.2,
                      "ZeroPaddedFFT: padded \(padded) must cover \(n)")
         self.n = (n.0, n.1, n.2)
         self.padded = (padded.0, padded.1, padded.2)
         self.components = components
+        self.threads = max(1, threads)
         let (nx, ny, nz) = n, (px, py, pz) = padded
         cx = px / 2 + 1
         spectrumCount = pz * py * cx
@@ -68,51 +80,53 @@ public final class ZeroPaddedFFT {
         stageX = ZeroPaddedFFT.allocate(2 * complexCount)
         stageY = pz > 1 ? ZeroPaddedFFT.allocate(2 * complexCount) : nil
         _ = nx
-        let flags = UInt32(planning == .measure ? FFTW_MEASURE : FFTW_ESTIMATE)
-        let cxv = cx
-        func dim(_ n: Int, _ i: Int, _ o: Int) -> fftw_iodim { fftw_iodim(n: Int32(n), is: Int32(i), os: Int32(o)) }
-        // Stage X forward: r2c rows of length px, over (component, z < nz, y < ny).
-        let yStageOut = stageY ?? spectrum
-        do {
-            var d = [dim(px, 1, 1)]
-            var h = [dim(components, nz * ny * px, spectrumCount), dim(nz, ny * px, py * cxv), dim(ny, px, cxv)]
-            let p = fftw_plan_guru_dft_r2c(1, &d, 3, &h, real, cplx(stageX), flags)!
-            forwardPlans.append(p)
-        }
-        // Stage Y forward: c2c along y (stride cx), over (component, z < nz, kx), stageX -> yStageOut.
-        if py > 1 {
-            var d = [dim(py, cxv, cxv)]
-            var h = [dim(components, spectrumCount, spectrumCount), dim(nz, py * cxv, py * cxv), dim(cxv, 1, 1)]
-            let p = fftw_plan_guru_dft(1, &d, 3, &h, cplx(stageX), cplx(yStageOut),
-                                       FFTW_FORWARD, flags)!
-            forwardPlans.append(p)
-        } else {
-            forwardPlans.append(ZeroPaddedFFT.copyMarker)
-        }
-        // Stage Z forward: c2c along z, over (component, ky kx), yStageOut -> spectrum.
-        if pz > 1 {
-            var d = [dim(pz, py * cxv, py * cxv)]
-            var h = [dim(components, spectrumCount, spectrumCount), dim(py * cxv, 1, 1)]
-            let p = fftw_plan_guru_dft(1, &d, 2, &h, cplx(stageY!), cplx(spectrum),
-                                       FFTW_FORWARD, flags)!
-            forwardPlans.append(p)
-            // Inverse Z in place on the spectrum.
-            let q = fftw_plan_guru_dft(1, &d, 2, &h, cplx(spectrum), cplx(spectrum),
-                                       FFTW_BACKWARD, flags)!
-            inversePlans.append(q)
-        }
-        if py > 1 {
-            var d = [dim(py, cxv, cxv)]
-            var h = [dim(components, spectrumCount, spectrumCount), dim(nz, py * cxv, py * cxv), dim(cxv, 1, 1)]
-            let q = fftw_plan_guru_dft(1, &d, 3, &h, cplx(spectrum), cplx(spectrum),
-                                       FFTW_BACKWARD, flags)!
-            inversePlans.append(q)
-        }
-        do {
-            var d = [dim(px, 1, 1)]
-            var h = [dim(components, spectrumCount, nz * ny * px), dim(nz, py * cxv, ny * px), dim(ny, cxv, px)]
-            let q = fftw_plan_guru_dft_c2r(1, &d, 3, &h, cplx(spectrum), real, flags)!
-            inversePlans.append(q)
+        ZeroPaddedFFT.withPlanner(threads: self.threads) {
+            let flags = UInt32(planning == .measure ? FFTW_MEASURE : FFTW_ESTIMATE)
+            let cxv = cx
+            func dim(_ n: Int, _ i: Int, _ o: Int) -> fftw_iodim { fftw_iodim(n: Int32(n), is: Int32(i), os: Int32(o)) }
+            // Stage X forward: r2c rows of length px, over (component, z < nz, y < ny).
+            let yStageOut = stageY ?? spectrum
+            do {
+                var d = [dim(px, 1, 1)]
+                var h = [dim(components, nz * ny * px, spectrumCount), dim(nz, ny * px, py * cxv), dim(ny, px, cxv)]
+                let p = fftw_plan_guru_dft_r2c(1, &d, 3, &h, real, cplx(stageX), flags)!
+                forwardPlans.append(p)
+            }
+            // Stage Y forward: c2c along y (stride cx), over (component, z < nz, kx), stageX -> yStageOut.
+            if py > 1 {
+                var d = [dim(py, cxv, cxv)]
+                var h = [dim(components, spectrumCount, spectrumCount), dim(nz, py * cxv, py * cxv), dim(cxv, 1, 1)]
+                let p = fftw_plan_guru_dft(1, &d, 3, &h, cplx(stageX), cplx(yStageOut),
+                                           FFTW_FORWARD, flags)!
+                forwardPlans.append(p)
+            } else {
+                forwardPlans.append(ZeroPaddedFFT.copyMarker)
+            }
+            // Stage Z forward: c2c along z, over (component, ky kx), yStageOut -> spectrum.
+            if pz > 1 {
+                var d = [dim(pz, py * cxv, py * cxv)]
+                var h = [dim(components, spectrumCount, spectrumCount), dim(py * cxv, 1, 1)]
+                let p = fftw_plan_guru_dft(1, &d, 2, &h, cplx(stageY!), cplx(spectrum),
+                                           FFTW_FORWARD, flags)!
+                forwardPlans.append(p)
+                // Inverse Z in place on the spectrum.
+                let q = fftw_plan_guru_dft(1, &d, 2, &h, cplx(spectrum), cplx(spectrum),
+                                           FFTW_BACKWARD, flags)!
+                inversePlans.append(q)
+            }
+            if py > 1 {
+                var d = [dim(py, cxv, cxv)]
+                var h = [dim(components, spectrumCount, spectrumCount), dim(nz, py * cxv, py * cxv), dim(cxv, 1, 1)]
+                let q = fftw_plan_guru_dft(1, &d, 3, &h, cplx(spectrum), cplx(spectrum),
+                                           FFTW_BACKWARD, flags)!
+                inversePlans.append(q)
+            }
+            do {
+                var d = [dim(px, 1, 1)]
+                var h = [dim(components, spectrumCount, nz * ny * px), dim(nz, py * cxv, ny * px), dim(ny, cxv, px)]
+                let q = fftw_plan_guru_dft_c2r(1, &d, 3, &h, cplx(spectrum), real, flags)!
+                inversePlans.append(q)
+            }
         }
         // FFTW_MEASURE scribbles on the arrays: clear them now that planning is done.
         real.update(repeating: 0, count: realCount)
@@ -127,6 +141,31 @@ public final class ZeroPaddedFFT {
         fftw_free(real); fftw_free(spectrum); fftw_free(stageX)
         if let s = stageY { fftw_free(s) }
     }
+
+    /// Runs `plan` (FFTW plan creation) with FFTW's planner set to `threads` threads, holding the lock
+    /// that serialises FFTW planning in this process (FFTW's planner is not thread-safe; executing plans
+    /// is). Initialises FFTW's threads once, before the first plan this type makes. The planner is
+    /// set back to one thread afterwards, so plans made elsewhere stay single-threaded.
+    public static func withPlanner<T>(threads: Int = 1, _ plan: () throws -> T) rethrows -> T {
+        plannerLock.lock()
+        defer { plannerLock.unlock() }
+        if !threadsReady {
+            threadsReady = fftw_init_threads() != 0
+            // FFTW's parallel loops run on the shared worker pool (see WorkerPool for why).
+            if threadsReady { fftw_threads_set_callback(ZeroPaddedFFT.parallelLoop, nil) }
+        }
+        if threadsReady { fftw_plan_with_nthreads(Int32(max(1, threads))) }
+        defer { if threadsReady { fftw_plan_with_nthreads(1) } }
+        return try plan()
+    }
+    private static let plannerLock = NSLock()
+    /// FFTW's `parallel_loop` callback: work(jobdata + i elsize) for i < njobs on `WorkerPool.shared`.
+    private static let parallelLoop: @convention(c) (
+        (@convention(c) (UnsafeMutablePointer<CChar>?) -> UnsafeMutableRawPointer?)?,
+        UnsafeMutablePointer<CChar>?, Int, Int32, UnsafeMutableRawPointer?) -> Void = { work, jobs, size, count, _ in
+        WorkerPool.shared.run(iterations: Int(count), threads: Int(count)) { i in _ = work!(jobs! + i * size) }
+    }
+    nonisolated(unsafe) private static var threadsReady = false
 
     private func cplx(_ p: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<fftw_complex> {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: fftw_complex.self)

@@ -10,6 +10,7 @@ struct Bench: ParsableCommand {
             BenchReservoir.self,
             BenchNode64.self,
             BenchSP4.self,
+            BenchThreads.self,
             BenchFitPaper.self,
             BenchTraceIO.self,
         ]

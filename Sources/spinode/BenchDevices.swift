@@ -9,8 +9,9 @@ struct BenchDevices: ParsableCommand {
         commandName: "devices",
         abstract: "Throughput of the reference devices (macrospin STNO, universal auto-oscillator).",
         discussion: """
-        Drives COPIES independent copies with SAMPLES random inputs each and reports the median wall \
-        time of REPEATS runs, device samples per second and integration sub-steps per second.
+        Drives COPIES independent copies with SAMPLES random inputs each and reports the median wall\
+        time of REPEATS runs, device samples per second and integration sub-steps per second. \
+        JSON: one object with the machine (CPU model, vector extension of the build, threads) and the results.
 
         Macrospin: 50 ps samples, 0.1 ps sub-steps (500 per sample), 1.2 J_c bias.
         Auto-oscillator: 1 ns samples, 10 ps sub-steps (100 per sample), 1.5 I_th bias.
@@ -27,10 +28,12 @@ struct BenchDevices: ParsableCommand {
 
     func run() throws {
         let results = try DeviceBenchmark.run(copies: copies, samples: samples, repeats: repeats, seed: seed)
+        let machine = MachineDescription(threads: [1])
         if json {
-            print(try JSONOutput.string(results))
+            print(try JSONOutput.string(BenchmarkReport(benchmark: "devices", machine: machine, results: results)))
             return
         }
+        print(machine.header)
         print("device            mode                     copies x samples   median (s)   samples/s    sub-steps/s")
         for r in results {
             let name = r.device.padding(toLength: 17, withPad: " ", startingAt: 0)

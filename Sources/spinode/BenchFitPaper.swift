@@ -53,9 +53,9 @@ struct BenchFitPaper: ParsableCommand {
         c.threads = threads
         let results = try FitPaperBenchmark.run(c, methods: methods.split(separator: ",").map { GradientMethod(rawValue: String($0))! })
         if json {
-            struct Report: Encodable { var benchmark = "fit_paper"; var results: [FitPaperBenchmark.Result] }
-            print(try JSONOutput.string(Report(results: results)))
+            print(try JSONOutput.string(BenchmarkReport(benchmark: "fit_paper", machine: MachineDescription(threads: [c.threads]), results: results)))
         } else {
+            print(MachineDescription(threads: [c.threads]).header)
             for r in results {
                 print(String(format: "fit-paper %@ adjoint, %@, %d thread(s): %.3f ms per iteration (median of %d; min %.3f, max %.3f ms), CPU %.3f ms, load %.2f",
                              r.gradient_method, r.precision, r.threads, r.seconds_per_iteration * 1e3, r.iterations, r.min_seconds * 1e3,

@@ -82,8 +82,9 @@ struct BenchNode64: ParsableCommand {
                                     computePath: computePath, taped: !noTape)
         }
         if json {
-            print(try JSONOutput.string(result))
+            print(try JSONOutput.string(MachineTagged(result, machine: MachineDescription(threads: [threads]))))
         } else {
+            print(MachineDescription(threads: [threads]).header)
             print("""
             NODE-64 \(result.gradient_method), \(result.vector_field), controller \(result.controller), rtol \(result.rtol), atol \(result.atol)
               seconds per gradient: \(result.seconds_per_gradient) (median of \(result.repeats))

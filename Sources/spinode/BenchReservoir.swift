@@ -1,5 +1,6 @@
 import ArgumentParser
 import Benchmarks
+import Devices
 import Foundation
 import Workflows
 
@@ -27,10 +28,12 @@ struct BenchReservoir: ParsableCommand {
 
     func run() throws {
         let cases = try ReservoirLayerBenchmark(repeats: repeats, nodes: nodes).run()
+        let machine = MachineDescription(threads: [1])
         if json {
-            print(try JSONOutput.string(cases))
+            print(try JSONOutput.string(BenchmarkReport(benchmark: "reservoir", machine: machine, results: cases)))
             return
         }
+        print(machine.header)
         print("case             size                                                  median (s)   rate")
         for c in cases {
             print(c.name.padding(toLength: 16, withPad: " ", startingAt: 0) + " "

@@ -29,6 +29,7 @@ struct BenchSP4: ParsableCommand {
     @Option(help: "Integrator: dopri5 (adaptive, default), tsit5 (adaptive) or rk4 (fixed --step).") var method = "dopri5"
     @Option(help: "Fixed step of rk4 in seconds (stable up to about 0.9 ps here).") var step = 0.8e-12
     @Option(help: "Demag tensor: newell (exact, default) or mumax3 (mumax3's numerically integrated tensor).") var kernel = "newell"
+    @Option(help: "Threads of the solver (cell loops and FFTW transforms); 1 by default, as the published one-thread comparison with magnum.np.") var threads = 1
     @Flag(help: "Print one JSON object.") var json = false
 
     /// Every option is checked before the (minutes long) benchmark starts; --step is checked whatever
@@ -43,14 +44,19 @@ struct BenchSP4: ParsableCommand {
         guard step.isFinite, step > 0 else { throw ValidationError("--step must be a time > 0 s, got \(step)") }
         guard rtol.isFinite, rtol > 0, rtol < 1 else { throw ValidationError("--rtol must be in (0, 1), got \(rtol)") }
         guard atol.isFinite, atol > 0 else { throw ValidationError("--atol must be > 0, got \(atol)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be >= 1, got \(threads)") }
         guard repeats >= 1 else { throw ValidationError("--repeats must be >= 1, got \(repeats)") }
     }
 
     func run() throws {
-        let r = try SP4Benchmark(rtol: rtol, atol: atol, repeats: repeats, method: method, step: step, kernel: kernel).run()
+        var benchmark = SP4Benchmark(rtol: rtol, atol: atol, repeats: repeats, method: method, step: step, kernel: kernel)
+        benchmark.threads = threads
+        let r = try benchmark.run()
+        let machine = MachineDescription(threads: [r.threads])
         if json {
-            print(try JSONOutput.string(r))
+            print(try JSONOutput.string(MachineTagged(r, machine: machine)))
         } else {
+            print(machine.header)
             print("demag kernel: \(r.demag_kernel)")
             print(String(format: "SP4 field 1: %.3f s median (%d runs), %d RHS evaluations, %.3g cell updates/s",
                          r.wall_seconds, r.wall_seconds_all.count, r.rhs_evaluations, r.cell_updates_per_second))

@@ -46,8 +46,10 @@ struct BenchSurrogateRK4: ParsableCommand {
         c.referenceSteps = referenceSteps; c.repeats = repeats; c.seed = seed
         let r = try SurrogateRK4Benchmark.run(c)
         if json {
-            print(try JSONOutput.string(r))
+            // The fused kernel runs at batch 1 on one thread and batched on 1 and 2 threads.
+            print(try JSONOutput.string(MachineTagged(r, machine: MachineDescription(threads: [1, 2]))))
         } else {
+            print(MachineDescription(threads: [1, 2]).header)
             print("surrogate-rk4 (\(r.problem), \(r.integrator)): MLP 4-50-50-2 tanh, dt 0.025, \(samples) samples")
             print(String(format: "  fused batch 1:        %.0f steps/s  (%.2f GFLOP/s)", r.steps_per_second, r.gflops))
             print(String(format: "  fused batch %d:       %.0f sequence-steps/s  (%.2f GFLOP/s, %@)", batch,

@@ -42,9 +42,11 @@ struct BenchTraceIO: ParsableCommand {
     func run() throws {
         let r = try TraceIOBenchmark(samples: samples, window: window, windows: windows, repeats: repeats,
                                      directory: directory, seed: seed).run()
+        let machine = MachineDescription(threads: [1])
         if json {
-            print(try JSONOutput.string(r))
+            print(try JSONOutput.string(MachineTagged(r, machine: machine)))
         } else {
+            print(machine.header)
             print("trace of \(r.samples) samples (1 input, 1 output): file \(r.file_bytes) bytes (raw Float64 \(r.raw_float64_bytes)), median of \(r.repeats)")
             print(String(format: "  write       %.3f s  (%.3g samples/s)", r.write_s, r.write_samples_per_s))
             print(String(format: "  read whole  %.3f s  (%.3g samples/s)", r.read_whole_s, r.read_samples_per_s))

@@ -24,6 +24,10 @@ struct Simulate: ParsableCommand {
         and keeps its last checkpoint. Absurd sizes (mesh, duration, step, interval) are refused up front with \
         the estimated memory or work (docs/spec-format.md, "Limits").
 
+        Threads: --threads N splits the solver's cell loops and its demag FFTs over N threads (default: a run \
+        stage's threads key, else all cores). Runs with the same thread count are bit-identical; another count \
+        agrees to round-off (the threaded FFTs may round differently), so resume with the count the run started with.
+
         Example: spinode simulate Datasets/specs/skyrmion-disk-short.toml --out skyrmion.h5 --json
         """
     )
@@ -40,6 +44,9 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Print a JSON summary on stdout.")
     var json = false
 
+    @Option(help: "Threads of the solver (cell loops and demag FFTs), overriding every stage's threads key (default: the stage's key, else all cores).")
+    var threads: Int?
+
     @Flag(help: "Continue from OUT.checkpoint.")
     var resume = false
 
@@ -50,6 +57,9 @@ struct Simulate: ParsableCommand {
     var stopAfterCheckpoints: Int?
 
     func validate() throws {
+        if let n = threads, !(1...4096).contains(n) {
+            throw ValidationError("--threads must be an integer from 1 to 4096, got \(n)")
+        }
         if let n = stopAfterCheckpoints, n < 1 {
             throw ValidationError("--stop-after-checkpoints must be at least 1, got \(n)")
         }
@@ -94,6 +104,7 @@ struct Simulate: ParsableCommand {
         let runner = SimulationRunner(spec: parsed)
         runner.checkpointPath = checkpointPath
         runner.stopAfterCheckpoints = stopAfterCheckpoints
+        runner.threads = threads
         if resume && !FileManager.default.fileExists(atPath: checkpointPath) {
             throw SpecError.badCheckpoint(file: checkpointPath, reason: "--resume given but there is no checkpoint")
         }

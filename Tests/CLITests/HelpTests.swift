@@ -26,6 +26,7 @@ final class HelpTests: XCTestCase {
         (["bench", "reservoir"], []),
         (["bench", "node64"], []),
         (["bench", "sp4"], []),
+        (["bench", "threads"], ["skyrmion"]),
         (["bench", "fit-paper"], []),
         (["bench", "traceio"], []),
     ]

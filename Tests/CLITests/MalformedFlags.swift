@@ -84,7 +84,7 @@ struct MalformedFlags {
                 ("compare-samples", .refusedOnly), ("ridge", .refusedOnly), ("folds", .refusedOnly), ("device", .word),
                 ("drive-inputs", .word),
             ]),
-            ("simulate", ["simulate", seeds.spec, "--out", out + "/run.h5", "--quiet"], [("name", .name)]),
+            ("simulate", ["simulate", seeds.spec, "--out", out + "/run.h5", "--quiet"], [("name", .name), ("threads", .positiveInteger)]),
             ("bench traceio", ["bench", "traceio", "--directory", out], [
                 ("samples", .refusedOnly), ("window", .refusedOnly), ("windows", .refusedOnly), ("repeats", .refusedOnly),
                 ("seed", .refusedOnly),
@@ -94,7 +94,9 @@ struct MalformedFlags {
             ]),
             ("bench reservoir", ["bench", "reservoir"], [("repeats", .refusedOnly), ("nodes", .refusedOnly)]),
             ("bench sp4", ["bench", "sp4"], [("rtol", .refusedOnly), ("atol", .refusedOnly), ("repeats", .refusedOnly),
-                                             ("step", .refusedOnly)]),
+                                             ("step", .refusedOnly), ("threads", .refusedOnly)]),
+            ("bench threads", ["bench", "threads"], [("rounds", .refusedOnly), ("skyrmion-duration", .refusedOnly),
+                                                     ("sp4-duration", .refusedOnly)]),
             ("bench fit-paper", ["bench", "fit-paper"], [("iterations", .refusedOnly), ("warmup", .refusedOnly),
                                                          ("threads", .refusedOnly)]),
             ("demo", ["demo", "--out", out + "/demo", "--no-reference"], [

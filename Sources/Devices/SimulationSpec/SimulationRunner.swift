@@ -16,8 +16,8 @@ import ODE
 /// simulated time the state is written to `checkpointPath` atomically. A run resumed from a checkpoint
 /// integrates the same chunks from the same states with the same noise stream (the thermal generator's
 /// state is checkpointed), so it gives the same trace, bit for bit, as an uninterrupted run on the same
-/// machine; two runs of one spec are bit-identical too (FFTW plans by estimate, no threads, fixed-order
-/// sums). A resume refuses a checkpoint whose spec text or input files (drive files, initial OVF) differ.
+/// machine; two runs of one spec with the same thread count are bit-identical too (FFTW plans by
+/// estimate, cell loops split into fixed blocks, fixed-order sums; `LLGSystem.threads`). A resume refuses a checkpoint whose spec text or input files (drive files, initial OVF) differ.
 ///
 /// Divergence: every state the solver returns is checked before renormalisation (`LLGSystem.checkNorm`,
 /// the stage's `norm_tolerance`); a diverging stage stops with the time, the stage and the cell, and the
@@ -34,6 +34,9 @@ public final class SimulationRunner {
     public var progress: ((SimulationProgress) -> Void)?
     /// Stop (returning `completed = false`) after writing this many checkpoints: for tests of resume.
     public var stopAfterCheckpoints: Int?
+    /// Threads of the solver for every stage (`spinode simulate --threads`); nil: a run stage's
+    /// `threads`, else all cores (`ProcessInfo.activeProcessorCount`).
+    public var threads: Int?
 
     public init(spec: SimulationSpec) {
         self.spec = spec
@@ -154,6 +157,7 @@ public final class SimulationRunner {
             let stageName = "stage[\(s)]"
             switch spec.stages[s] {
             case .relax, .minimize:
+                system.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
                 if thermalAdded {
                     throw SpecError.invalidValue(file: file, key: stageName + ".kind", value: "relax/minimize",
                                                  requirement: "cannot follow a thermal run stage")
@@ -171,6 +175,7 @@ public final class SimulationRunner {
                     throw SpecError.simulation(file: file, stage: stageName, reason: e.description)
                 }
             case .run(let run):
+                system.threads = threads ?? run.threads ?? ProcessInfo.processInfo.activeProcessorCount
                 if mspec.terms.temperature > 0 && !thermalAdded {
                     model.enableThermal(); thermalAdded = true
                     // A resumed run continues the checkpointed noise stream.

@@ -118,6 +118,9 @@ public struct SimulationSpec: Sendable {
         /// Largest ||m| - 1| before renormalisation (`norm_tolerance`, default 1e-2): beyond it the stage
         /// stops as diverged (`LLGSystem.normTolerance`).
         public var normTolerance = 1e-2
+        /// Threads of the solver in this stage (`threads`, >= 1; nil: all cores), `LLGSystem.threads`.
+        /// `spinode simulate --threads` overrides it.
+        public var threads: Int? = nil
     }
 
     /// `[output]`: sampling interval (s), recorded quantities, OVF snapshots, checkpoint interval.
@@ -465,9 +468,11 @@ public struct SimulationSpec: Sendable {
                 if t.has("step") { throw t.invalid("step", "set", "adaptive solver \(name) chooses its own steps (use rk4 or heun for fixed steps)") }
             }
             let normTolerance = try t.optionalPositive("norm_tolerance") ?? 1e-2
+            let threads = try t.optionalInt("threads")
+            if let n = threads, !(1...4096).contains(n) { throw t.invalid("threads", "\(n)", "must be an integer from 1 to 4096") }
             return .run(Run(duration: duration, alpha: alpha, field: try t.optionalVector("field"), drive: drive,
                             solver: ODESolver(method: method, stepping: stepping), solverName: name,
-                            record: try t.optionalBool("record") ?? false, normTolerance: normTolerance))
+                            record: try t.optionalBool("record") ?? false, normTolerance: normTolerance, threads: threads))
         }
     }
 

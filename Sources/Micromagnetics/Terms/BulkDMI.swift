@@ -5,7 +5,7 @@
 /// 2A dm/dn = -D (m x n) (derived by varying A |grad m|^2 + D m . curl m; cf. Rohart and Thiaville,
 /// PRB 88, 184422 (2013)); a mesh one cell thick has no z derivative (as mumax3). The ghost also enters the exchange stencil there, so this term adds that
 /// exchange correction (the `Exchange` term keeps plain Neumann boundaries). Energy E = -1/2 sum Ms V B . m.
-public final class BulkDMI: FieldTerm {
+public final class BulkDMI: LocalFieldTerm {
     public let name = "bulk DMI"
     public let energyFactor = 0.5
     let mesh: Mesh
@@ -18,6 +18,10 @@ public final class BulkDMI: FieldTerm {
     deinit { nb.deallocate() }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+        addField(t: t, m: m, into: b, cells: 0 ..< nb.n)
+    }
+
+    public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>, cells: Range<Int>) {
         let n = nb.n, sy = mesh.nx, sz = mesh.nx * mesh.ny
         let c = SIMD3(mesh.dx, mesh.dy, mesh.dz)
         let present = nb.present
@@ -25,7 +29,7 @@ public final class BulkDMI: FieldTerm {
         // A single layer has no z derivative (as mumax3 for Nz = 1).
         let axes = mesh.nz > 1 ? 3 : 2
         let d0 = nb.d0.p, g0 = nb.dOver2A.p, a2 = nb.twoA.p, inv = nb.invMs.p
-        for i in 0..<n where inv[i] != 0 {
+        for i in cells where inv[i] != 0 {
             let m0 = SIMD3(m[i], m[n + i], m[2 * n + i])
             let bits = present[i]
             var h = SIMD3<Double>.zero

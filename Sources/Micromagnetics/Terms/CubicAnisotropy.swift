@@ -1,7 +1,7 @@
 /// First-order cubic anisotropy, energy density Kc1 (a1^2 a2^2 + a2^2 a3^2 + a3^2 a1^2) with a_k = m . c_k
 /// (J/m^3), field B = -(2 Kc1 / Ms) sum_k a_k (a_l^2 + a_j^2) c_k (tesla), as mumax3 (Kc1, anisC1, anisC2;
 /// c3 = c1 x c2). The energy is quartic in m, so E = -1/4 sum Ms V B . m.
-public final class CubicAnisotropy: FieldTerm {
+public final class CubicAnisotropy: LocalFieldTerm {
     public let name = "cubic anisotropy"
     public let energyFactor = 0.25
     let n: Int
@@ -21,8 +21,12 @@ public final class CubicAnisotropy: FieldTerm {
     }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+        addField(t: t, m: m, into: b, cells: 0 ..< n)
+    }
+
+    public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>, cells: Range<Int>) {
         let n = self.n, c1 = self.c1.p, c2 = self.c2.p, c3 = self.c3.p, k = coeff.p
-        for i in 0..<n where k[i] != 0 {
+        for i in cells where k[i] != 0 {
             let mx = m[i], my = m[n + i], mz = m[2 * n + i]
             let a1 = mx * c1[i] + my * c1[n + i] + mz * c1[2 * n + i]
             let a2 = mx * c2[i] + my * c2[n + i] + mz * c2[2 * n + i]

@@ -14,14 +14,20 @@ import Numerics
 ///
 /// `kernel: .mumax3()` swaps Newell's exact tensor for mumax3's numerically integrated one
 /// (`FaceChargeDemagKernel`), to reproduce mumax3 results to their last digits (see docs/micromagnetics.md).
-public final class Demag: FieldTerm {
+///
+/// Threads (`setPartition`, from `LLGSystem.threads`): the transforms use FFTW's threads, and the gather
+/// of M into the padded rows, the Fourier-space product and the scatter back are split into fixed shares
+/// of rows and frequencies; each value is computed by the same arithmetic whatever the split.
+public final class Demag: ThreadedFieldTerm {
     public let name = "demag"
     public let energyFactor = 0.5
     /// mu0 in T m/A (CODATA 2018 value; mumax3 uses 4 pi 1e-7).
     public static let mu0 = 4e-7 * Double.pi
     let mesh: Mesh
     let n: Int
-    let fft: ZeroPaddedFFT
+    private(set) var fft: ZeroPaddedFFT
+    /// The thread split of the loops around the transforms (one thread until `setPartition`).
+    private var partition: CellPartition
     let msat: CellBuffer
     /// Real kernel transforms, -mu0 N^(k) / (px py pz): xx, yy, zz, xy, xz, yz.
     let kernel: [CellBuffer]
@@ -47,6 +53,7 @@ public final class Demag: FieldTerm {
         fft = ZeroPaddedFFT(n: (nx, ny, nz), padded: (px, py, pz), components: 3)
         msat = CellBuffer(p.Msat)
         thinFilm = pz == 1
+        partition = CellPartition(cellCount: n, threads: 1)
         kernel = Demag.kernelTransforms(mesh: mesh, padded: (px, py, pz), spectrumCount: fft.spectrumCount,
                                         cx: fft.cx, method: method)
     }
@@ -73,8 +80,11 @@ public final class Demag: FieldTerm {
         let input = fftw_malloc(total * 8)!.bindMemory(to: Double.self, capacity: total)
         let output = fftw_malloc(spectrumCount * 16)!.bindMemory(to: Double.self, capacity: 2 * spectrumCount)
         defer { fftw_free(input); fftw_free(output) }
-        let plan = fftw_plan_dft_r2c_3d(Int32(pz), Int32(py), Int32(px), input, UnsafeMutableRawPointer(output).assumingMemoryBound(to: fftw_complex.self),
-                                         UInt32(FFTW_ESTIMATE))!
+        let plan = ZeroPaddedFFT.withPlanner {
+            fftw_plan_dft_r2c_3d(Int32(pz), Int32(py), Int32(px), input,
+                                 UnsafeMutableRawPointer(output).assumingMemoryBound(to: fftw_complex.self),
+                                 UInt32(FFTW_ESTIMATE))!
+        }
         defer { fftw_destroy_plan(plan) }
         // Parity of each component in (x, y, z): true = odd.
         let odd: [(Bool, Bool, Bool)] = [(false, false, false), (false, false, false), (false, false, false),
@@ -107,16 +117,26 @@ public final class Demag: FieldTerm {
         return result
     }
 
+    /// Re-plans the transforms for `partition.threads` FFTW threads (FFTW_ESTIMATE, so the plans are
+    /// the same in every process) and splits the loops around them likewise.
+    public func setPartition(_ partition: CellPartition) {
+        self.partition = partition
+        guard partition.threads != fft.threads else { return }
+        fft = ZeroPaddedFFT(n: fft.n, padded: fft.padded, components: fft.components, threads: partition.threads)
+    }
+
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
         let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = self.n
         let px = fft.padded.x
         let real = fft.real, ms = msat.p
-        let plane = nz * ny * px
-        for c in 0..<3 {
-            let src = m + c * n, dst = real + c * plane
-            for row in 0..<(ny * nz) {
-                let i0 = row * nx, o0 = row * px
-                for x in 0..<nx { dst[o0 + x] = ms[i0 + x] * src[i0 + x] }
+        let plane = nz * ny * px, rows = ny * nz
+        partition.forEachShare(of: rows) { share in
+            for c in 0..<3 {
+                let src = m + c * n, dst = real + c * plane
+                for row in share {
+                    let i0 = row * nx, o0 = row * px
+                    for x in 0..<nx { dst[o0 + x] = ms[i0 + x] * src[i0 + x] }
+                }
             }
         }
         fft.forward()
@@ -127,33 +147,39 @@ public final class Demag: FieldTerm {
         let cx = UnsafeMutableRawPointer(sx), cy = UnsafeMutableRawPointer(sy), cz = UnsafeMutableRawPointer(sz)
         typealias C = SIMD2<Double>
         if thinFilm {
-            for k in 0..<count {
-                let o = 16 * k
-                let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
-                let z = cz.load(fromByteOffset: o, as: C.self)
-                let d = kxy[k]
-                cx.storeBytes(of: kxx[k] * x + d * y, toByteOffset: o, as: C.self)
-                cy.storeBytes(of: d * x + kyy[k] * y, toByteOffset: o, as: C.self)
-                cz.storeBytes(of: kzz[k] * z, toByteOffset: o, as: C.self)
+            partition.forEachShare(of: count) { share in
+                for k in share {
+                    let o = 16 * k
+                    let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
+                    let z = cz.load(fromByteOffset: o, as: C.self)
+                    let d = kxy[k]
+                    cx.storeBytes(of: kxx[k] * x + d * y, toByteOffset: o, as: C.self)
+                    cy.storeBytes(of: d * x + kyy[k] * y, toByteOffset: o, as: C.self)
+                    cz.storeBytes(of: kzz[k] * z, toByteOffset: o, as: C.self)
+                }
             }
         } else {
             let kxz = kernel[4].p, kyz = kernel[5].p
-            for k in 0..<count {
-                let o = 16 * k
-                let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
-                let z = cz.load(fromByteOffset: o, as: C.self)
-                let d = kxy[k], g = kxz[k], h = kyz[k]
-                cx.storeBytes(of: kxx[k] * x + d * y + g * z, toByteOffset: o, as: C.self)
-                cy.storeBytes(of: d * x + kyy[k] * y + h * z, toByteOffset: o, as: C.self)
-                cz.storeBytes(of: g * x + h * y + kzz[k] * z, toByteOffset: o, as: C.self)
+            partition.forEachShare(of: count) { share in
+                for k in share {
+                    let o = 16 * k
+                    let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
+                    let z = cz.load(fromByteOffset: o, as: C.self)
+                    let d = kxy[k], g = kxz[k], h = kyz[k]
+                    cx.storeBytes(of: kxx[k] * x + d * y + g * z, toByteOffset: o, as: C.self)
+                    cy.storeBytes(of: d * x + kyy[k] * y + h * z, toByteOffset: o, as: C.self)
+                    cz.storeBytes(of: g * x + h * y + kzz[k] * z, toByteOffset: o, as: C.self)
+                }
             }
         }
         fft.inverse()
-        for c in 0..<3 {
-            let src = real + c * plane, dst = b + c * n
-            for row in 0..<(ny * nz) {
-                let i0 = row * nx, o0 = row * px
-                for x in 0..<nx { dst[i0 + x] += src[o0 + x] }
+        partition.forEachShare(of: rows) { share in
+            for c in 0..<3 {
+                let src = real + c * plane, dst = b + c * n
+                for row in share {
+                    let i0 = row * nx, o0 = row * px
+                    for x in 0..<nx { dst[i0 + x] += src[o0 + x] }
+                }
             }
         }
     }

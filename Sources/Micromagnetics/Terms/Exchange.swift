@@ -5,7 +5,7 @@
 ///
 /// B_i = (1/Ms_i) sum_j (2 A_ij / d_ij^2) (m_j - m_i); energy E = -1/2 sum Ms V B . m.
 /// - Complexity: about 40 flops per cell.
-public final class Exchange: FieldTerm {
+public final class Exchange: LocalFieldTerm {
     public let name = "exchange"
     public let energyFactor = 0.5
     let mesh: Mesh
@@ -48,26 +48,32 @@ public final class Exchange: FieldTerm {
     }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+        addField(t: t, m: m, into: b, cells: 0 ..< n)
+    }
+
+    public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>, cells: Range<Int>) {
         // B_i += sum over axes of f_i (m_{i+s} - m_i) + g_i (m_{i-s} - m_i), with f_i = w_i / Ms_i (link to
         // i + s) and g_i = w_{i-s} / Ms_i (link to i - s). Weights are zero across row ends and next to
         // vacuum, so one flat, branch-free (vectorisable) loop covers the interior; the first and last
-        // `reach` cells, whose neighbours may fall outside the array, take a checked loop.
+        // `reach` cells of the whole mesh, whose neighbours may fall outside the array, take a checked loop
+        // (the same cells whatever block `cells` is, so a cell's arithmetic never depends on the split).
         let n = self.n, sets = linkSets, reach = self.reach
         if sets.count == 2 && n > 2 * reach {
             let fx = sets[0].0.p, gx = sets[0].1.p, sx = sets[0].2
             let fy = sets[1].0.p, gy = sets[1].1.p, sy = sets[1].2
+            let interior = cells.clamped(within: reach, n - reach)
             for c in 0..<3 {
                 let mc = m + c * n, bc = b + c * n
-                for i in reach..<(n - reach) {
+                for i in interior {
                     let m0 = mc[i]
                     bc[i] += fx[i] * (mc[i + sx] - m0) + gx[i] * (mc[i - sx] - m0)
                         + fy[i] * (mc[i + sy] - m0) + gy[i] * (mc[i - sy] - m0)
                 }
             }
-            edges(m, b, 0..<reach)
-            edges(m, b, (n - reach)..<n)
+            edges(m, b, cells.clamped(within: 0, reach))
+            edges(m, b, cells.clamped(within: n - reach, n))
         } else {
-            edges(m, b, 0..<n)
+            edges(m, b, cells)
         }
     }
 

@@ -15,6 +15,23 @@ public protocol FieldTerm: AnyObject {
     func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>)
 }
 
+/// A field term whose field in a cell depends only on m in and next to that cell (exchange, DMI,
+/// anisotropy, Zeeman, thermal): it can add its field for one block of cells, so `LLGSystem` splits its
+/// cell loop over threads (`CellPartition`). The per-cell arithmetic must not depend on the block, so
+/// the field is the same bit for bit however the cells are split.
+public protocol LocalFieldTerm: FieldTerm {
+    /// **Adds** this term's field at time t (s) into `b` (planar, tesla) for the cells in `cells` only.
+    /// Reads m anywhere; writes only those cells of `b`. Must not allocate.
+    func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>, cells: Range<Int>)
+}
+
+/// A field term with loops of its own to share among threads (demagnetisation: FFTs and the gather and
+/// scatter around them). `LLGSystem` hands it the system's partition when its thread count changes.
+public protocol ThreadedFieldTerm: FieldTerm {
+    /// Uses `partition` (its thread count and cell blocks) from the next evaluation on.
+    func setPartition(_ partition: CellPartition)
+}
+
 /// A torque added directly to dm/dt (1/s), not expressible as a field (spin-transfer torques).
 public protocol TorqueTerm: AnyObject {
     var name: String { get }

@@ -9,7 +9,7 @@
 /// enters the exchange stencil there, so this term adds that exchange correction (2A/dx^2)(m_ghost - m)/Ms,
 /// exactly as mumax3's combined exchange+DMI kernel does; the `Exchange` term keeps plain Neumann
 /// boundaries. Energy E = -1/2 sum Ms V B . m.
-public final class InterfacialDMI: FieldTerm {
+public final class InterfacialDMI: LocalFieldTerm {
     public let name = "interfacial DMI"
     public let energyFactor = 0.5
     let mesh: Mesh
@@ -51,13 +51,17 @@ public final class InterfacialDMI: FieldTerm {
     }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+        addField(t: t, m: m, into: b, cells: 0 ..< n)
+    }
+
+    public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>, cells: Range<Int>) {
         let n = self.n, sy = mesh.nx
         let mx = m, my = m + n, mz = m + 2 * n
         let bx = b, by = b + n, bz = b + 2 * n
         let fxp = self.fxp.p, fxm = self.fxm.p, fyp = self.fyp.p, fym = self.fym.p
         // Interior: central differences with link D (branch-free, vectorisable).
         let lo = min(reach, n), hi = max(lo, n - reach)
-        for i in lo..<hi {
+        for i in cells.clamped(within: lo, hi) {
             bx[i] += fxp[i] * mz[i + 1] - fxm[i] * mz[i - 1]
             by[i] += fyp[i] * mz[i + sy] - fym[i] * mz[i - sy]
             bz[i] -= fxp[i] * mx[i + 1] - fxm[i] * mx[i - 1] + fyp[i] * my[i + sy] - fym[i] * my[i - sy]
@@ -71,11 +75,12 @@ public final class InterfacialDMI: FieldTerm {
             by[i] += fyp[i] * mz[yp] - fym[i] * mz[ym]
             bz[i] -= fxp[i] * mx[xp] - fxm[i] * mx[xm] + fyp[i] * my[yp] - fym[i] * my[ym]
         }
-        for i in 0..<lo { edge(i) }
-        for i in hi..<n { edge(i) }
+        for i in cells.clamped(within: 0, lo) { edge(i) }
+        for i in cells.clamped(within: hi, n) { edge(i) }
         // Free surfaces: ghost cells from the boundary condition, entering both the DMI stencil and the
         // exchange stencil.
-        for k in 0..<ghostCell.count {
+        // (`ghostCell` is sorted, so the block's sides are one run of the list.)
+        for k in ghostRange(cells) {
             let i = ghostCell[k], g = ghostSlope[k], w = ghostExchange[k], d = ghostDMI[k]
             let x0 = mx[i], y0 = my[i], z0 = mz[i]
             switch ghostSide[k] {
@@ -93,5 +98,18 @@ public final class InterfacialDMI: FieldTerm {
                 by[i] += w * (gy - y0) + d * gz; bz[i] += w * (gz - z0) - d * gy
             }
         }
+    }
+
+    /// Indices into the ghost lists of the sides whose cell lies in `cells` (binary search; allocates nothing).
+    private func ghostRange(_ cells: Range<Int>) -> Range<Int> {
+        func firstIndex(atLeast cell: Int) -> Int {
+            var lo = 0, hi = ghostCell.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if ghostCell[mid] < cell { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        return firstIndex(atLeast: cells.lowerBound) ..< firstIndex(atLeast: cells.upperBound)
     }
 }

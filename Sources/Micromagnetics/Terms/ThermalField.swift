@@ -7,7 +7,7 @@ import Numerics
 /// and held through the stages of that step, as the Heun scheme requires. Draws come from a
 /// `SeededRandom` so a run is reproducible. Carries no energy (energy factor 0). alpha follows the
 /// system's `dampingOverride` (`DampingDependent`).
-public final class ThermalField: FieldTerm, DampingDependent {
+public final class ThermalField: LocalFieldTerm, DampingDependent {
     public let name = "thermal"
     public let energyFactor = 0.0
     /// Boltzmann constant, J/K (SI 2019 exact).
@@ -56,7 +56,11 @@ public final class ThermalField: FieldTerm, DampingDependent {
     }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+        addField(t: t, m: m, into: b, cells: 0 ..< n)
+    }
+
+    public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>, cells: Range<Int>) {
         let w = noise.p
-        for j in 0..<(3 * n) { b[j] += w[j] }
+        for c in 0..<3 { for i in cells { b[c * n + i] += w[c * n + i] } }
     }
 }

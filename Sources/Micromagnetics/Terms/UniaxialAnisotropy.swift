@@ -4,7 +4,7 @@
 /// Ku may depend on time for voltage-controlled anisotropy: Ku_i(t) = Ku_i + deltaKu(t) in every
 /// magnetic cell, with `deltaKu` in J/m^3 (e.g. Ku(t) = 0.8 MJ/m^3 + 0.1 MJ/m^3 a sin(2 pi f t), Chen et al.,
 /// Nat. Commun. 13, 1016 (2022)). Energy E = -1/2 sum Ms V B . m.
-public final class UniaxialAnisotropy: FieldTerm {
+public final class UniaxialAnisotropy: LocalFieldTerm {
     public let name = "anisotropy"
     public let energyFactor = 0.5
     let n: Int
@@ -27,9 +27,13 @@ public final class UniaxialAnisotropy: FieldTerm {
     }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+        addField(t: t, m: m, into: b, cells: 0 ..< n)
+    }
+
+    public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>, cells: Range<Int>) {
         let dk = deltaKu?(t) ?? 0
         let n = self.n, k = kCoeff.p, d = dCoeff.p, ux = self.ux.p, uy = self.uy.p, uz = self.uz.p
-        for i in 0..<n {
+        for i in cells {
             let c = (k[i] + dk * d[i]) * (m[i] * ux[i] + m[n + i] * uy[i] + m[2 * n + i] * uz[i])
             b[i] += c * ux[i]; b[n + i] += c * uy[i]; b[2 * n + i] += c * uz[i]
         }

@@ -1,6 +1,6 @@
 /// Applied field B_ext(t) (tesla), uniform over the magnet (mumax3 `B_ext`), optionally time-dependent.
 /// Energy E = -sum Ms V B . m (energy factor 1).
-public final class Zeeman: FieldTerm {
+public final class Zeeman: LocalFieldTerm {
     public let name = "Zeeman"
     public let energyFactor = 1.0
     let n: Int
@@ -22,8 +22,12 @@ public final class Zeeman: FieldTerm {
     }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+        addField(t: t, m: m, into: b, cells: 0 ..< n)
+    }
+
+    public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>, cells: Range<Int>) {
         let f = field(t), n = self.n, w = mask.p
-        for i in 0..<n {
+        for i in cells {
             b[i] += f.x * w[i]; b[n + i] += f.y * w[i]; b[2 * n + i] += f.z * w[i]
         }
     }
