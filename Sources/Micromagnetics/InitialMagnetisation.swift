@@ -43,6 +43,27 @@ extension Magnet {
             return SIMD3(sin(theta) * cos(phi), sin(theta) * sin(phi), core * cos(theta))
         }
     }
+    /// mumax3's `NeelSkyrmion(charge, pol)` (engine/config.go), optionally `.transl`ated to `centre` and set
+    /// only inside `circle(diameter)` around it (`m.setInShape(circle(D), NeelSkyrmion(charge, pol))`):
+    /// with w = 8 dx (the cell size along x, as mumax3) and (x, y) the cell centre relative to `centre`
+    /// (metres, mesh origin at its centre as in mumax3), r^2 = x^2 + y^2,
+    ///   m_z = 2 pol (exp(-r^2 / w^2) - 1/2),  (m_x, m_y) = charge (x, y) / r (1 - |m_z|),
+    /// normalised; (0, 0, pol) at r = 0 (mumax3's noNaN). Cells outside the circle, x^2 + y^2 > D^2 / 4
+    /// (mumax3's Cylinder test), take `background`. `charge` and `pol` are +1 or -1.
+    public func mumaxNeelSkyrmion(charge: Double, polarisation pol: Double, centre: SIMD2<Double> = .zero,
+                                  diameter: Double? = nil, background: SIMD3<Double>) -> [Double] {
+        let w2 = 64 * mesh.dx * mesh.dx
+        return magnetisation { p in
+            let x = p.x - centre.x, y = p.y - centre.y
+            let r2 = x * x + y * y
+            if let d = diameter, r2 / (d * d) > 0.25 { return background }
+            guard r2 > 0 else { return SIMD3(0, 0, pol) }
+            let r = r2.squareRoot()
+            let mz = 2 * pol * (exp(-r2 / w2) - 0.5)
+            let inPlane = charge / r * (1 - abs(mz))
+            return SIMD3(x * inPlane, y * inPlane, mz)
+        }
+    }
 }
 
 #if canImport(Glibc)

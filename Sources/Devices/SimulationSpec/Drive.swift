@@ -1,5 +1,6 @@
 import Foundation
 import SafeIO
+import Micromagnetics
 import Numerics
 
 /// A drive signal of a spec (`[drive.NAME]`): a function of the time tau since the start of the stage
@@ -9,7 +10,8 @@ import Numerics
 /// - `sine-carrier`: the paper's VCMA input (Chen et al., Nat. Commun. 13, 1016 (2022), Methods):
 ///   delta(tau) = amplitude a_i sin(2 pi f tau), a_i uniform in [low, high), one value per `period`
 ///   (i = floor(tau / period)). a_i is a pure function of (spec seed, drive name, i), so a resumed run
-///   draws the same amplitudes without any stored random state.
+///   draws the same amplitudes without any stored random state. Or an exact sequence a_i (`values` or
+///   `file`, e.g. the table a published mumax3 study loaded with `loadfile`), the last one held after it.
 /// - `constant`: delta = value.
 /// - `piecewise`: delta = values[i] over [i hold, (i + 1) hold) (the last value is held after the end);
 ///   values inline, from a file (CSV column or .npy float64 vector), or drawn uniformly in [low, high)
@@ -47,33 +49,29 @@ public struct Drive: Sendable {
         target = SimulationSpec.DriveTarget(rawValue: try t.choice("target", targets, default: kind == "sine-carrier" ? "Ku1" : nil))!
         switch kind {
         case "sine-carrier":
-            let low = try t.double("low", default: -1), high = try t.double("high", default: 1)
-            guard high >= low else { throw t.invalid("high", high, "must not be below low = \(low)") }
             hold = try t.positive("period")
-            self.kind = .sineCarrier(amplitude: try t.double("amplitude"), frequency: try t.positive("frequency"),
-                                     period: hold, low: low, high: high)
+            let amplitude = try t.double("amplitude"), frequency = try t.positive("frequency")
+            let given = ["values", "file"].filter(t.has)
+            if given.isEmpty {
+                let low = try t.double("low", default: -1), high = try t.double("high", default: 1)
+                guard high >= low else { throw t.invalid("high", high, "must not be below low = \(low)") }
+                self.kind = .sineCarrier(amplitude: amplitude, frequency: frequency, period: hold, low: low, high: high)
+            } else {
+                // An exact published sequence a_i (e.g. the one a mumax3 script loaded with loadfile).
+                for key in ["low", "high", "random_count"] where t.has(key) {
+                    throw t.invalid(key, "set", "give either \(given[0]) (the amplitudes a_i) or low/high (drawn), not both")
+                }
+                let values = try Drive.sequence(t, sources: ["values", "file"], resolve: resolve, source: &source)
+                self.kind = .modulatedCarrier(amplitude: amplitude, frequency: frequency, values: values)
+            }
         case "constant":
             hold = 0
             self.kind = .constant(try t.double("value"))
         default:
             hold = try t.positive("hold")
             var values: [Double]
-            let sources = ["values", "file", "random_count"].filter(t.has)
-            guard sources.count == 1 else {
-                throw sources.isEmpty ? SpecError.missingKey(file: t.file, key: t.key("values"))
-                    : t.invalid(sources[1], "set", "give only one of values, file, random_count")
-            }
-            if t.has("values") {
-                values = try t.optionalDoubles("values")!
-            } else if t.has("file") {
-                let path = resolve(try t.string("file"))
-                let column = try t.optionalInt("column") ?? 0
-                guard column >= 0 else { throw t.invalid("column", column, "must be a column index >= 0") }
-                let headerLines = try t.optionalInt("header_lines") ?? 0
-                guard headerLines >= 0 else { throw t.invalid("header_lines", headerLines, "must be a line count >= 0") }
-                let read = try Drive.readValues(path, column: column, headerLines: headerLines, key: t.key("file"), spec: t.file)
-                values = read.values
-                source = (path, read.sha256)
+            if !t.has("random_count") || ["values", "file"].contains(where: t.has) {
+                values = try Drive.sequence(t, sources: ["values", "file", "random_count"], resolve: resolve, source: &source)
             } else {
                 let n = try t.int("random_count")
                 guard n > 0 else { throw t.invalid("random_count", n, "must be positive") }
@@ -99,6 +97,33 @@ public struct Drive: Sendable {
             self.kind = .piecewise(values)
         }
         try t.finish()
+    }
+
+    /// A sequence of values given in the table: inline `values = [...]` or `file` (CSV column `column`
+    /// after `header_lines`, .npy float64 vector, or OVF 2.0 values along x: component `column` of cells
+    /// (i, 0, 0), as a mumax3 script reads a `loadfile(...)` table with `s.get(column, i, 0, 0)`).
+    /// Exactly one of `sources` must be set; a file's path and digest go to `source`.
+    static func sequence(_ t: SpecTable, sources: [String], resolve: (String) -> String,
+                         source: inout (path: String, sha256: String)?) throws -> [Double] {
+        let set = sources.filter(t.has)
+        guard set.count == 1 else {
+            throw set.isEmpty ? SpecError.missingKey(file: t.file, key: t.key("values"))
+                : t.invalid(set[1], "set", "give only one of \(sources.joined(separator: ", "))")
+        }
+        if t.has("values") {
+            let values = try t.optionalDoubles("values")!
+            guard !values.isEmpty else { throw t.invalid("values", "[]", "give at least one value") }
+            if let i = values.firstIndex(where: { !$0.isFinite }) { throw t.invalid("values", values[i], "value \(i) is not finite") }
+            return values
+        }
+        let path = resolve(try t.string("file"))
+        let column = try t.optionalInt("column") ?? 0
+        guard column >= 0 else { throw t.invalid("column", column, "must be a column index >= 0") }
+        let headerLines = try t.optionalInt("header_lines") ?? 0
+        guard headerLines >= 0 else { throw t.invalid("header_lines", headerLines, "must be a line count >= 0") }
+        let read = try Drive.readValues(path, column: column, headerLines: headerLines, key: t.key("file"), spec: t.file)
+        source = (path, read.sha256)
+        return read.values
     }
 
     /// The spec seed mixed with the drive name (FNV-1a), so two drives of one spec draw differently.
@@ -192,7 +217,9 @@ public struct Drive: Sendable {
     ///   declared: an undeclared non-number is an error naming the line, so a header or a typo never
     ///   passes silently);
     /// - NumPy .npy: little-endian float64, C order, shape (n,), (n, 1) or (1, n); the data size must
-    ///   match the shape.
+    ///   match the shape;
+    /// - OVF 2.0 (.ovf, .omf; text or binary 4/8): component `column` of cells (i, 0, 0), i along x, the
+    ///   way mumax3 scripts index a table loaded with `loadfile` (`s.get(column, i, 0, 0)`).
     /// Every value must be finite. Returns the values and the SHA-256 of the bytes read.
     static func readValues(_ path: String, column: Int, headerLines: Int = 0, key: String, spec: String) throws
         -> (values: [Double], sha256: String) {
@@ -205,6 +232,14 @@ public struct Drive: Sendable {
         if path.hasSuffix(".npy") {
             values = try readNPY([UInt8](data), bad: bad)
             if let i = values.firstIndex(where: { !$0.isFinite }) { throw bad("element \(i) is \(values[i]) (not finite)") }
+        } else if path.lowercased().hasSuffix(".ovf") || path.lowercased().hasSuffix(".omf") {
+            let field: OVFField
+            do { field = try OVFField.decode([UInt8](data), source: path) } catch { throw bad("\(error)") }
+            guard column < field.valueDimension else {
+                throw bad("has \(field.valueDimension) component(s) per cell; column = \(column) is not one of them")
+            }
+            values = (0..<field.nx).map { field[$0, 0, 0, column] }
+            if let i = values.firstIndex(where: { !$0.isFinite }) { throw bad("cell (\(i), 0, 0) is \(values[i]) (not finite)") }
         } else {
             let text = String(decoding: data, as: UTF8.self)
             var skipped = 0

@@ -65,6 +65,9 @@ final class MagnetModel {
         case .uniform(let u): return magnet.uniform(u)
         case let .neelSkyrmions(centres, radius, wallWidth, core):
             return magnet.neelSkyrmions(centres: centres, radius: radius, wallWidth: wallWidth, core: core)
+        case let .mumaxNeelSkyrmion(charge, pol, centre, diameter, background):
+            return magnet.mumaxNeelSkyrmion(charge: charge, polarisation: pol, centre: centre, diameter: diameter,
+                                            background: background)
         case .random(let s):
             var rng = SeededRandom(seed: s)
             return magnet.magnetisation { _ in

@@ -69,6 +69,23 @@ public final class SimulationRunner {
         return out.map { (name: $0.0, unit: $0.1, value: $0.2, target: $0.3) }
     }
 
+    /// Times t0 + k every (k = 0, 1, ...) up to t1, the last one snapped to t1 when it is within 1e-9 of
+    /// an interval of it (t0 + n every may round to either side of t1 = t0 + duration).
+    static func eventTimes(from t0: Double, to t1: Double, every: Double) -> [Double] {
+        let n = Int(((t1 - t0) / every + 1e-9).rounded(.down))
+        return (0...n).map { k in
+            let t = t0 + Double(k) * every
+            return abs(t - t1) <= 1e-9 * every ? t1 : min(t, t1)
+        }
+    }
+
+    /// Whether sample time t repeats the last stored one: equal within 1e-9 of the sample interval (a
+    /// stage's start time is a sum of durations and may differ from the previous stage's end by rounding).
+    static func sameSampleTime(_ last: Double?, _ t: Double, interval: Double) -> Bool {
+        guard let last else { return false }
+        return abs(t - last) <= 1e-9 * interval
+    }
+
     /// The piece a recorded input reports at sample time t: the drive is right-continuous, and a sample
     /// time that rounds to within 1e-9 hold below a jump (t0 + n dt vs t0 + k hold) is the jump itself.
     static func recordedPiece(_ d: Drive, _ t: Double, _ t0: Double) -> Int {
@@ -186,15 +203,10 @@ public final class SimulationRunner {
                 model.configure(run: run, drive: drive, stageStart: t0)
                 let nChunks = max(1, Int((run.duration / chunkLength - 1e-9).rounded(.up)))
                 var sampleTimes: [Double] = []
-                if run.record, let dt = spec.output.interval {
-                    let n = Int((run.duration / dt + 1e-9).rounded(.down))
-                    sampleTimes = (0...n).map { min(t0 + Double($0) * dt, t1) }
-                }
+                let sampleInterval = spec.output.interval ?? 0
+                if run.record, let dt = spec.output.interval { sampleTimes = Self.eventTimes(from: t0, to: t1, every: dt) }
                 var snapTimes: [Double] = []
-                if run.record, let every = spec.output.snapshotEvery {
-                    let n = Int((run.duration / every + 1e-9).rounded(.down))
-                    snapTimes = (0...n).map { min(t0 + Double($0) * every, t1) }
-                }
+                if run.record, let every = spec.output.snapshotEvery { snapTimes = Self.eventTimes(from: t0, to: t1, every: every) }
                 let jumps = (drive?.jumps(duration: run.duration) ?? []).map { t0 + $0 }
                 let startChunk = s == firstStage ? firstChunk : 0
                 for k in startChunk..<nChunks {
@@ -215,7 +227,9 @@ public final class SimulationRunner {
                                                         sampleTimes: events) { t, y in
                             if si < samples.count && samples[si] == t {
                                 si += 1
-                                if result.times.last != t {
+                                // The first sample of a stage is the last of the stage before (the same
+                                // time up to rounding of the stage start): stored once.
+                                if !Self.sameSampleTime(result.times.last, t, interval: sampleInterval) {
                                     result.times.append(t)
                                     result.inputs.append(channels.map { ch in
                                         guard let d = drive, ch.target(d) else { return 0 }

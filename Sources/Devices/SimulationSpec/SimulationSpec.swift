@@ -72,6 +72,10 @@ public struct SimulationSpec: Sendable {
     public enum Initial: Sendable {
         case uniform(SIMD3<Double>)
         case neelSkyrmions(centres: [SIMD2<Double>], radius: Double, wallWidth: Double, core: Double)
+        /// mumax3's `NeelSkyrmion(charge, pol)` profile, optionally inside `circle(diameter)` (see
+        /// `Magnet.mumaxNeelSkyrmion`).
+        case mumaxNeelSkyrmion(charge: Double, polarisation: Double, centre: SIMD2<Double>, diameter: Double?,
+                               background: SIMD3<Double>)
         case random(seed: UInt64)
         case ovf(path: String)
     }
@@ -401,11 +405,31 @@ public struct SimulationSpec: Sendable {
             return .uniform(u)
         }
         if t.has("ovf") { return .ovf(path: resolve(try t.string("ovf"))) }
-        let kind = try t.choice("kind", ["uniform", "neel-skyrmion", "neel-skyrmions", "random", "ovf"])
+        let kind = try t.choice("kind", ["uniform", "neel-skyrmion", "neel-skyrmions", "mumax-neel-skyrmion", "random", "ovf"])
         switch kind {
         case "random":
             let s = try t.optionalInt("seed") ?? Int(truncatingIfNeeded: seed)
             return .random(seed: UInt64(truncatingIfNeeded: s))
+        case "mumax-neel-skyrmion":
+            let charge = try t.double("charge"), pol = try t.double("pol")
+            guard charge == 1 || charge == -1 else { throw t.invalid("charge", charge, "must be +1 or -1") }
+            guard pol == 1 || pol == -1 else { throw t.invalid("pol", pol, "must be +1 or -1 (the core's m_z)") }
+            var centre = SIMD2<Double>.zero
+            if let v = t.raw("centre") {
+                guard case .array(let p) = v, p.count == 2, let x = SpecTable.number(p[0]), let y = SpecTable.number(p[1]),
+                      x.isFinite, y.isFinite else {
+                    throw t.wrong("centre", "an [x, y] pair (metres)", v)
+                }
+                centre = SIMD2(x, y)
+            }
+            let diameter = try t.optionalPositive("diameter")
+            var background = SIMD3<Double>(0, 0, -pol)
+            if t.has("background") {
+                background = try t.vector("background")
+                guard (background * background).sum() > 0 else { throw t.invalid("background", background, "must be a non-zero direction") }
+            }
+            return .mumaxNeelSkyrmion(charge: charge, polarisation: pol, centre: centre, diameter: diameter,
+                                      background: background)
         case "neel-skyrmion", "neel-skyrmions":
             var centres: [SIMD2<Double>] = [.zero]
             if let v = t.raw("centres") {
