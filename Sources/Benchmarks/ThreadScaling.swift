@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 import Micromagnetics
 import ODE
 
@@ -72,7 +73,7 @@ public struct ThreadScalingBenchmark: Sendable {
                     var m = p.m
                     let start = ContinuousClock.now
                     try p.system.run(&m, from: 0, to: p.duration, solver: solver)
-                    let wall = (ContinuousClock.now - start).seconds
+                    let wall = Stopwatch.seconds(ContinuousClock.now - start)
                     if round > 0 { walls[k].append(wall) }   // round 0 warms caches and plans
                     finals[k] = m[(2 * n)..<(3 * n)].reduce(0, +) / Double(n)
                 }
