@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "DevicesTests", dependencies: ["Devices", "ODE", "Numerics", "TestSupport"]),
         .testTarget(name: "SurrogateTests", dependencies: ["Surrogate", "NeuralNet", "ODE", "TraceIO", "Numerics"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "Devices", "Numerics"]),
-        .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+        .testTarget(name: "PlotTests", dependencies: ["Plot", "TestSupport"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Reservoir", "Devices", "Surrogate", "NeuralNet",
                                                       "TraceIO", "Numerics", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["spinode", "TraceIO", "Numerics", "CHDF5", "TestSupport"]),

@@ -13,7 +13,12 @@ CSV layout (written by the Plot module's LinePlot.csv()):
     series,x,y
     NAME,X,Y                     one row per point, series after series
 
+A figure of several panels (spinode predict/fit/reservoir/simulate --plot; the Plot module's
+PanelFigure.csv()) starts with "# panels: N" and holds one such block per panel, each after a line
+"# panel: K"; it is drawn as N subplots stacked top to bottom.
+
 Usage: python3 scripts/plot.py out/demo/*.csv [--dpi 150]
+       python3 scripts/plot.py figure.csv --out figure.png
 """
 import argparse
 import csv
@@ -21,11 +26,26 @@ import os
 import sys
 
 
-def read_figure(path):
-    """Settings (dict) and series (list of (name, xs, ys)) of one figure CSV."""
-    settings, styles = {}, {}
+def read_panels(path):
+    """The panels of one figure CSV, each as read_panel gives it."""
     with open(path, newline="", encoding="utf-8") as f:
         lines = f.read().splitlines()
+    if not lines or not lines[0].startswith("# panels:"):
+        return [read_panel(lines, path)]
+    blocks = []
+    for line in lines[1:]:
+        if line.startswith("# panel:"):
+            blocks.append([])
+        elif blocks:
+            blocks[-1].append(line)
+    if len(blocks) != int(lines[0].partition(":")[2]):
+        raise ValueError(f"{path}: {lines[0]} but {len(blocks)} panel blocks")
+    return [read_panel(block, path) for block in blocks]
+
+
+def read_panel(lines, path):
+    """Settings (dict), styles and series (list of (name, xs, ys)) of one panel's CSV lines."""
+    settings, styles = {}, {}
     body = []
     for line in lines:
         if line.startswith("# ") and ":" in line and not body:
@@ -54,13 +74,24 @@ def read_figure(path):
     return settings, styles, series
 
 
-def draw(path, dpi):
+def draw(path, dpi, out=None):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    settings, styles, series = read_figure(path)
-    fig, ax = plt.subplots(figsize=(7.6, 4.4))
+    panels = read_panels(path)
+    fig, axes = plt.subplots(len(panels), 1, figsize=(7.6, 4.4 * len(panels)), squeeze=False)
+    for (settings, styles, series), ax in zip(panels, axes[:, 0]):
+        draw_panel(ax, settings, styles, series)
+    fig.tight_layout()
+    out = out or os.path.splitext(path)[0] + ".png"
+    fig.savefig(out, dpi=dpi, format="png")
+    plt.close(fig)
+    return out
+
+
+def draw_panel(ax, settings, styles, series):
+    """One panel (a LinePlot's CSV) onto matplotlib axes."""
     for name, xs, ys in series:
         colour, dashed, markers = styles.get(name, (None, False, False))
         ax.plot(xs, ys, label=name, color=colour, linewidth=1.2, linestyle="--" if dashed else "-",
@@ -91,18 +122,16 @@ def draw(path, dpi):
     ax.set_title(settings.get("title", ""), fontsize=11)
     ax.grid(True, color="#e3e3e3")
     ax.legend(loc="best", fontsize=9)
-    fig.tight_layout()
-    out = os.path.splitext(path)[0] + ".png"
-    fig.savefig(out, dpi=dpi)
-    plt.close(fig)
-    return out
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("csv", nargs="+", help="figure CSV files written by spinode demo")
+    parser.add_argument("csv", nargs="+", help="figure CSV files written by spinode (demo, or the CSV of a --plot figure)")
     parser.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
+    parser.add_argument("--out", help="PNG file to write (one CSV only; default: the CSV's name with .png)")
     args = parser.parse_args()
+    if args.out and len(args.csv) != 1:
+        parser.error("--out needs exactly one CSV file")
     try:
         import matplotlib  # noqa: F401
     except ImportError:
@@ -111,7 +140,7 @@ def main():
         return 1
     for path in args.csv:
         try:
-            print(f"plot.py: {draw(path, args.dpi)}", file=sys.stderr)
+            print(f"plot.py: {draw(path, args.dpi, args.out)}", file=sys.stderr)
         except (OSError, ValueError) as error:
             print(f"plot.py: {error}", file=sys.stderr)
             return 1

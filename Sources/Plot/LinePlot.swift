@@ -90,8 +90,15 @@ public struct LinePlot: Sendable {
 
     /// The plot as a standalone SVG document (UTF-8 text).
     public func svg() throws -> String {
-        let f = try frame()
         var out = SVGMarkup(width: width, height: height)
+        try draw(into: &out, clipID: "area")
+        return out.finished()
+    }
+
+    /// Draws the plot (background, grid, ticks, curves, frame, labels, legend) into `out` in its own user
+    /// coordinates, the curves clipped by a clip path named `clipID` (unique within the document).
+    func draw(into out: inout SVGMarkup, clipID: String) throws {
+        let f = try frame()
         out.rect(x: 0, y: 0, width: width, height: height, fill: "white", stroke: nil)
         // Grid and ticks.
         let xTicks = f.x.ticks(), yTicks = f.y.ticks()
@@ -109,7 +116,7 @@ public struct LinePlot: Sendable {
             out.text(t.label, x: f.left - 8, y: p.y + 4, anchor: "end", size: 12)
         }
         // Curves, clipped to the plotting area.
-        out.beginClip(id: "area", x: f.left, y: f.top, width: f.width, height: f.height)
+        out.beginClip(id: clipID, x: f.left, y: f.top, width: f.width, height: f.height)
         var drawn = [(x: Double, y: Double)]()
         for (i, s) in series.enumerated() {
             let colour = s.colour ?? LinePlot.palette[i % LinePlot.palette.count]
@@ -167,6 +174,5 @@ public struct LinePlot: Sendable {
                 out.text(s.name, x: x0 + 38, y: y + 4, anchor: "start", size: 12)
             }
         }
-        return out.finished()
     }
 }

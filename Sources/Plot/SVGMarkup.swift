@@ -75,6 +75,13 @@ struct SVGMarkup {
 
     mutating func endClip() { body += "</g>\n" }
 
+    /// Starts a group whose contents are shifted by (dx, dy): a panel of a `PanelFigure`.
+    mutating func beginGroup(translateX dx: Double, y dy: Double) {
+        body += "<g transform=\"translate(\(SVGMarkup.number(dx)) \(SVGMarkup.number(dy)))\">\n"
+    }
+
+    mutating func endGroup() { body += "</g>\n" }
+
     func finished() -> String {
         let n = SVGMarkup.number
         return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

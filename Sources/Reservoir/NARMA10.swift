@@ -76,9 +76,11 @@ public struct NARMA10Emulation: ReservoirTask {
         let nrmse = ReservoirMetrics.nrmse(prediction: p, target: Array(y[(trainEnd + 1)...]))
         let trainP = readout.predict(states.rows(washout..<trainEnd)).storage
         let trainNRMSE = ReservoirMetrics.nrmse(prediction: trainP, target: Array(y[(washout + 1)...trainEnd]))
-        return ReservoirResult(task: name, source: reservoir.sourceName, nodes: reservoir.nodes,
-                               metrics: ["nrmse": nrmse, "nrmse_train": trainNRMSE],
-                               ridgeLambdas: readout.lambdas, trainSamples: trainEnd - washout,
-                               testSamples: length - trainEnd)
+        var result = ReservoirResult(task: name, source: reservoir.sourceName, nodes: reservoir.nodes,
+                                     metrics: ["nrmse": nrmse, "nrmse_train": trainNRMSE],
+                                     ridgeLambdas: readout.lambdas, trainSamples: trainEnd - washout,
+                                     testSamples: length - trainEnd)
+        result.testSeries = ["test_target": Array(y[(trainEnd + 1)...]), "test_prediction": p]
+        return result
     }
 }

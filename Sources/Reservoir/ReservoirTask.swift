@@ -86,6 +86,9 @@ public struct ReservoirResult: Sendable, Codable, Equatable {
     public var wallSeconds: Double
     /// Device time simulated for the task, in seconds, summed over all sequences (0 for software reservoirs).
     public var deviceSeconds: Double
+    /// Per-step series of the test set for a figure of tasks without a profile, e.g. "test_target" and
+    /// "test_prediction" (NARMA10: y(n+1) and the readout; sine/square: label and class). Not in the JSON.
+    public var testSeries: [String: [Double]] = [:]
 
     /// JSON keys in snake_case, as every `spinode --json` output (docs/architecture.md).
     enum CodingKeys: String, CodingKey {

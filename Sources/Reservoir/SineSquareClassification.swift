@@ -65,9 +65,11 @@ public struct SineSquareClassification: ReservoirTask {
         let accuracy = ReservoirMetrics.accuracy(predicted: predicted, actual: Array(labels[trainEnd...]))
         let trainAccuracy = ReservoirMetrics.accuracy(predicted: classifier.classify(states.rows(washout..<trainEnd)),
                                                       actual: Array(labels[washout..<trainEnd]))
-        return ReservoirResult(task: name, source: reservoir.sourceName, nodes: reservoir.nodes,
-                               metrics: ["accuracy": accuracy, "accuracy_train": trainAccuracy],
-                               ridgeLambdas: classifier.readout.lambdas, trainSamples: trainEnd - washout,
-                               testSamples: length - trainEnd)
+        var result = ReservoirResult(task: name, source: reservoir.sourceName, nodes: reservoir.nodes,
+                                     metrics: ["accuracy": accuracy, "accuracy_train": trainAccuracy],
+                                     ridgeLambdas: classifier.readout.lambdas, trainSamples: trainEnd - washout,
+                                     testSamples: length - trainEnd)
+        result.testSeries = ["test_target": labels[trainEnd...].map(Double.init), "test_prediction": predicted.map(Double.init)]
+        return result
     }
 }

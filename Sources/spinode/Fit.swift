@@ -26,10 +26,16 @@ struct Fit: ParsableCommand {
         discrete adjoint for gradients (--gradient continuous is the paper's torchdiffeq odeint_adjoint).
         Details and advice: docs/training.md.
 
+        --plot FILE.svg draws the minibatch training loss after every iteration and the validation NRMSE at \
+        every validation against the iteration (log scale), the best validated iteration marked; it is written \
+        also when every validation diverged. FILE.png draws the same figure with matplotlib (needs python3 \
+        with matplotlib and scripts/plot.py of the SpinODE checkout; refused before training otherwise).
+
         Examples:
           spinode fit traces.h5 --out model.h5 --iterations 5000 --target-nrmse 0.05
           spinode fit traces.h5 --out model.h5 --validation tail:0.2 --patience 10 --checkpoint-every 500
           spinode fit traces.h5 --out model.h5 --checkpoint-every 500 --resume     # continue an interrupted run
+          spinode fit traces.h5 --out model.h5 --plot training.svg
         """
     )
 
@@ -90,6 +96,8 @@ struct Fit: ParsableCommand {
     var threads = 1
     @Option(help: "Arithmetic of the RK4 training kernel: float64 (default) or float32 (faster: twice the SIMD lanes; parameters, Adam and the model file stay float64).")
     var precision = "float64"
+    @Option(help: "Figure to write (.svg; .png with python3 and matplotlib): training loss and validation NRMSE vs iteration.")
+    var plot: String?
     @Flag(help: "Print one JSON summary at the end (progress goes to stderr).") var json = false
     @Flag(help: "No progress output.") var quiet = false
 
@@ -130,6 +138,7 @@ struct Fit: ParsableCommand {
         if let patience { try OptionCheck.integer(patience, "--patience", 1...Int.max) }
         try OptionCheck.integer(checkpointEvery, "--checkpoint-every", 0...Int.max)
         try OptionCheck.integer(threads, "--threads", 1...1024)
+        if let plot { _ = try FigureFile(path: plot) }
         for name in traceNames where name.trimmingCharacters(in: .whitespaces).isEmpty {
             throw InvalidOption(option: "--trace", problem: "is empty; give a trace name")
         }
@@ -214,6 +223,9 @@ struct Fit: ParsableCommand {
         let checkpointPath = checkpoint ?? out + ".checkpoint.json"
         var outputs = [OutputTarget(out)]
         if checkpointEvery > 0 || resume { outputs.append(OutputTarget(checkpointPath, option: "--checkpoint")) }
+        let figure = try plot.map { try FigureFile(path: $0) }
+        try figure?.checkRenderer()
+        if let figure { outputs.append(figure.target) }
         let locks = try OutputTarget.claim(outputs, inputs: [traces])
         defer { locks.forEach { $0.release() } }
         BLAS.setThreadCount(threads)
@@ -248,7 +260,9 @@ struct Fit: ParsableCommand {
         let started = clock.now
         let startIteration = trainer.iteration
         var lastDraw = started
+        var losses = TrainingFigure.LossHistory()
         let reason = try TrainingRun.train(trainer, checkpointEvery: checkpointEvery, checkpointPath: checkpointPath) { p in
+            if figure != nil { losses.record(iteration: p.iteration, loss: p.loss) }
             if quiet { return }
             let validationText = (p.validationNRMSE ?? trainer.lastValidationNRMSE).map { String(format: "%.4g", $0) } ?? "-"
             let eta = p.secondsRemaining.isFinite ? String(format: "%.0f s", p.secondsRemaining) : "-"
@@ -279,6 +293,10 @@ struct Fit: ParsableCommand {
         let provenance = TrainingProvenance.of(trainer, traces: traces, toolkitVersion: SpinodeVersion.string)
         let file = trainer.bestModel.file(provenance: provenance, trainingCommand: CommandLine.arguments.joined(separator: " "))
         let rescue = TrainingRun.rescuePath(for: out)
+        // The figure first: a run whose validations all diverged is the one most worth looking at.
+        try figure?.write(TrainingFigure.figure(loss: losses, validation: trainer.validationHistory,
+                                                bestIteration: trainer.bestValidationNRMSE == nil ? nil : trainer.bestIteration,
+                                                title: "spinode fit \(URL(fileURLWithPath: traces).lastPathComponent)"))
         if let best = trainer.bestValidationNRMSE, !best.isFinite {
             // No trained iterate ever predicted finitely: --out gets nothing and the exit is non-zero, but the
             // weights are kept (as on a full disk) for a look or a resume with other options.
@@ -291,7 +309,7 @@ struct Fit: ParsableCommand {
         try TrainingRun.writeModel(file, to: out)
 
         if json {
-            let summary: JSONValue = .object([
+            var fields: [(String, JSONValue)] = [
                 ("model", .string(out)), ("traces", .strings(trainer.traceNames)),
                 ("iterations", .integer(trainer.iteration)), ("stop_reason", .string(reason.rawValue)),
                 ("final_train_loss", .number(trainer.lastLoss)),
@@ -306,12 +324,14 @@ struct Fit: ParsableCommand {
                 ("validation", .array(trainer.validationHistory.map {
                     .object([("iteration", .integer($0.iteration)), ("nrmse", .number($0.nrmse))])
                 })),
-            ])
-            print(summary.rendered())
+            ]
+            if let plot { fields.append(("plot", .string(plot))) }
+            print(JSONValue.object(fields).rendered())
         } else {
             print("\(out): best model at iteration \(trainer.bestIteration) of \(trainer.iteration)"
                   + (trainer.bestValidationNRMSE.map { String(format: ", validation NRMSE %.4g", $0) } ?? "")
-                  + String(format: ", final loss %.4e, %.1f s (stopped: %@)", trainer.lastLoss, seconds, reason.rawValue))
+                  + String(format: ", final loss %.4e, %.1f s (stopped: %@)", trainer.lastLoss, seconds, reason.rawValue)
+                  + (plot.map { "; figure \($0)" } ?? ""))
         }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Numerics
 import Surrogate
 import TraceIO
+import Workflows
 
 /// `spinode predict MODEL.h5 TRACES.h5 --out PRED.h5`: free-running prediction with metrics.
 struct Predict: ParsableCommand {
@@ -18,9 +19,16 @@ struct Predict: ParsableCommand {
         channel over samples 1 ... N-1: NRMSE = RMS error / std of truth, per block of --block samples, maximum \
         error, and the dominant frequency (Hz) of truth and prediction (FFT, FFTW).
 
+        --plot FILE.svg draws, for every predicted trace and output channel, the prediction and the truth \
+        over time, the error (prediction - truth) over time, and the amplitude spectra of both (Welch, peak \
+        amplitude in the channel's unit against frequency, log scale); with --input, the prediction and its \
+        spectrum. FILE.png draws the same figure with matplotlib (needs python3 with matplotlib and \
+        scripts/plot.py of the SpinODE checkout; refused before the run otherwise).
+
         Examples:
           spinode predict model.h5 traces.h5 --out prediction.h5 --json
           spinode predict model.h5 traces.h5 --trace test --input new-drive.h5 --out prediction.h5
+          spinode predict Models/skyrmion-disk.h5 Datasets/skyrmion-disk.h5 --trace test --out p.h5 --plot p.svg
         """
     )
 
@@ -41,9 +49,12 @@ struct Predict: ParsableCommand {
     @Option(parsing: .unconditional, help: "Relative tolerance of adaptive solvers (0 < rtol < 1).") var rtol = 1e-6
     @Option(parsing: .unconditional, help: "Absolute tolerance of adaptive solvers (> 0).") var atol = 1e-8
     @Option(parsing: .unconditional, help: "Block length (samples) of the per-block NRMSE (>= 1).") var block = 1000
+    @Option(help: "Figure to write (.svg; .png with python3 and matplotlib): prediction vs truth, error and amplitude spectrum per trace and output channel.")
+    var plot: String?
     @Flag(help: "Print one JSON summary.") var json = false
 
     func validate() throws {
+        if let plot { _ = try FigureFile(path: plot) }
         guard ["rk4", "dopri5", "tsit5"].contains(solver) else { throw OptionValueError("--solver must be rk4, dopri5 or tsit5, got '\(solver)'") }
         guard (1...10_000).contains(stepsPerSample) else {
             throw OptionValueError("--steps-per-sample must be an integer in 1 ... 10000, got \(stepsPerSample)")
@@ -57,7 +68,10 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let locks = try OutputTarget.claim([OutputTarget(out)], inputs: [model, traces] + (input.map { [$0] } ?? []))
+        let figure = try plot.map { try FigureFile(path: $0) }
+        try figure?.checkRenderer()
+        let locks = try OutputTarget.claim([OutputTarget(out)] + (figure.map { [$0.target] } ?? []),
+                                           inputs: [model, traces] + (input.map { [$0] } ?? []))
         defer { locks.forEach { $0.release() } }
         BLAS.setThreadCount(1)
         let surrogate = try SurrogateModel(file: SurrogateModelFile.read(model))
@@ -124,18 +138,27 @@ struct Predict: ParsableCommand {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         var written = [Trace]()
         var reports = [JSONValue]()
+        var plotted = [PredictionFigure.Channel]()
         for (i, trace) in raw.enumerated() {
             let t0: Double = { if case .uniform(let t, _) = all[i].sampling { return t }; return all[i].time(0) }()
             written.append(Trace(prediction: predictions[i], of: trace, t0: t0,
                                  description: "free-running prediction of '\(trace.name)' by \(model)"
                                     + (input.map { " driven by \($0)" } ?? "")))
             var channels = [JSONValue]()
+            for c in 0..<trace.outputCount where figure != nil {
+                let n = trace.outputCount
+                plotted.append(.init(trace: trace.name, output: trace.outputNames[c], unit: trace.outputUnits[c], t0: t0,
+                                     sampleInterval: trace.sampleInterval,
+                                     truth: input == nil ? (0..<trace.sampleCount).map { trace.outputs[$0 * n + c] } : nil,
+                                     prediction: (0..<trace.sampleCount).map { predictions[i][$0 * n + c] }))
+            }
             if input == nil {
                 for c in 0..<trace.outputCount {
                     let truth = (1..<trace.sampleCount).map { trace.outputs[$0 * trace.outputCount + c] }
                     let predicted = (1..<trace.sampleCount).map { predictions[i][$0 * trace.outputCount + c] }
                     let m = try PredictionMetrics(prediction: predicted, truth: truth, sampleInterval: trace.sampleInterval,
                                                   blockLength: block)
+                    if figure != nil { plotted[plotted.count - trace.outputCount + c].nrmse = m.nrmse }
                     channels.append(.object([
                         ("output", .string(trace.outputNames[c])), ("nrmse", .number(m.nrmse)),
                         ("rms_error", .number(m.rmsError)), ("max_error", .number(m.maxError)),
@@ -165,14 +188,18 @@ struct Predict: ParsableCommand {
                                     ("metrics", input == nil ? .array(channels) : .null)]))
         }
         try TraceFile.write(written, to: out, description: "spinode predict \(model) \(traces)")
+        try figure?.write(PredictionFigure.figure(plotted))
         if json {
-            print(JSONValue.object([("model", .string(model)), ("traces", .string(traces)), ("out", .string(out)),
-                                    ("solver", .string(solver)), ("seconds", .number(seconds)),
-                                    ("sample_interval_s", .number(surrogate.sampleInterval)),
-                                    ("sample_interval_tolerance", .number(RawTrace.sampleIntervalTolerance)),
-                                    ("predictions", .array(reports))]).rendered())
+            var fields: [(String, JSONValue)] = [("model", .string(model)), ("traces", .string(traces)), ("out", .string(out)),
+                                                 ("solver", .string(solver)), ("seconds", .number(seconds)),
+                                                 ("sample_interval_s", .number(surrogate.sampleInterval)),
+                                                 ("sample_interval_tolerance", .number(RawTrace.sampleIntervalTolerance)),
+                                                 ("predictions", .array(reports))]
+            if let plot { fields.append(("plot", .string(plot))) }
+            print(JSONValue.object(fields).rendered())
         } else {
-            print(String(format: "wrote %@ (%d traces, %.2f s)", out, written.count, seconds))
+            print(String(format: "wrote %@ (%d traces, %.2f s)", out, written.count, seconds)
+                  + (plot.map { ", figure \($0)" } ?? ""))
         }
     }
 }

@@ -30,7 +30,16 @@ struct ReservoirCommand: ParsableCommand {
         The readout lambda is chosen by contiguous k-fold cross-validation (--folds) over 1e-12..1e3 \
         unless --ridge is given.
 
-        Example: spinode reservoir mackey-glass --device esn --nodes 50 --json
+        --plot FILE.svg draws the task's figure of merit against its index: test NRMSE vs prediction horizon H \
+        (mackey-glass), r^2 vs delay k (memory-capacity, parity-capacity), or for narma10 and sine-square the \
+        test set step by step (target or label, and the readout's output or class); with --compare a second \
+        panel shows both devices on the compared segment. FILE.png draws the same figure with matplotlib \
+        (needs python3 with matplotlib and scripts/plot.py of the SpinODE checkout; refused before the run \
+        otherwise).
+
+        Examples:
+          spinode reservoir mackey-glass --device esn --nodes 50 --json
+          spinode reservoir mackey-glass --device Models/skyrmion-disk.h5 --input-scale 4e4 --plot horizon.svg
         """
     )
 
@@ -118,6 +127,9 @@ struct ReservoirCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Number of contiguous cross-validation folds.")
     var folds: Int = 5
 
+    @Option(help: "Figure to write (.svg; .png with python3 and matplotlib): NRMSE vs horizon, capacity vs delay, or the test set; both devices with --compare.")
+    var plot: String?
+
     @Flag(help: "Print the result as JSON.")
     var json = false
 
@@ -170,6 +182,8 @@ struct ReservoirCommand: ParsableCommand {
         try OptionCheck.integer(hold, "--hold", 1...Int.max)
         if compareStates != nil && compare == nil { throw ValidationError("--compare-states needs --compare") }
         if driveInputs != nil && driveOut == nil { throw ValidationError("--drive-inputs needs --drive-out") }
+        if plot != nil && driveOut != nil { throw ValidationError("--plot draws the task's result; --drive-out runs no task") }
+        if let plot { _ = try FigureFile(path: plot) }
         // Memory of the whole task at this node count (the task's inputs are generated: milliseconds), and of
         // the --compare segment run on both devices.
         let samples = Double(try setup.makeTask().inputSequences().reduce(0) { $0 + $1.rows })
@@ -181,6 +195,9 @@ struct ReservoirCommand: ParsableCommand {
         var outputs: [OutputTarget] = []
         if let driveOut { outputs.append(OutputTarget(driveOut, option: "--drive-out")) }
         if let compareStates { outputs.append(OutputTarget(compareStates, option: "--compare-states")) }
+        let figure = try plot.map { try FigureFile(path: $0) }
+        try figure?.checkRenderer()
+        if let figure { outputs.append(figure.target) }
         let locks = try OutputTarget.claim(outputs, inputs: [device, compare ?? ""].filter(ReservoirSetup.isFileDevice))
         defer { locks.forEach { $0.release() } }
         if let path = driveOut { return try writeDrive(to: path) }
@@ -203,9 +220,11 @@ struct ReservoirCommand: ParsableCommand {
             let comparison = try DeviceComparison.measure(primary: primary, referenceName: reference, segment: segment) {
                 try referenceRun(referenceMultiplexer, inputs: $0)
             }
+            try figure?.write(ReservoirFigure.figure(result: result, comparison: comparison))
             try printResult(result, comparison: comparison)
             return
         }
+        try figure?.write(ReservoirFigure.figure(result: result, comparison: nil))
         try printResult(result, comparison: nil)
     }
 
@@ -276,6 +295,7 @@ struct ReservoirCommand: ParsableCommand {
         let lambdas = Set(result.ridgeLambdas)
         print("  ridge lambda: " + (lambdas.count == 1 ? "\(lambdas.first!)" : "\(lambdas.min()!) .. \(lambdas.max()!) (per output)"))
         print(String(format: "wall %.3f s, device time simulated %.6g s", result.wallSeconds, result.deviceSeconds))
+        if let plot { print("figure: \(plot)") }
         if let c = comparison {
             print(String(format: "compare with %@ on the first %d task samples (%d device samples, %.4g ns):",
                          c.reference, c.taskSamples, c.deviceSamples, c.simulatedSeconds * 1e9))

@@ -3,6 +3,7 @@ import Devices
 import Foundation
 import Numerics
 import TraceIO
+import Workflows
 
 /// `spinode simulate SPEC.toml --out TRACES.h5`: run a simulation spec and write its trace.
 struct Simulate: ParsableCommand {
@@ -28,7 +29,13 @@ struct Simulate: ParsableCommand {
         stage's threads key, else all cores). Runs with the same thread count are bit-identical; another count \
         agrees to round-off (the threaded FFTs may round differently), so resume with the count the run started with.
 
-        Example: spinode simulate Datasets/specs/skyrmion-disk-short.toml --out skyrmion.h5 --json
+        --plot FILE.svg draws the recorded averages (<mx>, <my>, <mz>, ...) and the drives against time in ns, \
+        one panel per unit, when the run completes. FILE.png draws the same figure with matplotlib (needs \
+        python3 with matplotlib and scripts/plot.py of the SpinODE checkout; refused before the run otherwise).
+
+        Examples:
+          spinode simulate Datasets/specs/skyrmion-disk-short.toml --out skyrmion.h5 --json
+          spinode simulate Datasets/specs/skyrmion-disk-short.toml --out skyrmion.h5 --plot skyrmion.svg
         """
     )
 
@@ -40,6 +47,9 @@ struct Simulate: ParsableCommand {
 
     @Option(help: "Trace name (default: the spec file name without extension).")
     var name: String?
+
+    @Option(help: "Figure to write (.svg; .png with python3 and matplotlib): recorded averages and drives vs time (ns).")
+    var plot: String?
 
     @Flag(help: "Print a JSON summary on stdout.")
     var json = false
@@ -66,6 +76,7 @@ struct Simulate: ParsableCommand {
         if let n = name, n.isEmpty || n.contains("/") || n == "." || n == ".." {
             throw ValidationError("--name '\(n)' is not a trace name: it must be non-empty and contain no '/'")
         }
+        if let plot { _ = try FigureFile(path: plot) }
     }
 
     /// The folder OVF snapshots go to (`[output] snapshot_dir`) must be a writable folder or creatable, and
@@ -95,8 +106,10 @@ struct Simulate: ParsableCommand {
         // --out nor its checkpoint can be one of them, and the snapshot folder is checked before any compute.
         let parsed = try SimulationSpec(contentsOf: spec)
         let inputs = [spec] + parsed.inputFiles.map(\.path)
-        let locks = try OutputTarget.claim([OutputTarget(out), OutputTarget(checkpointPath, option: "--out's checkpoint")],
-                                           inputs: inputs)
+        let figure = try plot.map { try FigureFile(path: $0) }
+        try figure?.checkRenderer()
+        let locks = try OutputTarget.claim([OutputTarget(out), OutputTarget(checkpointPath, option: "--out's checkpoint")]
+                                           + (figure.map { [$0.target] } ?? []), inputs: inputs)
         defer { locks.forEach { $0.release() } }
         if parsed.output.snapshotEvery != nil {
             try Self.checkSnapshotFolder(parsed.output.snapshotDirectory ?? spec + ".snapshots", inputs: inputs)
@@ -138,8 +151,9 @@ struct Simulate: ParsableCommand {
             traces.append(trace)
             try TraceFile.write(traces, to: out)
             try? FileManager.default.removeItem(atPath: checkpointPath)
+            try figure?.write(SimulationFigure.figure(result, title: parsed.title))
         }
-        let summary: JSONValue = .object([
+        var fields: [(String, JSONValue)] = [
             ("spec", .string(spec)), ("out", .string(out)), ("completed", .bool(result.completed)),
             ("wall_seconds", .number(wall)), ("simulated_seconds", .number(result.simulatedTime)),
             ("rhs_evaluations", .integer(result.statistics.rhsEvaluations + result.relaxationEvaluations)),
@@ -148,13 +162,14 @@ struct Simulate: ParsableCommand {
             ("final_m", .numbers([result.finalM.x, result.finalM.y, result.finalM.z])),
             ("samples", .integer(result.times.count)), ("checkpoints_written", .integer(result.checkpointsWritten)),
             ("inputs", .strings(result.inputNames)), ("outputs", .strings(result.outputNames)),
-        ])
+        ]
+        if let plot, result.completed { fields.append(("plot", .string(plot))) }
         if json {
-            print(summary.rendered())
+            print(JSONValue.object(fields).rendered())
         } else if result.completed {
             print(String(format: "%@: %d samples of %@ over %.4g ns in %.1f s wall; final <m> = (%.5f, %.5f, %.5f)",
                          out, result.times.count, result.outputNames.joined(separator: ", "), result.simulatedTime * 1e9,
-                         wall, result.finalM.x, result.finalM.y, result.finalM.z))
+                         wall, result.finalM.x, result.finalM.y, result.finalM.z) + (plot.map { "; figure \($0)" } ?? ""))
         } else {
             print("stopped after \(result.checkpointsWritten) checkpoint(s) at t = \(result.simulatedTime) s; continue with --resume")
         }

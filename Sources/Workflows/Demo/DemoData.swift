@@ -41,8 +41,7 @@ public struct DemoData {
             throw DemoError.missingData(path: relative, root: root, hint: what)
         }
         let reservoir = fm.fileExists(atPath: path(reservoirModelPath)) ? path(reservoirModelPath) : path(modelPath)
-        let script = [packageRoot, data].compactMap { $0 }.map { ($0 as NSString).appendingPathComponent("scripts/plot.py") }
-            .first { fm.fileExists(atPath: $0) }
+        let script = Matplotlib.plotScript(data: data)
         return DemoData(root: root, traces: path(tracesPath), spec: path(specPath), model: path(modelPath),
                         reservoirModel: reservoir, plotScript: script)
     }

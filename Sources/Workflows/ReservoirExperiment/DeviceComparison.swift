@@ -46,6 +46,10 @@ public struct DeviceComparison: Encodable {
     public var referenceWallSecondsPerNanosecond: Double
     /// referenceWallSecondsPerNanosecond / deviceWallSecondsPerNanosecond.
     public var speedUp: Double
+    /// Both devices' whole results on the segment (profiles with their index, test series), for figures;
+    /// not in the JSON (the metrics and profiles above are).
+    public var deviceResult: ReservoirResult?
+    public var referenceResult: ReservoirResult?
 
     enum CodingKeys: String, CodingKey {
         case reference, referenceStatesFrom = "reference_states_from", taskSamples = "task_samples", deviceSamples = "device_samples"
@@ -143,7 +147,7 @@ public struct DeviceComparison: Encodable {
                                 stateNRMSE: stateNRMSE, stateNRMSEAfterWashout: scoredNRMSE, washoutSamples: washout,
                                 stateNRMSEAfterLinearMap: mappedNRMSE, referenceNoiseSensitivity: sensitivity,
                                 deviceWallSecondsPerNanosecond: perA, referenceWallSecondsPerNanosecond: perB,
-                                speedUp: perB / perA)
+                                speedUp: perB / perA, deviceResult: scoreA, referenceResult: scoreB)
     }
 
     /// NRMSE between the reference's node states and the best affine function of the device's, over the rows
