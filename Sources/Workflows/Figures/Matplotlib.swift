@@ -13,13 +13,13 @@ public struct Matplotlib: Sendable {
         self.script = script
     }
 
-    /// Runs scripts/plot.py with `arguments`, its output to stderr; returns its exit status.
-    public func run(_ arguments: [String]) throws -> Int32 {
+    /// Runs scripts/plot.py with `arguments`, its output to `log` (default: stderr); returns its exit status.
+    public func run(_ arguments: [String], log: FileHandle = .standardError) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script] + arguments
-        process.standardOutput = FileHandle.standardError
-        process.standardError = FileHandle.standardError
+        process.standardOutput = log
+        process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
@@ -31,11 +31,17 @@ public struct Matplotlib: Sendable {
         let folder = NSTemporaryDirectory() + "spinode-figure-\(getpid())-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let csv = folder + "/figure.csv", png = folder + "/figure.png"
+        let csv = folder + "/figure.csv", png = folder + "/figure.png", log = folder + "/plot.log"
         try Data(figure.csv().utf8).write(to: URL(fileURLWithPath: csv))
-        let status = try run([csv, "--out", png])
+        // The script's chatter stays out of the command's output unless it fails.
+        guard FileManager.default.createFile(atPath: log, contents: nil), let handle = FileHandle(forWritingAtPath: log) else {
+            throw FigureError.renderFailed(path: path, detail: "cannot create the temporary '\(log)'")
+        }
+        let status = try run([csv, "--out", png], log: handle)
+        try? handle.close()
         guard status == 0, let data = FileManager.default.contents(atPath: png), !data.isEmpty else {
-            throw FigureError.renderFailed(path: path, detail: "\(script) exited with status \(status)")
+            let said = (try? String(contentsOfFile: log, encoding: .utf8))?.split(separator: "\n").last.map { ": " + $0 } ?? ""
+            throw FigureError.renderFailed(path: path, detail: "\(script) exited with status \(status)\(said)")
         }
         return data
     }
@@ -47,12 +53,15 @@ public struct Matplotlib: Sendable {
             .first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// python3 on PATH (or $SPINODE_PYTHON) that imports matplotlib, or nil.
+    /// The first of $SPINODE_PYTHON, each python3 on PATH, and /usr/bin/python3 (Debian's, where
+    /// `apt-get install python3-matplotlib` puts it, when PATH leads to a pyenv or venv without it) that
+    /// imports matplotlib, or nil.
     public static func pythonWithMatplotlib() -> String? {
         let environment = ProcessInfo.processInfo.environment
         var candidates = [String]()
         if let chosen = environment["SPINODE_PYTHON"] { candidates.append(chosen) }
         candidates += (environment["PATH"] ?? "/usr/bin").split(separator: ":").map { $0 + "/python3" }
+        candidates.append("/usr/bin/python3")
         for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate) {
             let probe = Process()
             probe.executableURL = URL(fileURLWithPath: candidate)

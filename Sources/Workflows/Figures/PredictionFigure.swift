@@ -98,7 +98,7 @@ public enum PredictionFigure {
             guard a.contains(where: { $0 > 0 && $0.isFinite }) else { continue }
             series.append(.init(name: name, x: Array(f), y: a, colour: colour))
         }
-        return LinePlot(title: "'\(trace)' \(output): amplitude spectrum (Welch, \(segmentLength)-sample Hann segments)",
+        return LinePlot(title: "'\(trace)' \(output): amplitude spectrum (Welch, \(segmentLength)-sample Hann)",
                         xLabel: "frequency (\(frequency.unit))",
                         yLabel: "amplitude of \(output) (\(unit.isEmpty ? "dimensionless" : unit))",
                         series: series, xRange: 0...(nyquist * frequency.scale), yScale: .logarithmic)

@@ -38,14 +38,14 @@ public enum ReservoirFigure {
     /// The figure for `result` (the whole task) and, with --compare, `comparison` (the segment).
     public static func figure(result: ReservoirResult, comparison: DeviceComparison?) -> PanelFigure {
         var panels = [LinePlot]()
-        let title = "\(result.task) on \(result.source), N = \(result.nodes) nodes"
+        // The devices' names go in the legends: titles stay short enough for the figure's width.
+        let title = "\(result.task), N = \(result.nodes) nodes"
         if let panel = panel(title: title + metricsText(result.metrics),
                              curves: [(result.source, result, PredictionFigure.predictionColour)]) {
             panels.append(panel)
         }
         if let c = comparison, let device = c.deviceResult, let reference = c.referenceResult,
-           let panel = panel(title: "first \(c.taskSamples) task samples (\(String(format: "%.4g", c.simulatedSeconds * 1e9)) ns): "
-                                + "\(device.source) vs \(c.reference)",
+           let panel = panel(title: "compared on the first \(c.taskSamples) task samples (\(String(format: "%.4g", c.simulatedSeconds * 1e9)) ns)",
                              curves: [(c.reference + " (reference)", reference, PredictionFigure.truthColour),
                                       (device.source, device, PredictionFigure.predictionColour)]) {
             panels.append(panel)
@@ -88,9 +88,9 @@ public enum ReservoirFigure {
                  series: curves.map { .init(name: $0.name, x: $0.index, y: $0.values, colour: $0.colour, markers: true) })
     }
 
-    /// ": nrmse 0.123, nrmse_train 0.1" for the title (at most three metrics, sorted by name).
+    /// ": nrmse 0.123, nrmse_train 0.1" for the title (at most two metrics, sorted by name).
     static func metricsText(_ metrics: [String: Double]) -> String {
-        let shown = metrics.sorted { $0.key < $1.key }.prefix(3)
+        let shown = metrics.sorted { $0.key < $1.key }.prefix(2)
         return shown.isEmpty ? "" : ": " + shown.map { "\($0.key) \(String(format: "%.4g", $0.value))" }.joined(separator: ", ")
     }
 }

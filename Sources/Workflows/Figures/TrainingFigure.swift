@@ -27,7 +27,7 @@ public enum TrainingFigure {
         var panels = [LinePlot]()
         panels.append(LinePlot(
             title: title + ": training loss",
-            xLabel: "iteration", yLabel: "loss: MSE of the windows (normalised units, dimensionless)",
+            xLabel: "iteration", yLabel: "loss (MSE, normalised units, dimensionless)",
             series: [.init(name: "minibatch loss", x: loss.iterations.map(Double.init), y: loss.losses,
                            colour: LinePlot.palette[0])],
             yScale: .logarithmic))

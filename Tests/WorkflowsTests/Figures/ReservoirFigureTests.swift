@@ -14,7 +14,8 @@ final class ReservoirFigureTests: XCTestCase {
         let figure = ReservoirFigure.figure(result: result, comparison: nil)
         XCTAssertEqual(figure.panels.count, 1)
         let p = figure.panels[0]
-        XCTAssertEqual(p.title, "mackey-glass on esn, N = 20 nodes: nrmse_h1 0.01")
+        XCTAssertEqual(p.title, "mackey-glass, N = 20 nodes: nrmse_h1 0.01")
+        XCTAssertEqual(p.series.map(\.name), ["esn"])
         XCTAssertEqual(p.xLabel, "prediction horizon H (task input samples)")
         XCTAssertEqual(p.yLabel, "test NRMSE (dimensionless)")
         XCTAssertEqual(p.series.map(\.x), [[1, 10, 40]])
