@@ -28,7 +28,7 @@ struct Predict: ParsableCommand {
         Examples:
           spinode predict model.h5 traces.h5 --out prediction.h5 --json
           spinode predict model.h5 traces.h5 --trace test --input new-drive.h5 --out prediction.h5
-          spinode predict Models/skyrmion-disk.h5 Datasets/skyrmion-disk.h5 --trace test --out p.h5 --plot p.svg
+          spinode predict model.h5 traces.h5 --out prediction.h5 --plot prediction.svg
         """
     )
 

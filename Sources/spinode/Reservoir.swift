@@ -39,7 +39,7 @@ struct ReservoirCommand: ParsableCommand {
 
         Examples:
           spinode reservoir mackey-glass --device esn --nodes 50 --json
-          spinode reservoir mackey-glass --device Models/skyrmion-disk.h5 --input-scale 4e4 --plot horizon.svg
+          spinode reservoir mackey-glass --device esn --nodes 50 --plot horizon.svg
         """
     )
 

@@ -35,7 +35,7 @@ struct Simulate: ParsableCommand {
 
         Examples:
           spinode simulate Datasets/specs/skyrmion-disk-short.toml --out skyrmion.h5 --json
-          spinode simulate Datasets/specs/skyrmion-disk-short.toml --out skyrmion.h5 --plot skyrmion.svg
+          spinode simulate spec.toml --out run.h5 --plot run.svg
         """
     )
 
