@@ -1,13 +1,15 @@
 import Foundation
+import Numerics
 import TraceIO
 import Workflows
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `spinode demo --train`: retrains the skyrmion surrogate from scratch with `spinode fit` itself (the `Fit`
-/// command parsed from the training command recorded in the bundled model file, `@training_command`), on the
-/// bundled training trace, writing to the demo's output folder. The fit's live progress appears on stderr.
+/// `spinode demo --train`: retrains the skyrmion surrogate from scratch with the training run of `spinode fit`
+/// (`Workflows.TrainingJob`), set up from the training command recorded in the bundled model file
+/// (`@training_command`, read with `fit`'s own options), on the bundled training trace, writing to the demo's
+/// output folder. The fit's live progress appears on stderr, as `spinode fit` shows it.
 struct DemoTraining {
     /// The fit arguments as recorded (or the defaults); the traces argument and --out were replaced when run.
     var arguments: [String]
@@ -31,29 +33,34 @@ struct DemoTraining {
         let recordedCommand = (try? SurrogateModelFile.read(bundledModel).trainingCommand) ?? ""
         let recorded = fitArguments(recorded: recordedCommand)
         let arguments = recorded ?? defaultArguments(traces: traces)
-        var fit = try Fit.parse(arguments)
-        // Same settings, but the bundled traces wherever they are, a fresh model in the output folder, live
-        // progress, no resumption of anyone's checkpoint.
-        fit.traces = traces
-        fit.out = out
-        fit.json = false
-        fit.quiet = false
-        fit.resume = false
-        fit.checkpointEvery = 0
-        if quick { fit.iterations = min(fit.iterations, 20); fit.validateEvery = min(fit.validateEvery, 10) }
+        // The recorded options, read as `spinode fit` reads them; then the same settings, but the bundled traces
+        // wherever they are, a fresh model in the output folder, no resumption of anyone's checkpoint.
+        var job = try Fit.parse(arguments).job()
+        job.traces = traces
+        job.out = out
+        job.resume = false
+        job.checkpointEvery = 0
+        if quick {
+            job.options.iterations = min(job.options.iterations, 20)
+            job.options.validationInterval = min(job.options.validationInterval, 10)
+        }
         progress.step("retraining the surrogate from scratch: spinode fit " + arguments.joined(separator: " ")
                       + (recorded == nil ? " (no training command recorded in \(bundledModel); the paper's settings)" : " (as recorded in \(bundledModel))")
                       + ", on \(traces), writing \(out)" + (quick ? "; --quick: at most 20 iterations" : ""))
-        // Fit prints its progress and closing line on stdout; the demo keeps stdout for its summary.
-        fflush(stdout)
-        let saved = dup(1)
-        dup2(2, 1)
-        defer {
-            fflush(stdout)
-            dup2(saved, 1)
-            close(saved)
+        let locks = try OutputTarget.claim([OutputTarget(out)], inputs: [traces])
+        defer { locks.forEach { $0.release() } }
+        BLAS.setThreadCount(job.options.threads)
+        // Progress and the closing line on stderr: the demo keeps stdout for its summary.
+        let (_, seconds) = try DemoProgress.timed {
+            let printer = TrainingProgressPrinter(stream: .standardError, terminal: isatty(2) != 0, logEvery: job.options.validationInterval)
+            let outcome = try job.train { p, trainer in printer.report(p, trainer: trainer) }
+            printer.finish()
+            if let note = TrainingJob.worseThanUntrainedNote(outcome.trainer) {
+                FileHandle.standardError.write(Data(("spinode fit: " + note + "\n").utf8))
+            }
+            try job.writeModel(outcome.trainer)
+            FileHandle.standardError.write(Data((job.summaryLine(outcome) + "\n").utf8))
         }
-        let (_, seconds) = try DemoProgress.timed { try fit.run() }
         return DemoTraining(arguments: arguments, model: out, seconds: seconds, recorded: recorded != nil)
     }
 

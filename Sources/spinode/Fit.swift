@@ -219,108 +219,54 @@ struct Fit: ParsableCommand {
         return o
     }
 
+    /// The training run these options describe (`Workflows.TrainingJob`), recording `trainingCommand`.
+    func job(trainingCommand: String = CommandLine.arguments.joined(separator: " ")) throws -> TrainingJob {
+        TrainingJob(traces: traces, traceNames: traceNames, inputs: try inputNames(), parameters: try parameterNames(),
+                    options: try fitOptions(), out: out, checkpointPath: checkpoint, checkpointEvery: checkpointEvery,
+                    resume: resume, trainingCommand: trainingCommand, toolkitVersion: SpinodeVersion.string)
+    }
+
     func run() throws {
-        let checkpointPath = checkpoint ?? out + ".checkpoint.json"
+        let job = try self.job()
         var outputs = [OutputTarget(out)]
-        if checkpointEvery > 0 || resume { outputs.append(OutputTarget(checkpointPath, option: "--checkpoint")) }
+        if checkpointEvery > 0 || resume { outputs.append(OutputTarget(job.checkpointPath, option: "--checkpoint")) }
         let figure = try plot.map { try FigureFile(path: $0) }
         try figure?.checkRenderer()
         if let figure { outputs.append(figure.target) }
         let locks = try OutputTarget.claim(outputs, inputs: [traces])
         defer { locks.forEach { $0.release() } }
         BLAS.setThreadCount(threads)
-        let options = try fitOptions()
-        // The checkpoint to resume from is read and checked before the traces.
-        var resumeFrom: TrainingCheckpoint?
-        if resume {
-            guard FileManager.default.fileExists(atPath: checkpointPath) else {
-                throw SurrogateError.checkpoint("--resume: no checkpoint at '\(checkpointPath)'")
-            }
-            resumeFrom = try TrainingCheckpoint.read(from: checkpointPath)
-        }
-        var all = try TraceFile.read(traces)
-        if !traceNames.isEmpty {
-            for name in traceNames where !all.contains(where: { $0.name == name }) {
-                throw SurrogateError.invalidTrace("'\(traces)' has no trace '\(name)' (it has \(all.map(\.name)))")
-            }
-            all = all.filter { traceNames.contains($0.name) }
-        }
-        let inputNames = try inputNames(), parameterNames = try parameterNames()
-        let raw = try all.map { try RawTrace(trace: $0).selecting(inputs: inputNames, parameters: parameterNames) }
-        let trainer = try SurrogateTrainer(traces: raw, options: options)
-        // The model and checkpoint files are a few parameter copies; refuse a full disk before training.
-        let parameterBytes = Double(trainer.bestModel.mlp.parameterCount) * 8
-        try SystemResources.requireDiskSpace((checkpointEvery > 0 ? 5 : 1) * parameterBytes + 1e6, for: out)
-        if let resumeFrom { try trainer.restore(resumeFrom) }
-        let progressStream = json ? FileHandle.standardError : FileHandle.standardOutput
-        let terminal = isatty(json ? 2 : 1) != 0
-        let logEvery = max(1, options.validationInterval)
-        var lineOpen = false
-        let clock = ContinuousClock()
-        let started = clock.now
-        let startIteration = trainer.iteration
-        var lastDraw = started
+        let printer = TrainingProgressPrinter(stream: json ? FileHandle.standardError : FileHandle.standardOutput,
+                                              terminal: isatty(json ? 2 : 1) != 0, logEvery: job.options.validationInterval)
         var losses = TrainingFigure.LossHistory()
-        let reason = try TrainingRun.train(trainer, checkpointEvery: checkpointEvery, checkpointPath: checkpointPath) { p in
+        let outcome = try job.train { p, trainer in
             if figure != nil { losses.record(iteration: p.iteration, loss: p.loss) }
-            if quiet { return }
-            let validationText = (p.validationNRMSE ?? trainer.lastValidationNRMSE).map { String(format: "%.4g", $0) } ?? "-"
-            let eta = p.secondsRemaining.isFinite ? String(format: "%.0f s", p.secondsRemaining) : "-"
-            let line = String(format: "iteration %d/%d  loss %.4e  validation NRMSE %@  best %@  %.1f it/s  ETA %@",
-                              p.iteration, p.iterations, p.loss, validationText,
-                              p.bestValidationNRMSE.map { String(format: "%.4g", $0) } ?? "-", p.iterationsPerSecond, eta)
-            if terminal {
-                // Redraw at most ten times a second (and on validations and the last iteration).
-                let now = clock.now
-                guard p.validationNRMSE != nil || p.iteration == p.iterations || now - lastDraw >= .milliseconds(100) else { return }
-                lastDraw = now
-                progressStream.write(Data(("\r" + line + "\u{1B}[K").utf8))
-                lineOpen = true
-            } else if p.iteration % logEvery == 0 || p.iteration == p.iterations {
-                progressStream.write(Data((line + "\n").utf8))
-            }
+            if !quiet { printer.report(p, trainer: trainer) }
         }
-        if lineOpen { progressStream.write(Data("\n".utf8)) }
-        if !quiet, let baseline = trainer.baselineValidationNRMSE, let best = trainer.bestValidationNRMSE, best > baseline {
-            FileHandle.standardError.write(Data(String(
-                format: "spinode fit: note: the best trained model (validation NRMSE %.4g at iteration %d) is worse than the untrained initial network (%.4g); train longer or lower --lr\n",
-                best, trainer.bestIteration, baseline).utf8))
+        printer.finish()
+        let trainer = outcome.trainer
+        if !quiet, let note = TrainingJob.worseThanUntrainedNote(trainer) {
+            FileHandle.standardError.write(Data(("spinode fit: " + note + "\n").utf8))
         }
-        let elapsed = clock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-
-        // The model file: best model with provenance (the optimiser's own settings, `TrainingProvenance`).
-        let provenance = TrainingProvenance.of(trainer, traces: traces, toolkitVersion: SpinodeVersion.string)
-        let file = trainer.bestModel.file(provenance: provenance, trainingCommand: CommandLine.arguments.joined(separator: " "))
-        let rescue = TrainingRun.rescuePath(for: out)
-        // The figure first: a run whose validations all diverged is the one most worth looking at.
+        // The figure before the model: a run whose validations all diverged is the one most worth looking at.
         try figure?.write(TrainingFigure.figure(loss: losses, validation: trainer.validationHistory,
                                                 bestIteration: trainer.bestValidationNRMSE == nil ? nil : trainer.bestIteration,
                                                 title: "spinode fit \(URL(fileURLWithPath: traces).lastPathComponent)"))
-        if let best = trainer.bestValidationNRMSE, !best.isFinite {
-            // No trained iterate ever predicted finitely: --out gets nothing and the exit is non-zero, but the
-            // weights are kept (as on a full disk) for a look or a resume with other options.
-            let kept = (try? file.write(to: rescue)) != nil ? "; the last trained weights were saved to '\(rescue)'" : ""
-            let runs = trainer.validationHistory.filter { $0.iteration > 0 }.count
-            let which = runs == 1 ? "the validation free run" : "all \(runs) validation free runs"
-            throw OptionValueError("\(out): not written: \(which) of the trained model diverged (NRMSE inf); "
-                                   + "lower --lr or set --clip\(kept)")
-        }
-        try TrainingRun.writeModel(file, to: out)
+        try job.writeModel(trainer)
 
         if json {
             var fields: [(String, JSONValue)] = [
                 ("model", .string(out)), ("traces", .strings(trainer.traceNames)),
-                ("iterations", .integer(trainer.iteration)), ("stop_reason", .string(reason.rawValue)),
+                ("iterations", .integer(trainer.iteration)), ("stop_reason", .string(outcome.reason.rawValue)),
                 ("final_train_loss", .number(trainer.lastLoss)),
                 ("best_validation_nrmse", trainer.bestValidationNRMSE.map { .number($0) } ?? .null),
                 ("best_iteration", .integer(trainer.bestIteration)),
                 ("initial_validation_nrmse", trainer.baselineValidationNRMSE.map { .number($0) } ?? .null),
-                ("seconds", .number(seconds)),
-                ("seconds_per_iteration", .number(seconds / Double(max(1, trainer.iteration - startIteration)))),
-                ("gradient_method", .string(options.gradient.rawValue)), ("solver", .string(solver)),
-                ("precision", .string(options.precision.rawValue)), ("threads", .integer(options.threads)),
-                ("seed", options.seed <= UInt64(Int.max) ? .integer(Int(options.seed)) : .string(String(options.seed))),
+                ("seconds", .number(outcome.seconds)),
+                ("seconds_per_iteration", .number(outcome.seconds / Double(max(1, trainer.iteration - outcome.startIteration)))),
+                ("gradient_method", .string(job.options.gradient.rawValue)), ("solver", .string(solver)),
+                ("precision", .string(job.options.precision.rawValue)), ("threads", .integer(job.options.threads)),
+                ("seed", job.options.seed <= UInt64(Int.max) ? .integer(Int(job.options.seed)) : .string(String(job.options.seed))),
                 ("validation", .array(trainer.validationHistory.map {
                     .object([("iteration", .integer($0.iteration)), ("nrmse", .number($0.nrmse))])
                 })),
@@ -328,10 +274,7 @@ struct Fit: ParsableCommand {
             if let plot { fields.append(("plot", .string(plot))) }
             print(JSONValue.object(fields).rendered())
         } else {
-            print("\(out): best model at iteration \(trainer.bestIteration) of \(trainer.iteration)"
-                  + (trainer.bestValidationNRMSE.map { String(format: ", validation NRMSE %.4g", $0) } ?? "")
-                  + String(format: ", final loss %.4e, %.1f s (stopped: %@)", trainer.lastLoss, seconds, reason.rawValue)
-                  + (plot.map { "; figure \($0)" } ?? ""))
+            print(job.summaryLine(outcome) + (plot.map { "; figure \($0)" } ?? ""))
         }
     }
 }
