@@ -61,7 +61,10 @@ struct Fit: ParsableCommand {
     @Option(name: .customLong("lr"), parsing: .unconditional, help: "Adam learning rate.") var learningRate = 1e-3
     @Option(parsing: .unconditional, help: "Multiply the learning rate by --lr-decay-factor every this many iterations (0: constant).")
     var lrDecayEvery = 0
-    @Option(parsing: .unconditional, help: "Learning-rate decay factor.") var lrDecayFactor = 0.5
+    @Option(parsing: .unconditional, help: "Learning-rate decay factor (of --lr-decay-every and --lr-plateau).") var lrDecayFactor = 0.5
+    @Option(parsing: .unconditional, help: "Multiply the learning rate by --lr-decay-factor after this many validations in a row without a new best (0: off); after --lr-reductions reductions the next plateau ends the run (stop reason converged).")
+    var lrPlateau = 0
+    @Option(parsing: .unconditional, help: "Learning-rate reductions of --lr-plateau before a plateau ends the run.") var lrReductions = 3
     @Option(parsing: .unconditional, help: "Clip gradients to this global Euclidean norm.") var clip: Double?
     @Option(help: "Loss on: all-embedded (every delay, the paper's MSE) or first-delay (the outputs only).")
     var observe = "all-embedded"
@@ -128,6 +131,8 @@ struct Fit: ParsableCommand {
         try OptionCheck.integer(validateEvery, "--validate-every", 1...Int.max)
         try OptionCheck.real(targetNrmse, "--target-nrmse", .positive)
         if let patience { try OptionCheck.integer(patience, "--patience", 1...Int.max) }
+        try OptionCheck.integer(lrPlateau, "--lr-plateau", 0...Int.max)
+        try OptionCheck.integer(lrReductions, "--lr-reductions", 0...1000)
         try OptionCheck.integer(checkpointEvery, "--checkpoint-every", 0...Int.max)
         try OptionCheck.integer(threads, "--threads", 1...1024)
         for name in traceNames where name.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -206,6 +211,9 @@ struct Fit: ParsableCommand {
         o.validationInterval = validateEvery
         o.targetNRMSE = targetNrmse
         o.patience = patience
+        if lrPlateau > 0 {
+            o.plateau = PlateauSchedule(patience: lrPlateau, factor: lrDecayFactor, maxReductions: lrReductions)
+        }
         try o.validate()
         return o
     }

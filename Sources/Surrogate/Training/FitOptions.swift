@@ -119,6 +119,9 @@ public struct FitOptions: Sendable, Equatable, Codable {
     public var targetNRMSE: Double? = nil
     /// Stop after this many validations without improvement (nil: never).
     public var patience: Int? = nil
+    /// Learning-rate reduction on a validation plateau and the convergence stop (nil: off). Stored as
+    /// an optional so checkpoints written before it existed still decode (as off).
+    public var plateau: PlateauSchedule? = nil
 
     public init() {}
 
@@ -145,6 +148,12 @@ public struct FitOptions: Sendable, Equatable, Codable {
         try need(patience.map { $0 >= 1 } ?? true, "patience must be >= 1, got \(patience ?? 0)")
         try need(targetNRMSE.map { $0 > 0 && $0.isFinite } ?? true, "target NRMSE must be finite and > 0, got \(targetNRMSE ?? 0)")
         try need(threads >= 1, "threads must be >= 1, got \(threads)")
+        if let p = plateau {
+            try need(p.patience >= 1, "plateau patience must be >= 1 validations, got \(p.patience)")
+            try need(p.factor > 0 && p.factor < 1, "plateau factor must be in (0, 1), got \(p.factor)")
+            try need(p.maxReductions >= 0, "plateau reductions must be >= 0, got \(p.maxReductions)")
+            try need(validation != .none, "a learning-rate plateau needs validation data (not none)")
+        }
         if precision == .float32 {
             try need(!solver.isAdaptive, "precision float32 needs the fixed RK4 solver (the fused kernel); adaptive solvers run in float64")
             try need(activation != Activation.softplus.rawValue, "precision float32 needs tanh, relu or identity layers (softplus runs in float64)")

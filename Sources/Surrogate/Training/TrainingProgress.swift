@@ -4,6 +4,12 @@ public struct ValidationRecord: Sendable, Codable, Equatable {
     public var nrmse: Double
     /// Training loss of the iteration just before (nil before the first iteration).
     public var loss: Double?
+
+    public init(iteration: Int, nrmse: Double, loss: Double?) {
+        self.iteration = iteration
+        self.nrmse = nrmse
+        self.loss = loss
+    }
 }
 
 /// What the trainer reports after each iteration.
