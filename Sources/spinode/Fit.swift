@@ -24,6 +24,12 @@ struct Fit: ParsableCommand {
         estimated against the machine's available memory, before the trace file is read. Defaults are the paper's settings (k = 2, MLP (k n_out + k n_in + n_par) -> 50 -> 50 -> k n_out, \
         tanh, N(0, 0.1) init, 50 windows of 20 samples, RK4 on the sample grid, Adam 1e-3), with the exact \
         discrete adjoint for gradients (--gradient continuous is the paper's torchdiffeq odeint_adjoint).
+
+        Training runs until it converges: after --lr-plateau validations without a new best the learning rate \
+        is halved, and after --lr-reductions halvings the next plateau ends the run (--iterations is a cap). \
+        The default validation (--validation auto) holds out the last 20 % of every trace when each trace has \
+        at least 5000 samples, so the kept model is the one that predicts unseen data best; shorter traces are \
+        validated by a free run over the whole training trace (the paper's criterion). \
         Details and advice: docs/training.md.
 
         Examples:
@@ -57,13 +63,13 @@ struct Fit: ParsableCommand {
     // Training.
     @Option(parsing: .unconditional, help: "Window length in samples.") var window = 20
     @Option(parsing: .unconditional, help: "Windows per minibatch.") var batch = 50
-    @Option(parsing: .unconditional, help: "Maximum training iterations.") var iterations = 1000
+    @Option(parsing: .unconditional, help: "Maximum training iterations (training usually stops earlier, see --lr-plateau).") var iterations = 20000
     @Option(name: .customLong("lr"), parsing: .unconditional, help: "Adam learning rate.") var learningRate = 1e-3
     @Option(parsing: .unconditional, help: "Multiply the learning rate by --lr-decay-factor every this many iterations (0: constant).")
     var lrDecayEvery = 0
     @Option(parsing: .unconditional, help: "Learning-rate decay factor (of --lr-decay-every and --lr-plateau).") var lrDecayFactor = 0.5
     @Option(parsing: .unconditional, help: "Multiply the learning rate by --lr-decay-factor after this many validations in a row without a new best (0: off); after --lr-reductions reductions the next plateau ends the run (stop reason converged).")
-    var lrPlateau = 0
+    var lrPlateau = 10
     @Option(parsing: .unconditional, help: "Learning-rate reductions of --lr-plateau before a plateau ends the run.") var lrReductions = 3
     @Option(parsing: .unconditional, help: "Clip gradients to this global Euclidean norm.") var clip: Double?
     @Option(help: "Loss on: all-embedded (every delay, the paper's MSE) or first-delay (the outputs only).")
@@ -80,8 +86,8 @@ struct Fit: ParsableCommand {
     @Option(parsing: .unconditional, help: "Gaussian noise (normalised units) added to the initial state of each window.") var stateNoise = 0.0
 
     // Validation, stopping, checkpoints.
-    @Option(help: "Validation data: training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace), traces:a,b (hold out named traces), none.")
-    var validation = "training"
+    @Option(help: "Validation data: auto (tail:0.2 when every trace has at least 5000 samples, else training), training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace), traces:a,b (hold out named traces), none.")
+    var validation = "auto"
     @Option(parsing: .unconditional, help: "Validate every this many iterations.") var validateEvery = 100
     @Option(parsing: .unconditional, help: "Stop when the validation NRMSE reaches this value.") var targetNrmse: Double?
     @Option(parsing: .unconditional, help: "Stop after this many validations without improvement.") var patience: Int?
@@ -161,7 +167,8 @@ struct Fit: ParsableCommand {
 
     /// `--validation` as the trainer's setting.
     func validationData() throws -> ValidationData {
-        if validation == "training" { return .trainingTraces }
+        // auto is resolved once the traces are read (`resolvedOptions`); until then it validates like training.
+        if validation == "training" || validation == "auto" { return .trainingTraces }
         if validation == "none" { return .none }
         if validation.hasPrefix("tail:") {
             guard let f = Double(validation.dropFirst(5)), f > 0, f < 1 else {
@@ -176,7 +183,7 @@ struct Fit: ParsableCommand {
             }
             return .heldOutTraces(names: names)
         }
-        throw InvalidOption(option: "--validation", problem: "must be training, none, tail:F or traces:a,b; got '\(validation)'")
+        throw InvalidOption(option: "--validation", problem: "must be auto, training, none, tail:F or traces:a,b; got '\(validation)'")
     }
 
     func fitOptions() throws -> FitOptions {
@@ -211,7 +218,7 @@ struct Fit: ParsableCommand {
         o.validationInterval = validateEvery
         o.targetNRMSE = targetNrmse
         o.patience = patience
-        if lrPlateau > 0 {
+        if lrPlateau > 0 && o.validation != .none {
             o.plateau = PlateauSchedule(patience: lrPlateau, factor: lrDecayFactor, maxReductions: lrReductions)
         }
         try o.validate()
@@ -225,7 +232,7 @@ struct Fit: ParsableCommand {
         let locks = try OutputTarget.claim(outputs, inputs: [traces])
         defer { locks.forEach { $0.release() } }
         BLAS.setThreadCount(threads)
-        let options = try fitOptions()
+        var options = try fitOptions()
         // The checkpoint to resume from is read and checked before the traces.
         var resumeFrom: TrainingCheckpoint?
         if resume {
@@ -243,6 +250,7 @@ struct Fit: ParsableCommand {
         }
         let inputNames = try inputNames(), parameterNames = try parameterNames()
         let raw = try all.map { try RawTrace(trace: $0).selecting(inputs: inputNames, parameters: parameterNames) }
+        if validation == "auto" { options.validation = ValidationData.automatic(sampleCounts: raw.map(\.sampleCount)) }
         let trainer = try SurrogateTrainer(traces: raw, options: options)
         // The model and checkpoint files are a few parameter copies; refuse a full disk before training.
         let parameterBytes = Double(trainer.bestModel.mlp.parameterCount) * 8

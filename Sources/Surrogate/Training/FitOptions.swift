@@ -61,6 +61,23 @@ public enum ValidationData: Sendable, Equatable, Codable {
     case none
 }
 
+extension ValidationData {
+    /// Traces at least this long (samples) are validated on a held-out tail by `automatic`.
+    public static let automaticTailMinimumSamples = 5000
+    /// The held-out fraction `automatic` uses.
+    public static let automaticTailFraction = 0.2
+
+    /// `spinode fit`'s default validation for traces of `sampleCounts` samples: the last 20 % of every
+    /// trace held out (model selection then judges data the fit never saw) when the shortest trace has at
+    /// least 5,000 samples (a tail of 1,000 samples or more), otherwise a free run over the whole training
+    /// traces (the paper's criterion; a shorter trace cannot spare a tail). docs/training.md gives the
+    /// measurements behind the rule.
+    public static func automatic(sampleCounts: [Int]) -> ValidationData {
+        guard let shortest = sampleCounts.min(), shortest >= automaticTailMinimumSamples else { return .trainingTraces }
+        return .heldOutTail(fraction: automaticTailFraction)
+    }
+}
+
 /// Every setting of a surrogate fit. Defaults are the paper's (Chen et al., Nat. Commun. 13, 1016
 /// (2022), Methods): k = 2, MLP [2k] -> 50 -> 50 -> k with tanh, N(0, 0.1) weights, windows of 20
 /// samples, 50 per minibatch, RK4 on the sample grid, Adam 1e-3; except the gradient, which defaults
