@@ -24,6 +24,12 @@ struct Fit: ParsableCommand {
         estimated against the machine's available memory, before the trace file is read. Defaults are the paper's settings (k = 2, MLP (k n_out + k n_in + n_par) -> 50 -> 50 -> k n_out, \
         tanh, N(0, 0.1) init, 50 windows of 20 samples, RK4 on the sample grid, Adam 1e-3), with the exact \
         discrete adjoint for gradients (--gradient continuous is the paper's torchdiffeq odeint_adjoint).
+
+        Training runs until it converges: after --lr-plateau validations without a new best the learning rate \
+        is halved, and after --lr-reductions halvings the next plateau ends the run (--iterations is a cap). \
+        The default validation (--validation auto) holds out the last 20 % of every trace when each trace has \
+        at least 5000 samples, so the kept model is the one that predicts unseen data best; shorter traces are \
+        validated by a free run over the whole training trace (the paper's criterion). \
         Details and advice: docs/training.md.
 
         --plot FILE.svg draws the minibatch training loss after every iteration and the validation NRMSE at \
@@ -63,11 +69,14 @@ struct Fit: ParsableCommand {
     // Training.
     @Option(parsing: .unconditional, help: "Window length in samples.") var window = 20
     @Option(parsing: .unconditional, help: "Windows per minibatch.") var batch = 50
-    @Option(parsing: .unconditional, help: "Maximum training iterations.") var iterations = 1000
+    @Option(parsing: .unconditional, help: "Maximum training iterations (training usually stops earlier, see --lr-plateau).") var iterations = 20000
     @Option(name: .customLong("lr"), parsing: .unconditional, help: "Adam learning rate.") var learningRate = 1e-3
     @Option(parsing: .unconditional, help: "Multiply the learning rate by --lr-decay-factor every this many iterations (0: constant).")
     var lrDecayEvery = 0
-    @Option(parsing: .unconditional, help: "Learning-rate decay factor.") var lrDecayFactor = 0.5
+    @Option(parsing: .unconditional, help: "Learning-rate decay factor (of --lr-decay-every and --lr-plateau).") var lrDecayFactor = 0.5
+    @Option(parsing: .unconditional, help: "Multiply the learning rate by --lr-decay-factor after this many validations in a row without a new best (0: off); after --lr-reductions reductions the next plateau ends the run (stop reason converged).")
+    var lrPlateau = 10
+    @Option(parsing: .unconditional, help: "Learning-rate reductions of --lr-plateau before a plateau ends the run.") var lrReductions = 3
     @Option(parsing: .unconditional, help: "Clip gradients to this global Euclidean norm.") var clip: Double?
     @Option(help: "Loss on: all-embedded (every delay, the paper's MSE) or first-delay (the outputs only).")
     var observe = "all-embedded"
@@ -83,8 +92,8 @@ struct Fit: ParsableCommand {
     @Option(parsing: .unconditional, help: "Gaussian noise (normalised units) added to the initial state of each window.") var stateNoise = 0.0
 
     // Validation, stopping, checkpoints.
-    @Option(help: "Validation data: training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace), traces:a,b (hold out named traces), none.")
-    var validation = "training"
+    @Option(help: "Validation data: auto (tail:0.2 when every trace has at least 5000 samples, else training), training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace), traces:a,b (hold out named traces), none.")
+    var validation = "auto"
     @Option(parsing: .unconditional, help: "Validate every this many iterations.") var validateEvery = 100
     @Option(parsing: .unconditional, help: "Stop when the validation NRMSE reaches this value.") var targetNrmse: Double?
     @Option(parsing: .unconditional, help: "Stop after this many validations without improvement.") var patience: Int?
@@ -136,6 +145,8 @@ struct Fit: ParsableCommand {
         try OptionCheck.integer(validateEvery, "--validate-every", 1...Int.max)
         try OptionCheck.real(targetNrmse, "--target-nrmse", .positive)
         if let patience { try OptionCheck.integer(patience, "--patience", 1...Int.max) }
+        try OptionCheck.integer(lrPlateau, "--lr-plateau", 0...Int.max)
+        try OptionCheck.integer(lrReductions, "--lr-reductions", 0...1000)
         try OptionCheck.integer(checkpointEvery, "--checkpoint-every", 0...Int.max)
         try OptionCheck.integer(threads, "--threads", 1...1024)
         if let plot { _ = try FigureFile(path: plot) }
@@ -165,7 +176,9 @@ struct Fit: ParsableCommand {
 
     /// `--validation` as the trainer's setting.
     func validationData() throws -> ValidationData {
-        if validation == "training" { return .trainingTraces }
+        // auto is resolved once the traces are read (`TrainingJob.automaticValidation`); until then it
+        // validates like training.
+        if validation == "training" || validation == "auto" { return .trainingTraces }
         if validation == "none" { return .none }
         if validation.hasPrefix("tail:") {
             guard let f = Double(validation.dropFirst(5)), f > 0, f < 1 else {
@@ -180,7 +193,7 @@ struct Fit: ParsableCommand {
             }
             return .heldOutTraces(names: names)
         }
-        throw InvalidOption(option: "--validation", problem: "must be training, none, tail:F or traces:a,b; got '\(validation)'")
+        throw InvalidOption(option: "--validation", problem: "must be auto, training, none, tail:F or traces:a,b; got '\(validation)'")
     }
 
     func fitOptions() throws -> FitOptions {
@@ -215,6 +228,9 @@ struct Fit: ParsableCommand {
         o.validationInterval = validateEvery
         o.targetNRMSE = targetNrmse
         o.patience = patience
+        if lrPlateau > 0 && o.validation != .none {
+            o.plateau = PlateauSchedule(patience: lrPlateau, factor: lrDecayFactor, maxReductions: lrReductions)
+        }
         try o.validate()
         return o
     }
@@ -223,7 +239,8 @@ struct Fit: ParsableCommand {
     func job(trainingCommand: String = CommandLine.arguments.joined(separator: " ")) throws -> TrainingJob {
         TrainingJob(traces: traces, traceNames: traceNames, inputs: try inputNames(), parameters: try parameterNames(),
                     options: try fitOptions(), out: out, checkpointPath: checkpoint, checkpointEvery: checkpointEvery,
-                    resume: resume, trainingCommand: trainingCommand, toolkitVersion: SpinodeVersion.string)
+                    resume: resume, trainingCommand: trainingCommand, toolkitVersion: SpinodeVersion.string,
+                    automaticValidation: validation == "auto")
     }
 
     func run() throws {

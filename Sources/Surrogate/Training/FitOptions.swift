@@ -61,6 +61,23 @@ public enum ValidationData: Sendable, Equatable, Codable {
     case none
 }
 
+extension ValidationData {
+    /// Traces at least this long (samples) are validated on a held-out tail by `automatic`.
+    public static let automaticTailMinimumSamples = 5000
+    /// The held-out fraction `automatic` uses.
+    public static let automaticTailFraction = 0.2
+
+    /// `spinode fit`'s default validation for traces of `sampleCounts` samples: the last 20 % of every
+    /// trace held out (model selection then judges data the fit never saw) when the shortest trace has at
+    /// least 5,000 samples (a tail of 1,000 samples or more), otherwise a free run over the whole training
+    /// traces (the paper's criterion; a shorter trace cannot spare a tail). docs/training.md gives the
+    /// measurements behind the rule.
+    public static func automatic(sampleCounts: [Int]) -> ValidationData {
+        guard let shortest = sampleCounts.min(), shortest >= automaticTailMinimumSamples else { return .trainingTraces }
+        return .heldOutTail(fraction: automaticTailFraction)
+    }
+}
+
 /// Every setting of a surrogate fit. Defaults are the paper's (Chen et al., Nat. Commun. 13, 1016
 /// (2022), Methods): k = 2, MLP [2k] -> 50 -> 50 -> k with tanh, N(0, 0.1) weights, windows of 20
 /// samples, 50 per minibatch, RK4 on the sample grid, Adam 1e-3; except the gradient, which defaults
@@ -119,6 +136,9 @@ public struct FitOptions: Sendable, Equatable, Codable {
     public var targetNRMSE: Double? = nil
     /// Stop after this many validations without improvement (nil: never).
     public var patience: Int? = nil
+    /// Learning-rate reduction on a validation plateau and the convergence stop (nil: off). Stored as
+    /// an optional so checkpoints written before it existed still decode (as off).
+    public var plateau: PlateauSchedule? = nil
 
     public init() {}
 
@@ -145,6 +165,12 @@ public struct FitOptions: Sendable, Equatable, Codable {
         try need(patience.map { $0 >= 1 } ?? true, "patience must be >= 1, got \(patience ?? 0)")
         try need(targetNRMSE.map { $0 > 0 && $0.isFinite } ?? true, "target NRMSE must be finite and > 0, got \(targetNRMSE ?? 0)")
         try need(threads >= 1, "threads must be >= 1, got \(threads)")
+        if let p = plateau {
+            try need(p.patience >= 1, "plateau patience must be >= 1 validations, got \(p.patience)")
+            try need(p.factor > 0 && p.factor < 1, "plateau factor must be in (0, 1), got \(p.factor)")
+            try need(p.maxReductions >= 0, "plateau reductions must be >= 0, got \(p.maxReductions)")
+            try need(validation != .none, "a learning-rate plateau needs validation data (not none)")
+        }
         if precision == .float32 {
             try need(!solver.isAdaptive, "precision float32 needs the fixed RK4 solver (the fused kernel); adaptive solvers run in float64")
             try need(activation != Activation.softplus.rawValue, "precision float32 needs tanh, relu or identity layers (softplus runs in float64)")

@@ -183,7 +183,21 @@ public final class SurrogateTrainer {
         }
         guard let value = nrmse else { return nil }
         if tracker.record(iteration: iteration, nrmse: value, loss: iteration > 0 ? lastLoss : nil) { bestModel = model }
+        applyPlateau()
         return value
+    }
+
+    /// Sets Adam's base rate from the plateau schedule's reductions so far (a function of the validation
+    /// history, so a restored checkpoint gets the same rate).
+    func applyPlateau() {
+        guard let plateau = options.plateau else { return }
+        let reductions = plateau.state(after: validationHistory).reductions
+        optimiser.learningRate = options.learningRate * plateau.multiplier(reductions: reductions)
+    }
+
+    /// Learning-rate reductions made by the plateau schedule so far (0 without one).
+    public var learningRateReductions: Int {
+        options.plateau?.state(after: validationHistory).reductions ?? 0
     }
 
     /// Validation NRMSE of the untrained initial network (the validation at iteration 0), if it ran.
@@ -198,7 +212,9 @@ public final class SurrogateTrainer {
 
     /// Why `run` stopped.
     public enum StopReason: String, Sendable, Codable {
-        case iterations, target, patience
+        /// The iteration budget; the NRMSE target; `patience` validations without improvement; a
+        /// plateau after the last learning-rate reduction (`FitOptions.plateau`).
+        case iterations, target, patience, converged
     }
 
     /// Trains until the iteration budget, the NRMSE target or the patience runs out, calling
@@ -235,5 +251,11 @@ public final class SurrogateTrainer {
 
     func stopReached() -> Bool { stopReasonNow() != .iterations || iteration >= options.iterations }
 
-    func stopReasonNow() -> StopReason { tracker.stopReason(target: options.targetNRMSE, patience: options.patience) }
+    func stopReasonNow() -> StopReason {
+        let reason = tracker.stopReason(target: options.targetNRMSE, patience: options.patience)
+        if reason == .iterations, let plateau = options.plateau, plateau.state(after: validationHistory).converged {
+            return .converged
+        }
+        return reason
+    }
 }

@@ -191,5 +191,6 @@ extension SurrogateTrainer {
         optimiser.stepCount = c.adamStepCount
         optimiser.firstMoment = c.adamFirstMoment
         optimiser.secondMoment = c.adamSecondMoment
+        applyPlateau()
     }
 }

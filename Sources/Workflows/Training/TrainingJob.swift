@@ -25,10 +25,13 @@ public struct TrainingJob {
     /// The command line recorded in the model file (`@training_command`).
     public var trainingCommand: String
     public var toolkitVersion: String
+    /// Replace `options.validation` by `ValidationData.automatic` of the traces' lengths once they are read
+    /// (`spinode fit --validation auto`).
+    public var automaticValidation: Bool
 
     public init(traces: String, traceNames: [String] = [], inputs: [String]? = nil, parameters: [String]? = nil,
                 options: FitOptions, out: String, checkpointPath: String? = nil, checkpointEvery: Int = 0, resume: Bool = false,
-                trainingCommand: String, toolkitVersion: String) {
+                trainingCommand: String, toolkitVersion: String, automaticValidation: Bool = false) {
         self.traces = traces
         self.traceNames = traceNames
         self.inputs = inputs
@@ -40,6 +43,7 @@ public struct TrainingJob {
         self.resume = resume
         self.trainingCommand = trainingCommand
         self.toolkitVersion = toolkitVersion
+        self.automaticValidation = automaticValidation
     }
 
     /// A finished training: the trainer (best model, histories), why it stopped, the wall seconds of the
@@ -70,6 +74,8 @@ public struct TrainingJob {
             all = all.filter { traceNames.contains($0.name) }
         }
         let raw = try all.map { try RawTrace(trace: $0).selecting(inputs: inputs, parameters: parameters) }
+        var options = self.options
+        if automaticValidation { options.validation = ValidationData.automatic(sampleCounts: raw.map(\.sampleCount)) }
         let trainer = try SurrogateTrainer(traces: raw, options: options)
         // The model and checkpoint files are a few parameter copies; refuse a full disk before training.
         let parameterBytes = Double(trainer.bestModel.mlp.parameterCount) * 8
