@@ -22,6 +22,18 @@ struct DemoTraining {
         [traces, "--trace", "train", "--out", "skyrmion-disk.h5", "--iterations", "3000", "--seed", "1"]
     }
 
+    /// `fit`'s defaults before training ran until convergence (issue 14), for the options a command recorded
+    /// under them leaves out, so that it reruns as it ran: a constant learning rate for 1000 iterations,
+    /// validated on the training traces.
+    static func legacyDefaults(missingFrom arguments: [String]) -> [String] {
+        var added: [String] = []
+        for (option, value) in [("--iterations", "1000"), ("--validation", "training"), ("--lr-plateau", "0")]
+        where !arguments.contains(where: { $0 == option || $0.hasPrefix(option + "=") }) {
+            added += [option, value]
+        }
+        return added
+    }
+
     /// The arguments after "fit" in a recorded command line ("/path/spinode fit TRACES --trace train ..."), or nil.
     static func fitArguments(recorded command: String) -> [String]? {
         let tokens = command.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
@@ -30,9 +42,12 @@ struct DemoTraining {
     }
 
     static func run(bundledModel: String, traces: String, out: String, quick: Bool, progress: DemoProgress) throws -> DemoTraining {
-        let recordedCommand = (try? SurrogateModelFile.read(bundledModel).trainingCommand) ?? ""
-        let recorded = fitArguments(recorded: recordedCommand)
-        let arguments = recorded ?? defaultArguments(traces: traces)
+        let file = try? SurrogateModelFile.read(bundledModel)
+        let recorded = fitArguments(recorded: file?.trainingCommand ?? "")
+        var arguments = recorded ?? defaultArguments(traces: traces)
+        if recorded != nil, file?.provenance.optimiserSettings["lr_plateau"] == nil {
+            arguments += legacyDefaults(missingFrom: arguments)
+        }
         // The recorded options, read as `spinode fit` reads them; then the same settings, but the bundled traces
         // wherever they are, a fresh model in the output folder, no resumption of anyone's checkpoint.
         var job = try Fit.parse(arguments).job()
