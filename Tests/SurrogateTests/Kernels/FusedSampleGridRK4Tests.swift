@@ -51,7 +51,7 @@ final class FusedSampleGridRK4Tests: XCTestCase {
                 worst = max(worst, abs(fd - gradient[p]) / scale)
                 XCTAssertEqual(gradient[p], fd, accuracy: 1e-6 * scale, "batch \(batch), theta[\(p)]")
             }
-            print("fused discrete adjoint vs central differences, batch \(batch), \(threads) thread(s), \(width) bits: max error / max |g| = \(worst)")
+            print("fused discrete adjoint vs central differences, batch \(batch), \(threads) thread(s), \(width.rawValue)-bit lanes: max error / max |g| = \(worst)")
         }
     }
 
