@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "TraceIO", dependencies: ["SafeIO", "Numerics", "CHDF5"], swiftSettings: optimise),
         .target(name: "Micromagnetics", dependencies: ["Numerics", "ODE", "CFFTW"], swiftSettings: optimise),
         .target(name: "Devices", dependencies: ["SafeIO", "Numerics", "ODE", "Micromagnetics", "TOMLKit"], swiftSettings: optimise),
-        .target(name: "Surrogate", dependencies: ["SafeIO", "Numerics", "NeuralNet", "ODE", "TraceIO", "Devices"],
+        .target(name: "Surrogate", dependencies: ["SafeIO", "Numerics", "NeuralNet", "ODE", "TraceIO", "Devices", "CVectorExtension"],
                 swiftSettings: hostVector),
         .target(name: "Reservoir", dependencies: ["SafeIO", "Numerics", "Devices"], swiftSettings: optimise),
         .target(name: "Benchmarks", dependencies: ["Numerics", "NeuralNet", "ODE", "TraceIO", "Micromagnetics", "Surrogate",

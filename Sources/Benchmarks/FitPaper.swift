@@ -32,6 +32,8 @@ public enum FitPaperBenchmark {
         public var precision: TrainingPrecision = .float64
         /// Threads of the fused training kernel (`spinode fit --threads`; default 1).
         public var threads = 1
+        /// Lane vectors of the fused training kernel (`spinode fit` uses `automatic`).
+        public var laneVectorWidth: LaneVectorWidth = .automatic
         public init() {}
     }
 
@@ -56,6 +58,8 @@ public enum FitPaperBenchmark {
         public var precision: String
         /// Threads of the training kernel.
         public var threads: Int
+        /// Bits per lane vector of the training kernel: "256" or "512" (`LaneVectorWidth`, resolved).
+        public var lane_vector_bits: String
         /// Load average (1 minute) when the method's timing ended.
         public var load_average: Double
     }
@@ -100,6 +104,7 @@ public enum FitPaperBenchmark {
             o.interpolation = c.interpolation
             o.precision = c.precision
             o.threads = c.threads
+            o.laneVectorWidth = c.laneVectorWidth
             let trainer = try SurrogateTrainer(traces: [trace], options: o)
             for _ in 0..<c.warmup { try trainer.step() }
             var times = [Double](), cpu = [Double]()
@@ -120,7 +125,8 @@ public enum FitPaperBenchmark {
                                   batch: o.batchSize, window: o.windowLength, network: "4-50-50-2 tanh",
                                   solver: "rk4 on the sample grid (d_tau 0.025)", interpolation: c.interpolation.rawValue,
                                   final_loss: trainer.lastLoss, cpu_seconds_per_iteration: Statistics.median(cpu),
-                                  precision: c.precision.rawValue, threads: c.threads, load_average: load[0]))
+                                  precision: c.precision.rawValue, threads: c.threads,
+                                  lane_vector_bits: c.laneVectorWidth.resolved.rawValue, load_average: load[0]))
         }
         return results
     }

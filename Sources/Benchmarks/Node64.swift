@@ -229,7 +229,9 @@ public final class Node64VectorField: DifferentiableODESystem {
 
     /// C (m x n, row stride ldc) = or += A B with A(i, q) = a[i am + q ak] and B row-major (k x n, row
     /// stride ldb). Register-blocked SIMD: 4 rows x 16 columns of C in eight SIMD8 accumulators per
-    /// k step, then 8- and 4-column chunks and single rows; `bias` (length n), when given, starts every
+    /// k step where they fit the register file (AVX-512; on AVX2 they are 16 of its 16 registers and
+    /// spill), then 4 rows x 8 columns (four SIMD8, eight AVX2 registers), 4-column chunks and single
+    /// rows; every element summed over k in the same order whatever its tile; `bias` (length n), when given, starts every
     /// row of the sum (C = bias + A B, `accumulate` false). For the small shapes of NODE-64
     /// (32 x 64 x 64 and narrower) this avoids dgemm's packing and call overhead.
     @inline(__always)
@@ -248,8 +250,9 @@ public final class Node64VectorField: DifferentiableODESystem {
             let r = accumulate ? v + UnsafeRawPointer(p).loadUnaligned(as: V4.self) : v
             UnsafeMutableRawPointer(p).storeBytes(of: r, as: V4.self)
         }
+        let wide = VectorRegisters.fit(8, of: V8.self)
         var j = 0
-        while j + 16 <= n {
+        while wide && j + 16 <= n {
             var i = 0
             while i + 4 <= m {
                 let s0 = bias.map { load8($0 + j) } ?? V8(), s1 = bias.map { load8($0 + j + 8) } ?? V8()
@@ -284,11 +287,26 @@ public final class Node64VectorField: DifferentiableODESystem {
             j += 16
         }
         while j + 8 <= n {
-            for i in 0..<m {
+            var i = 0
+            while i + 4 <= m {
+                let s0 = bias.map { load8($0 + j) } ?? V8()
+                var c0 = s0, c1 = s0, c2 = s0, c3 = s0
+                let a0 = a + i * am, a1 = a0 + am, a2 = a1 + am, a3 = a2 + am
+                for q in 0..<k {
+                    let b0 = load8(b + q * ldb + j)
+                    c0 = c0.addingProduct(a0[q * ak], b0); c1 = c1.addingProduct(a1[q * ak], b0)
+                    c2 = c2.addingProduct(a2[q * ak], b0); c3 = c3.addingProduct(a3[q * ak], b0)
+                }
+                let cp = c + i * ldc + j
+                store8(c0, cp); store8(c1, cp + ldc); store8(c2, cp + 2 * ldc); store8(c3, cp + 3 * ldc)
+                i += 4
+            }
+            while i < m {
                 var c0 = bias.map { load8($0 + j) } ?? V8()
                 let ai = a + i * am
                 for q in 0..<k { c0 = c0.addingProduct(ai[q * ak], load8(b + q * ldb + j)) }
                 store8(c0, c + i * ldc + j)
+                i += 1
             }
             j += 8
         }

@@ -1,4 +1,4 @@
-/// tanh on eight Doubles at once (one AVX-512 register), accurate to a few units in the last place.
+/// tanh on a vector of Doubles at once (4 lanes: one AVX2 register, 8: one AVX-512 register), accurate to a few units in the last place.
 ///
 /// The surrogate's hidden layers call tanh 4 x 100 times per RK4 step (paper network, Chen et al.,
 /// Nat. Commun. 13, 1016 (2022)), and libm's scalar tanh is then a large part of the step. This
@@ -24,7 +24,7 @@ public enum VectorTanh {
     /// sits in the low mantissa bits.
     @inlinable static var roundingShift: Double { 6755399441055744.0 }
 
-    /// tanh of each lane of x.
+    /// tanh of each lane of x, 8 lanes (one AVX-512 register).
     @inlinable @inline(__always)
     public static func tanh(_ x: SIMD8<Double>) -> SIMD8<Double> {
         let signMask = SIMD8<UInt64>(repeating: 0x8000_0000_0000_0000)
@@ -54,6 +54,60 @@ public enum VectorTanh {
         let e = (twoK - 1).addingProduct(twoK, p)
         let t = e / (e + 2)
         return unsafeBitCast(unsafeBitCast(t, to: SIMD8<UInt64>.self) | (bits & signMask), to: SIMD8<Double>.self)
+    }
+
+    /// tanh of each lane of x, 4 lanes (one AVX2 register): the same operations as the 8-lane version.
+    @inlinable @inline(__always)
+    public static func tanh(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        let signMask = SIMD4<UInt64>(repeating: 0x8000_0000_0000_0000)
+        let bits = unsafeBitCast(x, to: SIMD4<UInt64>.self)
+        var ax = unsafeBitCast(bits & ~signMask, to: SIMD4<Double>.self)
+        ax = ax.replacing(with: 20, where: ax .> 20)
+        let y = ax + ax
+        let shifted = (y * invLn2) + roundingShift
+        let k = shifted - roundingShift
+        let r = (y - k * ln2Hi) - k * ln2Lo
+        // expm1(r) = r + r^2 q(r), q(r) = 1/2! + r/3! + ... + r^11/13!, Horner with fused multiply-adds.
+        var q = SIMD4<Double>(repeating: 1.0 / 6227020800.0)                      // 1/13!
+        q = SIMD4(repeating: 1.0 / 479001600.0).addingProduct(q, r)                // 1/12!
+        q = SIMD4(repeating: 1.0 / 39916800.0).addingProduct(q, r)                 // 1/11!
+        q = SIMD4(repeating: 1.0 / 3628800.0).addingProduct(q, r)                  // 1/10!
+        q = SIMD4(repeating: 1.0 / 362880.0).addingProduct(q, r)                   // 1/9!
+        q = SIMD4(repeating: 1.0 / 40320.0).addingProduct(q, r)                    // 1/8!
+        q = SIMD4(repeating: 1.0 / 5040.0).addingProduct(q, r)                     // 1/7!
+        q = SIMD4(repeating: 1.0 / 720.0).addingProduct(q, r)                      // 1/6!
+        q = SIMD4(repeating: 1.0 / 120.0).addingProduct(q, r)                      // 1/5!
+        q = SIMD4(repeating: 1.0 / 24.0).addingProduct(q, r)                       // 1/4!
+        q = SIMD4(repeating: 1.0 / 6.0).addingProduct(q, r)                        // 1/3!
+        q = SIMD4(repeating: 0.5).addingProduct(q, r)                              // 1/2!
+        let p = r.addingProduct(r * r, q)
+        let kInt = unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &- unsafeBitCast(SIMD4<Double>(repeating: roundingShift), to: SIMD4<UInt64>.self)
+        let twoK = unsafeBitCast((kInt &+ 1023) &<< 52, to: SIMD4<Double>.self)
+        let e = (twoK - 1).addingProduct(twoK, p)
+        let t = e / (e + 2)
+        return unsafeBitCast(unsafeBitCast(t, to: SIMD4<UInt64>.self) | (bits & signMask), to: SIMD4<Double>.self)
+    }
+
+    /// tanh of each lane of x for a lane vector V (the fused kernels' lane type, chosen per build
+    /// target): SIMD4 and SIMD8 go to their concrete versions, other lane counts through SIMD8 chunks.
+    /// The concrete versions are written out per width because the generic SIMD operators compile to
+    /// per-lane loops that LLVM does not always turn back into vector instructions (a generic tanh ran
+    /// several times slower); all widths run the same operations in the same order, so a value's tanh
+    /// does not depend on the vector it sits in (test: `VectorTanhTests`).
+    @inlinable @inline(__always)
+    public static func tanh<V: SIMD>(lanes x: V) -> V where V.Scalar == Double {
+        if V.self == SIMD8<Double>.self { return unsafeBitCast(tanh(unsafeBitCast(x, to: SIMD8<Double>.self)), to: V.self) }
+        if V.self == SIMD4<Double>.self { return unsafeBitCast(tanh(unsafeBitCast(x, to: SIMD4<Double>.self)), to: V.self) }
+        var y = x
+        var i = 0
+        while i < V.scalarCount {
+            var v = SIMD8<Double>()
+            for j in 0..<Swift.min(8, V.scalarCount - i) { v[j] = x[i + j] }
+            let t = tanh(v)
+            for j in 0..<Swift.min(8, V.scalarCount - i) { y[i + j] = t[j] }
+            i += 8
+        }
+        return y
     }
 
     /// y[i] = tanh(x[i]) for i in 0..<count (y may alias x). No allocation.

@@ -28,6 +28,11 @@ import Dispatch
 /// - "narrow" layers (output width <= 8, e.g. the final Linear(50 -> 2)) keep W row-major with rows
 ///   padded to a multiple of 8 and take SIMD dot products;
 /// - tanh is `VectorTanh` (relative error below 1e-15).
+/// The register blocking follows `LaneVectorWidth`: the 16 accumulators of a wide chunk are 16
+/// AVX-512 registers but 32 AVX2 registers (a SIMD8<Double> is two there, and AVX2 has 16), so the
+/// 256-bit variant keeps one accumulator per output vector (one member: 7 or 2 x 4 vectors; two
+/// members: pairs of output vectors), which fits without spills. The two variants sum a member's
+/// products in different orders (even and odd inputs apart, or in one chain) and agree to rounding.
 /// Padding weights and biases are zero, so padded neurons stay exactly 0 and change nothing.
 ///
 /// Batches: members are independent, so they are integrated in pairs over the whole run, and the
@@ -49,6 +54,8 @@ public final class FastRK4Kernel {
     public let maxThreads: Int
     public let widths: [Int]
     public let activations: [Activation]
+    /// The register width the accumulators are blocked for (`automatic` resolved).
+    public let laneVectorWidth: LaneVectorWidth
 
     @usableFromInline struct Layer {
         var nIn: Int, nOut: Int
@@ -72,9 +79,10 @@ public final class FastRK4Kernel {
     /// Per thread, per member slot (2): buffers[layer 0 input ... layer L output].
     @usableFromInline let scratch: [[[UnsafeMutablePointer<SIMD8<Double>>]]]
 
+    /// - Parameter laneVectorWidth: register blocking (default: this build's, `LaneVectorWidth.native`).
     /// - Throws: `NeuralNetError.shape` if the MLP does not map n + m_s + m_c inputs to n outputs, or A is not n x n.
     public init(mlp: MLP, stateWidth n: Int, sequenceInputCount ms: Int, constantInputCount mc: Int = 0,
-                linearTerm: Matrix? = nil, maxThreads: Int = 2) throws {
+                linearTerm: Matrix? = nil, maxThreads: Int = 2, laneVectorWidth: LaneVectorWidth = .automatic) throws {
         guard mlp.inputWidth == n + ms + mc, mlp.outputWidth == n else {
             throw NeuralNetError.shape("FastRK4Kernel with state width \(n), \(ms) + \(mc) extra inputs needs an MLP \(n + ms + mc) -> \(n), got \(mlp.widths)")
         }
@@ -85,6 +93,7 @@ public final class FastRK4Kernel {
         sequenceInputCount = ms
         constantInputCount = mc
         self.maxThreads = max(1, maxThreads)
+        self.laneVectorWidth = laneVectorWidth.resolved
         widths = mlp.widths
         activations = mlp.activations
         linear = linearTerm?.storage ?? []
@@ -305,6 +314,7 @@ public final class FastRK4Kernel {
     @usableFromInline
     func evaluateNetwork(members: Int, slots: [[UnsafeMutablePointer<SIMD8<Double>>]]) {
         let s0 = slots[0], s1 = slots[1]
+        let narrowRegisters = laneVectorWidth == .bits256
         for (l, layer) in layers.enumerated() {
             let x0 = UnsafeRawPointer(s0[l]).assumingMemoryBound(to: Double.self)
             let x1 = UnsafeRawPointer(s1[l]).assumingMemoryBound(to: Double.self)
@@ -314,10 +324,24 @@ public final class FastRK4Kernel {
                     let w = UnsafePointer(layer.weights + c * layer.nIn * 8), b = UnsafePointer(layer.bias + c * 8)
                     // The eighth vector of the last chunk is skipped when it holds only padding (e.g. 50 neurons).
                     let eighth = layer.outVectors - c * 8 >= 8
-                    if members == 2 {
+                    switch (members, narrowRegisters) {
+                    case (2, false):
                         FastRK4Kernel.wideChunk2(nIn: layer.nIn, eighth: eighth, w: w, b: b, x0: x0, x1: x1, out0: o0 + c * 8, out1: o1 + c * 8)
-                    } else {
+                    case (2, true):
+                        for v in stride(from: 0, to: eighth ? 8 : 7, by: 2) {
+                            FastRK4Kernel.wideChunk2Pair(nIn: layer.nIn, second: v + 1 < (eighth ? 8 : 7), w: w + v, b: b + v,
+                                                         x0: x0, x1: x1, out0: o0 + c * 8 + v, out1: o1 + c * 8 + v)
+                        }
+                        if !eighth { o0[c * 8 + 7] = b[7]; o1[c * 8 + 7] = b[7] }
+                    case (_, false):
                         FastRK4Kernel.wideChunk1(nIn: layer.nIn, eighth: eighth, w: w, b: b, x: x0, out: o0 + c * 8)
+                    default:
+                        if eighth {
+                            FastRK4Kernel.wideChunk1Four(nIn: layer.nIn, w: w, b: b, x: x0, out: o0 + c * 8)
+                            FastRK4Kernel.wideChunk1Four(nIn: layer.nIn, w: w + 4, b: b + 4, x: x0, out: o0 + c * 8 + 4)
+                        } else {
+                            FastRK4Kernel.wideChunk1Seven(nIn: layer.nIn, w: w, b: b, x: x0, out: o0 + c * 8)
+                        }
                     }
                 }
             } else {
@@ -375,6 +399,54 @@ public final class FastRK4Kernel {
         }
         out[0] = a0 + c0; out[1] = a1 + c1; out[2] = a2 + c2; out[3] = a3 + c3
         out[4] = a4 + c4; out[5] = a5 + c5; out[6] = a6 + c6; out[7] = a7 + c7
+    }
+
+    /// The 256-bit variant of `wideChunk1` without its eighth vector: out[0..<7] = b + sum_i x[i] w[i],
+    /// one chain per output vector (7 accumulators = 14 AVX2 registers); out[7] = b[7].
+    @inline(__always) @usableFromInline
+    static func wideChunk1Seven(nIn: Int, w: UnsafePointer<SIMD8<Double>>, b: UnsafePointer<SIMD8<Double>>,
+                                x: UnsafePointer<Double>, out: UnsafeMutablePointer<SIMD8<Double>>) {
+        var a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3], a4 = b[4], a5 = b[5], a6 = b[6]
+        for i in 0..<nIn {
+            let p = w + i * 8, u = SIMD8<Double>(repeating: x[i])
+            a0 = a0.addingProduct(p[0], u); a1 = a1.addingProduct(p[1], u); a2 = a2.addingProduct(p[2], u)
+            a3 = a3.addingProduct(p[3], u); a4 = a4.addingProduct(p[4], u); a5 = a5.addingProduct(p[5], u)
+            a6 = a6.addingProduct(p[6], u)
+        }
+        out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3; out[4] = a4; out[5] = a5; out[6] = a6; out[7] = b[7]
+    }
+
+    /// The 256-bit variant of `wideChunk1` for four of a chunk's output vectors (w, b, out at the first
+    /// of them; weight rows 8 vectors apart): one chain per output vector (8 AVX2 registers).
+    @inline(__always) @usableFromInline
+    static func wideChunk1Four(nIn: Int, w: UnsafePointer<SIMD8<Double>>, b: UnsafePointer<SIMD8<Double>>,
+                               x: UnsafePointer<Double>, out: UnsafeMutablePointer<SIMD8<Double>>) {
+        var a0 = b[0], a1 = b[1], a2 = b[2], a3 = b[3]
+        for i in 0..<nIn {
+            let p = w + i * 8, u = SIMD8<Double>(repeating: x[i])
+            a0 = a0.addingProduct(p[0], u); a1 = a1.addingProduct(p[1], u)
+            a2 = a2.addingProduct(p[2], u); a3 = a3.addingProduct(p[3], u)
+        }
+        out[0] = a0; out[1] = a1; out[2] = a2; out[3] = a3
+    }
+
+    /// The 256-bit variant of `wideChunk2` for one or two of a chunk's output vectors (`second`) of two
+    /// members (w, b, out at the first; weight rows 8 vectors apart): at most 4 accumulators (8 AVX2
+    /// registers). The same sums in the same order as `wideChunk2`.
+    @inline(__always) @usableFromInline
+    static func wideChunk2Pair(nIn: Int, second: Bool, w: UnsafePointer<SIMD8<Double>>, b: UnsafePointer<SIMD8<Double>>,
+                               x0: UnsafePointer<Double>, x1: UnsafePointer<Double>,
+                               out0: UnsafeMutablePointer<SIMD8<Double>>, out1: UnsafeMutablePointer<SIMD8<Double>>) {
+        var a0 = b[0], c0 = b[0]
+        var a1 = second ? b[1] : SIMD8<Double>(), c1 = a1
+        for i in 0..<nIn {
+            let p = w + i * 8, u = SIMD8<Double>(repeating: x0[i]), v = SIMD8<Double>(repeating: x1[i])
+            let w0 = p[0]
+            a0 = a0.addingProduct(w0, u); c0 = c0.addingProduct(w0, v)
+            if second { let w1 = p[1]; a1 = a1.addingProduct(w1, u); c1 = c1.addingProduct(w1, v) }
+        }
+        out0[0] = a0; out1[0] = c0
+        if second { out0[1] = a1; out1[1] = c1 }
     }
 
     /// As `wideChunk1` for two members sharing each weight load (16 accumulators).

@@ -15,8 +15,8 @@ import Dispatch
 /// Vector field (docs/surrogate-model.md): dy_b/dtau = MLP([y_b, e_b(tau)]), the network's hidden
 /// layers tanh, relu or identity (softplus and a linear term A y take the unfused path).
 ///
-/// Layout: every layer's activations of one RK4 stage are rows of `lv` lane vectors (window b at lane
-/// b); rows are padded to even counts with zero weights and biases, so padding neurons stay 0.
+/// Layout: every layer's activations of one RK4 stage are rows of `lv` lane vectors V (window b at
+/// lane b; V is SIMD8<Double> or SIMD4<Double>, SIMD16<Float> or SIMD8<Float>, see `LaneVectorWidth`); rows are padded to even counts with zero weights and biases, so padding neurons stay 0.
 /// Lanes beyond the batch repeat the worker's first window and carry zero cotangent. Each stage keeps
 /// its network input and layer outputs (the tape), so the discrete adjoint runs the network backward
 /// only. Weight gradients are accumulated once per RK4 step (its four stages together) into
@@ -28,8 +28,8 @@ import Dispatch
 /// taken by `threads` threads (`DispatchQueue.concurrentPerform`) as they come free; the per-group
 /// gradients are added in group order. Results are bit-for-bit reproducible for a given thread count
 /// (the lane sums depend on the grouping, so 1 and several threads differ in the last bits).
-final class FusedSampleGridRK4<T: LaneScalar> {
-    typealias V = T.Lanes
+final class FusedSampleGridRK4<V: SIMD> where V.Scalar: LaneScalar {
+    typealias T = V.Scalar
     let widths: [Int]
     let activations: [Activation]
     let stateWidth: Int
@@ -43,7 +43,7 @@ final class FusedSampleGridRK4<T: LaneScalar> {
     let biases: [UnsafeMutablePointer<T>]
     let weightOffsets: [Int]
     let biasOffsets: [Int]
-    var workers: [LaneWorker<T>] = []
+    var workers: [LaneWorker<V>] = []
     /// Extra inputs of every stage slot, [slot][window][m] (Doubles, as `BatchDrive.fill` writes them).
     var stageInputs: [Double] = []
     var failure: String?
@@ -98,31 +98,11 @@ final class FusedSampleGridRK4<T: LaneScalar> {
         }
     }
 
-    /// The run's grid: RK4 steps of h = sampleStep / m from t0 = 0, `samples` samples.
-    struct Grid {
-        var samples: Int, stepsPerSample: Int, sampleStep: Double, endOffset: Double
-        var steps: Int { (samples - 1) * stepsPerSample }
-        var h: Double { sampleStep / Double(stepsPerSample) }
-        /// Start time of step `step` (as `SampleGridRK4.time(step:)`).
-        func time(step: Int) -> Double {
-            Double(step / stepsPerSample) * sampleStep + Double(step % stepsPerSample) * h
-        }
-        /// Time of forward stage `i` of step `step` (as `SampleGridRK4.forward`).
-        func stageTime(step: Int, stage i: Int) -> Double {
-            let t = time(step: step), h = self.h
-            switch i {
-            case 0: return t
-            case 3: return t + h - endOffset
-            default: return t + 0.5 * h
-            }
-        }
-    }
-
     /// Forward solve of B windows from `y0` ([B][n]), loss on `targets` ([W][B][n]) over the observed
     /// components, gradient by `method`. Writes the states at the samples to `saved` ([W][B][n]) and
     /// dL/dtheta (overwriting) to `gradient`; returns L, the loss of `SurrogateTrainer`.
     /// - Throws: `SurrogateError.nonFinite` if a state stops being finite.
-    func lossAndGradient(batch B: Int, grid: Grid, method: GradientMethod, y0: UnsafePointer<Double>,
+    func lossAndGradient(batch B: Int, grid: FusedGrid, method: GradientMethod, y0: UnsafePointer<Double>,
                          targets: UnsafePointer<Double>, mask: [Bool], fillInputs: (Double, Int, UnsafeMutablePointer<Double>, Int) -> Void,
                          saved: UnsafeMutablePointer<Double>, gradient: UnsafeMutablePointer<Double>) throws -> Double {
         let n = stateWidth, m = extraInputCount, w = grid.samples
@@ -165,7 +145,7 @@ final class FusedSampleGridRK4<T: LaneScalar> {
         let scale = 2 / Double(B * (w - 1) * observed)
         failure = nil
         stageInputs.withUnsafeBufferPointer { e in
-            let job = LaneWorker<T>.Job(batch: B, grid: grid, method: method, y0: y0, targets: targets, mask: mask,
+            let job = LaneWorker<V>.Job(batch: B, grid: grid, method: method, y0: y0, targets: targets, mask: mask,
                                         cotangentScale: scale, inputs: e.baseAddress, saved: saved)
             if groups == 1 {
                 workers[0].run(job, first: ranges[0].start, count: ranges[0].count)
@@ -228,8 +208,8 @@ final class GroupQueue: @unchecked Sendable {
 /// stage reads and writes rows with stride 4 lv; the weight gradients of a step are accumulated once
 /// over its four stages at once (4 lv contiguous vectors per row), with the cotangents of the step's
 /// stages kept in the same layout.
-final class LaneWorker<T: LaneScalar> {
-    typealias V = T.Lanes
+final class LaneWorker<V: SIMD> where V.Scalar: LaneScalar {
+    typealias T = V.Scalar
     let widths: [Int], padded: [Int], activations: [Activation]
     let forwardWeights: [UnsafeMutablePointer<T>], backwardWeights: [UnsafeMutablePointer<T>], biases: [UnsafeMutablePointer<T>]
     let stateWidth: Int, extraInputCount: Int, layerCount: Int
@@ -251,7 +231,7 @@ final class LaneWorker<T: LaneScalar> {
     var biasAccumulators: [UnsafeMutablePointer<V>] = []
     var failure: String?
 
-    init(kernel: FusedSampleGridRK4<T>) {
+    init(kernel: FusedSampleGridRK4<V>) {
         widths = kernel.widths; padded = kernel.padded; activations = kernel.activations
         forwardWeights = kernel.forwardWeights; backwardWeights = kernel.backwardWeights; biases = kernel.biases
         stateWidth = kernel.stateWidth; extraInputCount = kernel.extraInputCount; layerCount = kernel.widths.count - 1
@@ -273,7 +253,7 @@ final class LaneWorker<T: LaneScalar> {
     }
 
     struct Job {
-        var batch: Int, grid: FusedSampleGridRK4<T>.Grid, method: GradientMethod
+        var batch: Int, grid: FusedGrid, method: GradientMethod
         var y0: UnsafePointer<Double>, targets: UnsafePointer<Double>, mask: [Bool]
         var cotangentScale: Double
         var inputs: UnsafePointer<Double>?
@@ -361,9 +341,9 @@ final class LaneWorker<T: LaneScalar> {
         let base = slot(s), ld = 4 * lv
         for l in 0..<layerCount {
             let out = base + layerOffsets[l + 1]
-            LaneProducts<T>.product(K: widths[l], R: padded[l + 1], a: forwardWeights[l], lda: padded[l + 1],
+            LaneProducts<V>.product(K: widths[l], R: padded[l + 1], a: forwardWeights[l], lda: padded[l + 1],
                                     x: base + layerOffsets[l], ldx: ld, lv: lv, out: out, ldo: ld)
-            LaneProducts<T>.biasActivation(R: widths[l + 1], lv: lv, out: out, ld: ld, bias: biases[l], activations[l])   // padding rows stay 0
+            LaneProducts<V>.biasActivation(R: widths[l + 1], lv: lv, out: out, ld: ld, bias: biases[l], activations[l])   // padding rows stay 0
         }
     }
 
@@ -388,16 +368,16 @@ final class LaneWorker<T: LaneScalar> {
                 let next = stepCotangents[l - 1] + stage
                 let h = base + layerOffsets[l]
                 if activations[l - 1] == .tanh {
-                    LaneProducts<T>.product(K: widths[l + 1], R: p[l], a: backwardWeights[l], lda: p[l], x: d, ldx: ld, lv: lv,
+                    LaneProducts<V>.product(K: widths[l + 1], R: p[l], a: backwardWeights[l], lda: p[l], x: d, ldx: ld, lv: lv,
                                             out: next, ldo: ld, tanhDerivative: h, ldh: ld)
                 } else {
-                    LaneProducts<T>.product(K: widths[l + 1], R: p[l], a: backwardWeights[l], lda: p[l], x: d, ldx: ld, lv: lv,
+                    LaneProducts<V>.product(K: widths[l + 1], R: p[l], a: backwardWeights[l], lda: p[l], x: d, ldx: ld, lv: lv,
                                             out: next, ldo: ld)
-                    LaneProducts<T>.multiplyDerivative(R: widths[l], lv: lv, g: next, ldg: ld, h: h, ldh: ld, activations[l - 1])
+                    LaneProducts<V>.multiplyDerivative(R: widths[l], lv: lv, g: next, ldg: ld, h: h, ldh: ld, activations[l - 1])
                 }
                 d = next
             } else {
-                LaneProducts<T>.product(K: widths[1], R: nP, a: backwardWeights[0], lda: p[0], x: d, ldx: ld, lv: lv,
+                LaneProducts<V>.product(K: widths[1], R: nP, a: backwardWeights[0], lda: p[0], x: d, ldx: ld, lv: lv,
                                         out: stateCotangent, ldo: lv)
             }
         }
@@ -407,7 +387,7 @@ final class LaneWorker<T: LaneScalar> {
     @inline(__always) func accumulateStep(_ step: Int) {
         let ld = 4 * lv, base = tape + step * stepSize
         for l in 0..<layerCount {
-            LaneProducts<T>.accumulateOuter(O: padded[l + 1], I: (widths[l] + 1) / 2 * 2, d: stepCotangents[l],
+            LaneProducts<V>.accumulateOuter(O: padded[l + 1], I: (widths[l] + 1) / 2 * 2, d: stepCotangents[l],
                                             x: base + layerOffsets[l], lv: ld, acc: weightAccumulators[l], ldAcc: padded[l],
                                             bacc: biasAccumulators[l])
         }
@@ -557,6 +537,26 @@ final class LaneWorker<T: LaneScalar> {
                 let c = cotangents + (step / g.stepsPerSample) * size
                 for e in 0..<used { a[e] += c[e] }
             }
+        }
+    }
+}
+
+/// The grid of a `FusedSampleGridRK4` run: RK4 steps of h = sampleStep / m from t0 = 0, `samples` samples.
+struct FusedGrid {
+    var samples: Int, stepsPerSample: Int, sampleStep: Double, endOffset: Double
+    var steps: Int { (samples - 1) * stepsPerSample }
+    var h: Double { sampleStep / Double(stepsPerSample) }
+    /// Start time of step `step` (as `SampleGridRK4.time(step:)`).
+    func time(step: Int) -> Double {
+        Double(step / stepsPerSample) * sampleStep + Double(step % stepsPerSample) * h
+    }
+    /// Time of forward stage `i` of step `step` (as `SampleGridRK4.forward`).
+    func stageTime(step: Int, stage i: Int) -> Double {
+        let t = time(step: step), h = self.h
+        switch i {
+        case 0: return t
+        case 3: return t + h - endOffset
+        default: return t + 0.5 * h
         }
     }
 }

@@ -8,9 +8,13 @@ import NeuralNet
 /// Register tiles: 4 rows x 4, 3, 2 or 1 lane vectors, and 2 rows x 4, 3 or 1 for a last pair of
 /// rows; one broadcast weight per row and reduction index; fused multiply-adds summed in increasing
 /// reduction index (the same order in every tile, so a window's arithmetic does not depend on where
-/// its lanes sit). `spinode bench fit-paper` measures the kernel these products serve.
-enum LaneProducts<T: LaneScalar> {
-    typealias V = T.Lanes
+/// its lanes sit, nor on the tile shapes). The widest tiles (16 accumulators in the products, 24 in
+/// the weight-gradient outer products) are used only where they fit the build's register file
+/// (`VectorRegisters`: 32 AVX-512 registers); with 16 AVX2 registers the products use 4 x 3 tiles and
+/// the outer products 4 x 2, which keep every accumulator in a register. `spinode bench fit-paper`
+/// measures the kernel these products serve.
+enum LaneProducts<V: SIMD> where V.Scalar: LaneScalar {
+    typealias T = V.Scalar
 
     /// out[r][v] = act(out[r][v] + bias[r]), r < R, v < lv (rows `ld` vectors apart): the forward layer's epilogue.
     @inline(__always)
@@ -62,15 +66,21 @@ enum LaneProducts<T: LaneScalar> {
     @inline(__always)
     static func product(K: Int, R: Int, a: UnsafePointer<T>, lda: Int, x: UnsafePointer<V>, ldx: Int, lv: Int,
                         out: UnsafeMutablePointer<V>, ldo: Int, tanhDerivative h: UnsafePointer<V>? = nil, ldh: Int = 0) {
+        let wide = VectorRegisters.fit(16, of: V.self)
         var r = 0
         while r + 4 <= R {
             var v = 0
-            while v + 4 <= lv {
-                tile4x4(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, h: h, ldh: ldh, r: r, v: v)
-                v += 4
+            if wide {
+                while v + 4 <= lv {
+                    tile4x4(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, h: h, ldh: ldh, r: r, v: v)
+                    v += 4
+                }
+            }
+            while v + 3 <= lv {
+                tile4x3(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, h: h, ldh: ldh, r: r, v: v)
+                v += 3
             }
             switch lv - v {
-            case 3: tile4x3(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, h: h, ldh: ldh, r: r, v: v)
             case 2: tile4x2(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, h: h, ldh: ldh, r: r, v: v)
             case 1: tile4x1(K: K, a: a + r, lda: lda, x: x + v, ldx: ldx, out: out, ldo: ldo, h: h, ldh: ldh, r: r, v: v)
             default: break
@@ -256,11 +266,12 @@ enum LaneProducts<T: LaneScalar> {
     @inline(__always)
     static func accumulateOuter(O: Int, I: Int, d: UnsafePointer<V>, x: UnsafePointer<V>, lv: Int,
                                 acc: UnsafeMutablePointer<V>, ldAcc: Int, bacc: UnsafeMutablePointer<V>) {
+        let wide = VectorRegisters.fit(24, of: V.self)
         var o = 0
         while o + 4 <= O {
             let d0 = d + o * lv, d1 = d0 + lv, d2 = d1 + lv, d3 = d2 + lv
             var i = 0
-            while i + 6 <= I {                   // 4 x 6 tile: 24 accumulators, 10 loads per 24 FMAs
+            while wide && i + 6 <= I {                   // 4 x 6 tile: 24 accumulators, 10 loads per 24 FMAs
                 let x0 = x + i * lv, x1 = x0 + lv, x2 = x1 + lv, x3 = x2 + lv, x4 = x3 + lv, x5 = x4 + lv
                 let a0 = acc + o * ldAcc + i, a1 = a0 + ldAcc, a2 = a1 + ldAcc, a3 = a2 + ldAcc
                 var s00 = a0[0], s01 = a0[1], s02 = a0[2], s03 = a0[3], s04 = a0[4], s05 = a0[5]
@@ -288,7 +299,7 @@ enum LaneProducts<T: LaneScalar> {
                 a3[0] = s30; a3[1] = s31; a3[2] = s32; a3[3] = s33; a3[4] = s34; a3[5] = s35
                 i += 6
             }
-            while i + 4 <= I {
+            while wide && i + 4 <= I {
                 let x0 = x + i * lv, x1 = x0 + lv, x2 = x1 + lv, x3 = x2 + lv
                 let a0 = acc + o * ldAcc + i, a1 = a0 + ldAcc, a2 = a1 + ldAcc, a3 = a2 + ldAcc
                 var s00 = a0[0], s01 = a0[1], s02 = a0[2], s03 = a0[3]
@@ -309,7 +320,7 @@ enum LaneProducts<T: LaneScalar> {
                 a3[0] = s30; a3[1] = s31; a3[2] = s32; a3[3] = s33
                 i += 4
             }
-            if i < I {                           // two input rows left
+            while i < I {                        // pairs of input rows (4 x 2 tiles: 8 accumulators)
                 let x0 = x + i * lv, x1 = x0 + lv
                 let a0 = acc + o * ldAcc + i, a1 = a0 + ldAcc, a2 = a1 + ldAcc, a3 = a2 + ldAcc
                 var s00 = a0[0], s01 = a0[1], s10 = a1[0], s11 = a1[1]
@@ -324,6 +335,7 @@ enum LaneProducts<T: LaneScalar> {
                 }
                 a0[0] = s00; a0[1] = s01; a1[0] = s10; a1[1] = s11
                 a2[0] = s20; a2[1] = s21; a3[0] = s30; a3[1] = s31
+                i += 2
             }
             var b0 = bacc[o], b1 = bacc[o + 1], b2 = bacc[o + 2], b3 = bacc[o + 3]
             for v in 0..<lv { b0 += d0[v]; b1 += d1[v]; b2 += d2[v]; b3 += d3[v] }

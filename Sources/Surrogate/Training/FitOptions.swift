@@ -124,9 +124,17 @@ public struct FitOptions: Sendable, Equatable, Codable {
         get { threadsSetting ?? 1 }
         set { threadsSetting = newValue }
     }
+    /// Register width the fused kernel's lane vectors are laid out for (`LaneVectorWidth`; default
+    /// `automatic`: 512 bits on an AVX-512 build, 256 otherwise). The widths agree to rounding; a
+    /// run is bit-for-bit reproducible for a given width.
+    public var laneVectorWidth: LaneVectorWidth {
+        get { laneVectorWidthSetting ?? .automatic }
+        set { laneVectorWidthSetting = newValue }
+    }
     // Stored as optionals so checkpoints written before these settings existed still decode.
     var precisionSetting: TrainingPrecision?
     var threadsSetting: Int?
+    var laneVectorWidthSetting: LaneVectorWidth?
 
     // Validation and stopping.
     public var validation: ValidationData = .trainingTraces
@@ -199,6 +207,7 @@ public struct FitOptions: Sendable, Equatable, Codable {
         o.patience = nil
         o.precisionSetting = precision
         o.threadsSetting = threads
+        o.laneVectorWidthSetting = laneVectorWidth
         return o
     }
 }

@@ -13,27 +13,26 @@ public enum TrainingPrecision: String, Sendable, Codable, CaseIterable {
     case float32
 }
 
-/// A scalar the fused training kernel runs in, with its SIMD lane vector and a vector tanh.
+/// A scalar the fused training kernel runs in, with a vector tanh for its lane vectors.
 ///
-/// Lane vectors are 512 bits wide (8 Doubles, 16 Floats, one AVX-512 register): the AMD Zen 5 cores
-/// we measure on execute two 512-bit fused multiply-adds per cycle, twice the rate of 256-bit vectors
-/// (a batch of 50 windows pads to 56 lanes in Float64, 64 in Float32).
-protocol LaneScalar: BinaryFloatingPoint, SIMDScalar {
-    associatedtype Lanes: SIMD where Lanes.Scalar == Self
-    static func tanh(lanes x: Lanes) -> Lanes
+/// The lane vector is a generic parameter of the kernel (`FusedSampleGridRK4<V>`): SIMD8<Double> or
+/// SIMD16<Float> (512 bits, one AVX-512 register: the AMD Zen 5 cores we measure on execute two
+/// 512-bit fused multiply-adds per cycle, twice the rate of 256-bit vectors) or SIMD4<Double> or
+/// SIMD8<Float> (256 bits, one AVX2 register), chosen by `LaneVectorWidth` (a batch of 50 windows
+/// pads to 56 or 52 lanes in Float64, 64 or 56 in Float32).
+protocol LaneScalar: BinaryFloatingPoint, SIMDScalar, Codable {
+    static func tanh<V: SIMD>(lanes x: V) -> V where V.Scalar == Self
 }
 
 extension Double: LaneScalar {
-    typealias Lanes = SIMD8<Double>
-    @inline(__always) static func tanh(lanes x: SIMD8<Double>) -> SIMD8<Double> { VectorTanh.tanh(x) }
+    @inline(__always) static func tanh<V: SIMD>(lanes x: V) -> V where V.Scalar == Double { VectorTanh.tanh(lanes: x) }
 }
 
 extension Float: LaneScalar {
-    typealias Lanes = SIMD16<Float>
-    @inline(__always) static func tanh(lanes x: SIMD16<Float>) -> SIMD16<Float> { LaneTanh.tanh(x) }
+    @inline(__always) static func tanh<V: SIMD>(lanes x: V) -> V where V.Scalar == Float { LaneTanh.tanh(lanes: x) }
 }
 
-/// tanh on 16 Floats, by the method of `VectorTanh` (NeuralNet, which serves the Float64 lanes):
+/// tanh on 8 or 16 Floats, by the method of `VectorTanh` (NeuralNet, which serves the Float64 lanes):
 ///
 ///     tanh|x| = E / (E + 2),   E = expm1(2|x|),   tanh x = sign(x) tanh|x|,
 ///
@@ -67,5 +66,50 @@ public enum LaneTanh {
         let e = (twoK - 1).addingProduct(twoK, p)
         let t = e / (e + 2)
         return unsafeBitCast(unsafeBitCast(t, to: SIMD16<UInt32>.self) | (bits & signMask), to: SIMD16<Float>.self)
+    }
+
+    /// 8 lanes (one AVX2 register): the same operations as the 16-lane version.
+    @inline(__always)
+    public static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let signMask = SIMD8<UInt32>(repeating: 0x8000_0000)
+        let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
+        var ax = unsafeBitCast(bits & ~signMask, to: SIMD8<Float>.self)
+        ax = ax.replacing(with: 9, where: ax .> 9)
+        let y = ax + ax
+        let shift: Float = 12582912                       // 1.5 * 2^23
+        let shifted = (y * 1.44269504088896341) + shift
+        let k = shifted - shift
+        let r = (y - k * 6.9314575195e-01) - k * 1.4286067653e-06
+        var q = SIMD8<Float>(repeating: 1.0 / 40320.0)      // 1/8!
+        q = SIMD8(repeating: 1.0 / 5040.0).addingProduct(q, r)
+        q = SIMD8(repeating: 1.0 / 720.0).addingProduct(q, r)
+        q = SIMD8(repeating: 1.0 / 120.0).addingProduct(q, r)
+        q = SIMD8(repeating: 1.0 / 24.0).addingProduct(q, r)
+        q = SIMD8(repeating: 1.0 / 6.0).addingProduct(q, r)
+        q = SIMD8(repeating: 0.5).addingProduct(q, r)
+        let p = r.addingProduct(r * r, q)
+        let kInt = unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &- unsafeBitCast(SIMD8<Float>(repeating: shift), to: SIMD8<UInt32>.self)
+        let twoK = unsafeBitCast((kInt &+ 127) &<< 23, to: SIMD8<Float>.self)
+        let e = (twoK - 1).addingProduct(twoK, p)
+        let t = e / (e + 2)
+        return unsafeBitCast(unsafeBitCast(t, to: SIMD8<UInt32>.self) | (bits & signMask), to: SIMD8<Float>.self)
+    }
+
+    /// tanh of each lane for a lane vector V: SIMD16 and SIMD8 go to their concrete versions (see
+    /// `VectorTanh.tanh(lanes:)` for why they are written out), other lane counts through SIMD16 chunks.
+    @inline(__always)
+    public static func tanh<V: SIMD>(lanes x: V) -> V where V.Scalar == Float {
+        if V.self == SIMD16<Float>.self { return unsafeBitCast(tanh(unsafeBitCast(x, to: SIMD16<Float>.self)), to: V.self) }
+        if V.self == SIMD8<Float>.self { return unsafeBitCast(tanh(unsafeBitCast(x, to: SIMD8<Float>.self)), to: V.self) }
+        var y = x
+        var i = 0
+        while i < V.scalarCount {
+            var v = SIMD16<Float>()
+            for j in 0..<Swift.min(16, V.scalarCount - i) { v[j] = x[i + j] }
+            let t = tanh(v)
+            for j in 0..<Swift.min(16, V.scalarCount - i) { y[i + j] = t[j] }
+            i += 16
+        }
+        return y
     }
 }

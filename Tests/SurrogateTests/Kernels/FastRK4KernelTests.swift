@@ -12,31 +12,33 @@ import Glibc
 final class FastRK4KernelTests: XCTestCase {
     /// Paper network 4-50-50-2 (tanh, tanh, identity; N(0, 0.1)), inputs [y, u_s, u_{s+1}],
     /// dt 0.025, 2,000 steps, batch 1: the fused trajectory equals the reference to 1e-12 (absolute,
-    /// states of order 1-10).
+    /// states of order 1-10), with the register blocking of either lane width.
     func testPaperNetworkBatchOneMatchesReference() throws {
         let mlp = try MLP(widths: [4, 50, 50, 2], activations: [.tanh, .tanh, .identity], initialisation: .paper, seed: 4)
         var rng = SeededRandom(seed: 8)
         let steps = 2_000
         let u = (0...steps).map { _ in rng.uniform(-1, 1) }
-        let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: 2, sequenceInputCount: 2)
-        var y: [Double] = [0.3, -0.1]
-        var traj = [Double](repeating: .nan, count: steps * 2)
-        u.withUnsafeBufferPointer { up in
-            kernel.integrate(batch: 1, steps: steps, stepSize: 0.025, state: &y,
-                             inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 1, inputStride: 1),
-                             trajectory: &traj, trajectoryMemberStride: steps * 2)
-        }
         let ref = try RK4Reference.trajectory(mlp, y0: [0.3, -0.1], steps: steps, h: 0.025) { [u[$0], u[$0 + 1]] }
-        var worst = 0.0
-        for s in 0..<steps { for j in 0..<2 { worst = max(worst, abs(traj[s * 2 + j] - ref[s][j])) } }
-        XCTAssertLessThanOrEqual(worst, 1e-12, "max trajectory difference \(worst)")
-        XCTAssertEqual(y, [traj[2 * steps - 2], traj[2 * steps - 1]])
+        for width in [LaneVectorWidth.bits256, .bits512] {
+            let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: 2, sequenceInputCount: 2, laneVectorWidth: width)
+            var y: [Double] = [0.3, -0.1]
+            var traj = [Double](repeating: .nan, count: steps * 2)
+            u.withUnsafeBufferPointer { up in
+                kernel.integrate(batch: 1, steps: steps, stepSize: 0.025, state: &y,
+                                 inputs: .init(base: up.baseAddress!, memberStride: 0, stepStride: 1, inputStride: 1),
+                                 trajectory: &traj, trajectoryMemberStride: steps * 2)
+            }
+            var worst = 0.0
+            for s in 0..<steps { for j in 0..<2 { worst = max(worst, abs(traj[s * 2 + j] - ref[s][j])) } }
+            XCTAssertLessThanOrEqual(worst, 1e-12, "\(width): max trajectory difference \(worst)")
+            XCTAssertEqual(y, [traj[2 * steps - 2], traj[2 * steps - 1]])
+        }
         XCTAssertGreaterThan(abs(ref[steps - 1][0] - 0.3), 1e-3, "the trajectory must move")
     }
 
     /// Odd batch of 5 (pairs and a single member), 1 and 2 threads, a wide hidden layer of 70 (two
-    /// 64-neuron chunks), softplus and relu, a linear term, static inputs and a wide (9) output state:
-    /// every member equals its own reference run to 1e-12.
+    /// 64-neuron chunks), softplus and relu, a linear term, static inputs and a wide (9) output state,
+    /// both lane widths: every member equals its own reference run to 1e-12.
     func testGeneralShapesAndThreadsMatchReference() throws {
         let n = 9, ms = 1, mc = 2, batch = 5, steps = 200
         let mlp = try MLP(widths: [n + ms + mc, 70, 6, n], activations: [.softplus, .relu, .identity],
@@ -46,8 +48,9 @@ final class FastRK4KernelTests: XCTestCase {
         let u = (0..<(batch * steps)).map { _ in rng.normal() }
         let p = (0..<(batch * mc)).map { _ in rng.uniform(-1, 1) }
         let y0 = (0..<(batch * n)).map { _ in rng.normal() }
+        for width in [LaneVectorWidth.bits256, .bits512] {
         let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: n, sequenceInputCount: ms, constantInputCount: mc,
-                                       linearTerm: a, maxThreads: 2)
+                                       linearTerm: a, maxThreads: 2, laneVectorWidth: width)
         for threads in [1, 2] {
             var y = y0
             u.withUnsafeBufferPointer { up in
@@ -60,9 +63,10 @@ final class FastRK4KernelTests: XCTestCase {
                     [u[b * steps + $0], p[b * mc], p[b * mc + 1]]
                 }
                 for j in 0..<n {
-                    XCTAssertEqual(y[b * n + j], ref[steps - 1][j], accuracy: 1e-12, "threads \(threads) member \(b) component \(j)")
+                    XCTAssertEqual(y[b * n + j], ref[steps - 1][j], accuracy: 1e-12, "\(width) threads \(threads) member \(b) component \(j)")
                 }
             }
+        }
         }
     }
 
@@ -147,8 +151,9 @@ final class FastRK4KernelTests: XCTestCase {
     }
 
     /// Random networks (4 seeds: widths, activations tanh, softplus, relu or identity, N(0, 0.3^2)
-    /// weights, with and without a linear term and static inputs), batch 3, 100 steps of 0.05, both
-    /// rules: every member equals the reference to round-off (1e-12 absolute on states of order 1).
+    /// weights, with and without a linear term and static inputs; 256-bit blocking for even seeds, 512
+    /// for odd), batch 3, 100 steps of 0.05, both rules: every member equals the reference to
+    /// round-off (1e-12 absolute on states of order 1).
     func testRandomNetworksMatchReference() throws {
         let hiddenActivations: [Activation] = [.tanh, .softplus, .relu, .identity]
         for seed in UInt64(1)...4 {
@@ -164,7 +169,8 @@ final class FastRK4KernelTests: XCTestCase {
             let p = (0..<max(1, batch * mc)).map { _ in rng.uniform(-1, 1) }
             let y0 = (0..<(batch * n)).map { _ in rng.normal() }
             let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: n, sequenceInputCount: ms, constantInputCount: mc,
-                                           linearTerm: a, maxThreads: 1)
+                                           linearTerm: a, maxThreads: 1,
+                                           laneVectorWidth: seed % 2 == 0 ? .bits256 : .bits512)
             for (rule, tableau) in [(FastRK4Kernel.Rule.classical, ButcherTableau.rk4), (.threeEighths, RK4Reference.threeEighths)] {
                 var y = y0
                 u.withUnsafeBufferPointer { up in
@@ -187,5 +193,29 @@ final class FastRK4KernelTests: XCTestCase {
                 }
             }
         }
+    }
+
+    /// The two register blockings on the paper network (4-50-50-2, N(0, 0.1)), 500 steps: a pair of
+    /// members (batch 2) gives the same bits at both widths (the same sums in the same order), and a
+    /// single member (one chain per output vector against even and odd inputs apart) agrees to 1e-13.
+    func testLaneWidthsAgree() throws {
+        let mlp = try MLP(widths: [4, 50, 50, 2], activations: [.tanh, .tanh, .identity], initialisation: .paper, seed: 6)
+        let steps = 500
+        let u = (0..<(2 * (steps + 1))).map { sin(0.07 * Double($0)) }
+        func run(_ width: LaneVectorWidth, batch: Int) throws -> [Double] {
+            let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: 2, sequenceInputCount: 2, laneVectorWidth: width)
+            var y = Array([0.2, -0.4, -0.1, 0.3].prefix(2 * batch))
+            u.withUnsafeBufferPointer { up in
+                kernel.integrate(batch: batch, steps: steps, stepSize: 0.025, state: &y,
+                                 inputs: .init(base: up.baseAddress!, memberStride: steps + 1, stepStride: 1, inputStride: 1))
+            }
+            return y
+        }
+        XCTAssertEqual(try run(.bits256, batch: 2), try run(.bits512, batch: 2))
+        let a = try run(.bits256, batch: 1), b = try run(.bits512, batch: 1)
+        XCTAssertGreaterThan(abs(a[0] - 0.2), 1e-3, "the state must move")
+        for j in 0..<2 { XCTAssertEqual(a[j], b[j], accuracy: 1e-13) }
+        XCTAssertEqual(LaneVectorWidth.automatic.resolved, LaneVectorWidth.native)
+        XCTAssertNotEqual(LaneVectorWidth.native, .automatic)
     }
 }

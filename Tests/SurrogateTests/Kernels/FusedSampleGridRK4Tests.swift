@@ -21,12 +21,14 @@ final class FusedSampleGridRK4Tests: XCTestCase {
     }
 
     /// Discrete adjoint = exact gradient of the computed loss: every parameter against a central
-    /// difference (step 1e-6) to 1e-6 relative, for 5 windows (one partly filled 8-lane vector),
-    /// 2 RK4 steps per sample, cubic input, loss on the first delay only; and with 2 threads over
-    /// 19 windows (3 lane vectors split 2 + 1).
+    /// difference (step 1e-6) to 1e-6 relative, for 5 windows (one partly filled 8-lane vector, or
+    /// 4-lane vectors 1 + 1 partly filled), 2 RK4 steps per sample, cubic input, loss on the first
+    /// delay only; and with 2 threads over 19 windows (3 lane vectors split 2 + 1, or 5 split 3 + 2);
+    /// at both lane widths.
     func testDiscreteAdjointMatchesFiniteDifferences() throws {
-        for (batch, threads) in [(5, 1), (19, 2)] {
+        for (batch, threads, width) in [(5, 1, LaneVectorWidth.bits512), (19, 2, LaneVectorWidth.bits512), (5, 1, LaneVectorWidth.bits256), (19, 2, LaneVectorWidth.bits256)] {
             var o = FitOptions()
+            o.laneVectorWidth = width
             o.hidden = [6, 5]
             o.batchSize = batch
             o.windowLength = 6
@@ -49,7 +51,7 @@ final class FusedSampleGridRK4Tests: XCTestCase {
                 worst = max(worst, abs(fd - gradient[p]) / scale)
                 XCTAssertEqual(gradient[p], fd, accuracy: 1e-6 * scale, "batch \(batch), theta[\(p)]")
             }
-            print("fused discrete adjoint vs central differences, batch \(batch), \(threads) thread(s): max error / max |g| = \(worst)")
+            print("fused discrete adjoint vs central differences, batch \(batch), \(threads) thread(s), \(width.rawValue)-bit lanes: max error / max |g| = \(worst)")
         }
     }
 
@@ -140,6 +142,9 @@ final class FusedSampleGridRK4Tests: XCTestCase {
             var v = SIMD16<Float>()
             for j in 0..<16 { v[j] = Float(xs[min(i + j, xs.count - 1)]) }
             let t = LaneTanh.tanh(v)
+            let low = LaneTanh.tanh(lanes: v.lowHalf), high = LaneTanh.tanh(lanes: v.highHalf)
+            XCTAssertEqual(low, t.lowHalf)              // 8 lanes (AVX2) give the same bits as 16
+            XCTAssertEqual(high, t.highHalf)
             for j in 0..<16 {
                 let x = Double(v[j]), exact = Foundation.tanh(x)
                 worst = max(worst, exact == 0 ? abs(Double(t[j])) : abs(Double(t[j]) - exact) / abs(exact))
@@ -152,7 +157,7 @@ final class FusedSampleGridRK4Tests: XCTestCase {
 
     /// Against the one RK4 definition: on random networks (3 seeds: hidden widths, tanh, relu or
     /// identity layers, N(0, 0.3^2) weights; cubic and linear inputs; 1 or 2 RK4 steps
-    /// per sample; first-delay or all-embedded loss) the fused kernel's loss and discrete-adjoint
+    /// per sample; first-delay or all-embedded loss; both lane widths) the fused kernel's loss and discrete-adjoint
     /// gradient equal those of the ODE module's RK4 tableau with its discrete adjoint
     /// (`minibatchGradient(viaODEModule: true)`): to round-off in Float64 lanes (1e-12 relative loss,
     /// 1e-9 of the largest gradient entry), to Float32 precision in Float32 lanes (1e-6 relative loss,
@@ -176,9 +181,10 @@ final class FusedSampleGridRK4Tests: XCTestCase {
             o.seed = seed
             for precision in [TrainingPrecision.float64, .float32] {
                 o.precision = precision
+                o.laneVectorWidth = (seed + (precision == .float64 ? 0 : 1)) % 2 == 0 ? .bits256 : .bits512
                 let fused = try SurrogateTrainer(traces: [t], options: o).minibatchGradient()
                 let reference = try SurrogateTrainer(traces: [t], options: o).minibatchGradient(viaODEModule: true)
-                let label = "seed \(seed), \(o.activation), \(o.interpolation), \(precision)"
+                let label = "seed \(seed), \(o.activation), \(o.interpolation), \(precision), \(o.laneVectorWidth)"
                 var diff = 0.0, norm = 0.0
                 for i in fused.gradient.indices {
                     diff += pow(fused.gradient[i] - reference.gradient[i], 2)
@@ -195,6 +201,36 @@ final class FusedSampleGridRK4Tests: XCTestCase {
                     XCTAssertEqual(fused.loss, reference.loss, accuracy: 1e-6 * reference.loss, label)
                     XCTAssertLessThan((diff / norm).squareRoot(), 1e-5, label)
                 }
+            }
+        }
+    }
+
+    /// 256-bit and 512-bit lane vectors on the paper's network and minibatch (4-50-50-2, 50 windows of
+    /// 20 samples: 13 vectors of 4 or 7 of 8 Doubles), both adjoints, Float64 and Float32: every
+    /// window's arithmetic is the same at both widths, so the loss is the same to the last bit; the
+    /// gradient's lane sums are grouped differently, so it agrees to rounding (1e-13 of the largest
+    /// entry in Float64, 1e-6 in Float32).
+    func testLaneWidthsAgree() throws {
+        let t = try DrivenDuffing.trace(name: "a", samples: 2000, sampleInterval: 0.25, amplitude: 1, seed: 9)
+        for precision in [TrainingPrecision.float64, .float32] {
+            for method in [GradientMethod.discreteAdjoint, .continuousAdjoint] {
+                var o = FitOptions()
+                o.validation = .none
+                o.gradient = method
+                o.precision = precision
+                o.seed = 4
+                o.laneVectorWidth = .bits256
+                let narrow = try SurrogateTrainer(traces: [t], options: o).minibatchGradient()
+                o.laneVectorWidth = .bits512
+                let wide = try SurrogateTrainer(traces: [t], options: o).minibatchGradient()
+                let label = "\(precision) \(method)"
+                XCTAssertEqual(narrow.loss, wide.loss, label)
+                let scale = wide.gradient.map(abs).max()!
+                XCTAssertGreaterThan(scale, 0, label)
+                var worst = 0.0
+                for i in wide.gradient.indices { worst = max(worst, abs(narrow.gradient[i] - wide.gradient[i]) / scale) }
+                print("lane widths 256 vs 512, \(label): max gradient difference / max |g| = \(worst)")
+                XCTAssertLessThan(worst, precision == .float64 ? 1e-13 : 1e-6, label)
             }
         }
     }
