@@ -25,15 +25,22 @@ public final class WorkerPool: @unchecked Sendable {
     public var spinLimit = 20_000
 
     private let generation = Atomic<Int>(0)
-    private let nextIndex = Atomic<Int>(WorkerPool.closed)
-    private let count = Atomic<Int>(0)
+    /// The current loop's claim state in one word: loop tag (16 bits) | iteration count (24) | next index
+    /// (24). A claim is one atomic add that reads the count of the same loop as the index it takes: with
+    /// the count in a separate atomic, a worker whose claim came after the end of one loop could read the
+    /// next loop's count and run an index of that loop a second time.
+    private let claims = Atomic<UInt64>(0)
+    private var loopTag: UInt64 = 0
+    private static let fieldBits: UInt64 = 24
+    private static let fieldMask: UInt64 = (1 << 24) - 1
+    /// Loops this long run on the calling thread (the index field must not overflow into the count).
+    private static let maxIterations = 1 << 22
     private let pending = Atomic<Int>(0)
     private let sleepers = Atomic<Int>(0)
     private nonisolated(unsafe) var body: ((Int) -> Void)?
     private let busy = NSLock()
     private let sleep = NSCondition()
     private var workers = 0
-    private static let closed = Int.max / 2
 
     /// One pool per process: its workers never exit (they sleep when idle).
     private init() {}
@@ -42,7 +49,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// returns when all are done.
     public func run(iterations: Int, threads: Int, _ body: (Int) -> Void) {
         if iterations <= 0 { return }
-        if iterations == 1 || threads <= 1 || !busy.try() {
+        if iterations == 1 || threads <= 1 || iterations >= WorkerPool.maxIterations || !busy.try() {
             for i in 0..<iterations { body(i) }
             return
         }
@@ -50,9 +57,10 @@ public final class WorkerPool: @unchecked Sendable {
         startWorkers(min(threads, iterations) - 1)
         withoutActuallyEscaping(body) { escapable in
             self.body = escapable
-            count.store(iterations, ordering: .relaxed)
             pending.store(iterations, ordering: .relaxed)
-            nextIndex.store(0, ordering: .releasing)
+            loopTag = (loopTag + 1) & 0xFFFF
+            claims.store(loopTag << (2 * WorkerPool.fieldBits) | UInt64(iterations) << WorkerPool.fieldBits,
+                         ordering: .releasing)
             generation.add(1, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
                 sleep.lock(); sleep.broadcast(); sleep.unlock()
@@ -63,7 +71,8 @@ public final class WorkerPool: @unchecked Sendable {
                 spins += 1
                 if spins > 1_000 { sched_yield() }
             }
-            nextIndex.store(WorkerPool.closed, ordering: .relaxed)
+            // Closed: count 0, so a late claim (a worker that woke for this loop) takes nothing.
+            claims.store(loopTag << (2 * WorkerPool.fieldBits), ordering: .releasing)
             self.body = nil
         }
     }
@@ -71,8 +80,10 @@ public final class WorkerPool: @unchecked Sendable {
     /// Claims and runs iterations of the current loop until none is left.
     private func work() {
         while true {
-            let i = nextIndex.add(1, ordering: .acquiring).oldValue
-            guard i < count.load(ordering: .relaxed) else { return }
+            let claim = claims.add(1, ordering: .acquiringAndReleasing).oldValue
+            let i = Int(claim & WorkerPool.fieldMask)
+            let n = Int((claim >> WorkerPool.fieldBits) & WorkerPool.fieldMask)
+            guard i < n else { return }
             body!(i)
             pending.subtract(1, ordering: .releasing)
         }
