@@ -192,7 +192,7 @@ final class OutputSafetyTests: XCTestCase {
         let out = f.dir + "/long.h5"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try spinode())
-        process.arguments = ["fit", f.traces, "--out", out, "--iterations", "1000000", "--checkpoint-every", "1", "--quiet"]
+        process.arguments = ["fit", f.traces, "--out", out, "--iterations", "1000000", "--lr-plateau", "0", "--checkpoint-every", "1", "--quiet"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
