@@ -56,7 +56,9 @@ public final class SweepTaskProcess {
     /// Waits for the child, writes status.json (atomically, last) and returns the status.
     @discardableResult
     public func finish() throws -> SweepTaskStatus {
-        process.waitUntilExit()
+        // Polled rather than `waitUntilExit()`, whose run loop spins at full CPU inside an MPI rank (Open MPI's
+        // signal and event handling), taking a core from the task.
+        while process.isRunning { usleep(10_000) }
         let elapsed = ContinuousClock.now - started
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let exited = process.terminationReason == .exit
