@@ -72,6 +72,9 @@ struct Sweep: ParsableCommand {
         if !list && out == nil { throw ValidationError("--out RESULTS is required (except with --list)") }
         if gather && task != nil { throw ValidationError("--gather collects every task; it takes no --task") }
         if list && (gather || task != nil) { throw ValidationError("--list prints the tasks; it takes no --task or --gather") }
+        if (task != nil || gather), let size = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"].flatMap(Int.init), size > 1 {
+            throw ValidationError("--task and --gather run in one process; start them without mpirun (every rank would do the same)")
+        }
     }
 
     func run() throws {
