@@ -174,6 +174,34 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(traces.map(\.name), ["film"])
     }
 
+    /// A fit sweep over --hidden on a tiny oscillator trace: each task's model and summary, the gathered
+    /// best validation NRMSE equal to the task's own summary, and the two tasks' models trained differently.
+    func testFitSweepGathersValidationNRMSE() throws {
+        let dir = try makeTemporaryDirectory(self)
+        _ = try importOscillator(DrivenOscillator(samples: 200), into: dir)
+        let text = """
+        [sweep]
+        command = "fit"
+        seed = 2
+        arguments = ["traces.h5", "--iterations", "20", "--validate-every", "10", "--window", "10", "--batch", "4", "--quiet"]
+        [grid]
+        "--hidden" = ["4", "6,6"]
+
+        """
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/sweep.toml"))
+        let summary = try jsonObject(try runSpinode(["sweep", dir + "/sweep.toml", "--out", dir + "/r", "--json", "--quiet"]).stdout)
+        XCTAssertEqual(summary["ok"] as? Int, 2, "\(summary)")
+        let file = try SweepResultsFile.read(dir + "/r/sweep.h5")
+        for i in 0..<2 {
+            let own = try jsonObject(try String(contentsOfFile: dir + "/r/tasks/00000\(i)/summary.json", encoding: .utf8))
+            let nrmse = try XCTUnwrap(file.tasks[i].figures.first { $0.name == "best_validation_nrmse" }?.value)
+            XCTAssertEqual(nrmse, try number(own["best_validation_nrmse"]))
+            XCTAssertEqual(file.tasks[i].figures.first { $0.name == "iterations" }?.value, 20)
+            XCTAssertEqual(file.tasks[i].output, "tasks/00000\(i)/model.h5")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/r/tasks/00000\(i)/model.h5"))
+        }
+    }
+
     /// Under mpirun -n 2 the tasks are spread over two ranks; the gather equals the serial sweep's.
     func testMPISweepEqualsSerial() throws {
         let mpirun = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
