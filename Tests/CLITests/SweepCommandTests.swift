@@ -174,6 +174,29 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(traces.map(\.name), ["film"])
     }
 
+    /// A simulate task killed after a checkpoint continues from it when the sweep is rerun (`--resume` on its
+    /// command line) and ends where the uninterrupted run ended.
+    func testKilledSimulateTaskResumesFromItsCheckpoint() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let spec = TinyFilmSpec.text(relax: false, duration: "4e-11", checkpointEvery: "1e-11")
+        try Data(spec.utf8).write(to: URL(fileURLWithPath: dir + "/film.toml"))
+        let text = "[sweep]\ncommand = \"simulate\"\nseed = 5\nspec = \"film.toml\"\n[[task]]\n\"material.alpha\" = 0.1\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/sweep.toml"))
+        try runSpinode(["sweep", dir + "/sweep.toml", "--out", dir + "/r", "--quiet"], timeout: 300)
+        let task = dir + "/r/tasks/000000"
+        let uninterrupted = try SweepResultsFile.read(dir + "/r/sweep.h5").tasks[0].figures
+        // The state a killed sweep leaves: no status, no trace, a checkpoint part-way.
+        try FileManager.default.removeItem(atPath: task + "/status.json")
+        try FileManager.default.removeItem(atPath: task + "/trace.h5")
+        try runSpinode(["simulate", task + "/spec.toml", "--out", task + "/trace.h5", "--stop-after-checkpoints", "1", "--quiet"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: task + "/trace.h5.checkpoint"))
+        let summary = try jsonObject(try runSpinode(["sweep", dir + "/sweep.toml", "--out", dir + "/r", "--json", "--quiet"], timeout: 300).stdout)
+        XCTAssertEqual((summary["run"] as? [String: Any])?["ok"] as? Int, 1)
+        XCTAssertEqual((try status(dir + "/r", 0)["command"] as? [String])?.last, "--resume")
+        XCTAssertEqual(try SweepResultsFile.read(dir + "/r/sweep.h5").tasks[0].figures, uninterrupted)
+        XCTAssertEqual(uninterrupted.count, 3)
+    }
+
     /// A fit sweep over --hidden on a tiny oscillator trace: each task's model and summary, the gathered
     /// best validation NRMSE equal to the task's own summary, and the two tasks' models trained differently.
     func testFitSweepGathersValidationNRMSE() throws {
