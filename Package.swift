@@ -29,12 +29,16 @@ let package = Package(
                        providers: [.apt(["libhdf5-dev"])]),
         .systemLibrary(name: "CFFTW", path: "Sources/CFFTW", pkgConfig: "fftw3",
                        providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "CMPI", path: "Sources/CMPI", pkgConfig: "ompi-c",
+                       providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         // Compile-time vector extensions (Clang's predefined macros), header only.
         .systemLibrary(name: "CVectorExtension", path: "Sources/CVectorExtension"),
 
         // Library layers, lowest first. Lower layers never import higher ones.
         // Safe output files: checks before work, locks, atomic writes, temporaries removed; Foundation only.
         .target(name: "SafeIO", swiftSettings: optimise),
+        // Open MPI point-to-point messages for `spinode sweep` under mpirun (MPI_Init only when launched by it).
+        .target(name: "MessagePassing", dependencies: ["CMPI"], swiftSettings: optimise),
         .target(name: "Numerics", dependencies: ["CBLAS", "CLAPACKE", "CFFTW"], swiftSettings: optimise),
         .target(name: "NeuralNet", dependencies: ["Numerics"], swiftSettings: hostVector),
         .target(name: "ODE", dependencies: ["Numerics"], swiftSettings: optimise),
@@ -51,10 +55,10 @@ let package = Package(
         // Workflows: what a command does beyond parsing and printing (the reservoir experiment and its
         // device comparison, the demo pipeline), so that it is callable and testable without a process.
         .target(name: "Workflows", dependencies: ["SafeIO", "Numerics", "NeuralNet", "TraceIO", "Devices", "Surrogate",
-                                                  "Reservoir", "Plot"], swiftSettings: optimise),
+                                                  "Reservoir", "Plot", "MessagePassing"], swiftSettings: optimise),
         .executableTarget(name: "spinode", dependencies: [
             "Numerics", "NeuralNet", "ODE", "TraceIO", "Devices", "Surrogate", "Reservoir", "Benchmarks", "Plot",
-            "Workflows", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "Workflows", "MessagePassing", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: optimise),
 
         // Tests mirror the source layout. TestSupport: helpers shared by test targets (running a process,

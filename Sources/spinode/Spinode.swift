@@ -23,6 +23,7 @@ struct Spinode: ParsableCommand {
             Simulate.self,
             Split.self,
             Merge.self,
+            Sweep.self,
             Demo.self,
             CheckHDF5.self,
         ]

@@ -19,6 +19,7 @@ final class HelpTests: XCTestCase {
         (["simulate"], ["SI units", "seconds", "J/m3"]),  // drive values in SI units, checkpoint interval in s
         (["split"], ["seconds"]),                         // --at in seconds
         (["merge"], ["provenance", "bit for bit"]),
+        (["sweep"], ["mpirun", "SLURM_ARRAY_TASK_ID", "seed"]),
         (["demo"], ["NRMSE", "J/m^3", "seconds"]),        // input scale in J/m^3, segment lengths in seconds
         (["bench"], []),
         (["bench", "surrogate-rk4"], ["steps"]),

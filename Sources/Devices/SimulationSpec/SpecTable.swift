@@ -22,7 +22,7 @@ public indirect enum SpecValue: Sendable, Equatable {
     }
 
     /// The TOML type name used in error messages.
-    var typeName: String {
+    public var typeName: String {
         switch self {
         case .string: return "a string"
         case .integer: return "an integer"
@@ -34,7 +34,7 @@ public indirect enum SpecValue: Sendable, Equatable {
     }
 
     /// Parses TOML text; syntax errors carry the line and column.
-    static func parse(_ text: String, file: String) throws -> SpecValue {
+    public static func parse(_ text: String, file: String) throws -> SpecValue {
         let table: TOMLTable
         do { table = try TOMLTable(string: text) } catch let e as TOMLParseError {
             throw SpecError.syntax(file: file, line: e.source.begin.line, column: e.source.begin.column,

@@ -1,0 +1,84 @@
+import CMPI
+import Foundation
+
+/// The MPI world of a process started by Open MPI's `mpirun` (MPI-3.1 standard, point-to-point
+/// messages of one 64-bit integer): rank, size, blocking send and receive, and a non-blocking probe.
+///
+/// `MPI_Init` is called only when the environment says `mpirun` started the process
+/// (`OMPI_COMM_WORLD_SIZE` is set), so the same binary runs serially without a launcher. Only the
+/// thread that called `start()` may use the world (MPI_THREAD_SINGLE).
+public final class MPIWorld {
+    public let rank: Int
+    public let size: Int
+    private var finalized = false
+
+    /// Whether Open MPI's launcher started this process (`OMPI_COMM_WORLD_SIZE` in the environment).
+    public static var launchedByMPIRun: Bool {
+        ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil
+    }
+
+    /// Initialises MPI when launched by `mpirun`, else nil (run serially).
+    public static func start() throws -> MPIWorld? {
+        guard launchedByMPIRun else { return nil }
+        guard MPI_Init(nil, nil) == spinode_MPI_SUCCESS() else { throw MPIError.call("MPI_Init", code: -1) }
+        var rank: Int32 = 0, size: Int32 = 0
+        MPI_Comm_rank(spinode_MPI_COMM_WORLD(), &rank)
+        MPI_Comm_size(spinode_MPI_COMM_WORLD(), &size)
+        return MPIWorld(rank: Int(rank), size: Int(size))
+    }
+
+    private init(rank: Int, size: Int) {
+        self.rank = rank
+        self.size = size
+    }
+
+    /// Sends one integer to rank `destination` with message tag `tag` (blocking, MPI_Send).
+    public func send(_ value: Int, to destination: Int, tag: Int) throws {
+        var v = Int64(value)
+        let code = MPI_Send(&v, 1, spinode_MPI_INT64_T(), Int32(destination), Int32(tag), spinode_MPI_COMM_WORLD())
+        guard code == spinode_MPI_SUCCESS() else { throw MPIError.call("MPI_Send", code: code) }
+    }
+
+    /// Receives one integer from rank `source` (nil: any rank) with tag `tag` (nil: any tag); returns the
+    /// value, the sender's rank and the tag (blocking, MPI_Recv).
+    public func receive(from source: Int? = nil, tag: Int? = nil) throws -> (value: Int, source: Int, tag: Int) {
+        var v: Int64 = 0
+        var status = MPI_Status()
+        let code = MPI_Recv(&v, 1, spinode_MPI_INT64_T(), source.map { Int32($0) } ?? spinode_MPI_ANY_SOURCE(),
+                            tag.map { Int32($0) } ?? spinode_MPI_ANY_TAG(), spinode_MPI_COMM_WORLD(), &status)
+        guard code == spinode_MPI_SUCCESS() else { throw MPIError.call("MPI_Recv", code: code) }
+        return (Int(v), Int(status.MPI_SOURCE), Int(status.MPI_TAG))
+    }
+
+    /// Whether a message is waiting (from any rank, any tag), without receiving it (MPI_Iprobe).
+    public func messageWaiting() throws -> Bool {
+        var flag: Int32 = 0
+        var status = MPI_Status()
+        let code = MPI_Iprobe(spinode_MPI_ANY_SOURCE(), spinode_MPI_ANY_TAG(), spinode_MPI_COMM_WORLD(), &flag, &status)
+        guard code == spinode_MPI_SUCCESS() else { throw MPIError.call("MPI_Iprobe", code: code) }
+        return flag != 0
+    }
+
+    /// Waits until every rank arrives (MPI_Barrier).
+    public func barrier() throws {
+        let code = MPI_Barrier(spinode_MPI_COMM_WORLD())
+        guard code == spinode_MPI_SUCCESS() else { throw MPIError.call("MPI_Barrier", code: code) }
+    }
+
+    /// Ends MPI (MPI_Finalize); call once, before the process exits.
+    public func finalize() {
+        guard !finalized else { return }
+        finalized = true
+        MPI_Finalize()
+    }
+}
+
+/// A failed MPI call, with MPI's error code.
+public enum MPIError: Error, CustomStringConvertible {
+    case call(String, code: Int32)
+    public var description: String {
+        switch self {
+        case let .call(name, code): return "\(name) failed (MPI error code \(code))"
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Devices
+import Foundation
+import SafeIO
+
+/// One task run as a child process of the same binary (`EXECUTABLE <command> ...`), so that a crash, a
+/// divergence or a bad parameter stays inside that task. The child writes into RESULTS/tasks/NNNNNN/:
+/// its output (trace.h5 or model.h5), its `--json` summary (stdout, summary.json), its log (stderr,
+/// stderr.log); `finish()` then writes status.json atomically, last.
+public final class SweepTaskProcess {
+    public let task: SweepTask
+    public let folder: String
+    let plan: SweepPlan
+    let commandLine: [String]
+    private let process = Process()
+    private let started = ContinuousClock.now
+
+    /// Prepares the folder (the task's spec for simulate), removes an earlier status and starts the child.
+    /// A simulate task whose checkpoint exists continues from it (`--resume`).
+    public init(plan: SweepPlan, task: SweepTask, results: String, executable: String) throws {
+        self.plan = plan
+        self.task = task
+        folder = results + "/tasks/" + task.folderName
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try? FileManager.default.removeItem(atPath: folder + "/" + SweepTask.statusFile)
+        var line = plan.commandLine(for: task, folder: folder)
+        if plan.command == .simulate {
+            let specPath = folder + "/spec.toml"
+            try AtomicFile.write(Data(try plan.specText(for: task, at: specPath).utf8), to: specPath)
+            if FileManager.default.fileExists(atPath: folder + "/" + SweepTask.traceFile + ".checkpoint") { line.append("--resume") }
+        }
+        commandLine = line
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = line
+        process.currentDirectoryURL = URL(fileURLWithPath: plan.directory)
+        process.environment = SweepTaskProcess.environment()
+        FileManager.default.createFile(atPath: folder + "/" + SweepTask.summaryFile, contents: nil)
+        FileManager.default.createFile(atPath: folder + "/" + SweepTask.stderrFile, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/" + SweepTask.summaryFile))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/" + SweepTask.stderrFile))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    /// The child's environment: this process's, with OPENBLAS_NUM_THREADS=1 unless it is set. OpenBLAS
+    /// otherwise takes one thread per core it may use, which differs between a serial run and an MPI rank
+    /// bound to one core, and a different thread count sums in a different order: results would differ in
+    /// the last bits with the way the sweep was run. (`fit --threads` still sets its own count.)
+    static func environment() -> [String: String] {
+        var e = ProcessInfo.processInfo.environment
+        if e["OPENBLAS_NUM_THREADS"] == nil { e["OPENBLAS_NUM_THREADS"] = "1" }
+        return e
+    }
+
+    public var isRunning: Bool { process.isRunning }
+
+    /// Waits for the child, writes status.json (atomically, last) and returns the status.
+    @discardableResult
+    public func finish() throws -> SweepTaskStatus {
+        // Polled rather than `waitUntilExit()`, whose run loop spins at full CPU inside an MPI rank (Open MPI's
+        // signal and event handling), taking a core from the task.
+        while process.isRunning { usleep(10_000) }
+        let elapsed = ContinuousClock.now - started
+        let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let exited = process.terminationReason == .exit
+        let code = Int(process.terminationStatus)
+        let ok = exited && code == 0
+        var error: String?
+        if !ok {
+            let log = (try? String(contentsOfFile: folder + "/" + SweepTask.stderrFile, encoding: .utf8)) ?? ""
+            let lines = log.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            let line = lines.last { $0.hasPrefix("Error:") } ?? lines.last
+            let cause = exited ? "exit status \(code)" : "killed by signal \(code)"
+            error = line.map { String($0.prefix(1000)) + " (\(cause))" } ?? cause
+        }
+        let status = SweepTaskStatus(index: task.index, status: ok ? "ok" : "failed", error: error, exitCode: exited ? code : nil,
+                                     wallSeconds: wall, seed: task.seed,
+                                     output: ok ? "tasks/\(task.folderName)/\(plan.mainOutput)" : nil)
+        try status.write(to: folder + "/" + SweepTask.statusFile, commandLine: commandLine, parameters: task.parameters)
+        return status
+    }
+}

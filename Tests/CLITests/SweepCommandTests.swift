@@ -1,0 +1,248 @@
+import Foundation
+import TraceIO
+import XCTest
+
+/// `spinode sweep`: reservoir tasks on the software echo state network with few nodes (fast), run serially,
+/// one at a time (the Slurm array path) and under mpirun; failures isolated, finished tasks skipped on a
+/// rerun, the gather read back (docs/scaling.md).
+final class SweepCommandTests: XCTestCase {
+    /// Four mackey-glass tasks (--input-scaling 0.3, 0.6 x --nodes 6, 10; keys in name order) plus, optionally, a task whose
+    /// device file is not HDF5 (passes the up-front checks, fails when run).
+    private func writeSweep(in folder: String, failing: Bool = false, seed: Int = 42) throws -> String {
+        var text = """
+        [sweep]
+        command = "reservoir"
+        seed = \(seed)
+        arguments = ["mackey-glass", "--device", "esn"]
+        [grid]
+        "--nodes" = [6, 10]
+        "--input-scaling" = [0.3, 0.6]
+
+        """
+        if failing {
+            try Data("not a model".utf8).write(to: URL(fileURLWithPath: folder + "/broken.h5"))
+            text += "[[task]]\n\"--device\" = \"broken.h5\"\n\"--nodes\" = 6\n"
+        }
+        let path = folder + "/sweep.toml"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    private func metrics(_ results: String, _ index: Int) throws -> [String: Double] {
+        let text = try String(contentsOfFile: results + String(format: "/tasks/%06d/summary.json", index), encoding: .utf8)
+        return try XCTUnwrap(try jsonObject(text)["metrics"] as? [String: Double])
+    }
+
+    private func status(_ results: String, _ index: Int) throws -> [String: Any] {
+        try jsonObject(try String(contentsOfFile: results + String(format: "/tasks/%06d/status.json", index), encoding: .utf8))
+    }
+
+    func testListShowsTasksAndDerivedSeeds() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let sweep = try writeSweep(in: dir)
+        let listed = try jsonObject(try runSpinode(["sweep", sweep, "--list", "--json"]).stdout)
+        XCTAssertEqual(listed["tasks"] as? Int, 4)
+        let list = try XCTUnwrap(listed["list"] as? [[String: Any]])
+        XCTAssertEqual(list.map { $0["parameters"] as? String }, [
+            "--input-scaling = 0.3, --nodes = 6", "--input-scaling = 0.3, --nodes = 10",
+            "--input-scaling = 0.6, --nodes = 6", "--input-scaling = 0.6, --nodes = 10",
+        ])
+        let seeds = list.compactMap { $0["seed"] as? Int }
+        XCTAssertEqual(Set(seeds).count, 4, "distinct seeds per task: \(seeds)")
+    }
+
+    /// The serial sweep, then each task alone (--task, as a Slurm array would run it) into another folder:
+    /// every task's scores are bit-identical, whichever order and process ran them.
+    func testTaskByTaskEqualsSerialAndGatherReadsBack() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let sweep = try writeSweep(in: dir)
+        let serial = dir + "/serial", array = dir + "/array"
+        let summary = try jsonObject(try runSpinode(["sweep", sweep, "--out", serial, "--json", "--quiet"]).stdout)
+        XCTAssertEqual(summary["ok"] as? Int, 4)
+        XCTAssertEqual(summary["missing"] as? [Int], [])
+        for i in [3, 1, 0, 2] {   // out of order
+            try runSpinode(["sweep", sweep, "--out", array, "--task", String(i), "--quiet"])
+        }
+        let partial = try jsonObject(try runSpinode(["sweep", sweep, "--out", array, "--gather", "--json"]).stdout)
+        XCTAssertEqual(partial["ok"] as? Int, 4)
+        for i in 0..<4 {
+            XCTAssertEqual(try metrics(serial, i), try metrics(array, i), "task \(i)")
+            XCTAssertEqual(try status(serial, i)["seed"] as? Int, try status(array, i)["seed"] as? Int)
+        }
+        // The gather: one group per task with its parameters; the summary table's columns.
+        let gathered = try SweepResultsFile.read(serial + "/sweep.h5")
+        XCTAssertEqual(gathered.command, "reservoir")
+        XCTAssertEqual(gathered.tasks.map(\.status), ["ok", "ok", "ok", "ok"])
+        XCTAssertEqual(gathered.tasks[1].parameters.first { $0.key == "--nodes" }?.value, .integer(10))
+        XCTAssertEqual(gathered.tasks[2].parameters.first { $0.key == "--input-scaling" }?.value, .number(0.6))
+        XCTAssertEqual(gathered.tasks[0].output, "tasks/000000/summary.json")
+        let column = try SweepResultsFile.column("nrmse_mean", in: serial + "/sweep.h5")
+        XCTAssertEqual(column, try (0..<4).map { try XCTUnwrap(try metrics(serial, $0)["nrmse_mean"]) })
+        XCTAssertEqual(try SweepResultsFile.column("--nodes", in: serial + "/sweep.h5"), [6, 10, 6, 10])
+        if let python = python(with: ["h5py"]) {
+            let script = "import h5py; f = h5py.File('\(serial)/sweep.h5', 'r'); "
+                + "print(f.attrs['format'], len(f['tasks']), f['summary/--nodes'][:].tolist(), f['tasks/000003'].attrs['parameter --input-scaling'])"
+            let r = try runProcess(python, ["-c", script])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            XCTAssertEqual(r.stdout.trimmingCharacters(in: .whitespacesAndNewlines), "spinode-sweep 4 [6.0, 10.0, 6.0, 10.0] 0.6")
+        }
+    }
+
+    /// A task that fails is recorded with its error line, the others finish; a rerun skips every task with a
+    /// status, and --retry-failed runs the failed one again.
+    func testFailingTaskIsIsolatedAndResumeSkipsFinished() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let sweep = try writeSweep(in: dir, failing: true)
+        let results = dir + "/results"
+        let first = try runProcess(try spinode(), ["sweep", sweep, "--out", results, "--json", "--quiet"])
+        XCTAssertEqual(first.status, 1, first.stderr)
+        let summary = try jsonObject(first.stdout)
+        XCTAssertEqual(summary["ok"] as? Int, 4)
+        XCTAssertEqual(summary["failed"] as? Int, 1)
+        let failed = try status(results, 4)
+        XCTAssertEqual(failed["status"] as? String, "failed")
+        let error = try XCTUnwrap(failed["error"] as? String)
+        XCTAssertTrue(error.contains("broken.h5"), error)
+        XCTAssertEqual(try SweepResultsFile.read(results + "/sweep.h5").tasks[4].error, error)
+
+        // A killed sweep: task 1's status gone (it was running), the others finished.
+        try FileManager.default.removeItem(atPath: results + "/tasks/000001/status.json")
+        let resumed = try jsonObject(try runProcess(try spinode(), ["sweep", sweep, "--out", results, "--json", "--quiet"]).stdout)
+        let run = try XCTUnwrap(resumed["run"] as? [String: Any])
+        XCTAssertEqual(run["skipped"] as? Int, 4)
+        XCTAssertEqual(run["ok"] as? Int, 1)
+        XCTAssertEqual(run["failed"] as? Int, 0)
+        let retried = try jsonObject(try runProcess(try spinode(), ["sweep", sweep, "--out", results, "--json", "--quiet", "--retry-failed"]).stdout)
+        XCTAssertEqual((retried["run"] as? [String: Any])?["failed"] as? Int, 1)
+        XCTAssertEqual((retried["run"] as? [String: Any])?["skipped"] as? Int, 4)
+    }
+
+    func testGatherOfPartialSweepListsMissingTasks() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let sweep = try writeSweep(in: dir)
+        let results = dir + "/results"
+        try runSpinode(["sweep", sweep, "--out", results, "--task", "2", "--quiet"])
+        let r = try runSpinode(["sweep", sweep, "--out", results, "--gather", "--json"])
+        XCTAssertEqual(try jsonObject(r.stdout)["missing"] as? [Int], [0, 1, 3])
+        XCTAssertTrue(r.stderr.contains("3 of 4 tasks have no result yet: 0-1, 3"), r.stderr)
+        let file = try SweepResultsFile.read(results + "/sweep.h5")
+        XCTAssertEqual(file.missingTasks, [0, 1, 3])
+        XCTAssertEqual(try SweepResultsFile.column("status_code", in: results + "/sweep.h5"), [-1, -1, 1, -1])
+    }
+
+    func testBadSweepFilesAreRefusedBeforeAnythingRuns() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let cases: [(String, String)] = [
+            ("[sweep]\ncommand = \"train\"\nseed = 1\narguments = []\n[grid]\n\"--nodes\" = [1]\n", "sweep.command = \"train\" is not simulate, fit or reservoir"),
+            ("[sweep]\ncommand = \"reservoir\"\nseed = 1\narguments = [\"mackey-glass\"]\n[grid]\n", "[grid] is empty"),
+            ("[sweep]\ncommand = \"reservoir\"\nseed = 1\narguments = [\"mackey-glass\"]\n[grid]\n\"--nodes\" = []\n", "grid key '--nodes' has no values"),
+            ("[sweep]\ncommand = \"reservoir\"\nseed = 1\nargs = []\n", "unknown key 'sweep.args'"),
+            ("[sweep]\ncommand = \"reservoir\"\nseed = 1\narguments = [\"mackey-glass\"]\n[grid]\n\"--nodes\" = [5, -1]\n", "task 1 (--nodes = -1)"),
+            ("[sweep]\ncommand = \"reservoir\"\nseed = 1\narguments = [\"mackey-glass\", \"--seed\", \"3\"]\n[[task]]\n\"--nodes\" = 5\n", "--seed is derived per task"),
+            ("[sweep]\ncommand = \"simulate\"\nseed = 1\nspec = \"film.toml\"\n[grid]\n\"material.Dind\" = [1e-3]\n", "has no key 'material.Dind'"),
+        ]
+        try Data(TinyFilmSpec.text(duration: "1e-10").utf8).write(to: URL(fileURLWithPath: dir + "/film.toml"))
+        for (text, expected) in cases {
+            let path = dir + "/bad.toml"
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            let r = try runProcess(try spinode(), ["sweep", path, "--out", dir + "/results"])
+            XCTAssertNotEqual(r.status, 0, text)
+            XCTAssertEqual(r.stderrLines.count, 1, r.stderr)
+            XCTAssertTrue(r.stderr.contains(expected), "\(text)\n-> \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/results/tasks/000000"), text)
+        }
+    }
+
+    /// A simulate sweep over a spec key (the tiny film's damping): each task's spec has the key replaced and
+    /// the task's own seed; the gather holds the final <m>.
+    func testSimulateSweepReplacesSpecKeys() throws {
+        let dir = try makeTemporaryDirectory(self)
+        try Data(TinyFilmSpec.text(relax: false, duration: "2e-11").utf8).write(to: URL(fileURLWithPath: dir + "/film.toml"))
+        let text = "[sweep]\ncommand = \"simulate\"\nseed = 5\nspec = \"film.toml\"\n[grid]\n\"material.alpha\" = [0.02, 0.5]\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/sweep.toml"))
+        let summary = try jsonObject(try runSpinode(["sweep", dir + "/sweep.toml", "--out", dir + "/r", "--json", "--quiet"], timeout: 300).stdout)
+        XCTAssertEqual(summary["ok"] as? Int, 2)
+        let spec1 = try String(contentsOfFile: dir + "/r/tasks/000001/spec.toml", encoding: .utf8)
+        XCTAssertTrue(spec1.contains("alpha = 0.5"), spec1)
+        let file = try SweepResultsFile.read(dir + "/r/sweep.h5")
+        let mx = file.tasks.map { $0.figures.first { $0.name == "final_mx" }?.value ?? .nan }
+        XCTAssertTrue(mx.allSatisfy(\.isFinite), "\(mx)")
+        XCTAssertNotEqual(mx[0], mx[1])   // damping 25x stronger moves <m> differently
+        let s1 = try status(dir + "/r", 1)
+        XCTAssertTrue(spec1.contains("seed = \(s1["seed"] as? Int ?? -1)"), spec1)
+        let traces = try TraceFile.read(dir + "/r/tasks/000000/trace.h5")
+        XCTAssertEqual(traces.map(\.name), ["film"])
+    }
+
+    /// A simulate task killed after a checkpoint continues from it when the sweep is rerun (`--resume` on its
+    /// command line) and ends where the uninterrupted run ended.
+    func testKilledSimulateTaskResumesFromItsCheckpoint() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let spec = TinyFilmSpec.text(relax: false, duration: "4e-11", checkpointEvery: "1e-11")
+        try Data(spec.utf8).write(to: URL(fileURLWithPath: dir + "/film.toml"))
+        let text = "[sweep]\ncommand = \"simulate\"\nseed = 5\nspec = \"film.toml\"\n[[task]]\n\"material.alpha\" = 0.1\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/sweep.toml"))
+        try runSpinode(["sweep", dir + "/sweep.toml", "--out", dir + "/r", "--quiet"], timeout: 300)
+        let task = dir + "/r/tasks/000000"
+        let uninterrupted = try SweepResultsFile.read(dir + "/r/sweep.h5").tasks[0].figures
+        // The state a killed sweep leaves: no status, no trace, a checkpoint part-way.
+        try FileManager.default.removeItem(atPath: task + "/status.json")
+        try FileManager.default.removeItem(atPath: task + "/trace.h5")
+        try runSpinode(["simulate", task + "/spec.toml", "--out", task + "/trace.h5", "--stop-after-checkpoints", "1", "--quiet"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: task + "/trace.h5.checkpoint"))
+        let summary = try jsonObject(try runSpinode(["sweep", dir + "/sweep.toml", "--out", dir + "/r", "--json", "--quiet"], timeout: 300).stdout)
+        XCTAssertEqual((summary["run"] as? [String: Any])?["ok"] as? Int, 1)
+        XCTAssertEqual((try status(dir + "/r", 0)["command"] as? [String])?.last, "--resume")
+        XCTAssertEqual(try SweepResultsFile.read(dir + "/r/sweep.h5").tasks[0].figures, uninterrupted)
+        XCTAssertEqual(uninterrupted.count, 3)
+    }
+
+    /// A fit sweep over --hidden on a tiny oscillator trace: each task's model and summary, the gathered
+    /// best validation NRMSE equal to the task's own summary, and the two tasks' models trained differently.
+    func testFitSweepGathersValidationNRMSE() throws {
+        let dir = try makeTemporaryDirectory(self)
+        _ = try importOscillator(DrivenOscillator(samples: 200), into: dir)
+        let text = """
+        [sweep]
+        command = "fit"
+        seed = 2
+        arguments = ["traces.h5", "--iterations", "20", "--validate-every", "10", "--window", "10", "--batch", "4", "--quiet"]
+        [grid]
+        "--hidden" = ["4", "6,6"]
+
+        """
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/sweep.toml"))
+        let summary = try jsonObject(try runSpinode(["sweep", dir + "/sweep.toml", "--out", dir + "/r", "--json", "--quiet"]).stdout)
+        XCTAssertEqual(summary["ok"] as? Int, 2, "\(summary)")
+        let file = try SweepResultsFile.read(dir + "/r/sweep.h5")
+        for i in 0..<2 {
+            let own = try jsonObject(try String(contentsOfFile: dir + "/r/tasks/00000\(i)/summary.json", encoding: .utf8))
+            let nrmse = try XCTUnwrap(file.tasks[i].figures.first { $0.name == "best_validation_nrmse" }?.value)
+            XCTAssertEqual(nrmse, try number(own["best_validation_nrmse"]))
+            XCTAssertEqual(file.tasks[i].figures.first { $0.name == "iterations" }?.value, 20)
+            XCTAssertEqual(file.tasks[i].output, "tasks/00000\(i)/model.h5")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/r/tasks/00000\(i)/model.h5"))
+        }
+    }
+
+    /// Under mpirun -n 2 the tasks are spread over two ranks; the gather equals the serial sweep's.
+    func testMPISweepEqualsSerial() throws {
+        let mpirun = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+            .map { $0 + "/mpirun" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let mpirun else { throw XCTSkip("mpirun not on PATH") }
+        let dir = try makeTemporaryDirectory(self)
+        let sweep = try writeSweep(in: dir)
+        try runSpinode(["sweep", sweep, "--out", dir + "/serial", "--quiet"])
+        let r = try runProcess(mpirun, ["-n", "2", "--oversubscribe", "--allow-run-as-root", try spinode(), "sweep", sweep,
+                                        "--out", dir + "/mpi", "--json"], timeout: 300)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let summary = try jsonObject(r.stdout)
+        XCTAssertEqual((summary["run"] as? [String: Any])?["ranks"] as? Int, 2)
+        XCTAssertEqual(summary["ok"] as? Int, 4)
+        XCTAssertTrue(r.stderr.contains("rank 1: task"), "rank 1 ran no task:\n\(r.stderr)")
+        let serial = try SweepResultsFile.read(dir + "/serial/sweep.h5"), mpi = try SweepResultsFile.read(dir + "/mpi/sweep.h5")
+        XCTAssertEqual(serial.tasks.map(\.figures), mpi.tasks.map(\.figures))
+        XCTAssertEqual(serial.tasks.map(\.parameters), mpi.tasks.map(\.parameters))
+        XCTAssertEqual(serial.tasks.map(\.seed), mpi.tasks.map(\.seed))
+    }
+}
