@@ -10,7 +10,9 @@ struct Inspect: ParsableCommand {
         Trace files (docs/trace-format.md): each trace's length, sampling interval and time span, each \
         channel with its units and min/max, and its provenance (how import stored the times, split, merge). \
         Model files (docs/model-file.md): embedding, network, normalisation, time scale, provenance, final \
-        metrics, and the weights digest (verified on reading; a model changed after it was written is refused).
+        metrics, and the weights digest (verified on reading; a model changed after it was written is refused). \
+        Sweep results (docs/scaling.md, `spinode sweep --gather`): the command, the sweep's seed, the counts of \
+        finished, failed and missing tasks, and each task's seed, status, parameters and key figures.
         Example: spinode inspect traces.h5 --json
         """
     )
@@ -28,12 +30,43 @@ struct Inspect: ParsableCommand {
         switch format {
         case TraceFile.format: summary = try traceSummary()
         case SurrogateModelFile.format: summary = try modelSummary()
+        case SweepResultsFile.format: summary = try sweepSummary()
         default:
             throw TraceIOError.wrongFormat(file: file, object: "/ attribute 'format'",
                                            detail: format.isEmpty ? "missing; not a SpinODE trace or model file"
-                                                                  : "\"\(format)\" is neither spinode-traces nor spinode-model")
+                                                                  : "\"\(format)\" is none of spinode-traces, spinode-model, spinode-sweep")
         }
         print(json ? summary.rendered() : Inspect.text(summary))
+    }
+
+    private func sweepSummary() throws -> JSONValue {
+        let sweep = try SweepResultsFile.read(file)
+        func value(_ v: HDF5AttributeValue) -> JSONValue {
+            switch v {
+            case .string(let s): return .string(s)
+            case .strings(let s): return .strings(s)
+            case .number(let x): return .number(x)
+            case .numbers(let x): return .array(x.map { .number($0) })
+            case .integer(let i): return .integer(i)
+            case .integers(let i): return .array(i.map { .integer($0) })
+            }
+        }
+        let tasks: [JSONValue] = sweep.tasks.map { t in
+            var fields: [(String, JSONValue)] = [("index", .integer(t.index)), ("seed", .integer(t.seed)),
+                                                 ("status", .string(t.status))]
+            if let e = t.error { fields.append(("error", .string(e))) }
+            if let w = t.wallSeconds { fields.append(("wall_seconds", .number(w))) }
+            fields.append(("parameters", .object(t.parameters.map { ($0.key, value($0.value)) })))
+            fields.append(("figures", .object(t.figures.map { ($0.name, .number($0.value)) })))
+            if let o = t.output { fields.append(("output", .string(o))) }
+            return .object(fields)
+        }
+        let count = { (status: String) in sweep.tasks.filter { $0.status == status }.count }
+        return .object([("file", .string(file)), ("format", .string(SweepResultsFile.format)),
+                        ("version", .integer(SweepResultsFile.version)), ("command", .string(sweep.command)),
+                        ("seed", .integer(sweep.seed)), ("tasks_ok", .integer(count("ok"))),
+                        ("tasks_failed", .integer(count("failed"))),
+                        ("missing_tasks", .array(sweep.missingTasks.map { .integer($0) })), ("tasks", .array(tasks))])
     }
 
     private func traceSummary() throws -> JSONValue {

@@ -79,6 +79,15 @@ final class SweepCommandTests: XCTestCase {
         let column = try SweepResultsFile.column("nrmse_mean", in: serial + "/sweep.h5")
         XCTAssertEqual(column, try (0..<4).map { try XCTUnwrap(try metrics(serial, $0)["nrmse_mean"]) })
         XCTAssertEqual(try SweepResultsFile.column("--nodes", in: serial + "/sweep.h5"), [6, 10, 6, 10])
+        // `spinode inspect` reads the gathered file: counts, and each task's parameters and figures.
+        let inspected = try jsonObject(try runSpinode(["inspect", serial + "/sweep.h5", "--json"]).stdout)
+        XCTAssertEqual(inspected["format"] as? String, "spinode-sweep")
+        XCTAssertEqual(inspected["tasks_ok"] as? Int, 4)
+        XCTAssertEqual(inspected["missing_tasks"] as? [Int], [])
+        let tasks = try XCTUnwrap(inspected["tasks"] as? [[String: Any]])
+        XCTAssertEqual(tasks.count, 4)
+        XCTAssertEqual((tasks[1]["parameters"] as? [String: Any])?["--nodes"] as? Int, 10)
+        XCTAssertEqual((tasks[3]["figures"] as? [String: Any])?["nrmse_mean"] as? Double, column[3])
         if let python = python(with: ["h5py"]) {
             let script = "import h5py; f = h5py.File('\(serial)/sweep.h5', 'r'); "
                 + "print(f.attrs['format'], len(f['tasks']), f['summary/--nodes'][:].tolist(), f['tasks/000003'].attrs['parameter --input-scaling'])"
