@@ -83,7 +83,7 @@ struct Fit: ParsableCommand {
     @Option(help: "Solver: rk4 (fixed, --steps-per-sample per sample; the paper's), dopri5, tsit5 (adaptive).")
     var solver = "rk4"
     @Option(parsing: .unconditional, help: "RK4 steps per sample interval.") var stepsPerSample = 1
-    @Option(parsing: .unconditional, help: "Relative tolerance of adaptive solvers.") var rtol = 1e-6
+    @Option(parsing: .unconditional, help: "Relative tolerance of adaptive solvers (0 <= rtol < 1; 0 with --atol > 0 is a pure absolute tolerance).") var rtol = 1e-6
     @Option(parsing: .unconditional, help: "Absolute tolerance of adaptive solvers (normalised units).") var atol = 1e-8
     @Option(help: "Gradient: discrete (exact adjoint of the solver's steps) or continuous (backsolve adjoint, torchdiffeq's).")
     var gradient = "discrete"
@@ -138,6 +138,7 @@ struct Fit: ParsableCommand {
         try OptionCheck.real(clip, "--clip", .positive)
         try OptionCheck.integer(stepsPerSample, "--steps-per-sample", 1...Int.max)
         try OptionCheck.real(rtol, "--rtol", .nonNegative)
+        guard rtol < 1 else { throw InvalidOption(option: "--rtol", problem: "must be < 1 (a relative tolerance), got \(rtol)") }
         try OptionCheck.real(atol, "--atol", .nonNegative)
         guard rtol + atol > 0 else { throw InvalidOption(option: "--rtol", problem: "and --atol are both 0; at least one must be > 0") }
         try OptionCheck.real(inputNoise, "--input-noise", .nonNegative)

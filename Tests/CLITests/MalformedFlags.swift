@@ -58,8 +58,10 @@ struct MalformedFlags {
                 ("init-sigma", .positiveReal), ("interpolation", .word), ("time-scale", .positiveReal),
                 ("window", .positiveInteger), ("batch", .positiveInteger), ("iterations", .positiveInteger),
                 ("lr", .positiveReal), ("lr-decay-every", .nonNegativeInteger), ("lr-decay-factor", .positiveReal),
+                ("lr-plateau", .nonNegativeInteger), ("lr-reductions", .nonNegativeInteger),
                 ("clip", .positiveReal), ("loss", .word), ("solver", .word), ("steps-per-sample", .positiveInteger),
-                ("rtol", .openUnit), ("atol", .positiveReal), ("gradient", .word), ("seed", .seed),
+                // 0 is a pure absolute tolerance (with --atol > 0), as in torchdiffeq and diffrax.
+                ("rtol", .nonNegativeReal), ("atol", .positiveReal), ("gradient", .word), ("seed", .seed),
                 ("input-noise", .nonNegativeReal), ("state-noise", .nonNegativeReal), ("validation", .word),
                 ("validate-every", .positiveInteger), ("target-nrmse", .nonNegativeReal), ("patience", .positiveInteger),
                 ("checkpoint-every", .nonNegativeInteger), ("threads", .positiveInteger), ("precision", .word),
@@ -98,7 +100,7 @@ struct MalformedFlags {
             ("bench threads", ["bench", "threads"], [("rounds", .refusedOnly), ("skyrmion-duration", .refusedOnly),
                                                      ("sp4-duration", .refusedOnly)]),
             ("bench fit-paper", ["bench", "fit-paper"], [("iterations", .refusedOnly), ("warmup", .refusedOnly),
-                                                         ("threads", .refusedOnly)]),
+                                                         ("threads", .refusedOnly), ("lane-width", .word)]),
             ("demo", ["demo", "--out", out + "/demo", "--no-reference"], [
                 ("seed", .refusedOnly), ("input-scale", .refusedOnly), ("reference-seconds", .refusedOnly),
                 ("settle-seconds", .refusedOnly),
