@@ -6,47 +6,20 @@ import Numerics
 ///
 ///     p_k(n) = (sum_{i=0..k} u(n - i)) mod 2,
 ///
-/// and PC = sum_{k=0..K} r^2(y_k, p_k) on the test rows. The reservoir is driven with 2u - 1 in {-1, +1}
-/// so that both bits move the state. K defaults to 2N; split and threshold as in `MemoryCapacity`.
-public struct ParityCheckCapacity: ReservoirTask {
-    public var length: Int
-    public var washout: Int
-    public var trainRows: Int
-    public var maxDelay: Int?
-    public var threshold: Double
-    public var seed: UInt64
-    public var ridge: RidgeReadout.Selection
+/// and PC = sum_{k=0..K} r^2(y_k, p_k) on the test rows (split, K and threshold as in `CapacityTask`).
+public typealias ParityCheckCapacity = CapacityTask<DelayedParity>
 
-    public init(length: Int = 6_000, washout: Int = 200, trainRows: Int = 3_000, maxDelay: Int? = nil,
-                threshold: Double = 0, seed: UInt64 = 1,
-                ridge: RidgeReadout.Selection = .crossValidated(.init(perOutput: true))) {
-        self.length = length
-        self.washout = washout
-        self.trainRows = trainRows
-        self.maxDelay = maxDelay
-        self.threshold = threshold
-        self.seed = seed
-        self.ridge = ridge
-    }
+/// The parity-capacity target. The reservoir is driven with 2u - 1 in {-1, +1} so that both bits move
+/// the state.
+public enum DelayedParity: CapacityKind {
+    public static let name = "parity-capacity"
 
-    public var name: String { "parity-capacity" }
-
-    private var bits: [Int] {
+    public static func prepare(length: Int, seed: UInt64) -> (drive: [Double], target: @Sendable (Int, Int) -> Double) {
         var rng = SeededRandom(seed: seed)
-        return (0..<length).map { _ in Int(rng.next() >> 63) }
-    }
-
-    public func inputSequences() throws -> [Matrix] { [scalarSequence(bits.map { 2 * Double($0) - 1 })] }
-
-    public func score(_ reservoir: ReservoirStates) throws -> ReservoirResult {
-        let bits = self.bits
+        let bits = (0..<length).map { _ in Int(rng.next() >> 63) }
         // prefix[n + 1] = sum of bits[0...n], so the window sum over n-k...n is prefix[n + 1] - prefix[n - k].
         var prefix = [Int](repeating: 0, count: length + 1)
         for n in 0..<length { prefix[n + 1] = prefix[n] + bits[n] }
-        return try capacityProfile(task: name, reservoir: reservoir, length: length, maxDelay: maxDelay ?? 2 * reservoir.nodes,
-                                   washout: washout, trainRows: trainRows, threshold: threshold, ridge: ridge,
-                                   metric: "capacity", profile: "capacity_per_delay") { n, delay in
-            Double((prefix[n + 1] - prefix[n - delay]) % 2)
-        }
+        return (bits.map { 2 * Double($0) - 1 }, { n, delay in Double((prefix[n + 1] - prefix[n - delay]) % 2) })
     }
 }

@@ -45,26 +45,6 @@ extension NARMA10Emulation: SegmentableTask {
     }
 }
 
-extension MemoryCapacity: SegmentableTask {
-    public var washoutSamples: Int { washout }
-    public func segment(samples n: Int) throws -> any SegmentableTask {
-        let (w, e) = segmentSplit(samples: n, washout: washout, trainEnd: washout + trainRows, length: length)
-        guard n >= 40 else { throw ReservoirError.insufficientData(task: name + " segment", needed: 40, available: n) }
-        return MemoryCapacity(length: n, washout: w, trainRows: e - w, maxDelay: maxDelay, threshold: threshold,
-                              seed: seed, ridge: ridge)
-    }
-}
-
-extension ParityCheckCapacity: SegmentableTask {
-    public var washoutSamples: Int { washout }
-    public func segment(samples n: Int) throws -> any SegmentableTask {
-        let (w, e) = segmentSplit(samples: n, washout: washout, trainEnd: washout + trainRows, length: length)
-        guard n >= 40 else { throw ReservoirError.insufficientData(task: name + " segment", needed: 40, available: n) }
-        return ParityCheckCapacity(length: n, washout: w, trainRows: e - w, maxDelay: maxDelay, threshold: threshold,
-                                   seed: seed, ridge: ridge)
-    }
-}
-
 extension SineSquareClassification: SegmentableTask {
     public var washoutSamples: Int { washout }
     /// `samples` is rounded down to whole 8-step periods.
