@@ -45,7 +45,7 @@ public final class MicromagneticDevice: Device {
     private let prepared: [Double]
     private let run: SimulationSpec.Run
     private let carrier: (amplitude: Double, frequency: Double, target: SimulationSpec.DriveTarget)?
-    private let quantity: (component: Int, region: Int?)
+    private let quantity: RecordedQuantity
 
     /// Builds the device and prepares its initial state (runs the preparation stages once).
     /// - Throws: `SpecError` if the spec has no recorded run stage, a carrier input without a sine-carrier
@@ -58,8 +58,8 @@ public final class MicromagneticDevice: Device {
         guard sampleInterval > 0, sampleInterval.isFinite else {
             throw SpecError.invalidValue(file: spec.file, key: "sampleInterval", value: "\(sampleInterval)", requirement: "must be positive seconds")
         }
-        guard let q = SimulationSpec.parseQuantity(output) else {
-            throw SpecError.invalidValue(file: spec.file, key: "output", value: output, requirement: "mx, my, mz or mz.regionN")
+        guard let q = RecordedQuantity(output) else {
+            throw SpecError.invalidValue(file: spec.file, key: "output", value: output, requirement: RecordedQuantity.accepted)
         }
         guard let driven = spec.stages.firstIndex(where: { if case .run(let r) = $0 { return r.record } else { return false } }),
               case .run(let run) = spec.stages[driven] else {

@@ -18,8 +18,9 @@ public enum DelayedParity: CapacityKind {
         var rng = SeededRandom(seed: seed)
         let bits = (0..<length).map { _ in Int(rng.next() >> 63) }
         // prefix[n + 1] = sum of bits[0...n], so the window sum over n-k...n is prefix[n + 1] - prefix[n - k].
-        var prefix = [Int](repeating: 0, count: length + 1)
-        for n in 0..<length { prefix[n + 1] = prefix[n] + bits[n] }
+        var sums = [Int](repeating: 0, count: length + 1)
+        for n in 0..<length { sums[n + 1] = sums[n] + bits[n] }
+        let prefix = sums
         return (bits.map { 2 * Double($0) - 1 }, { n, delay in Double((prefix[n + 1] - prefix[n - delay]) % 2) })
     }
 }

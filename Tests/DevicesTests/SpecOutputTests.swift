@@ -32,6 +32,71 @@ final class SpecOutputTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/m000003.ovf"))
     }
 
+    /// `topological_charge` and `skyrmion_radius` recorded by a run (the 2D DMI standard problem's disk, a
+    /// Neel skyrmion minimised and run 20 ps at alpha = 0.5) are `LLGSystem.topologicalCharge` and
+    /// `skyrmionRadius` of the state in the OVF snapshot taken at the same sample, in their units; the state
+    /// keeps one winding (|Q| > 0.9: the DMI's rim tilt takes a few per cent), and an unknown name is refused
+    /// with the list of accepted ones.
+    func testTopologicalObservablesAreRecorded() throws {
+        let dir = temporary("topology")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let text = """
+        title = "DMI standard problem disk"
+        [mesh]
+        cells = [50, 50, 1]
+        cell_size = [2e-9, 2e-9, 2e-9]
+        [geometry]
+        shape = "disk"
+        diameter = 100e-9
+        [material]
+        Msat = 0.86e6
+        Aex = 13e-12
+        Ku1 = 0.4e6
+        anisU = [0, 0, 1]
+        Dind = 3e-3
+        alpha = 0.5
+        [initial]
+        kind = "neel-skyrmion"
+        radius = 22e-9
+        wall_width = 5e-9
+        core = 1
+        centres = [[0, 0]]
+        [[stage]]
+        kind = "minimize"
+        [[stage]]
+        kind = "run"
+        duration = 20e-12
+        record = true
+        solver = "rk4"
+        step = 50e-15
+        [output]
+        interval = 10e-12
+        quantities = ["mz", "topological_charge", "skyrmion_radius"]
+        snapshot_every = 10e-12
+        snapshot_dir = "\(dir)"
+        """
+        let r = try SimulationRunner(spec: SimulationSpec(text: text, file: "sp-dmi.toml")).run()
+        XCTAssertEqual(r.outputNames, ["mz", "topological_charge", "skyrmion_radius"])
+        XCTAssertEqual(r.outputUnits, ["", "", "m"])
+        XCTAssertEqual(r.outputs.count, 3)
+        let snapshot = try OVFField.read(from: dir + "/m000002.ovf")
+        let mesh = try Mesh(nx: 50, ny: 50, nz: 1, dx: 2e-9, dy: 2e-9, dz: 2e-9)
+        let magnet = try Magnet(mesh: mesh, shape: .disk(diameter: 100e-9), material: Material(Msat: 0.86e6))
+        let system = LLGSystem(magnet: magnet, demag: false)
+        let n = mesh.cellCount
+        var m = [Double](repeating: 0, count: 3 * n)
+        for i in 0..<n { for c in 0..<3 { m[c * n + i] = snapshot.values[3 * i + c] } }
+        XCTAssertEqual(r.outputs[2][0], system.averageMagnetisation(m).z, accuracy: 1e-12)
+        XCTAssertEqual(r.outputs[2][1], system.topologicalCharge(m), accuracy: 1e-12)
+        XCTAssertEqual(r.outputs[2][2], system.skyrmionRadius(m), accuracy: 1e-20)
+        XCTAssertGreaterThan(abs(r.outputs[2][1]), 0.9)
+        XCTAssertGreaterThan(r.outputs[2][2], 5e-9)
+        XCTAssertThrowsError(try SimulationSpec(text: text.replacingOccurrences(of: "\"skyrmion_radius\"]", with: "\"Q\"]"),
+                                                file: "sp-dmi.toml")) { error in
+            XCTAssertTrue("\(error)".contains("topological_charge"), "\(error)")
+        }
+    }
+
     /// A piecewise drive read from a CSV column (declared header skipped) and from a float64 .npy vector gives
     /// the same values at the hold centres.
     func testPiecewiseDriveFromFiles() throws {

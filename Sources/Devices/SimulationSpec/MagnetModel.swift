@@ -149,9 +149,6 @@ final class MagnetModel {
         return stats
     }
 
-    /// The recorded quantity q ("mz", "mx.region2") of state m.
-    func quantity(_ q: (component: Int, region: Int?), _ m: UnsafePointer<Double>) -> Double {
-        let a = system.averageMagnetisation(m, region: q.region)
-        return a[q.component]
-    }
+    /// The recorded quantity q of state m.
+    func quantity(_ q: RecordedQuantity, _ m: UnsafePointer<Double>) -> Double { q.value(system, m) }
 }

@@ -121,7 +121,7 @@ public final class SimulationRunner {
         let needsKu = spec.stages.contains { if case .run(let r) = $0, let d = r.drive { return spec.drives[d]?.target == .Ku1 } else { return false } }
         let model = try MagnetModel(spec: mspec, file: file, seed: spec.seed, needsAnisotropy: needsKu)
         let system = model.system
-        let quantities = spec.output.quantities.map { SimulationSpec.parseQuantity($0)! }
+        let quantities = spec.output.quantities.map { RecordedQuantity($0)! }
         for (q, name) in zip(quantities, spec.output.quantities) {
             if let r = q.region, !model.magnet.region.contains(Int16(r)) {
                 throw SpecError.invalidValue(file: file, key: "output.quantities", value: "\"\(name)\"", requirement: "region \(r) has no cell")
@@ -134,7 +134,7 @@ public final class SimulationRunner {
         (result.parameters, result.parameterNames, result.parameterUnits) = SimulationRunner.parameters(mspec)
         result.inputNames = channels.map(\.name); result.inputUnits = channels.map(\.unit)
         result.outputNames = spec.output.quantities
-        result.outputUnits = spec.output.quantities.map { _ in "" }
+        result.outputUnits = quantities.map(\.unit)
         result.description = "\(spec.title)\n--- spec \(URL(fileURLWithPath: file).lastPathComponent) ---\n\(spec.text)"
 
         let totalTime = spec.stages.reduce(0.0) { if case .run(let r) = $1 { return $0 + r.duration } else { return $0 } }

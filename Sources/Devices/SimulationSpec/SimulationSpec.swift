@@ -196,8 +196,8 @@ public struct SimulationSpec: Sendable {
                 guard case .array(let a) = q else { throw t.wrong("quantities", "an array of strings", q) }
                 output.quantities = try a.map { v in
                     guard case .string(let s) = v else { throw t.wrong("quantities", "an array of strings", v) }
-                    guard Self.parseQuantity(s) != nil else {
-                        throw t.invalid("quantities", "\"\(s)\"", "quantities are mx, my, mz or mx.regionN, my.regionN, mz.regionN")
+                    guard RecordedQuantity(s) != nil else {
+                        throw t.invalid("quantities", "\"\(s)\"", "quantities are " + RecordedQuantity.accepted)
                     }
                     return s
                 }
@@ -324,15 +324,6 @@ public struct SimulationSpec: Sendable {
         try SimulationBudget(spec: self).check(spec: self, memory: AvailableMemory.bytes().map(Double.init),
                                                disk: output.snapshotEvery == nil ? nil
                                                    : SystemResources.freeDiskSpace(at: output.snapshotDirectory ?? file + ".snapshots"))
-    }
-
-    /// Parses "mx", "my", "mz" or "mz.region3" into (component, region).
-    public static func parseQuantity(_ s: String) -> (component: Int, region: Int?)? {
-        let parts = s.split(separator: ".", maxSplits: 1).map(String.init)
-        guard let c = ["mx", "my", "mz"].firstIndex(of: parts[0]) else { return nil }
-        if parts.count == 1 { return (c, nil) }
-        guard parts[1].hasPrefix("region"), let r = Int(parts[1].dropFirst(6)), (0...255).contains(r) else { return nil }
-        return (c, r)
     }
 
     static func parseShape(_ t: SpecTable) throws -> Shape {
