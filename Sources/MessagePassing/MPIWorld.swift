@@ -2,7 +2,8 @@ import CMPI
 import Foundation
 
 /// The MPI world of a process started by Open MPI's `mpirun` (MPI-3.1 standard, point-to-point
-/// messages of one 64-bit integer): rank, size, blocking send and receive, and a non-blocking probe.
+/// messages of one 64-bit integer): rank, size, blocking send and receive, a non-blocking probe, and
+/// the sum of a vector of Doubles over the ranks.
 ///
 /// `MPI_Init` is called only when the environment says `mpirun` started the process
 /// (`OMPI_COMM_WORLD_SIZE` is set), so the same binary runs serially without a launcher. Only the
@@ -57,6 +58,17 @@ public final class MPIWorld {
         let code = MPI_Iprobe(spinode_MPI_ANY_SOURCE(), spinode_MPI_ANY_TAG(), spinode_MPI_COMM_WORLD(), &flag, &status)
         guard code == spinode_MPI_SUCCESS() else { throw MPIError.call("MPI_Iprobe", code: code) }
         return flag != 0
+    }
+
+    /// Replaces `values` on every rank by the elementwise sum over the ranks (MPI_Allreduce, MPI_SUM, in
+    /// place). Every rank must call it with the same count. For a fixed rank count Open MPI adds in a fixed
+    /// order, so repeated runs give the same bits.
+    public func allReduceSum(_ values: inout [Double]) throws {
+        let count = Int32(values.count)
+        let code = values.withUnsafeMutableBufferPointer { p in
+            MPI_Allreduce(spinode_MPI_IN_PLACE(), p.baseAddress, count, spinode_MPI_DOUBLE(), spinode_MPI_SUM(), spinode_MPI_COMM_WORLD())
+        }
+        guard code == spinode_MPI_SUCCESS() else { throw MPIError.call("MPI_Allreduce", code: code) }
     }
 
     /// Waits until every rank arrives (MPI_Barrier).

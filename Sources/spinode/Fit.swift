@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NeuralNet
 import Numerics
+import MessagePassing
 import Surrogate
 import TraceIO
 import Workflows
@@ -37,11 +38,14 @@ struct Fit: ParsableCommand {
         also when every validation diverged. FILE.png draws the same figure with matplotlib (needs python3 \
         with matplotlib and scripts/plot.py of the SpinODE checkout; refused before training otherwise).
 
+        Under mpirun (Open MPI) one fit runs on all ranks: each rank integrates its share of every         minibatch's windows, the gradients are summed (MPI_Allreduce), and rank 0 writes the model, the         checkpoint and the figure. The model equals the single-process one up to the order of the additions         (docs/scaling.md).
+
         Examples:
           spinode fit traces.h5 --out model.h5 --iterations 5000 --target-nrmse 0.05
           spinode fit traces.h5 --out model.h5 --validation tail:0.2 --patience 10 --checkpoint-every 500
           spinode fit traces.h5 --out model.h5 --checkpoint-every 500 --resume     # continue an interrupted run
           spinode fit traces.h5 --out model.h5 --plot training.svg
+          mpirun -n 4 spinode fit traces.h5 --out model.h5 --hidden 200,200 --batch 200
         """
     )
 
@@ -245,14 +249,21 @@ struct Fit: ParsableCommand {
     }
 
     func run() throws {
-        let job = try self.job()
+        var job = try self.job()
+        // Under mpirun: a data-parallel fit, each rank integrating its share of every minibatch; rank 0
+        // claims and writes the outputs and prints, the others only compute.
+        let world = try MPIWorld.start()
+        defer { world?.finalize() }
+        job.dataParallel = world
+        let lead = job.writesFiles
         var outputs = [OutputTarget(out)]
         if checkpointEvery > 0 || resume { outputs.append(OutputTarget(job.checkpointPath, option: "--checkpoint")) }
-        let figure = try plot.map { try FigureFile(path: $0) }
+        let figure = lead ? try plot.map { try FigureFile(path: $0) } : nil
         try figure?.checkRenderer()
         if let figure { outputs.append(figure.target) }
-        let locks = try OutputTarget.claim(outputs, inputs: [traces])
+        let locks = lead ? try OutputTarget.claim(outputs, inputs: [traces]) : []
         defer { locks.forEach { $0.release() } }
+        let quiet = self.quiet || !lead
         BLAS.setThreadCount(threads)
         let printer = TrainingProgressPrinter(stream: json ? FileHandle.standardError : FileHandle.standardOutput,
                                               terminal: isatty(json ? 2 : 1) != 0, logEvery: job.options.validationInterval)
@@ -261,7 +272,7 @@ struct Fit: ParsableCommand {
             if figure != nil { losses.record(iteration: p.iteration, loss: p.loss) }
             if !quiet { printer.report(p, trainer: trainer) }
         }
-        printer.finish()
+        if lead { printer.finish() }
         let trainer = outcome.trainer
         if !quiet, let note = TrainingJob.worseThanUntrainedNote(trainer) {
             FileHandle.standardError.write(Data(("spinode fit: " + note + "\n").utf8))
@@ -270,6 +281,7 @@ struct Fit: ParsableCommand {
         try figure?.write(TrainingFigure.figure(loss: losses, validation: trainer.validationHistory,
                                                 bestIteration: trainer.bestValidationNRMSE == nil ? nil : trainer.bestIteration,
                                                 title: "spinode fit \(URL(fileURLWithPath: traces).lastPathComponent)"))
+        guard lead else { return }
         try job.writeModel(trainer)
 
         if json {
@@ -284,6 +296,7 @@ struct Fit: ParsableCommand {
                 ("seconds_per_iteration", .number(outcome.seconds / Double(max(1, trainer.iteration - outcome.startIteration)))),
                 ("gradient_method", .string(job.options.gradient.rawValue)), ("solver", .string(solver)),
                 ("precision", .string(job.options.precision.rawValue)), ("threads", .integer(job.options.threads)),
+                ("ranks", .integer(world?.size ?? 1)),
                 ("seed", job.options.seed <= UInt64(Int.max) ? .integer(Int(job.options.seed)) : .string(String(job.options.seed))),
                 ("validation", .array(trainer.validationHistory.map {
                     .object([("iteration", .integer($0.iteration)), ("nrmse", .number($0.nrmse))])

@@ -88,6 +88,18 @@ public final class BatchDrive {
         noiseActive = true
     }
 
+    /// Keeps members `range` (and their input noise) as members 0 ..< range.count: the share of one
+    /// process of a data-parallel fit, after the whole minibatch and its noise were drawn.
+    public func keepMembers(_ range: Range<Int>) {
+        precondition(range.lowerBound >= 0 && range.upperBound <= batch, "BatchDrive: members \(range) outside 0..<\(batch)")
+        let block = noiseSamples * inputCount
+        for (b, source) in range.enumerated() {
+            traceIndex[b] = traceIndex[source]; start[b] = start[source]
+            if noiseActive && b != source { for i in 0..<block { noise[b * block + i] = noise[source * block + i] } }
+        }
+        batch = range.count
+    }
+
     /// Writes e_b(tau) for members 0..<batch to `e[b * stride ..< b * stride + extra]`. No allocation.
     public func fill(tau: Double, batch count: Int, e: UnsafeMutablePointer<Double>, stride: Int) {
         let k = embedding.order

@@ -43,10 +43,21 @@ public final class SurrogateTrainer {
     let gradientMethod: any MinibatchGradientMethod
     /// The ODE module's adjoints on the same minibatch, for `minibatchGradient(viaODEModule: true)`.
     let odeModuleGradient: ODEModuleGradient
+    /// The processes of a data-parallel fit (nil: this process alone) and this process's windows of each
+    /// minibatch (`MinibatchShare`).
+    public let dataParallel: (any GradientAllReduce)?
+    let share: Range<Int>
 
-    /// Builds a run from raw traces (sample-major arrays in SI units; see `RawTrace`).
-    public init(traces: [RawTrace], options: FitOptions) throws {
+    /// Builds a run from raw traces (sample-major arrays in SI units; see `RawTrace`). With `dataParallel`,
+    /// this process integrates its share of every minibatch's windows and the loss and gradient are summed
+    /// over the processes (`MinibatchShare`), which all step the same parameters.
+    public init(traces: [RawTrace], options: FitOptions, dataParallel: (any GradientAllReduce)? = nil) throws {
         try options.validate()
+        if let world = dataParallel, options.batchSize < world.size {
+            throw SurrogateError.invalidOption("batch size \(options.batchSize) below the \(world.size) processes of a data-parallel fit; use --batch \(world.size) or more")
+        }
+        self.dataParallel = dataParallel
+        share = dataParallel.map { MinibatchShare.range(batch: options.batchSize, rank: $0.rank, size: $0.size) } ?? 0..<options.batchSize
         let first = try TrainingSplit.checkAlike(traces)
         // Refuse a run this machine cannot hold or finish before allocating anything for it.
         try TrainingFootprint(options: options, outputCount: first.outputCount, inputCount: first.inputCount,
@@ -66,8 +77,8 @@ public final class SurrogateTrainer {
             ? .stepDecay(interval: options.decayInterval, factor: options.decayFactor) : .constant
         optimiser = try Adam(parameterCount: model.mlp.parameterCount, learningRate: options.learningRate,
                              maxGradientNorm: options.maxGradientNorm, schedule: schedule)
-        let batch = options.batchSize
-        let drive = BatchDrive(traces: trainingTraces, model: model, maxBatch: batch)
+        let batch = share.count
+        let drive = BatchDrive(traces: trainingTraces, model: model, maxBatch: options.batchSize)
         drive.setMembers(Array(repeating: (0, 0), count: batch))
         workspace = MinibatchWorkspace(drive: drive, batch: batch, samples: w, stateWidth: model.stateDimension,
                                        sampleStep: model.sampleStep,
@@ -156,9 +167,18 @@ public final class SurrogateTrainer {
     func nextMinibatchLoss(using method: any MinibatchGradientMethod) throws -> Double {
         var rng = sampler.generator(iteration: iteration)
         let members = sampler.draw(options.batchSize, using: &rng)
-        workspace.load(members: members, from: trainingTraces, embedding: model.embedding,
+        workspace.load(members: members, share: share, from: trainingTraces, embedding: model.embedding,
                        inputNoise: options.inputNoise, stateNoise: options.stateNoise, using: &rng)
-        return try method.lossAndGradient(parameters: model.mlp.parameters, workspace: workspace, iteration: iteration)
+        let loss = try method.lossAndGradient(parameters: model.mlp.parameters, workspace: workspace, iteration: iteration)
+        guard let world = dataParallel else { return loss }
+        // Means over this process's windows, weighted by its share of the batch, summed over the processes.
+        let weight = Double(share.count) / Double(options.batchSize)
+        var values = workspace.gradient.map { $0 * weight }
+        values.append(loss * weight)
+        try world.sum(&values)
+        let total = values.removeLast()
+        workspace.gradient = values
+        return total
     }
 
     /// Free-running NRMSE over the validation segments, in normalised units (the mean over segments and

@@ -44,9 +44,11 @@ public final class SweepTaskProcess {
     /// The child's environment: this process's, with OPENBLAS_NUM_THREADS=1 unless it is set. OpenBLAS
     /// otherwise takes one thread per core it may use, which differs between a serial run and an MPI rank
     /// bound to one core, and a different thread count sums in a different order: results would differ in
-    /// the last bits with the way the sweep was run. (`fit --threads` still sets its own count.)
+    /// the last bits with the way the sweep was run. (`fit --threads` still sets its own count.) Open MPI's
+    /// and PMIx's variables are left out: a task is one process of its own, and `spinode fit` started
+    /// with them would take itself for a rank of a data-parallel fit.
     static func environment() -> [String: String] {
-        var e = ProcessInfo.processInfo.environment
+        var e = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OMPI_") && !$0.key.hasPrefix("PMIX_") }
         if e["OPENBLAS_NUM_THREADS"] == nil { e["OPENBLAS_NUM_THREADS"] = "1" }
         return e
     }

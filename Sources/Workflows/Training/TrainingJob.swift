@@ -20,6 +20,10 @@ public struct TrainingJob {
     public var checkpointPath: String
     /// A checkpoint every this many iterations and one at the end (0: none).
     public var checkpointEvery: Int
+    /// The processes of a data-parallel fit (`mpirun spinode fit`), or nil.
+    public var dataParallel: (any GradientAllReduce)? = nil
+    /// Whether this process writes the checkpoint and model (rank 0 of a data-parallel fit; always alone).
+    public var writesFiles: Bool { (dataParallel?.rank ?? 0) == 0 }
     /// Continue from the checkpoint at `checkpointPath`.
     public var resume: Bool
     /// The command line recorded in the model file (`@training_command`).
@@ -76,14 +80,15 @@ public struct TrainingJob {
         let raw = try all.map { try RawTrace(trace: $0).selecting(inputs: inputs, parameters: parameters) }
         var options = self.options
         if automaticValidation { options.validation = ValidationData.automatic(sampleCounts: raw.map(\.sampleCount)) }
-        let trainer = try SurrogateTrainer(traces: raw, options: options)
+        let trainer = try SurrogateTrainer(traces: raw, options: options, dataParallel: dataParallel)
         // The model and checkpoint files are a few parameter copies; refuse a full disk before training.
         let parameterBytes = Double(trainer.bestModel.mlp.parameterCount) * 8
         try SystemResources.requireDiskSpace((checkpointEvery > 0 ? 5 : 1) * parameterBytes + 1e6, for: out)
         if let resumeFrom { try trainer.restore(resumeFrom) }
         let startIteration = trainer.iteration
         let watch = Stopwatch()
-        let reason = try TrainingRun.train(trainer, checkpointEvery: checkpointEvery, checkpointPath: checkpointPath) { p in
+        // In a data-parallel fit every process holds the same state; rank 0 alone writes the checkpoint.
+        let reason = try TrainingRun.train(trainer, checkpointEvery: writesFiles ? checkpointEvery : 0, checkpointPath: checkpointPath) { p in
             progress?(p, trainer)
         }
         return Outcome(trainer: trainer, reason: reason, seconds: watch.elapsedSeconds, startIteration: startIteration)

@@ -44,24 +44,33 @@ final class MinibatchWorkspace {
     /// Loads the windows `members` (trace, start) of `traces`: the drive's members and input noise
     /// (over W + k samples, sigma `inputNoise`), the true embedded states at every sample as `targets`,
     /// and the initial states `y0` with N(0, stateNoise^2) added to their embedded components. Draws
-    /// the noise from `rng` in that order (input noise, then state noise member by member).
-    func load(members: [(trace: Int, start: Int)], from traces: [NormalisedTrace], embedding: DelayEmbedding,
-              inputNoise: Double, stateNoise: Double, using rng: inout SeededRandom) {
+    /// the noise from `rng` in that order (input noise, then state noise member by member), for every
+    /// member, and keeps members `share` (default all; `MinibatchShare`), which must number `batch`.
+    func load(members: [(trace: Int, start: Int)], share: Range<Int>? = nil, from traces: [NormalisedTrace],
+              embedding: DelayEmbedding, inputNoise: Double, stateNoise: Double, using rng: inout SeededRandom) {
         let n = stateWidth, w = samples
+        let share = share ?? 0..<members.count
+        precondition(share.count == batch, "MinibatchWorkspace: a share of \(share.count) members for a batch of \(batch)")
         drive.setMembers(members)
         if inputNoise > 0 { drive.drawInputNoise(sigma: inputNoise, samples: w + embedding.order, using: &rng) }
         y0.withUnsafeMutableBufferPointer { yp in
             targets.withUnsafeMutableBufferPointer { tp in
-                for (b, m) in members.enumerated() {
-                    let trace = traces[m.trace]
+                for (b, source) in share.enumerated() {
+                    let m = members[source], trace = traces[m.trace]
                     trace.embeddedState(embedding, start: m.start, into: yp.baseAddress! + b * n)
                     for i in 0..<w { trace.embeddedState(embedding, start: m.start + i, into: tp.baseAddress! + (i * batch + b) * n) }
                 }
             }
         }
         if stateNoise > 0 {
-            for b in 0..<members.count { for q in 0..<embedding.embeddedCount { y0[b * n + q] += stateNoise * rng.normal() } }
+            for b in 0..<members.count {
+                for q in 0..<embedding.embeddedCount {
+                    let z = stateNoise * rng.normal()
+                    if share.contains(b) { y0[(b - share.lowerBound) * n + q] += z }
+                }
+            }
         }
+        drive.keepMembers(share)
     }
 
     /// The drive's extra-input closure, in the form the vector fields and kernels take.
