@@ -100,15 +100,15 @@ public final class MicromagneticDevice: Device {
             do {
                 switch spec.stages[s] {
                 case let .relax(tol, maxTime):
-                    model.configure(run: nil, drive: nil, stageStart: clock)
+                    model.configure(run: nil, drives: [], stageStart: clock)
                     try model.system.relax(&m, torqueTolerance: tol, maxTime: maxTime)
                 case let .minimize(tol, stop):
-                    model.configure(run: nil, drive: nil, stageStart: clock)
+                    model.configure(run: nil, drives: [], stageStart: clock)
                     try model.system.minimize(&m, stop: stop, torqueTolerance: tol)
                 case .run(let r):
                     if mspec.terms.temperature > 0 { model.enableThermal() }
-                    let d = r.drive.flatMap { spec.drives[$0] }
-                    try model.integrate(&m, from: clock, to: clock + r.duration, run: r, drive: d, origin: clock)
+                    let d = r.drives.compactMap { spec.drives[$0] }
+                    try model.integrate(&m, from: clock, to: clock + r.duration, run: r, drives: d, origin: clock)
                     clock += r.duration
                 }
             } catch let e as MicromagneticsError {
@@ -160,7 +160,7 @@ public final class MicromagneticDevice: Device {
         let samples = (1...u.count).map { min(Double($0) * dt, t1) }
         do {
             let report = progress
-            try model.integrate(&m, from: 0, to: t1, run: run, drive: drive, origin: 0, sampleTimes: samples) { t, y in
+            try model.integrate(&m, from: 0, to: t1, run: run, drives: [drive], origin: 0, sampleTimes: samples) { t, y in
                 out.append(model.quantity(self.quantity, y))
                 report?(index, t, t1)
             }

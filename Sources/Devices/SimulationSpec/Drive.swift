@@ -4,8 +4,10 @@ import Micromagnetics
 import Numerics
 
 /// A drive signal of a spec (`[drive.NAME]`): a function of the time tau since the start of the stage
-/// that uses it, added to its target (Ku1 in J/m^3, a field component in T, a current density in A/m^2,
-/// or the auto-oscillator current in A).
+/// that uses it, added to its target (Ku1 in J/m^3, the interfacial Dind in J/m^2, a field component in T,
+/// a current density in A/m^2, or the auto-oscillator current in A). A Dind drive scales every cell's
+/// D by (D + delta) / D of the base material. A run stage may take several drives on different targets
+/// (`drive = ["vcma", "dmi"]`).
 ///
 /// - `sine-carrier`: the paper's VCMA input (Chen et al., Nat. Commun. 13, 1016 (2022), Methods):
 ///   delta(tau) = amplitude a_i sin(2 pi f tau), a_i uniform in [low, high), one value per `period`

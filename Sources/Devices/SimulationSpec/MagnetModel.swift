@@ -14,6 +14,8 @@ final class MagnetModel {
     let zeeman: Zeeman
     private(set) var anisotropy: UniaxialAnisotropy?
     let stt: SlonczewskiTorque?
+    /// Interfacial DMI (nil without one), for a `Dind` drive.
+    let dmi: InterfacialDMI?
     private(set) var thermal: ThermalField?
 
     init(spec: SimulationSpec.MagnetSpec, file: String, seed: UInt64, needsAnisotropy: Bool) throws {
@@ -48,6 +50,7 @@ final class MagnetModel {
         } else {
             stt = nil
         }
+        dmi = system.term(InterfacialDMI.self)
     }
 
     /// Adds the thermal field (once, before the first dynamics stage: relax and minimize run without it).
@@ -103,46 +106,52 @@ final class MagnetModel {
 
     /// Sets the stage's damping, applied field and drive. `stageStart` is the global time (s) at which
     /// the stage's drive time tau = 0.
-    func configure(run: SimulationSpec.Run?, drive: Drive?, stageStart: Double, piece: Int? = nil) {
+    func configure(run: SimulationSpec.Run?, drives: [Drive], stageStart: Double, pieces: [Int]? = nil) {
         system.dampingOverride = run?.alpha
         system.normTolerance = run?.normTolerance ?? 1e-2
         let baseField = run?.field ?? spec.terms.field
         let baseJ = spec.terms.slonczewski?.J ?? 0
+        let baseD = spec.material.Dind
         zeeman.field = { _ in baseField }
         anisotropy?.deltaKu = nil
+        dmi?.strength = nil
         stt?.currentDensity = { _ in baseJ }
-        guard let drive else { return }
         let t0 = stageStart
-        let value: @Sendable (Double) -> Double
-        if let i = piece { value = { t in drive.value(at: t, origin: t0, piece: i) } }
-        else { value = { t in drive.value(at: t, origin: t0) } }
-        switch drive.target {
-        case .Ku1: anisotropy?.deltaKu = { t in value(t) }
-        case .field_x: zeeman.field = { t in baseField + SIMD3(value(t), 0, 0) }
-        case .field_y: zeeman.field = { t in baseField + SIMD3(0, value(t), 0) }
-        case .field_z: zeeman.field = { t in baseField + SIMD3(0, 0, value(t)) }
-        case .current_density: stt?.currentDensity = { t in baseJ + value(t) }
-        case .current: break
+        var field: [@Sendable (Double) -> SIMD3<Double>] = []
+        for (k, drive) in drives.enumerated() {
+            let value: @Sendable (Double) -> Double
+            if let i = pieces?[k] { value = { t in drive.value(at: t, origin: t0, piece: i) } }
+            else { value = { t in drive.value(at: t, origin: t0) } }
+            switch drive.target {
+            case .Ku1: anisotropy?.deltaKu = { t in value(t) }
+            case .Dind: dmi?.strength = { t in (baseD + value(t)) / baseD }
+            case .field_x: field.append { t in SIMD3(value(t), 0, 0) }
+            case .field_y: field.append { t in SIMD3(0, value(t), 0) }
+            case .field_z: field.append { t in SIMD3(0, 0, value(t)) }
+            case .current_density: stt?.currentDensity = { t in baseJ + value(t) }
+            case .current: break
+            }
         }
+        if !field.isEmpty { zeeman.field = { [field] t in field.reduce(baseField) { $0 + $1(t) } } }
     }
 
     /// Integrates m over [a, b] in the stage `run` (started at `origin`) one drive piece at a time: the
     /// interval is split at the drive's jumps and each part is solved with the piece index frozen, so
     /// every step, including one ending on a jump, sees the right value. `observe` as `LLGSystem.run`.
     @discardableResult
-    func integrate(_ m: inout [Double], from a: Double, to b: Double, run: SimulationSpec.Run, drive: Drive?,
+    func integrate(_ m: inout [Double], from a: Double, to b: Double, run: SimulationSpec.Run, drives: [Drive],
                    origin: Double, sampleTimes: [Double] = [],
                    observe: ((Double, UnsafePointer<Double>) -> Void)? = nil) throws -> ODEStatistics {
         var cuts = [a]
-        if let d = drive {
+        for d in drives {
             let jumps = d.jumps(duration: b - origin + d.hold).map { origin + $0 }
             cuts += jumps.filter { $0 > a && $0 < b }
         }
-        cuts.append(b)
+        cuts = Array(Set(cuts)).sorted() + [b]
         var stats = ODEStatistics()
         for k in 0..<(cuts.count - 1) {
             let p = cuts[k], q = cuts[k + 1]
-            configure(run: run, drive: drive, stageStart: origin, piece: drive?.piece(at: p, origin: origin))
+            configure(run: run, drives: drives, stageStart: origin, pieces: drives.map { $0.piece(at: p, origin: origin) })
             let samples = sampleTimes.filter { ($0 > p || (k == 0 && $0 == p)) && $0 <= q }
             stats = stats + (try system.run(&m, from: p, to: q, solver: run.solver, sampleTimes: samples, observe: observe))
         }

@@ -121,7 +121,8 @@ public struct SimulationBudget: Sendable {
                                               + "segments of 1 ns; the limit is \(String(format: "%.0e", Self.maxSteps))")
             }
             guard case .run(let r) = s else { continue }
-            let drive = r.drive.flatMap { spec.drives[$0] }
+            // The drive with the shortest pieces sets the most steps.
+            let drive = r.drives.compactMap { spec.drives[$0] }.min { ($0.hold > 0 ? $0.hold : .infinity) < ($1.hold > 0 ? $1.hold : .infinity) }
             let (n, fixed) = Self.steps(r, drive: drive, chunk: chunk)
             let work = n * cells
             guard n > Self.maxSteps || work > Self.maxCellSteps else { continue }

@@ -57,13 +57,14 @@ public final class SimulationRunner {
     func inputChannels() -> [(name: String, unit: String, value: (Drive, Double, Double) -> Double, target: (Drive) -> Bool)] {
         var out: [(String, String, (Drive, Double, Double) -> Double, (Drive) -> Bool)] = []
         for case let .run(r) in spec.stages where r.record {
-            guard let name = r.drive, let d = spec.drives[name] else { continue }
-            let ch = d.target.channel
-            if !out.contains(where: { $0.0 == ch.name }) {
-                out.append((ch.name, ch.unit, { d, t, t0 in d.value(at: t, origin: t0, piece: SimulationRunner.recordedPiece(d, t, t0)) }, { $0.target == d.target }))
-            }
-            if case .sineCarrier = d.kind, !out.contains(where: { $0.0 == "a" }) {
-                out.append(("a", "", { d, t, t0 in d.pieceValue(SimulationRunner.recordedPiece(d, t, t0)) }, { switch $0.kind { case .sineCarrier, .modulatedCarrier: return true; default: return false } }))
+            for d in r.drives.compactMap({ spec.drives[$0] }) {
+                let ch = d.target.channel
+                if !out.contains(where: { $0.0 == ch.name }) {
+                    out.append((ch.name, ch.unit, { d, t, t0 in d.value(at: t, origin: t0, piece: SimulationRunner.recordedPiece(d, t, t0)) }, { $0.target == d.target }))
+                }
+                if case .sineCarrier = d.kind, !out.contains(where: { $0.0 == "a" }) {
+                    out.append(("a", "", { d, t, t0 in d.pieceValue(SimulationRunner.recordedPiece(d, t, t0)) }, { switch $0.kind { case .sineCarrier, .modulatedCarrier: return true; default: return false } }))
+                }
             }
         }
         return out.map { (name: $0.0, unit: $0.1, value: $0.2, target: $0.3) }
@@ -118,7 +119,7 @@ public final class SimulationRunner {
             try Self.checkInputFiles(checkpoint: c.inputFiles, now: spec.inputFiles, checkpointPath: path)
             checkpoint = c
         }
-        let needsKu = spec.stages.contains { if case .run(let r) = $0, let d = r.drive { return spec.drives[d]?.target == .Ku1 } else { return false } }
+        let needsKu = spec.stages.contains { if case .run(let r) = $0 { return r.drives.contains { spec.drives[$0]?.target == .Ku1 } } else { return false } }
         let model = try MagnetModel(spec: mspec, file: file, seed: spec.seed, needsAnisotropy: needsKu)
         let system = model.system
         let quantities = spec.output.quantities.map { RecordedQuantity($0)! }
@@ -179,7 +180,7 @@ public final class SimulationRunner {
                     throw SpecError.invalidValue(file: file, key: stageName + ".kind", value: "relax/minimize",
                                                  requirement: "cannot follow a thermal run stage")
                 }
-                model.configure(run: nil, drive: nil, stageStart: stageStarts[s])
+                model.configure(run: nil, drives: [], stageStart: stageStarts[s])
                 do {
                     let r: RelaxationResult
                     switch spec.stages[s] {
@@ -199,15 +200,15 @@ public final class SimulationRunner {
                     if let state = thermalState { model.thermal?.randomState = state }
                 }
                 let t0 = stageStarts[s], t1 = t0 + run.duration
-                let drive = run.drive.flatMap { spec.drives[$0] }
-                model.configure(run: run, drive: drive, stageStart: t0)
+                let drives = run.drives.compactMap { spec.drives[$0] }
+                model.configure(run: run, drives: drives, stageStart: t0)
                 let nChunks = max(1, Int((run.duration / chunkLength - 1e-9).rounded(.up)))
                 var sampleTimes: [Double] = []
                 let sampleInterval = spec.output.interval ?? 0
                 if run.record, let dt = spec.output.interval { sampleTimes = Self.eventTimes(from: t0, to: t1, every: dt) }
                 var snapTimes: [Double] = []
                 if run.record, let every = spec.output.snapshotEvery { snapTimes = Self.eventTimes(from: t0, to: t1, every: every) }
-                let jumps = (drive?.jumps(duration: run.duration) ?? []).map { t0 + $0 }
+                let jumps = drives.flatMap { $0.jumps(duration: run.duration) }.map { t0 + $0 }
                 let startChunk = s == firstStage ? firstChunk : 0
                 for k in startChunk..<nChunks {
                     // Chunk ends that coincide with a drive jump take the jump's exact value, so the
@@ -223,7 +224,7 @@ public final class SimulationRunner {
                     var si = 0, pi = 0
                     var failure: Error?
                     do {
-                        let stats = try model.integrate(&m, from: a, to: b, run: run, drive: drive, origin: t0,
+                        let stats = try model.integrate(&m, from: a, to: b, run: run, drives: drives, origin: t0,
                                                         sampleTimes: events) { t, y in
                             if si < samples.count && samples[si] == t {
                                 si += 1
@@ -232,7 +233,7 @@ public final class SimulationRunner {
                                 if !Self.sameSampleTime(result.times.last, t, interval: sampleInterval) {
                                     result.times.append(t)
                                     result.inputs.append(channels.map { ch in
-                                        guard let d = drive, ch.target(d) else { return 0 }
+                                        guard let d = drives.first(where: ch.target) else { return 0 }
                                         return ch.value(d, t, t0)
                                     })
                                     result.outputs.append(quantities.map { model.quantity($0, y) })

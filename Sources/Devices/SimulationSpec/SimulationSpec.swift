@@ -83,11 +83,12 @@ public struct SimulationSpec: Sendable {
     /// Which parameter a drive adds to: Ku1 (J/m^3, as deltaKu of every magnetic cell), a field
     /// component (T, added to the applied field), or the Slonczewski current density (A/m^2).
     public enum DriveTarget: String, Sendable, CaseIterable {
-        case Ku1, field_x, field_y, field_z, current_density, current
+        case Ku1, Dind, field_x, field_y, field_z, current_density, current
         /// Name of the trace input channel and its unit.
         public var channel: (name: String, unit: String) {
             switch self {
             case .Ku1: return ("deltaKu1", "J/m3")
+            case .Dind: return ("deltaDind", "J/m2")
             case .field_x: return ("deltaBx", "T")
             case .field_y: return ("deltaBy", "T")
             case .field_z: return ("deltaBz", "T")
@@ -114,8 +115,11 @@ public struct SimulationSpec: Sendable {
         public var alpha: Double?
         /// Applied field for this stage (T; nil: `[terms] field`).
         public var field: SIMD3<Double>?
-        /// Name of the `[drive.NAME]` active in this stage.
-        public var drive: String?
+        /// Names of the `[drive.NAME]` tables active in this stage (`drive = "NAME"` or `["A", "B"]`), each
+        /// on its own target.
+        public var drives: [String]
+        /// The first of `drives` (the stage's drive when it has one).
+        public var drive: String? { drives.first }
         public var solver: ODESolver
         public var solverName: String
         public var record: Bool
@@ -316,6 +320,13 @@ public struct SimulationSpec: Sendable {
             try st.finish()
         }
         guard !stages.isEmpty else { throw SpecError.missingKey(file: file, key: "stage") }
+        // A Dind drive scales every cell's D by (D + delta) / D of the base material.
+        for case let .run(r) in stages {
+            for name in r.drives where drives[name]?.target == .Dind && (magnet?.material.Dind ?? 0) == 0 {
+                throw SpecError.invalidValue(file: file, key: "drive.\(name).target", value: "\"Dind\"",
+                                             requirement: "a Dind drive needs a nonzero [material] Dind, which it scales")
+            }
+        }
         self.stages = stages
         if stages.contains(where: { if case .run(let r) = $0 { return r.record } else { return false } }) && output.interval == nil {
             throw SpecError.missingKey(file: file, key: "output.interval")
@@ -455,8 +466,20 @@ public struct SimulationSpec: Sendable {
             guard duration > 0 else { throw t.invalid("duration", duration, "must be a positive time in seconds") }
             let alpha = try t.optionalDouble("alpha")
             if let a = alpha, a < 0 { throw t.invalid("alpha", a, "must not be negative") }
-            let drive = try t.optionalString("drive")
-            if let d = drive {
+            var stageDrives: [String] = []
+            if let value = t.raw("drive") {
+                switch value {
+                case .string(let d): stageDrives = [d]
+                case .array(let a):
+                    stageDrives = try a.map { v in
+                        guard case .string(let d) = v else { throw t.wrong("drive", "a drive name or an array of drive names", value) }
+                        return d
+                    }
+                default: throw t.wrong("drive", "a drive name or an array of drive names", value)
+                }
+            }
+            var targets: Set<DriveTarget> = []
+            for d in stageDrives {
                 guard let dr = drives[d] else {
                     throw t.invalid("drive", "\"\(d)\"", "no [drive.\(d)] table" + (drives.isEmpty ? "" : " (defined: " + drives.keys.sorted().joined(separator: ", ") + ")"))
                 }
@@ -464,6 +487,9 @@ public struct SimulationSpec: Sendable {
                     throw t.invalid("drive", "\"\(d)\"", "drives the current density but [terms.slonczewski] is absent")
                 }
                 if dr.target == .current { throw t.invalid("drive", "\"\(d)\"", "target 'current' (A) is for the auto-oscillator preset") }
+                guard targets.insert(dr.target).inserted else {
+                    throw t.invalid("drive", "\"\(d)\"", "a second drive of target \(dr.target.rawValue) in one stage")
+                }
             }
             let name = try t.choice("solver", ["dopri5", "tsit5", "bs3", "rk4", "heun"], default: terms.temperature > 0 ? "heun" : "dopri5")
             // The thermal field is drawn once per step and held through its stages: a consistent
@@ -485,7 +511,7 @@ public struct SimulationSpec: Sendable {
             let normTolerance = try t.optionalPositive("norm_tolerance") ?? 1e-2
             let threads = try t.optionalInt("threads")
             if let n = threads, !(1...4096).contains(n) { throw t.invalid("threads", "\(n)", "must be an integer from 1 to 4096") }
-            return .run(Run(duration: duration, alpha: alpha, field: try t.optionalVector("field"), drive: drive,
+            return .run(Run(duration: duration, alpha: alpha, field: try t.optionalVector("field"), drives: stageDrives,
                             solver: ODESolver(method: method, stepping: stepping), solverName: name,
                             record: try t.optionalBool("record") ?? false, normTolerance: normTolerance, threads: threads))
         }

@@ -9,6 +9,9 @@
 /// enters the exchange stencil there, so this term adds that exchange correction (2A/dx^2)(m_ghost - m)/Ms,
 /// exactly as mumax3's combined exchange+DMI kernel does; the `Exchange` term keeps plain Neumann
 /// boundaries. Energy E = -1/2 sum Ms V B . m.
+///
+/// D may depend on time (a voltage-controlled DMI drive): `strength(t)` scales every cell's D, so
+/// D_i(t) = D_i strength(t) (the interior links, the ghost slopes and the DMI part of the ghost cells).
 public final class InterfacialDMI: LocalFieldTerm {
     public let name = "interfacial DMI"
     public let energyFactor = 0.5
@@ -23,6 +26,8 @@ public final class InterfacialDMI: LocalFieldTerm {
     let ghostSide: [Int]
     let ghostSlope, ghostExchange, ghostDMI: [Double]
     let reach: Int
+    /// D(t) / D: the factor on every cell's D at time t (nil: 1).
+    public var strength: (@Sendable (Double) -> Double)?
 
     public init(mesh: Mesh, parameters p: CellParameters) {
         self.mesh = mesh
@@ -59,21 +64,23 @@ public final class InterfacialDMI: LocalFieldTerm {
         let mx = m, my = m + n, mz = m + 2 * n
         let bx = b, by = b + n, bz = b + 2 * n
         let fxp = self.fxp.p, fxm = self.fxm.p, fyp = self.fyp.p, fym = self.fym.p
+        // s = 1 multiplies nothing away: x * 1 is x, so an undriven D gives the same bits as without it.
+        let s = strength?(t) ?? 1
         // Interior: central differences with link D (branch-free, vectorisable).
         let lo = min(reach, n), hi = max(lo, n - reach)
         for i in cells.clamped(within: lo, hi) {
-            bx[i] += fxp[i] * mz[i + 1] - fxm[i] * mz[i - 1]
-            by[i] += fyp[i] * mz[i + sy] - fym[i] * mz[i - sy]
-            bz[i] -= fxp[i] * mx[i + 1] - fxm[i] * mx[i - 1] + fyp[i] * my[i + sy] - fym[i] * my[i - sy]
+            bx[i] += s * (fxp[i] * mz[i + 1] - fxm[i] * mz[i - 1])
+            by[i] += s * (fyp[i] * mz[i + sy] - fym[i] * mz[i - sy])
+            bz[i] -= s * (fxp[i] * mx[i + 1] - fxm[i] * mx[i - 1] + fyp[i] * my[i + sy] - fym[i] * my[i - sy])
         }
         // The first and last `reach` cells, with bounds checks (coefficients are zero where a neighbour
         // is missing, so a clamped index contributes nothing).
         func edge(_ i: Int) {
             let xp = i + 1 < n ? i + 1 : i, xm = i >= 1 ? i - 1 : i
             let yp = i + sy < n ? i + sy : i, ym = i >= sy ? i - sy : i
-            bx[i] += fxp[i] * mz[xp] - fxm[i] * mz[xm]
-            by[i] += fyp[i] * mz[yp] - fym[i] * mz[ym]
-            bz[i] -= fxp[i] * mx[xp] - fxm[i] * mx[xm] + fyp[i] * my[yp] - fym[i] * my[ym]
+            bx[i] += s * (fxp[i] * mz[xp] - fxm[i] * mz[xm])
+            by[i] += s * (fyp[i] * mz[yp] - fym[i] * mz[ym])
+            bz[i] -= s * (fxp[i] * mx[xp] - fxm[i] * mx[xm] + fyp[i] * my[yp] - fym[i] * my[ym])
         }
         for i in cells.clamped(within: 0, lo) { edge(i) }
         for i in cells.clamped(within: hi, n) { edge(i) }
@@ -81,7 +88,7 @@ public final class InterfacialDMI: LocalFieldTerm {
         // exchange stencil.
         // (`ghostCell` is sorted, so the block's sides are one run of the list.)
         for k in ghostRange(cells) {
-            let i = ghostCell[k], g = ghostSlope[k], w = ghostExchange[k], d = ghostDMI[k]
+            let i = ghostCell[k], g = s * ghostSlope[k], w = ghostExchange[k], d = s * ghostDMI[k]
             let x0 = mx[i], y0 = my[i], z0 = mz[i]
             switch ghostSide[k] {
             case 0: // -x: ghost = (x0 + g z0, y0, z0 - g x0)
