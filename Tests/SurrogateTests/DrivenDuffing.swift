@@ -11,6 +11,12 @@ import Surrogate
 enum DrivenDuffing {
     static let delta = 0.4, beta = 0.5, frequency = 0.2
 
+    /// Two short traces (300 and 200 samples of 0.25 s, amplitudes 1 and 0.5), for the training tests.
+    static func twoTraces() throws -> [RawTrace] {
+        [try trace(name: "a", samples: 300, sampleInterval: 0.25, amplitude: 1, seed: 1),
+         try trace(name: "b", samples: 200, sampleInterval: 0.25, amplitude: 0.5, seed: 2)]
+    }
+
     static func trace(name: String, samples: Int, sampleInterval dt: Double, amplitude: Double, seed: UInt64,
                       beta: Double = DrivenDuffing.beta, recordBeta: Bool = false) throws -> RawTrace {
         var rng = SeededRandom(seed: seed)

@@ -66,10 +66,7 @@ final class DataParallelTests: XCTestCase {
         return o
     }
 
-    func traces() throws -> [RawTrace] {
-        [try DrivenDuffing.trace(name: "a", samples: 300, sampleInterval: 0.25, amplitude: 1, seed: 1),
-         try DrivenDuffing.trace(name: "b", samples: 200, sampleInterval: 0.25, amplitude: 0.5, seed: 2)]
-    }
+    func traces() throws -> [RawTrace] { try DrivenDuffing.twoTraces() }
 
     func testBlocksCoverTheBatchOnce() {
         for (batch, size) in [(8, 2), (8, 3), (50, 4), (5, 5)] {

@@ -17,10 +17,7 @@ final class TrainingReproducibilityTests: XCTestCase {
         return o
     }
 
-    func traces() throws -> [RawTrace] {
-        [try DrivenDuffing.trace(name: "a", samples: 300, sampleInterval: 0.25, amplitude: 1, seed: 1),
-         try DrivenDuffing.trace(name: "b", samples: 200, sampleInterval: 0.25, amplitude: 0.5, seed: 2)]
-    }
+    func traces() throws -> [RawTrace] { try DrivenDuffing.twoTraces() }
 
     /// Same seed, same parameters bit for bit; another seed, other parameters.
     func testSameSeedSameResult() throws {
