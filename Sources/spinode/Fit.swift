@@ -38,7 +38,10 @@ struct Fit: ParsableCommand {
         also when every validation diverged. FILE.png draws the same figure with matplotlib (needs python3 \
         with matplotlib and scripts/plot.py of the SpinODE checkout; refused before training otherwise).
 
-        Under mpirun (Open MPI) one fit runs on all ranks: each rank integrates its share of every         minibatch's windows, the gradients are summed (MPI_Allreduce), and rank 0 writes the model, the         checkpoint and the figure. The model equals the single-process one up to the order of the additions         (docs/scaling.md).
+        Under mpirun (Open MPI) one fit runs on all ranks: each rank integrates its share of every \
+        minibatch's windows, the gradients are summed (MPI_Allreduce), and rank 0 writes the model, the \
+        checkpoint and the figure. The model equals the single-process one up to the order of the additions \
+        (docs/scaling.md).
 
         Examples:
           spinode fit traces.h5 --out model.h5 --iterations 5000 --target-nrmse 0.05

@@ -11,6 +11,22 @@ import Surrogate
 enum DrivenDuffing {
     static let delta = 0.4, beta = 0.5, frequency = 0.2
 
+    /// A small fit of the training tests: 8-8 network, 8 windows of 10 samples, Adam 0.01, input and state
+    /// noise 0.01 (so the random noise path runs too).
+    static func smallFitOptions(iterations: Int, validateEvery: Int, seed: UInt64) -> FitOptions {
+        var o = FitOptions()
+        o.hidden = [8, 8]
+        o.batchSize = 8
+        o.windowLength = 10
+        o.iterations = iterations
+        o.learningRate = 0.01
+        o.validationInterval = validateEvery
+        o.inputNoise = 0.01
+        o.stateNoise = 0.01
+        o.seed = seed
+        return o
+    }
+
     /// Two short traces (300 and 200 samples of 0.25 s, amplitudes 1 and 0.5), for the training tests.
     static func twoTraces() throws -> [RawTrace] {
         [try trace(name: "a", samples: 300, sampleInterval: 0.25, amplitude: 1, seed: 1),

@@ -47,6 +47,8 @@ public final class SurrogateTrainer {
     /// minibatch (`MinibatchShare`).
     public let dataParallel: (any GradientAllReduce)?
     let share: Range<Int>
+    /// The weighted gradient and loss this process sends to the sum (allocated once).
+    var reduction: [Double] = []
 
     /// Builds a run from raw traces (sample-major arrays in SI units; see `RawTrace`). With `dataParallel`,
     /// this process integrates its share of every minibatch's windows and the loss and gradient are summed
@@ -172,13 +174,13 @@ public final class SurrogateTrainer {
         let loss = try method.lossAndGradient(parameters: model.mlp.parameters, workspace: workspace, iteration: iteration)
         guard let world = dataParallel else { return loss }
         // Means over this process's windows, weighted by its share of the batch, summed over the processes.
-        let weight = Double(share.count) / Double(options.batchSize)
-        var values = workspace.gradient.map { $0 * weight }
-        values.append(loss * weight)
-        try world.sum(&values)
-        let total = values.removeLast()
-        workspace.gradient = values
-        return total
+        let weight = Double(share.count) / Double(options.batchSize), count = workspace.gradient.count
+        if reduction.count != count + 1 { reduction = [Double](repeating: 0, count: count + 1) }
+        for i in 0..<count { reduction[i] = workspace.gradient[i] * weight }
+        reduction[count] = loss * weight
+        try world.sum(&reduction)
+        for i in 0..<count { workspace.gradient[i] = reduction[i] }
+        return reduction[count]
     }
 
     /// Free-running NRMSE over the validation segments, in normalised units (the mean over segments and

@@ -52,19 +52,8 @@ final class DataParallelTests: XCTestCase {
         func sum(_ values: inout [Double]) throws {}
     }
 
-    func options(iterations: Int = 20) -> FitOptions {
-        var o = FitOptions()
-        o.hidden = [8, 8]
-        o.batchSize = 8
-        o.windowLength = 10
-        o.iterations = iterations
-        o.learningRate = 0.01
-        o.validationInterval = 5
-        o.inputNoise = 0.01          // every rank must draw the whole minibatch's noise to stay in step
-        o.stateNoise = 0.01
-        o.seed = 7
-        return o
-    }
+    /// Input and state noise are on: every rank must draw the whole minibatch's noise to stay in step.
+    func options() -> FitOptions { DrivenDuffing.smallFitOptions(iterations: 20, validateEvery: 5, seed: 7) }
 
     func traces() throws -> [RawTrace] { try DrivenDuffing.twoTraces() }
 

@@ -4,17 +4,7 @@ import Surrogate
 
 final class TrainingReproducibilityTests: XCTestCase {
     func smallOptions(iterations: Int) -> FitOptions {
-        var o = FitOptions()
-        o.hidden = [8, 8]
-        o.batchSize = 8
-        o.windowLength = 10
-        o.iterations = iterations
-        o.learningRate = 0.01
-        o.validationInterval = 7
-        o.inputNoise = 0.01          // exercise the random noise path too
-        o.stateNoise = 0.01
-        o.seed = 42
-        return o
+        DrivenDuffing.smallFitOptions(iterations: iterations, validateEvery: 7, seed: 42)
     }
 
     func traces() throws -> [RawTrace] { try DrivenDuffing.twoTraces() }
