@@ -18,7 +18,8 @@ public enum AtomicFile {
     }
 
     /// Runs `write` on a temporary sibling path, flushes it to disk, then renames it to `path`.
-    /// On any error the temporary is removed and the error rethrown.
+    /// On any error the temporary is removed and the error rethrown (unless a terminating signal arrived
+    /// meanwhile: then the thread waits for the signal to end the process).
     public static func write<R>(_ path: String, _ write: (String) throws -> R) throws -> R {
         let target = try OutputTarget(path, option: "output").resolved()
         try refuseNonRegular(target, named: path)
@@ -27,12 +28,19 @@ public enum AtomicFile {
             unlink(temporary)
             TemporaryFiles.forget(temporary)
         }
-        let result = try write(temporary)
-        try sync(temporary, named: path)
-        guard rename(temporary, target) == 0 else {
-            throw SafeIOError.write(path: path, detail: "cannot rename the temporary into place: " + SafeIOError.message(errno))
+        do {
+            let result = try write(temporary)
+            try sync(temporary, named: path)
+            guard rename(temporary, target) == 0 else {
+                throw SafeIOError.write(path: path, detail: "cannot rename the temporary into place: " + SafeIOError.message(errno))
+            }
+            return result
+        } catch {
+            // A terminating signal's handler may have removed the temporary under us: that is not a
+            // write error to report, the process is about to end by the signal.
+            TemporaryFiles.awaitSignalIfTerminating()
+            throw error
         }
-        return result
     }
 
     /// Writes `data` to `path` atomically.

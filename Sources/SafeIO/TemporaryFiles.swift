@@ -42,6 +42,16 @@ public enum TemporaryFiles {
         lock.unlock()
     }
 
+    /// Once a terminating signal arrived, blocks the calling thread until the signal ends the process;
+    /// otherwise returns at once. A write that failed because the handler removed its temporary calls
+    /// this before reporting, so that an interrupted run ends by its signal and not by a bogus error.
+    public static func awaitSignalIfTerminating() {
+        lock.lock()
+        let signalled = terminating
+        lock.unlock()
+        if signalled { while true { pause() } }
+    }
+
     /// Forgets `path` (it was renamed into place or removed).
     public static func forget(_ path: String) {
         lock.lock(); paths.remove(path); lock.unlock()

@@ -194,7 +194,8 @@ final class OutputSafetyTests: XCTestCase {
         process.executableURL = URL(fileURLWithPath: try spinode())
         process.arguments = ["fit", f.traces, "--out", out, "--iterations", "1000000", "--lr-plateau", "0", "--checkpoint-every", "1", "--quiet"]
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
         try process.run()
         let checkpoint = out + ".checkpoint.json"
         let deadline = Date().addingTimeInterval(60)
@@ -202,7 +203,8 @@ final class OutputSafetyTests: XCTestCase {
         usleep(300_000)
         process.interrupt()
         process.waitUntilExit()
-        XCTAssertEqual(process.terminationReason, .uncaughtSignal)
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        XCTAssertEqual(process.terminationReason, .uncaughtSignal, "status \(process.terminationStatus): \(stderr)")
         let left = try FileManager.default.contentsOfDirectory(atPath: f.dir).filter { $0.hasPrefix(".") }
         XCTAssertEqual(left, [], "temporaries or locks left behind")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
