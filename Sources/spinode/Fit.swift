@@ -43,12 +43,19 @@ struct Fit: ParsableCommand {
         checkpoint and the figure. The model equals the single-process one up to the order of the additions \
         (docs/scaling.md).
 
+        --ensemble N trains N members side by side (member i with seed --seed + i; as many at once as the \
+        cores allow with --threads each) into one model file. The ensemble's prediction is the members' mean; \
+        their spread flags where the surrogate stops being trustworthy: the threshold is --trust-margin times the \
+        largest spread over free runs of the validation data (docs/surrogate-model.md, "Ensembles and the \
+        trust flag"); spinode predict reports it.
+
         Examples:
           spinode fit traces.h5 --out model.h5 --iterations 5000 --target-nrmse 0.05
           spinode fit traces.h5 --out model.h5 --validation tail:0.2 --patience 10 --checkpoint-every 500
           spinode fit traces.h5 --out model.h5 --checkpoint-every 500 --resume     # continue an interrupted run
           spinode fit traces.h5 --out model.h5 --plot training.svg
           mpirun -n 4 spinode fit traces.h5 --out model.h5 --hidden 200,200 --batch 200
+          spinode fit traces.h5 --out ensemble.h5 --ensemble 5
         """
     )
 
@@ -114,6 +121,9 @@ struct Fit: ParsableCommand {
     var precision = "float64"
     @Option(help: "Figure to write (.svg; .png with python3 and matplotlib): training loss and validation NRMSE vs iteration.")
     var plot: String?
+    @Option(parsing: .unconditional, help: "Members of an ensemble model (1: a single model).") var ensemble = 1
+    @Option(parsing: .unconditional, help: "Trust threshold of an ensemble, as a multiple of the largest member spread over the validation free runs.")
+    var trustMargin = EnsembleTraining.defaultMargin
     @Flag(help: "Print one JSON summary at the end (progress goes to stderr).") var json = false
     @Flag(help: "No progress output.") var quiet = false
 
@@ -158,6 +168,14 @@ struct Fit: ParsableCommand {
         try OptionCheck.integer(checkpointEvery, "--checkpoint-every", 0...Int.max)
         try OptionCheck.integer(threads, "--threads", 1...1024)
         if let plot { _ = try FigureFile(path: plot) }
+        try OptionCheck.integer(ensemble, "--ensemble", 1...1000)
+        try OptionCheck.real(trustMargin, "--trust-margin", .positive)
+        if ensemble > 1 {
+            if validation == "none" {
+                throw InvalidOption(option: "--ensemble", problem: "needs validation data to calibrate the trust flag; drop --validation none")
+            }
+            if plot != nil { throw InvalidOption(option: "--plot", problem: "is not available with --ensemble") }
+        }
         for name in traceNames where name.trimmingCharacters(in: .whitespaces).isEmpty {
             throw InvalidOption(option: "--trace", problem: "is empty; give a trace name")
         }
@@ -252,6 +270,7 @@ struct Fit: ParsableCommand {
     }
 
     func run() throws {
+        if ensemble > 1 { return try runEnsemble() }
         var job = try self.job()
         // Under mpirun: a data-parallel fit, each rank integrating its share of every minibatch; rank 0
         // claims and writes the outputs and prints, the others only compute.

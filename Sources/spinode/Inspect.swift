@@ -107,7 +107,7 @@ struct Inspect: ParsableCommand {
         let (m, digest) = try SurrogateModelFile.readChecked(file)
         let p = m.provenance
         let n = m.normalisation
-        return .object([
+        var fields: [(String, JSONValue)] = [
             ("file", .string(file)), ("format", .string(SurrogateModelFile.format)), ("version", .integer(SurrogateModelFile.version)),
             ("embedding_order", .integer(m.embeddingOrder)), ("augment", .integer(m.augment)),
             ("n_out", .integer(m.outputCount)), ("n_in", .integer(m.inputCount)), ("n_par", .integer(m.parameterCount)),
@@ -139,7 +139,25 @@ struct Inspect: ParsableCommand {
                 ("command", .string(m.trainingCommand)),
             ])),
             ("metrics", .object(p.metrics.sorted { $0.key < $1.key }.map { ($0.key, .number($0.value)) })),
-        ])
+        ]
+        fields.append(("ensemble", Self.ensembleSummary(m)))
+        return .object(fields)
+    }
+
+    /// The `ensemble` object of a model summary (null for a single model).
+    static func ensembleSummary(_ m: SurrogateModelFile) -> JSONValue {
+        guard m.memberCount > 1 else { return .null }
+        let members = m.members
+        let nrmse: [JSONValue] = members.map { $0.provenance.metrics["validation_nrmse"].map { .number($0) } ?? .null }
+        var fields: [(String, JSONValue)] = [("members", .integer(m.memberCount)),
+                                             ("seeds", .strings(members.map { String($0.provenance.seed) })),
+                                             ("validation_nrmse", .array(nrmse))]
+        if let t = m.trust {
+            fields += [("spread_threshold", .number(t.spreadThreshold)), ("trust_margin", .number(t.margin)),
+                       ("calibration_max_spread", .number(t.calibrationMaxSpread)),
+                       ("calibration_samples", .integer(t.calibrationSamples)), ("calibration_data", .string(t.calibrationData))]
+        }
+        return .object(fields)
     }
 
     /// Indented "key: value" text of a summary.

@@ -51,6 +51,10 @@ struct Predict: ParsableCommand {
     @Option(parsing: .unconditional, help: "Block length (samples) of the per-block NRMSE (>= 1).") var block = 1000
     @Option(help: "Figure to write (.svg; .png with python3 and matplotlib): prediction vs truth, error and amplitude spectrum per trace and output channel.")
     var plot: String?
+    @Option(parsing: .unconditional, help: "Of an ensemble model: predict with this member only (0 ... N-1) instead of the ensemble.")
+    var member: Int?
+    @Option(parsing: .unconditional, help: "Threads for an ensemble's members (they run side by side; results do not depend on it).")
+    var threads = 1
     @Flag(help: "Print one JSON summary.") var json = false
 
     func validate() throws {
@@ -65,6 +69,8 @@ struct Predict: ParsableCommand {
         _ = try OptionList.expand(traceNames, option: "--trace")
         _ = try ChannelMap(parsing: OptionList.expand(channelMap, option: "--map"))
         if inputTrace != nil, input == nil { throw OptionValueError("--input-trace needs --input") }
+        if let member, member < 0 { throw OptionValueError("--member must be >= 0, got \(member)") }
+        guard (1...1024).contains(threads) else { throw OptionValueError("--threads must be an integer in 1 ... 1024, got \(threads)") }
     }
 
     func run() throws {
@@ -74,7 +80,13 @@ struct Predict: ParsableCommand {
                                            inputs: [model, traces] + (input.map { [$0] } ?? []))
         defer { locks.forEach { $0.release() } }
         BLAS.setThreadCount(1)
-        let surrogate = try SurrogateModel(file: SurrogateModelFile.read(model))
+        let modelFile = try SurrogateModelFile.read(model)
+        if let member, member >= modelFile.memberCount {
+            throw OptionValueError("--member \(member): '\(model)' has \(modelFile.memberCount) member\(modelFile.memberCount == 1 ? "" : "s") (0 ... \(modelFile.memberCount - 1))")
+        }
+        let chosen = try member.map { try modelFile.member($0) } ?? modelFile
+        let ensemble = chosen.memberCount > 1 ? chosen : nil
+        let surrogate = try SurrogateModel(file: chosen.member(0))
         let map = try ChannelMap(parsing: OptionList.expand(channelMap, option: "--map"))
         let file = try TraceFile(path: traces)
         var names = file.traceNames
@@ -133,7 +145,14 @@ struct Predict: ParsableCommand {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let predictions = try FreeRunPrediction(model: surrogate, solver: solverChoice).predict(raw)
+        var ensembleResults: [EnsemblePrediction.Result]?
+        let predictions: [[Double]]
+        if let ensemble {
+            ensembleResults = try EnsemblePrediction(file: ensemble, solver: solverChoice).predict(raw, threads: threads)
+            predictions = ensembleResults!.map(\.mean)
+        } else {
+            predictions = try FreeRunPrediction(model: surrogate, solver: solverChoice).predict(raw)
+        }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         var written = [Trace]()
@@ -183,15 +202,24 @@ struct Predict: ParsableCommand {
                              + "the tolerance %.0e): predicted on the model's interval", trace.name, all[i].samplingInterval,
                              surrogate.sampleInterval, intervalDifferences[i], RawTrace.sampleIntervalTolerance))
             }
-            reports.append(.object([("trace", .string(trace.name)), ("samples", .integer(trace.sampleCount)),
-                                    ("sample_interval_relative_difference", .number(intervalDifferences[i])),
-                                    ("metrics", input == nil ? .array(channels) : .null)]))
+            var report: [(String, JSONValue)] = [("trace", .string(trace.name)), ("samples", .integer(trace.sampleCount)),
+                                                 ("sample_interval_relative_difference", .number(intervalDifferences[i])),
+                                                 ("metrics", input == nil ? .array(channels) : .null)]
+            if let ensemble, let result = ensembleResults?[i] {
+                let trust = EnsembleTrust(result: result, calibration: ensemble.trust, t0: t0, sampleInterval: trace.sampleInterval)
+                written.append(trust.trace(of: trace, t0: t0, model: model))
+                report.append(("ensemble", trust.json(members: ensemble.memberCount)))
+                if !json { print("\(trace.name): " + trust.summary(members: ensemble.memberCount)) }
+            }
+            reports.append(.object(report))
         }
         try TraceFile.write(written, to: out, description: "spinode predict \(model) \(traces)")
         try figure?.write(PredictionFigure.figure(plotted))
         if json {
             var fields: [(String, JSONValue)] = [("model", .string(model)), ("traces", .string(traces)), ("out", .string(out)),
                                                  ("solver", .string(solver)), ("seconds", .number(seconds)),
+                                                 ("members", .integer(chosen.memberCount)),
+                                                 ("member", member.map { .integer($0) } ?? .null),
                                                  ("sample_interval_s", .number(surrogate.sampleInterval)),
                                                  ("sample_interval_tolerance", .number(RawTrace.sampleIntervalTolerance)),
                                                  ("predictions", .array(reports))]

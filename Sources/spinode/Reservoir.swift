@@ -109,6 +109,9 @@ struct ReservoirCommand: ParsableCommand {
     @Option(help: "Device: seed of its thermal noise (the auto-oscillator's noise intensity is --noise).")
     var deviceSeed: UInt64 = 0
 
+    @Option(parsing: .unconditional, help: "Device MODEL.h5 that is an ensemble: use this member only (0 ... N-1; default: the members' mean output).")
+    var member: Int?
+
     @Option(parsing: .unconditional, help: "Auto-oscillator: noise intensity D in 1/s (0: deterministic).")
     var noise: Double = 0
 
@@ -144,7 +147,7 @@ struct ReservoirCommand: ParsableCommand {
         s.hold = hold; s.mask = InputMask.Distribution(rawValue: mask) ?? .binary; s.inputScale = inputScale
         s.inputOffset = inputOffset; s.sampling = TimeMultiplexer.Sampling(rawValue: sampling) ?? .last; s.inputNoise = inputNoise
         s.biasRatio = biasRatio; s.gainRatio = gainRatio; s.sampleInterval = sampleInterval; s.deviceSeed = deviceSeed
-        s.noise = noise; s.ridge = ridge; s.folds = folds; s.quiet = quiet
+        s.noise = noise; s.ridge = ridge; s.folds = folds; s.quiet = quiet; s.member = member
         return s
     }
 

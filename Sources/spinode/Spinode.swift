@@ -16,6 +16,7 @@ struct Spinode: ParsableCommand {
             Bench.self,
             Fit.self,
             Predict.self,
+            EnsembleCommand.self,
             Import.self,
             Export.self,
             Inspect.self,

@@ -23,8 +23,13 @@ import TraceIO
 /// interpolation the spline still reaches a little ahead; train device surrogates on piecewise-constant
 /// drives with `--interpolation zoh`. All copies of one call run as one batch (one network pass per
 /// stage for all of them).
+///
+/// An ensemble model's device answers with the mean of its members' outputs (each member run as above;
+/// `EnsemblePrediction.mean`), or one member's (`init(modelFile:member:)`).
 public final class SurrogateDevice: Device {
     public let model: SurrogateModel
+    /// Further members of an ensemble (same shapes and normalisation as `model`); empty for one model.
+    public let otherMembers: [SurrogateModel]
     public let solver: SurrogateSolver
     public var name: String
     public var sampleInterval: Double { model.sampleInterval }
@@ -37,7 +42,12 @@ public final class SurrogateDevice: Device {
 
     public init(model: SurrogateModel, name: String = "surrogate", solver: SurrogateSolver = .paper,
                 inputChannel: Int = 0, outputChannel: Int = 0, parameters: [Double]? = nil,
-                initialOutputs: [Double]? = nil) throws {
+                initialOutputs: [Double]? = nil, otherMembers: [SurrogateModel] = []) throws {
+        for m in otherMembers where m.normalisation != model.normalisation || m.embedding != model.embedding
+            || m.inputCount != model.inputCount || m.parameterCount != model.parameterCount {
+            throw SurrogateError.invalidModel("ensemble members differ in normalisation, embedding or channels")
+        }
+        self.otherMembers = otherMembers
         let k = model.embedding.order, nOut = model.embedding.outputCount
         guard model.inputCount >= 1 else { throw SurrogateError.invalidModel("a surrogate device needs a model with at least one input channel") }
         guard (0..<model.inputCount).contains(inputChannel) else {
@@ -68,9 +78,16 @@ public final class SurrogateDevice: Device {
         self.initialOutputs = x0
     }
 
-    /// A device from a model file (docs/model-file.md).
-    public convenience init(modelFile path: String, solver: SurrogateSolver = .paper) throws {
-        try self.init(model: SurrogateModel(file: SurrogateModelFile.read(path)), name: "surrogate \(path)", solver: solver)
+    /// A device from a model file (docs/model-file.md): every member of an ensemble (their mean), or
+    /// member `member` (0 ... N - 1) alone.
+    public convenience init(modelFile path: String, member: Int? = nil, solver: SurrogateSolver = .paper) throws {
+        let file = try SurrogateModelFile.read(path)
+        if let member, !(0..<file.memberCount).contains(member) {
+            throw SurrogateError.invalidOption("\(path): member \(member) does not exist (the model has \(file.memberCount) member\(file.memberCount == 1 ? "" : "s"), 0 ... \(file.memberCount - 1))")
+        }
+        let models = try (member.map { [$0] } ?? Array(0..<file.memberCount)).map { try SurrogateModel(file: file.member($0)) }
+        let label = member.map { " member \($0)" } ?? (models.count > 1 ? " (mean of \(models.count) members)" : "")
+        try self.init(model: models[0], name: "surrogate \(path)" + label, solver: solver, otherMembers: Array(models.dropFirst()))
     }
 
     public func respond(to inputs: [[Double]]) throws -> [[Double]] {
@@ -91,9 +108,13 @@ public final class SurrogateDevice: Device {
             runs.append(try RawTrace(name: "copy \(b)", sampleInterval: model.sampleInterval, outputs: outputs, outputCount: nOut,
                                      inputs: driven, inputCount: nIn, parameters: parameters))
         }
-        var prediction = FreeRunPrediction(model: model, solver: solver)
-        prediction.readout = .lastDelay
-        let predictions = try prediction.predict(runs)
+        let perMember = try ([model] + otherMembers).map { member -> [[Double]] in
+            var prediction = FreeRunPrediction(model: member, solver: solver)
+            prediction.readout = .lastDelay
+            return try prediction.predict(runs)
+        }
+        let predictions = perMember.count == 1 ? perMember[0]
+            : runs.indices.map { b in EnsemblePrediction.mean(perMember.map { $0[b] }) }
         return inputs.indices.map { b in
             (0..<inputs[b].count).map { n in predictions[b][(n + 1) * nOut + outputChannel] }
         }

@@ -34,14 +34,7 @@ extension SurrogateModelFile {
         try root.setAttribute("training_command", trainingCommand)
         try root.setAttribute("weights_sha256", weightsDigest)
 
-        let mlp = try root.createGroup("mlp")
-        try mlp.setAttribute("n_layers", layers.count)
-        for (l, layer) in layers.enumerated() {
-            let group = try mlp.createGroup("layer\(l + 1)")
-            try group.setAttribute("activation", layer.activation.rawValue)
-            try group.createDataset("weight", shape: [layer.weight.rows, layer.weight.columns], values: layer.weight.storage)
-            try group.createDataset("bias", shape: [layer.bias.count], values: layer.bias)
-        }
+        try SurrogateModelFile.writeLayers(layers, into: try root.createGroup("mlp"))
         let norm = try root.createGroup("normalisation")
         for (name, values) in normalisationVectors {
             try norm.createDataset(name, shape: [values.count], values: values)
@@ -74,6 +67,7 @@ extension SurrogateModelFile {
         }
         let metrics = try p.createGroup("metrics")
         for (key, value) in provenance.metrics.sorted(by: { $0.key < $1.key }) { try metrics.setAttribute(key, value) }
+        try writeEnsemble(root: root)
     }
 
     var normalisationVectors: [(String, [Double])] {
@@ -136,30 +130,7 @@ extension SurrogateModelFile {
             return a
         }
         guard root.exists("mlp") else { throw TraceIOError.missingObject(file: path, object: "/mlp") }
-        let mlp = try root.group("mlp")
-        let layerCount = activations.count
-        var layers: [Layer] = []
-        for l in 1...max(layerCount, 1) where layerCount > 0 {
-            let name = "layer\(l)"
-            guard mlp.exists(name) else { throw TraceIOError.missingObject(file: path, object: "/mlp/\(name)") }
-            let group = try mlp.group(name)
-            for d in ["weight", "bias"] where !group.exists(d) {
-                throw TraceIOError.missingObject(file: path, object: "/mlp/\(name)/\(d)")
-            }
-            let weight = try group.dataset("weight"), bias = try group.dataset("bias")
-            guard weight.shape.count == 2 else {
-                throw TraceIOError.wrongRank(file: path, object: weight.path, expected: "2 ([out, in])", found: weight.shape.count)
-            }
-            guard bias.shape.count == 1 else {
-                throw TraceIOError.wrongRank(file: path, object: bias.path, expected: "1 ([out])", found: bias.shape.count)
-            }
-            layers.append(Layer(weight: Matrix(rows: weight.shape[0], columns: weight.shape[1], storage: try weight.readDoubles()),
-                                bias: try bias.readDoubles(), activation: activations[l - 1]))
-        }
-        if mlp.exists("layer\(layerCount + 1)") {
-            throw TraceIOError.lengthMismatch(file: path, object: "/ attribute 'activations'", expected: layerCount + 1,
-                                              found: layerCount, reference: "/mlp (layer\(layerCount + 1) exists)")
-        }
+        let layers = try SurrogateModelFile.readLayers(try root.group("mlp"), activations: activations, path: path)
         func vector(_ group: HDF5Group, _ name: String) throws -> [Double] {
             guard group.exists(name) else { throw TraceIOError.missingObject(file: path, object: group.childPath(name)) }
             let d = try group.dataset(name)
@@ -223,7 +194,7 @@ extension SurrogateModelFile {
                 for key in try m.attributeNames() { provenance.metrics[key] = try m.doubleAttribute(key) }
             }
         }
-        let model = SurrogateModelFile(
+        var model = SurrogateModelFile(
             embeddingOrder: k, augment: try root.integerAttribute("augment"), outputCount: nOut, inputCount: nIn,
             parameterCount: nPar, layers: layers, inputInterpolation: interpolation,
             sampleInterval: try root.doubleAttribute("sample_interval"), timeScale: try root.doubleAttribute("time_scale"),
@@ -240,6 +211,7 @@ extension SurrogateModelFile {
             }
         }
         try model.validate(file: path)
+        try model.readEnsemble(root: root, path: path)
         guard root.hasAttribute("weights_sha256") else { return (model, .absent) }
         let stored = try root.stringAttribute("weights_sha256")
         let computed = model.weightsDigest

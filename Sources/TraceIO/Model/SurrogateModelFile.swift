@@ -130,6 +130,11 @@ public struct SurrogateModelFile: Equatable, Sendable {
     public var provenance: Provenance
     /// The command line that trained the model, free-form.
     public var trainingCommand: String
+    /// Members 2 ... N of an ensemble model (the root's network is member 1); empty for a single model
+    /// (docs/model-file.md, "Ensembles").
+    public var otherMembers: [EnsembleMember] = []
+    /// The trust flag's calibration of an ensemble model, or nil.
+    public var trust: TrustCalibration?
 
     public init(embeddingOrder: Int, augment: Int, outputCount: Int, inputCount: Int, parameterCount: Int,
                 layers: [Layer], inputInterpolation: InputInterpolation, sampleInterval: Double, timeScale: Double? = nil,
@@ -242,5 +247,6 @@ public struct SurrogateModelFile: Equatable, Sendable {
         for (i, w) in provenance.windows.enumerated() where w.start < 0 || w.count < 1 {
             throw bad("/provenance/windows", "window \(i) [\(w.start), \(w.start + w.count)) is malformed")
         }
+        try validateEnsemble(file: file)
     }
 }

@@ -41,6 +41,8 @@ public struct ReservoirSetup {
     public var sampleInterval: Double?
     public var deviceSeed: UInt64 = 0
     public var noise: Double = 0
+    /// Of an ensemble model device: this member alone (nil: the members' mean).
+    public var member: Int?
     /// Readout: fixed ridge lambda (nil: chosen by contiguous k-fold cross-validation over `folds` folds).
     public var ridge: Double?
     public var folds: Int = 5
@@ -119,7 +121,7 @@ public struct ReservoirSetup {
                 if !quiet { device.progress = Self.progressReporter(name) }
                 return device
             }
-            return try SurrogateDevice(modelFile: name)
+            return try SurrogateDevice(modelFile: name, member: member)
         }
         guard let build = Self.devices[name] else {
             throw ReservoirSetupError("unknown device '\(name)'; available: \(Self.devices.keys.sorted().joined(separator: ", ")) or MODEL.h5")

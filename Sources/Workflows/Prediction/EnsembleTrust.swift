@@ -1,0 +1,81 @@
+import Numerics
+import Surrogate
+import TraceIO
+
+/// What `spinode predict` reports of an ensemble model's prediction of one trace: the spread of the
+/// members per sample, the trust flag (spread above the model's calibrated threshold) and when it first
+/// rises (docs/surrogate-model.md, "Ensembles and the trust flag").
+public struct EnsembleTrust {
+    public var spread: [Double]
+    /// The calibrated threshold, or nil when the model carries none (then no flag).
+    public var threshold: Double?
+    /// First sample (>= 1) with the flag up, or nil.
+    public var firstFlagged: Int?
+    public var t0: Double
+    /// Seconds.
+    public var sampleInterval: Double
+
+    public init(result: EnsemblePrediction.Result, calibration: SurrogateModelFile.TrustCalibration?, t0: Double,
+                sampleInterval: Double) {
+        spread = result.spread
+        threshold = calibration?.spreadThreshold
+        firstFlagged = threshold.flatMap { EnsemblePrediction.firstFlagged(result.spread, threshold: $0) }
+        self.t0 = t0
+        self.sampleInterval = sampleInterval
+    }
+
+    /// Samples with the flag up.
+    public var flaggedCount: Int {
+        guard let threshold else { return 0 }
+        return spread.dropFirst().filter { !($0 <= threshold) }.count
+    }
+
+    /// The largest spread over samples 1 ... N - 1 (+inf when a member diverged).
+    public var maxSpread: Double {
+        spread.dropFirst().reduce(0) { $1.isFinite ? max($0, $1) : .infinity }
+    }
+
+    /// Time (s) of the first flagged sample, or nil.
+    public var firstFlaggedTime: Double? { firstFlagged.map { t0 + Double($0) * sampleInterval } }
+
+    /// The companion trace "<name>_trust" of the prediction file: outputs `spread` (dimensionless) and
+    /// `trust_flag` (1 where the flag is up, else 0; omitted without a calibration), no inputs.
+    public func trace(of original: RawTrace, t0: Double, model: String) -> Trace {
+        var outputs = spread, names = ["spread"]
+        if let threshold {
+            names.append("trust_flag")
+            outputs = []
+            outputs.reserveCapacity(2 * spread.count)
+            for (j, s) in spread.enumerated() { outputs += [s, j > 0 && !(s <= threshold) ? 1 : 0] }
+        }
+        return Trace(name: original.name + "_trust", sampling: .uniform(t0: t0, dt: original.sampleInterval),
+                     inputs: Matrix(rows: 0, columns: 0, storage: []),
+                     outputs: Matrix(rows: spread.count, columns: names.count, storage: outputs),
+                     outputNames: names, outputUnits: names.map { _ in "" },
+                     description: "spread of the ensemble members of \(model) over their prediction of '\(original.name)' (RMS over outputs of the members' std / the training outputs' std)"
+                        + (threshold.map { "; trust_flag = spread > \($0)" } ?? ""))
+    }
+
+    /// The `ensemble` object of `predict --json`.
+    public func json(members: Int) -> JSONValue {
+        .object([("members", .integer(members)), ("spread_threshold", threshold.map { .number($0) } ?? .null),
+                 ("max_spread", .number(maxSpread)), ("flagged_samples", .integer(flaggedCount)),
+                 ("trust_lost_at_sample", firstFlagged.map { .integer($0) } ?? .null),
+                 ("trust_lost_at_s", firstFlaggedTime.map { .number($0) } ?? .null)])
+    }
+
+    /// One line for the terminal.
+    public func summary(members: Int) -> String {
+        var line = "ensemble of \(members) members, largest spread \(format(maxSpread))"
+        guard let threshold else { return line + " (no trust calibration in the model)" }
+        line += " (threshold \(format(threshold)))"
+        if let t = firstFlaggedTime {
+            line += "; trust flag up first at t = \(format(t)) s (sample \(firstFlagged!)), \(flaggedCount) samples flagged"
+        } else {
+            line += "; trust flag never up"
+        }
+        return line
+    }
+
+    private func format(_ v: Double) -> String { String(format: "%.4g", v) }
+}
