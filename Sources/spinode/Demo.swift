@@ -18,8 +18,9 @@ struct Demo: ParsableCommand {
         and Datasets/specs/skyrmion-disk.toml (the micromagnetic reference), under the package root (found from the \
         executable or the working directory) or under --data.
 
-          (a) free-running prediction of the held-out 'test' trace: NRMSE, NRMSE per 5 ns block, dominant \
-        frequency of prediction and truth (what `spinode predict MODEL TRACES --trace test` reports);
+          (a) free-running prediction of the held-out traces of Datasets/skyrmion-disk-heldout.h5 (drive \
+        realisations never trained on; without that file, the 'test' trace of skyrmion-disk.h5): NRMSE, NRMSE per \
+        5 ns block, dominant frequency of prediction and truth (what `spinode predict MODEL TRACES` reports);
           (b) Mackey-Glass on the surrogate reservoir in the paper's setting (10,000 points, 50 nodes, hold 2 \
         samples, masked input x 4e4 J/m^3 of deltaKu1): NRMSE at H = 1, 10, 40 and the wall time, and the echo \
         state network baseline (`spinode reservoir mackey-glass`);
@@ -27,8 +28,11 @@ struct Demo: ParsableCommand {
         the same 0.5 ns of multiplexed drive: wall time per simulated ns and the speed-up \
         (the reservoir command's devices and multiplexer);
           (d) a summary table on stdout (--json: one JSON object);
-          (e) figures in --out: prediction-zoom, prediction-full, spectrum, nrmse-horizon, each as SVG (written by \
-        the toolkit) with its data as CSV, and as PNG via scripts/plot.py when python3 with matplotlib is present.
+          (e) figures in --out: prediction-zoom, prediction-full, spectrum, nrmse-horizon (and trust-prediction, \
+        trust-spread with (f)), each as SVG (written by the toolkit) with its data as CSV, and as PNG via \
+        scripts/plot.py when python3 with matplotlib is present;
+          (f) with Models/skyrmion-disk-ensemble.h5: the ensemble's trust flag on 'test' of skyrmion-disk.h5, where \
+        the skyrmion is annihilated: when the flag rises against when the reference annihilates.
 
         --train first retrains the surrogate from scratch with `spinode fit` (the training command recorded in \
         the bundled model file), showing its progress, and uses the new model for (a) to (c). Progress lines go to \
@@ -84,10 +88,17 @@ struct Demo: ParsableCommand {
             reservoirModel = retrained
         }
 
-        progress.step("(a) free-running prediction of the held-out trace 'test' with \(model)")
-        let prediction = try DemoPrediction.run(model: model, traces: files.traces, trace: "test")
-        progress.step(String(format: "(a) NRMSE %.4g over %d samples (%.3g s)", prediction.metrics.nrmse, prediction.samples,
-                             prediction.seconds))
+        // (a) The held-out drive realisations where the skyrmion lives, else skyrmion-disk's own 'test'.
+        let heldOutFile = files.heldOut ?? files.traces
+        let heldOutNames = try files.heldOut.map { try DemoData.heldOutTraces(in: $0) } ?? ["test"]
+        var predictions = [DemoPrediction]()
+        for name in heldOutNames {
+            progress.step("(a) free-running prediction of the held-out trace '\(name)' of \(heldOutFile) with \(model)")
+            let p = try DemoPrediction.run(model: model, traces: heldOutFile, trace: name)
+            progress.step(String(format: "(a) NRMSE %.4g over %d samples (%.3g s)", p.metrics.nrmse, p.samples, p.seconds))
+            predictions.append(p)
+        }
+        let prediction = predictions[0]
 
         // (b) and (c) report a failure and let the rest run: the figures of (a) are worth having either way.
         var failures = [(part: String, reason: String)]()
@@ -115,12 +126,23 @@ struct Demo: ParsableCommand {
             }
         }
 
+        var trust: DemoTrust?
+        if let ensemble = files.ensembleModel {
+            progress.step("(f) trust flag of the ensemble \(ensemble) on 'test' of \(files.traces)")
+            do {
+                trust = try DemoTrust.run(ensemble: ensemble, traces: files.traces, trace: "test")
+            } catch {
+                failures.append(("trust flag", "\(error)"))
+                progress.step("(f) failed: \(error)")
+            }
+        }
+
         progress.step("(e) figures")
-        let figures = try DemoFigures.write(DemoFigures.plots(prediction: prediction, reservoir: reservoir), into: out,
-                                            plotScript: files.plotScript, progress: progress)
+        let figures = try DemoFigures.write(DemoFigures.plots(prediction: prediction, reservoir: reservoir) + (trust?.plots ?? []),
+                                            into: out, plotScript: files.plotScript, progress: progress)
         let summary = DemoSummary(data: files, model: model, out: out, quick: quick, training: training, prediction: prediction,
-                                  reservoir: reservoir, reference: reference, failures: failures, figures: figures,
-                                  wallSeconds: progress.elapsed)
+                                  heldOut: predictions, heldOutFile: heldOutFile, reservoir: reservoir, reference: reference,
+                                  trust: trust, failures: failures, figures: figures, wallSeconds: progress.elapsed)
         try AtomicFile.write(Data((summary.json.rendered() + "\n").utf8), to: (out as NSString).appendingPathComponent("summary.json"))
         print(json ? summary.json.rendered() : summary.table())
         if !failures.isEmpty { throw ExitCode(1) }

@@ -11,8 +11,12 @@ struct DemoSummary {
     var quick: Bool
     var training: DemoTraining?
     var prediction: DemoPrediction
+    /// Every held-out prediction of part (a) (the first is `prediction`) and their file.
+    var heldOut: [DemoPrediction]
+    var heldOutFile: String
     var reservoir: DemoReservoir?
     var reference: DemoReference?
+    var trust: DemoTrust?
     /// Parts that failed (b, c), with the reason; the demo then exits with status 1.
     var failures: [(part: String, reason: String)]
     var figures: DemoFigures
@@ -24,6 +28,14 @@ struct DemoSummary {
             ("out", .string(out)), ("quick", .bool(quick)),
             ("training", training?.json ?? .null),
             ("prediction", prediction.json),
+            ("held_out", .object([
+                ("file", .string(heldOutFile)),
+                ("traces", .array(heldOut.map { .object([("trace", .string($0.trace)), ("samples", .integer($0.samples)),
+                                                         ("nrmse", .number($0.metrics.nrmse))]) })),
+                ("simulated_seconds", .number(Double(heldOut.map(\.samples).reduce(0, +) - heldOut.count) * prediction.sampleInterval)),
+                ("mean_nrmse", .number(heldOutMeanNRMSE)),
+            ])),
+            ("trust_flag", trust?.json ?? .null),
             ("mackey_glass", reservoir?.json ?? .null),
             ("reference", reference?.json ?? .null),
             ("figures", figures.json),
@@ -31,6 +43,9 @@ struct DemoSummary {
             ("wall_seconds", .number(wallSeconds)),
         ])
     }
+
+    /// The mean over the held-out traces of their NRMSE.
+    var heldOutMeanNRMSE: Double { heldOut.map(\.metrics.nrmse).reduce(0, +) / Double(heldOut.count) }
 
     /// "1.23e-3" style for small numbers, "0.0123" otherwise.
     static func g(_ v: Double?, _ digits: Int = 3) -> String {
@@ -62,9 +77,16 @@ struct DemoSummary {
         if let t = training {
             rows.append(("retrained surrogate", "spinode fit (\(t.recorded ? "recorded command" : "paper's settings")) in \(DemoSummary.duration(t.seconds)) -> \(t.model)"))
         }
+        if heldOut.count > 1 {
+            let total = heldOut.reduce(0.0) { $0 + Double($1.samples - 1) * $1.sampleInterval } * 1e9
+            rows.append(("held-out prediction", String(format: "%d drive realisations never trained on, %.4g ns in all: mean NRMSE %@",
+                                                       heldOut.count, total, DemoSummary.g(heldOutMeanNRMSE, 4))))
+            rows.append(("", heldOut.map { "'\($0.trace)' \(DemoSummary.g($0.metrics.nrmse, 4))" }.joined(separator: ", ")))
+        }
         let ns = Double(p.samples) * p.sampleInterval * 1e9
-        rows.append(("held-out prediction", String(format: "'%@': %.4g ns (%@ samples), free-running from the true initial state", p.trace, ns,
-                                                   DemoSummary.thousands(p.samples))))
+        rows.append((heldOut.count > 1 ? "" : "held-out prediction",
+                     String(format: "'%@': %.4g ns (%@ samples), free-running from the true initial state", p.trace, ns,
+                            DemoSummary.thousands(p.samples))))
         let blocks = m.blockNRMSE
         rows.append(("", String(format: "NRMSE %@; per %.3g ns block %@ ... %@ (first ... last); max error %@",
                                 DemoSummary.g(m.nrmse, 4), Double(m.blockLength) * p.sampleInterval * 1e9,
@@ -90,6 +112,14 @@ struct DemoSummary {
             rows.append(("", String(format: "whole Mackey-Glass task (%.3g us of device time): about %@ on the reference vs %@ on the surrogate (%@x)",
                                     ref.taskDeviceSeconds * 1e6, DemoSummary.duration(ref.taskReferenceSecondsEstimate),
                                     DemoSummary.duration(ref.taskSurrogateWallSeconds), DemoSummary.thousands(Int(ref.taskSpeedUp.rounded())))))
+        }
+        if let t = trust {
+            rows.append(("trust flag", String(format: "ensemble of %d on '%@' (%@): flag up at %@, reference annihilation at %@",
+                                              t.members, t.trace, t.model,
+                                              t.time(t.firstFlagged).map { String(format: "%.4g ns", $0 * 1e9) } ?? "never",
+                                              t.time(t.annihilation).map { String(format: "%.4g ns", $0 * 1e9) } ?? "never")))
+            rows.append(("", String(format: "first %.3g ns: NRMSE %@, flag %@", DemoTrust.earlySeconds * 1e9,
+                                    DemoSummary.g(t.earlyNRMSE), t.flaggedEarly ? "UP" : "down")))
         }
         for f in failures { rows.append((f.part, "FAILED: " + f.reason)) }
         rows.append(("figures", figures.figures.map { $0.name + ".svg" }.joined(separator: ", ") + " in \(out)"))

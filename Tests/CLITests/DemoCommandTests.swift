@@ -179,6 +179,48 @@ final class DemoCommandTests: XCTestCase {
         XCTAssertLessThan(power / variance, 2)
     }
 
+    /// With Datasets/skyrmion-disk-heldout.h5 and Models/skyrmion-disk-ensemble.h5 present, part (a) predicts
+    /// every held-out trace of the former (each NRMSE what `spinode predict` reports) and part (f) reports
+    /// the ensemble's trust flag on 'test' exactly as `spinode predict ENSEMBLE` does, with the reference's
+    /// annihilation time (the sample from which the truth stays above 0.95) and the trust figures.
+    func testHeldOutTracesAndTrustFlag() throws {
+        let f = try fixture()
+        let dir = try makeTemporaryDirectory(self)
+        for sub in ["Datasets", "Models"] { try FileManager.default.copyItem(atPath: f.data + "/" + sub, toPath: dir + "/" + sub) }
+        let heldOut = dir + "/Datasets/skyrmion-disk-heldout.h5", ensemble = dir + "/Models/skyrmion-disk-ensemble.h5"
+        try runSpinode(["split", f.traces, "--trace", "test", "--at", "\(900 * Self.dt)", "--names", "test-a,test-b", "--out", dir + "/parts.h5"])
+        try runSpinode(["merge", f.traces + ":train=train", dir + "/parts.h5", "--out", heldOut])
+        try runSpinode(["fit", f.traces, "--trace", "train", "--out", ensemble, "--ensemble", "2", "--iterations", "20", "--hidden", "8",
+                        "--seed", "1", "--interpolation", "zoh", "--validation", "tail:0.25", "--validate-every", "10", "--quiet"])
+        let out = dir + "/demo"
+        let summary = try jsonObject(try runSpinode(["demo", "--data", dir, "--out", out, "--quick", "--json", "--input-scale", "0.4",
+                                                     "--no-reference"], timeout: 300).stdout)
+        let predicted = try jsonObject(try runSpinode(["predict", f.model, heldOut, "--trace", "test-a,test-b", "--out", dir + "/p.h5", "--json"]).stdout)
+        let expected = try XCTUnwrap(predicted["predictions"] as? [[String: Any]]).map { p in
+            try number(((p["metrics"] as? [[String: Any]])?.first)?["nrmse"])
+        }
+        let held = try XCTUnwrap(summary["held_out"] as? [String: Any])
+        let traces = try XCTUnwrap(held["traces"] as? [[String: Any]])
+        XCTAssertEqual(traces.map { $0["trace"] as? String }, ["test-a", "test-b"])
+        XCTAssertEqual(try traces.map { try number($0["nrmse"]).bitPattern }, expected.map(\.bitPattern))
+        XCTAssertEqual(try number(held["mean_nrmse"]), (expected[0] + expected[1]) / 2)
+        XCTAssertEqual((summary["prediction"] as? [String: Any])?["trace"] as? String, "test-a")
+
+        let trust = try XCTUnwrap(summary["trust_flag"] as? [String: Any])
+        let direct = try jsonObject(try runSpinode(["predict", ensemble, f.traces, "--trace", "test", "--out", dir + "/e.h5", "--json"]).stdout)
+        let report = try XCTUnwrap((direct["predictions"] as? [[String: Any]])?.first?["ensemble"] as? [String: Any])
+        XCTAssertEqual(trust["members"] as? Int, 2)
+        XCTAssertEqual(try number(trust["spread_threshold"]), try number(report["spread_threshold"]))
+        XCTAssertEqual(try number(trust["max_spread"]), try number(report["max_spread"]))
+        XCTAssertEqual(trust["trust_lost_at_s"] as? Double, report["trust_lost_at_s"] as? Double)
+        let truth = try TraceFile.read(f.traces, trace: "test").outputs.storage
+        let lastBelow = truth.lastIndex { !($0 > 0.95) }
+        let annihilation: Int? = lastBelow == nil ? 0 : (lastBelow! + 1 < truth.count ? lastBelow! + 1 : nil)
+        XCTAssertEqual(trust["reference_annihilation_s"] as? Double, annihilation.map { 600 * Self.dt + Double($0) * Self.dt })
+        let names = try XCTUnwrap((summary["figures"] as? [String: Any])?["files"] as? [[String: Any]]).compactMap { $0["name"] as? String }
+        XCTAssertEqual(names, ["prediction-zoom", "prediction-full", "spectrum", "nrmse-horizon", "trust-prediction", "trust-spread"])
+    }
+
     func testTrainRetrainsWithTheRecordedCommand() throws {
         let f = try fixture()
         let out = try makeTemporaryDirectory(self) + "/demo"

@@ -1,4 +1,5 @@
 import Foundation
+import TraceIO
 
 /// The bundled files the demo runs on, found under one folder (the package root, or `--data DIR`):
 ///
@@ -7,6 +8,11 @@ import Foundation
 ///     Datasets/specs/skyrmion-disk.toml     spec of the micromagnetic reference that produced them
 ///     Models/skyrmion-disk.h5               surrogate trained on 'train' (docs/model-file.md)
 ///     Models/skyrmion-disk-reservoir.h5     optional: surrogate for the reservoir drive (else the one above)
+///     Datasets/skyrmion-disk-heldout.h5     optional: 'train' and held-out traces 'test-seed*' of other drive
+///                                           realisations where the skyrmion lives (the headline prediction;
+///                                           else 'test' of skyrmion-disk.h5)
+///     Models/skyrmion-disk-ensemble.h5      optional: ensemble of fits on 'train' with a trust calibration
+///                                           (the trust flag on 'test', where the skyrmion is annihilated)
 public struct DemoData {
     public var root: String
     public var traces: String
@@ -15,11 +21,16 @@ public struct DemoData {
     public var reservoirModel: String
     /// scripts/plot.py of the package the executable belongs to (nil if not found).
     public var plotScript: String?
+    /// The held-out file and the ensemble model, when present.
+    public var heldOut: String?
+    public var ensembleModel: String?
 
     public static let tracesPath = "Datasets/skyrmion-disk.h5"
     public static let specPath = "Datasets/specs/skyrmion-disk.toml"
     public static let modelPath = "Models/skyrmion-disk.h5"
     public static let reservoirModelPath = "Models/skyrmion-disk-reservoir.h5"
+    public static let heldOutPath = "Datasets/skyrmion-disk-heldout.h5"
+    public static let ensembleModelPath = "Models/skyrmion-disk-ensemble.h5"
 
     /// The files under `data` (or under the package root found from the executable, else from the working
     /// directory); throws a one-line error naming the first missing file.
@@ -42,8 +53,17 @@ public struct DemoData {
         }
         let reservoir = fm.fileExists(atPath: path(reservoirModelPath)) ? path(reservoirModelPath) : path(modelPath)
         let script = Matplotlib.plotScript(data: data)
+        func optional(_ relative: String) -> String? { fm.fileExists(atPath: path(relative)) ? path(relative) : nil }
         return DemoData(root: root, traces: path(tracesPath), spec: path(specPath), model: path(modelPath),
-                        reservoirModel: reservoir, plotScript: script)
+                        reservoirModel: reservoir, plotScript: script, heldOut: optional(heldOutPath),
+                        ensembleModel: optional(ensembleModelPath))
+    }
+
+    /// The held-out traces of `path`: every trace but 'train', in file order; refused when there is none.
+    public static func heldOutTraces(in path: String) throws -> [String] {
+        let names = try TraceFile(path: path).traceNames.filter { $0 != "train" }
+        guard !names.isEmpty else { throw DemoError.missingTrace(file: path, trace: "test-*", available: ["train"]) }
+        return names
     }
 
     /// The nearest folder holding Package.swift and Datasets/, going up from the executable's real location

@@ -6,7 +6,7 @@ import TraceIO
 /// Demo part (a): the surrogate runs free over the held-out trace from its true initial state, exactly
 /// as `spinode predict MODEL TRACES --trace test` does (same library calls: `FreeRunPrediction` with RK4
 /// on the sample grid, `PredictionMetrics` over samples 1 ... N-1 with blocks of 1,000 samples), so the
-/// NRMSE printed here is the one `spinode predict` prints.
+/// NRMSE printed here is the one `spinode predict` prints (for an ensemble model, of the members' mean).
 public struct DemoPrediction {
     public var trace: String
     public var samples: Int
@@ -29,10 +29,12 @@ public struct DemoPrediction {
             throw DemoError.missingTrace(file: traces, trace: name, available: file.traceNames)
         }
         let source = try file.trace(name)
-        let surrogate = try SurrogateModel(file: SurrogateModelFile.read(path))
-        let raw = try RawTrace(trace: source).matchingChannels(of: surrogate)
+        // An ensemble model predicts the members' mean, as `spinode predict` does.
+        let ensemble = try EnsemblePrediction(file: SurrogateModelFile.read(path), solver: .fixedRK4(stepsPerSample: 1))
+        let raw = try RawTrace(trace: source).matchingChannels(of: ensemble.members[0])
         let (predictions, seconds) = try DemoProgress.timed {
-            try FreeRunPrediction(model: surrogate, solver: .fixedRK4(stepsPerSample: 1)).predict([raw])
+            ensemble.members.count == 1 ? try FreeRunPrediction(model: ensemble.members[0], solver: ensemble.solver).predict([raw])
+                                        : try ensemble.predict([raw]).map(\.mean)
         }
         let c = 0, n = raw.outputCount
         let truth = (0..<raw.sampleCount).map { raw.outputs[$0 * n + c] }
