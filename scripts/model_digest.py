@@ -14,8 +14,12 @@ as int(byte count) + UTF-8 bytes, each list as int(count) + its elements:
     reals(output_mean) reals(output_std) reals(input_mean) reals(input_std) reals(parameter_mean) reals(parameter_std)
     int(rows) int(columns) reals(linear_term)            (0, 0, empty when absent)
 
+An ensemble model (docs/model-file.md, "Ensembles") stores one digest per further member,
+`/ensemble/memberI/@weights_sha256`: the same bytes with that member's layers (from `ensemble/memberI/mlp`).
+
 Example:
-    python3 scripts/model_digest.py model.h5        # prints the digest; exit 1 if it differs from the stored one
+    python3 scripts/model_digest.py model.h5        # prints the digest (then "memberI DIGEST" per further
+                                                    # ensemble member); exit 1 if one differs from the stored one
 """
 import hashlib
 import struct
@@ -29,8 +33,10 @@ def text_value(x):
     return x.decode("utf-8") if isinstance(x, bytes) else str(x)
 
 
-def weights_digest(path):
+def weights_digest(path, member=None):
+    """The digest of the model at `path` (member=None: the root network; member=I: /ensemble/memberI) and the stored one."""
     h = hashlib.sha256()
+    mlp = "mlp" if member is None else f"ensemble/member{member}/mlp"
 
     def integer(v):
         h.update(struct.pack("<q", int(v)))
@@ -70,12 +76,12 @@ def weights_digest(path):
         activations = [text_value(a) for a in r["activations"]]
         integer(len(activations))
         for l, activation in enumerate(activations, start=1):
-            w = f[f"mlp/layer{l}/weight"][()]
+            w = f[f"{mlp}/layer{l}/weight"][()]
             text(activation)
             integer(w.shape[0])
             integer(w.shape[1])
             reals(w)
-            reals(f[f"mlp/layer{l}/bias"][()])
+            reals(f[f"{mlp}/layer{l}/bias"][()])
         for key in ("output_mean", "output_std", "input_mean", "input_std", "parameter_mean", "parameter_std"):
             reals(f["normalisation/" + key][()])
         if "linear_term" in f:
@@ -87,7 +93,8 @@ def weights_digest(path):
             integer(0)
             integer(0)
             reals([])
-        stored = text_value(r["weights_sha256"]) if "weights_sha256" in r else None
+        attrs = r if member is None else f[f"ensemble/member{member}"].attrs
+        stored = text_value(attrs["weights_sha256"]) if "weights_sha256" in attrs else None
     return h.hexdigest(), stored
 
 
@@ -100,3 +107,10 @@ if __name__ == "__main__":
         print(f"{sys.argv[1]}: no stored weights_sha256 (written before model files carried one)", file=sys.stderr)
     elif stored != computed:
         sys.exit(f"{sys.argv[1]}: weights digest mismatch: stored {stored}, contents give {computed}")
+    with h5py.File(sys.argv[1], "r") as f:
+        members = int(f["ensemble"].attrs["n_members"]) if "ensemble" in f else 1
+    for i in range(2, members + 1):
+        computed, stored = weights_digest(sys.argv[1], member=i)
+        print(f"member{i} {computed}")
+        if stored != computed:
+            sys.exit(f"{sys.argv[1]}: /ensemble/member{i}: weights digest mismatch: stored {stored}, contents give {computed}")

@@ -10,6 +10,7 @@ final class HelpTests: XCTestCase {
         ([], ["SI units", "seconds", "tesla", "A/m", "J/m^3", "--seed"]),
         (["fit"], ["seconds", "Chen et al."]),            // --time-scale in seconds
         (["predict"], ["NRMSE", "frequency"]),
+        (["ensemble"], ["spread", "--trust-margin", "seed"]),
         (["import"], ["mumax3", "OOMMF", "CSV", "units"]),
         (["import", "csv"], ["seconds", "unit"]),         // --time, --from, --to in seconds; 'name (unit)' headers
         (["import", "mumax"], ["seconds"]),

@@ -21,7 +21,7 @@ final class BundledModelTests: XCTestCase {
         XCTAssertTrue(names.contains("skyrmion-disk") && names.contains("spin-torque-oscillator"), "\(names)")
         for name in names {
             let modelPath = Self.root.appendingPathComponent("Models/\(name).h5").path
-            let dataPath = Self.root.appendingPathComponent("Datasets/\(name).h5").path
+            let defaultDataPath = Self.root.appendingPathComponent("Datasets/\(name).h5").path
             let recordPath = Self.root.appendingPathComponent("Models/\(name).predict.json").path
             guard FileManager.default.fileExists(atPath: recordPath) else {
                 XCTFail("\(recordPath) is missing: run scripts/train-models \(name)")
@@ -29,6 +29,9 @@ final class BundledModelTests: XCTestCase {
             }
             let record = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: recordPath)))
             let predictions = try XCTUnwrap((record as? [String: Any])?["predictions"] as? [[String: Any]], name)
+            // The trace file the record predicted (Datasets/NAME.h5 unless it names another).
+            let dataPath = ((record as? [String: Any])?["traces"] as? String).map { Self.root.appendingPathComponent($0).path }
+                ?? defaultDataPath
             let channels = try XCTUnwrap(predictions.first?["metrics"] as? [[String: Any]], name)
             let recorded = try XCTUnwrap(channels.first?["nrmse"] as? Double, name)
             // The first predicted trace: `test`, or the one the record names (a dataset of several drives).
@@ -38,9 +41,10 @@ final class BundledModelTests: XCTestCase {
             // untouched) and it matches: a damaged or edited bundled model is refused, not used.
             let checked = try SurrogateModelFile.readChecked(modelPath)
             XCTAssertEqual(checked.digest, .verified(checked.model.weightsDigest), "\(name): weights digest")
-            let model = try SurrogateModel(file: checked.model)
-            let test = try RawTrace(trace: TraceFile.read(dataPath, trace: traceName)).matchingChannels(of: model)
-            let prediction = try FreeRunPrediction(model: model, solver: .fixedRK4(stepsPerSample: 1)).predict([test])[0]
+            // An ensemble predicts the mean of its members (one member: that member's prediction, bit for bit).
+            let ensemble = try EnsemblePrediction(file: checked.model, solver: .fixedRK4(stepsPerSample: 1))
+            let test = try RawTrace(trace: TraceFile.read(dataPath, trace: traceName)).matchingChannels(of: ensemble.members[0])
+            let prediction = try ensemble.predict([test])[0].mean
             let n = test.outputCount
             let truth = (1..<test.sampleCount).map { test.outputs[$0 * n] }
             let predicted = (1..<test.sampleCount).map { prediction[$0 * n] }

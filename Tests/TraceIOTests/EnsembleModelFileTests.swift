@@ -99,4 +99,17 @@ final class EnsembleModelFileTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("/ensemble/member4"), "\(error)")
         }
     }
+
+    /// scripts/model_digest.py (h5py) recomputes the root's and every further member's digest.
+    func testPythonRecomputesMemberDigests() throws {
+        guard let python = python(with: ["h5py", "numpy"]) else { throw XCTSkip("python3 with h5py not available") }
+        let dir = try makeTemporaryDirectory(self)
+        let ensemble = try SurrogateModelFile.ensemble(of: Self.members(), trust: Self.trust)
+        try ensemble.write(to: dir + "/e.h5")
+        let result = try runProcess(python, [repositoryRoot() + "/scripts/model_digest.py", dir + "/e.h5"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout.split(separator: "\n").map(String.init),
+                       [ensemble.weightsDigest, "member2 " + (try ensemble.member(1).weightsDigest),
+                        "member3 " + (try ensemble.member(2).weightsDigest)])
+    }
 }
