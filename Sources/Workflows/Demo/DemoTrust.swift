@@ -33,6 +33,8 @@ public struct DemoTrust {
 
     /// mz above which the disk counts as uniform (skyrmion gone) when it stays there.
     public static let annihilationLevel = 0.95
+    /// Length of the trust-prediction figure's window from the start of the trace, seconds.
+    public static let figureSeconds = 15e-9
     /// The stretch at the start of the trace over which the flag should stay down, seconds.
     public static let earlySeconds = 5e-9
 
@@ -91,17 +93,20 @@ public struct DemoTrust {
         ])
     }
 
-    /// Two figures: truth and the ensemble mean over the trace ("trust-prediction"), and the spread with
-    /// the threshold ("trust-spread"); the titles give the flag and annihilation times.
+    /// Two figures: truth and the ensemble mean over the first `figureSeconds` ("trust-prediction"), and
+    /// the spread with the threshold over the whole trace ("trust-spread"); the titles give the flag and
+    /// annihilation times.
     public var plots: [(String, LinePlot)] {
         let ns = truth.indices.map { (t0 + Double($0) * sampleInterval) * 1e9 }
         let times = String(format: "flag up %@, annihilation %@",
                            time(firstFlagged).map { String(format: "%.4g ns", $0 * 1e9) } ?? "never",
                            time(annihilation).map { String(format: "%.4g ns", $0 * 1e9) } ?? "never")
+        // The first `figureSeconds` of the trace: the event and the stretch before it.
+        let shown = 0..<min(truth.count, Int((Self.figureSeconds / sampleInterval).rounded()) + 1)
         let prediction = PredictionFigure.timePanel(
-            title: "'\(trace)', mean of \(members) surrogates; " + times, time: ns, timeLabel: "t (ns)",
-            valueLabel: "mz (dimensionless)", truth: truth, truthName: DemoFigures.truthName, prediction: mean,
-            predictionName: "ensemble mean (free-running)")
+            title: "'\(trace)', mean of \(members) surrogates; " + times, time: Array(ns[shown]), timeLabel: "t (ns)",
+            valueLabel: "mz (dimensionless)", truth: Array(truth[shown]), truthName: DemoFigures.truthName,
+            prediction: Array(mean[shown]), predictionName: "ensemble mean (free-running)")
         let spreadPlot = LinePlot(title: "Spread of the \(members) members; " + times, xLabel: "t (ns)",
                                   yLabel: "spread (dimensionless)",
                                   series: [.init(name: "spread", x: ns, y: spread, colour: LinePlot.palette[1]),
