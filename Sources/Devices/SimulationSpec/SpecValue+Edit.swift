@@ -1,4 +1,5 @@
 import Foundation
+import Numerics
 
 /// Editing a parsed spec by dotted key, and writing it back as TOML: what a parameter sweep
 /// (`spinode sweep`) does to a base spec for each task ("material.Dind" = 3.0e-3 replaces that one value).
@@ -87,22 +88,6 @@ extension SpecValue {
     static let bareKeyCharacters = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-".unicodeScalars)
 
     static func tomlString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += String(format: "\\u%04X", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        QuotedString.quoted(s, escapingDelete: true)
     }
 }

@@ -1,3 +1,5 @@
+import Numerics
+
 /// A JSON document built in code and written with exact numbers and a stable key order.
 ///
 /// Doubles are written with Swift's shortest round-trip representation ("0.1", "5e-12"), so a
@@ -81,23 +83,6 @@ public indirect enum JSONValue: Equatable, Sendable {
     }
 
     static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
+        QuotedString.append(s, to: &out, escapingDelete: false)
     }
 }
