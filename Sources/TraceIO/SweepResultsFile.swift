@@ -7,7 +7,8 @@ import Foundation
 /// task's main output path relative to the results folder, and its key figures as attributes); and
 /// `/summary`, one 1-D dataset per column over every task in index order (`task`, `status_code`: 1 ok,
 /// 0 failed, -1 missing; `seed`, `wall_seconds` in s, each numeric parameter under its key, each key
-/// figure under its name; NaN where a task has no value), which h5py reads as plain arrays.
+/// figure under its name, "parameter KEY" / "figure NAME" when an earlier column has that name; NaN where
+/// a task has no value), which h5py reads as plain arrays.
 public struct SweepResultsFile: Equatable, Sendable {
     public static let format = "spinode-sweep"
     public static let version = 1
@@ -78,15 +79,20 @@ public struct SweepResultsFile: Equatable, Sendable {
             ("task", tasks.map { Double($0.index) }), ("status_code", tasks.map { Double($0.statusCode) }),
             ("seed", tasks.map { Double($0.seed) }), ("wall_seconds", tasks.map { $0.wallSeconds ?? .nan }),
         ]
+        // A parameter or figure whose name an earlier column has (a spec's own `seed` varied by the sweep)
+        // is stored as "parameter NAME" or "figure NAME".
+        func column(_ name: String, _ prefix: String) -> String {
+            out.contains { $0.0 == name } ? prefix + name : name
+        }
         var parameterKeys: [String] = []
         for t in tasks { for p in t.parameters where p.number != nil && !parameterKeys.contains(p.key) { parameterKeys.append(p.key) } }
         for key in parameterKeys {
-            out.append((key, tasks.map { t in t.parameters.first { $0.key == key }?.number ?? .nan }))
+            out.append((column(key, "parameter "), tasks.map { t in t.parameters.first { $0.key == key }?.number ?? .nan }))
         }
         var figureNames: [String] = []
         for t in tasks { for f in t.figures where !figureNames.contains(f.name) { figureNames.append(f.name) } }
         for name in figureNames {
-            out.append((name, tasks.map { t in t.figures.first { $0.name == name }?.value ?? .nan }))
+            out.append((column(name, "figure "), tasks.map { t in t.figures.first { $0.name == name }?.value ?? .nan }))
         }
         return out
     }
