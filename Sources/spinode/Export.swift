@@ -40,7 +40,7 @@ struct Export: ParsableCommand {
         let whole = try SurrogateModelFile.read(model)
         let index = member ?? 0
         guard index >= 0, index < whole.memberCount else {
-            throw ValidationError("--member \(index): '\(model)' has \(whole.memberCount) member\(whole.memberCount == 1 ? "" : "s") (0 ... \(whole.memberCount - 1))")
+            throw OptionValueError("--member \(index): '\(model)' has \(whole.memberCount) member\(whole.memberCount == 1 ? "" : "s") (0 ... \(whole.memberCount - 1))")
         }
         let file = try whole.member(index)
         try folder.create()

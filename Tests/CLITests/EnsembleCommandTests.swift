@@ -88,6 +88,16 @@ final class EnsembleCommandTests: XCTestCase {
         XCTAssertNotEqual(mixed.status, 0)
         XCTAssertTrue(mixed.stderr.contains("wide.h5"), mixed.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/t.h5"))
+        // --resume with no member checkpoint is refused, as for a single fit; an export of a member that does
+        // not exist is one line.
+        let resume = try runProcess(try spinode(), Self.fitArguments(traces, out: dir + "/r.h5", seed: 1, extra: ["--ensemble", "2", "--resume"]))
+        XCTAssertNotEqual(resume.status, 0)
+        XCTAssertTrue(resume.stderr.contains("--resume: no checkpoint"), resume.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/r.h5"))
+        let export = try runProcess(try spinode(), ["export", out, "--out", dir + "/exp", "--member", "2"])
+        XCTAssertNotEqual(export.status, 0)
+        XCTAssertEqual(export.stderrLines.count, 1, export.stderr)
+        XCTAssertTrue(export.stderr.contains("has 2 members (0 ... 1)"), export.stderr)
         let none = try runProcess(try spinode(), Self.fitArguments(traces, out: dir + "/n.h5", seed: 1, extra: ["--ensemble", "2", "--validation", "none"]))
         XCTAssertNotEqual(none.status, 0)
         XCTAssertTrue(none.stderr.contains("--ensemble"), none.stderr)

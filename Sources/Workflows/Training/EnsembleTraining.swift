@@ -56,6 +56,10 @@ public struct EnsembleTraining {
     /// on the validation data and builds the model file. A member whose every validation diverged fails
     /// the ensemble (`TrainingJobError.diverged`).
     public func train(finished: ((Int, TrainingJob.Outcome) -> Void)? = nil) throws -> Outcome {
+        // As a single fit: --resume with nothing to resume from is an error, not a fresh start.
+        if job.resume, !(0..<members).contains(where: { FileManager.default.fileExists(atPath: checkpointPath(member: $0)) }) {
+            throw SurrogateError.checkpoint("--resume: no checkpoint of any member at '\(job.checkpointPath)' (or its .memberI siblings)")
+        }
         let watch = Stopwatch()
         var results = [Result<TrainingJob.Outcome, Error>?](repeating: nil, count: members)
         let report = NSLock()
