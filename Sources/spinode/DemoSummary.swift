@@ -116,7 +116,7 @@ struct DemoSummary {
         if let t = trust {
             rows.append(("trust flag", String(format: "ensemble of %d on '%@' (%@): flag up at %@, reference annihilation at %@",
                                               t.members, t.trace, t.model,
-                                              t.time(t.firstFlagged).map { String(format: "%.4g ns", $0 * 1e9) } ?? "never",
+                                              t.trust.firstFlaggedTime.map { String(format: "%.4g ns", $0 * 1e9) } ?? "never",
                                               t.time(t.annihilation).map { String(format: "%.4g ns", $0 * 1e9) } ?? "never")))
             rows.append(("", String(format: "first %.3g ns: NRMSE %@, flag %@", DemoTrust.earlySeconds * 1e9,
                                     DemoSummary.g(t.earlyNRMSE), t.flaggedEarly ? "UP" : "down")))

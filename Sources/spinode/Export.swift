@@ -39,10 +39,7 @@ struct Export: ParsableCommand {
         try folder.check()
         let whole = try SurrogateModelFile.read(model)
         let index = member ?? 0
-        guard index >= 0, index < whole.memberCount else {
-            throw OptionValueError("--member \(index): '\(model)' has \(whole.memberCount) member\(whole.memberCount == 1 ? "" : "s") (0 ... \(whole.memberCount - 1))")
-        }
-        let file = try whole.member(index)
+        let file = try whole.member(index, of: model)
         try folder.create()
         let locks = try OutputTarget.claim([folder.file(ModelExport.tensorFileName(format)), folder.file("config.json")],
                                            inputs: [model])

@@ -81,12 +81,17 @@ struct Predict: ParsableCommand {
         defer { locks.forEach { $0.release() } }
         BLAS.setThreadCount(1)
         let modelFile = try SurrogateModelFile.read(model)
-        if let member, member >= modelFile.memberCount {
-            throw OptionValueError("--member \(member): '\(model)' has \(modelFile.memberCount) member\(modelFile.memberCount == 1 ? "" : "s") (0 ... \(modelFile.memberCount - 1))")
-        }
-        let chosen = try member.map { try modelFile.member($0) } ?? modelFile
+        let chosen = try member.map { try modelFile.member($0, of: model) } ?? modelFile
         let ensemble = chosen.memberCount > 1 ? chosen : nil
-        let surrogate = try SurrogateModel(file: chosen.member(0))
+        let solverChoice: SurrogateSolver
+        switch solver {
+        case "dopri5": solverChoice = .adaptiveDormandPrince(rtol: rtol, atol: atol)
+        case "tsit5": solverChoice = .adaptiveTsitouras(rtol: rtol, atol: atol)
+        default: solverChoice = .fixedRK4(stepsPerSample: stepsPerSample)
+        }
+        // A single model is an ensemble of one: its mean is its own prediction, bit for bit.
+        let prediction = try EnsemblePrediction(file: chosen, solver: solverChoice)
+        let surrogate = prediction.members[0]
         let map = try ChannelMap(parsing: OptionList.expand(channelMap, option: "--map"))
         let file = try TraceFile(path: traces)
         var names = file.traceNames
@@ -137,22 +142,10 @@ struct Predict: ParsableCommand {
             let matched = try within(input) { try drive.matchingInputs(of: surrogate, map: map) }
             raw = try within(input) { try raw.map { try $0.replacingInputs(with: matched) } }
         }
-        let solverChoice: SurrogateSolver
-        switch solver {
-        case "dopri5": solverChoice = .adaptiveDormandPrince(rtol: rtol, atol: atol)
-        case "tsit5": solverChoice = .adaptiveTsitouras(rtol: rtol, atol: atol)
-        default: solverChoice = .fixedRK4(stepsPerSample: stepsPerSample)
-        }
         let clock = ContinuousClock()
         let started = clock.now
-        var ensembleResults: [EnsemblePrediction.Result]?
-        let predictions: [[Double]]
-        if let ensemble {
-            ensembleResults = try EnsemblePrediction(file: ensemble, solver: solverChoice).predict(raw, threads: threads)
-            predictions = ensembleResults!.map(\.mean)
-        } else {
-            predictions = try FreeRunPrediction(model: surrogate, solver: solverChoice).predict(raw)
-        }
+        let results = try prediction.predict(raw, threads: threads)
+        let predictions = results.map(\.mean)
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         var written = [Trace]()
@@ -205,9 +198,9 @@ struct Predict: ParsableCommand {
             var report: [(String, JSONValue)] = [("trace", .string(trace.name)), ("samples", .integer(trace.sampleCount)),
                                                  ("sample_interval_relative_difference", .number(intervalDifferences[i])),
                                                  ("metrics", input == nil ? .array(channels) : .null)]
-            if let ensemble, let result = ensembleResults?[i] {
-                let trust = EnsembleTrust(result: result, calibration: ensemble.trust, t0: t0, sampleInterval: trace.sampleInterval)
-                written.append(trust.trace(of: trace, t0: t0, model: model))
+            if let ensemble {
+                let trust = EnsembleTrust(result: results[i], calibration: ensemble.trust, t0: t0, sampleInterval: trace.sampleInterval)
+                written.append(trust.trace(of: trace, model: model))
                 report.append(("ensemble", trust.json(members: ensemble.memberCount)))
                 if !json { print("\(trace.name): " + trust.summary(members: ensemble.memberCount)) }
             }

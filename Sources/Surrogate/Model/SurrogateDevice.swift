@@ -28,8 +28,8 @@ import TraceIO
 /// `EnsemblePrediction.mean`), or one member's (`init(modelFile:member:)`).
 public final class SurrogateDevice: Device {
     public let model: SurrogateModel
-    /// Further members of an ensemble (same shapes and normalisation as `model`); empty for one model.
-    public let otherMembers: [SurrogateModel]
+    /// Every member (`model` first), read through the last delay.
+    let ensemble: EnsemblePrediction
     public let solver: SurrogateSolver
     public var name: String
     public var sampleInterval: Double { model.sampleInterval }
@@ -43,11 +43,9 @@ public final class SurrogateDevice: Device {
     public init(model: SurrogateModel, name: String = "surrogate", solver: SurrogateSolver = .paper,
                 inputChannel: Int = 0, outputChannel: Int = 0, parameters: [Double]? = nil,
                 initialOutputs: [Double]? = nil, otherMembers: [SurrogateModel] = []) throws {
-        for m in otherMembers where m.normalisation != model.normalisation || m.embedding != model.embedding
-            || m.inputCount != model.inputCount || m.parameterCount != model.parameterCount {
-            throw SurrogateError.invalidModel("ensemble members differ in normalisation, embedding or channels")
-        }
-        self.otherMembers = otherMembers
+        var ensemble = try EnsemblePrediction(members: [model] + otherMembers, solver: solver)
+        ensemble.readout = .lastDelay
+        self.ensemble = ensemble
         let k = model.embedding.order, nOut = model.embedding.outputCount
         guard model.inputCount >= 1 else { throw SurrogateError.invalidModel("a surrogate device needs a model with at least one input channel") }
         guard (0..<model.inputCount).contains(inputChannel) else {
@@ -82,10 +80,7 @@ public final class SurrogateDevice: Device {
     /// member `member` (0 ... N - 1) alone.
     public convenience init(modelFile path: String, member: Int? = nil, solver: SurrogateSolver = .paper) throws {
         let file = try SurrogateModelFile.read(path)
-        if let member, !(0..<file.memberCount).contains(member) {
-            throw SurrogateError.invalidOption("\(path): member \(member) does not exist (the model has \(file.memberCount) member\(file.memberCount == 1 ? "" : "s"), 0 ... \(file.memberCount - 1))")
-        }
-        let models = try (member.map { [$0] } ?? Array(0..<file.memberCount)).map { try SurrogateModel(file: file.member($0)) }
+        let models = try (member.map { [$0] } ?? Array(0..<file.memberCount)).map { try SurrogateModel(file: file.member($0, of: path)) }
         let label = member.map { " member \($0)" } ?? (models.count > 1 ? " (mean of \(models.count) members)" : "")
         try self.init(model: models[0], name: "surrogate \(path)" + label, solver: solver, otherMembers: Array(models.dropFirst()))
     }
@@ -108,13 +103,8 @@ public final class SurrogateDevice: Device {
             runs.append(try RawTrace(name: "copy \(b)", sampleInterval: model.sampleInterval, outputs: outputs, outputCount: nOut,
                                      inputs: driven, inputCount: nIn, parameters: parameters))
         }
-        let perMember = try ([model] + otherMembers).map { member -> [[Double]] in
-            var prediction = FreeRunPrediction(model: member, solver: solver)
-            prediction.readout = .lastDelay
-            return try prediction.predict(runs)
-        }
-        let predictions = perMember.count == 1 ? perMember[0]
-            : runs.indices.map { b in EnsemblePrediction.mean(perMember.map { $0[b] }) }
+        let perMember = try ensemble.memberPredictions(runs)
+        let predictions = runs.indices.map { b in EnsemblePrediction.mean(perMember.map { $0[b] }) }
         return inputs.indices.map { b in
             (0..<inputs[b].count).map { n in predictions[b][(n + 1) * nOut + outputChannel] }
         }

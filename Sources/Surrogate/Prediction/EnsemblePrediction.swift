@@ -1,4 +1,3 @@
-import Dispatch
 import Numerics
 import TraceIO
 
@@ -18,6 +17,8 @@ import TraceIO
 public struct EnsemblePrediction {
     public let members: [SurrogateModel]
     public let solver: SurrogateSolver
+    /// The delay every member's series reads (`FreeRunPrediction.Readout`; `.lastDelay` for a device).
+    public var readout: FreeRunPrediction.Readout = .firstDelay
 
     /// The members of an ensemble model file (a single model gives an ensemble of one).
     public init(file: SurrogateModelFile, solver: SurrogateSolver = .paper) throws {
@@ -26,8 +27,9 @@ public struct EnsemblePrediction {
 
     public init(members: [SurrogateModel], solver: SurrogateSolver = .paper) throws {
         guard let first = members.first else { throw SurrogateError.invalidModel("an ensemble needs at least one member") }
-        for m in members.dropFirst() where m.normalisation != first.normalisation || m.embedding != first.embedding {
-            throw SurrogateError.invalidModel("ensemble members differ in normalisation or embedding")
+        for m in members.dropFirst() where m.normalisation != first.normalisation || m.embedding != first.embedding
+            || m.inputCount != first.inputCount || m.parameterCount != first.parameterCount {
+            throw SurrogateError.invalidModel("ensemble members differ in normalisation, embedding or channels")
         }
         self.members = members
         self.solver = solver
@@ -45,9 +47,7 @@ public struct EnsemblePrediction {
     /// Free runs of every member over each whole trace (`FreeRunPrediction.predict`), members side by side
     /// on up to `threads` threads; the result does not depend on the thread count.
     public func predict(_ traces: [RawTrace], threads: Int = 1) throws -> [Result] {
-        let perMember = try runMembers(threads: threads) { model in
-            try FreeRunPrediction(model: model, solver: solver).predict(traces)
-        }
+        let perMember = try memberPredictions(traces, threads: threads)
         let nOut = members[0].embedding.outputCount
         let sigma = members[0].normalisation.outputStd
         return traces.indices.map { t in
@@ -57,9 +57,20 @@ public struct EnsemblePrediction {
         }
     }
 
+    /// Each member's free runs over each whole trace (`[member][trace]`, as `FreeRunPrediction.predict`
+    /// with `readout`), members side by side on up to `threads` threads.
+    public func memberPredictions(_ traces: [RawTrace], threads: Int = 1) throws -> [[[Double]]] {
+        try runMembers(threads: threads) { model in
+            var prediction = FreeRunPrediction(model: model, solver: solver)
+            prediction.readout = readout
+            return try prediction.predict(traces)
+        }
+    }
+
     /// The mean over members of equally long series, as x_0 + (1/N) sum_m (x_m - x_0): identical
-    /// members give x_0 exactly.
+    /// members (and a single one) give x_0 exactly.
     public static func mean(_ series: [[Double]]) -> [Double] {
+        guard series.count > 1 else { return series[0] }
         let first = series[0], n = Double(series.count)
         var mean = first
         for i in mean.indices {
@@ -137,16 +148,6 @@ public struct EnsemblePrediction {
 
     /// `body` of every member, on up to `threads` threads, in member order.
     private func runMembers<T>(threads: Int, _ body: (SurrogateModel) throws -> T) throws -> [T] {
-        var results = [Swift.Result<T, Error>?](repeating: nil, count: members.count)
-        let workers = max(1, min(threads, members.count))
-        results.withUnsafeMutableBufferPointer { buffer in
-            let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                for m in stride(from: w, to: members.count, by: workers) {
-                    slots[m] = Swift.Result { try body(members[m]) }
-                }
-            }
-        }
-        return try results.map { try $0!.get() }
+        try parallelMap(count: members.count, threads: threads) { try body(members[$0]) }
     }
 }

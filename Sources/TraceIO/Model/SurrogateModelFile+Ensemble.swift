@@ -51,10 +51,11 @@ extension SurrogateModelFile {
 
     /// Member `index` (0 ... memberCount - 1; 0 is the root network) as a single model: the shared
     /// configuration with that member's weights, seed and metrics, without ensemble or calibration.
-    public func member(_ index: Int) throws -> SurrogateModelFile {
+    /// `path` names the file in the error for an index out of range.
+    public func member(_ index: Int, of path: String = "<model>") throws -> SurrogateModelFile {
         guard index >= 0, index < memberCount else {
-            throw TraceIOError.invalidValue(file: "<model>", object: "/ensemble",
-                                            detail: "member \(index) does not exist (the model has \(memberCount) member\(memberCount == 1 ? "" : "s"), 0 ... \(memberCount - 1))")
+            throw TraceIOError.invalidValue(file: path, object: "/ensemble",
+                                            detail: "member \(index) does not exist: the model has \(memberCount) member\(memberCount == 1 ? "" : "s") (0 ... \(memberCount - 1))")
         }
         var single = self
         single.otherMembers = []
@@ -155,8 +156,7 @@ extension SurrogateModelFile {
             try g.setAttribute("seed", Int(Int64(bitPattern: m.seed)))
             try g.setAttribute("weights_sha256", try member(i + 1).weightsDigest)
             try SurrogateModelFile.writeLayers(m.layers, into: try g.createGroup("mlp"))
-            let metrics = try g.createGroup("metrics")
-            for (key, value) in m.metrics.sorted(by: { $0.key < $1.key }) { try metrics.setAttribute(key, value) }
+            try SurrogateModelFile.writeNumbers(m.metrics, into: try g.createGroup("metrics"))
         }
     }
 
@@ -178,11 +178,7 @@ extension SurrogateModelFile {
             guard group.exists(name) else { throw TraceIOError.missingObject(file: path, object: "/ensemble/\(name)") }
             let g = try group.group(name)
             guard g.exists("mlp") else { throw TraceIOError.missingObject(file: path, object: "/ensemble/\(name)/mlp") }
-            var metrics: [String: Double] = [:]
-            if g.exists("metrics") {
-                let m = try g.group("metrics")
-                for key in try m.attributeNames() { metrics[key] = try m.doubleAttribute(key) }
-            }
+            let metrics = g.exists("metrics") ? try SurrogateModelFile.readNumbers(try g.group("metrics")) : [:]
             let seed = g.hasAttribute("seed") ? UInt64(bitPattern: Int64(try g.integerAttribute("seed"))) : 0
             otherMembers.append(EnsembleMember(layers: try SurrogateModelFile.readLayers(try g.group("mlp"), activations: activations, path: path),
                                                seed: seed, metrics: metrics))
@@ -203,14 +199,8 @@ extension SurrogateModelFile {
         }
         try validateEnsemble(file: path)
         for i in 0..<otherMembers.count {
-            let g = try group.group("member\(i + 2)")
-            guard g.hasAttribute("weights_sha256") else { continue }
-            let stored = try g.stringAttribute("weights_sha256"), computed = try member(i + 1).weightsDigest
-            guard stored.lowercased() == computed else {
-                throw TraceIOError.invalidValue(
-                    file: path, object: "/ensemble/member\(i + 2) attribute 'weights_sha256'",
-                    detail: "weights digest mismatch (file changed after it was written): stored \(stored.prefix(16))..., contents give \(computed.prefix(16))...")
-            }
+            _ = try SurrogateModelFile.checkDigest(of: try group.group("member\(i + 2)"), computed: try member(i + 1).weightsDigest,
+                                                   path: path)
         }
     }
 

@@ -65,8 +65,7 @@ extension SurrogateModelFile {
         for (key, value) in provenance.optimiserSettings.sorted(by: { $0.key < $1.key }) {
             try optimiser.setAttribute(key, value)
         }
-        let metrics = try p.createGroup("metrics")
-        for (key, value) in provenance.metrics.sorted(by: { $0.key < $1.key }) { try metrics.setAttribute(key, value) }
+        try SurrogateModelFile.writeNumbers(provenance.metrics, into: try p.createGroup("metrics"))
         try writeEnsemble(root: root)
     }
 
@@ -189,10 +188,7 @@ extension SurrogateModelFile {
                     provenance.optimiserSettings[key] = try o.doubleAttribute(key)
                 }
             }
-            if p.exists("metrics") {
-                let m = try p.group("metrics")
-                for key in try m.attributeNames() { provenance.metrics[key] = try m.doubleAttribute(key) }
-            }
+            if p.exists("metrics") { provenance.metrics = try SurrogateModelFile.readNumbers(try p.group("metrics")) }
         }
         var model = SurrogateModelFile(
             embeddingOrder: k, augment: try root.integerAttribute("augment"), outputCount: nOut, inputCount: nIn,
@@ -212,14 +208,31 @@ extension SurrogateModelFile {
         }
         try model.validate(file: path)
         try model.readEnsemble(root: root, path: path)
-        guard root.hasAttribute("weights_sha256") else { return (model, .absent) }
-        let stored = try root.stringAttribute("weights_sha256")
-        let computed = model.weightsDigest
+        return (model, try checkDigest(of: root, computed: model.weightsDigest, path: path))
+    }
+
+    /// Compares the `weights_sha256` attribute of `object` (the root, or an ensemble member's group) with
+    /// `computed`: `.absent` without one, `.verified` when equal, a one-line refusal otherwise.
+    static func checkDigest(of object: HDF5Object, computed: String, path: String) throws -> DigestCheck {
+        guard object.hasAttribute("weights_sha256") else { return .absent }
+        let stored = try object.stringAttribute("weights_sha256")
         guard stored.lowercased() == computed else {
             throw TraceIOError.invalidValue(
-                file: path, object: "/ attribute 'weights_sha256'",
+                file: path, object: "\(object.path) attribute 'weights_sha256'",
                 detail: "weights digest mismatch (file changed after it was written): stored \(stored.prefix(16))..., contents give \(computed.prefix(16))...")
         }
-        return (model, .verified(computed))
+        return .verified(computed)
+    }
+
+    /// Writes `values` as float64 attributes of `group`, in key order.
+    static func writeNumbers(_ values: [String: Double], into group: HDF5Group) throws {
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) { try group.setAttribute(key, value) }
+    }
+
+    /// Every attribute of `group` as a number.
+    static func readNumbers(_ group: HDF5Group) throws -> [String: Double] {
+        var values: [String: Double] = [:]
+        for key in try group.attributeNames() { values[key] = try group.doubleAttribute(key) }
+        return values
     }
 }

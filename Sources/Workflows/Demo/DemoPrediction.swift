@@ -33,8 +33,7 @@ public struct DemoPrediction {
         let ensemble = try EnsemblePrediction(file: SurrogateModelFile.read(path), solver: .fixedRK4(stepsPerSample: 1))
         let raw = try RawTrace(trace: source).matchingChannels(of: ensemble.members[0])
         let (predictions, seconds) = try DemoProgress.timed {
-            ensemble.members.count == 1 ? try FreeRunPrediction(model: ensemble.members[0], solver: ensemble.solver).predict([raw])
-                                        : try ensemble.predict([raw]).map(\.mean)
+            try ensemble.predict([raw]).map(\.mean)
         }
         let c = 0, n = raw.outputCount
         let truth = (0..<raw.sampleCount).map { raw.outputs[$0 * n + c] }

@@ -13,15 +13,10 @@ public struct DemoTrust {
     public var model: String
     public var trace: String
     public var members: Int
-    public var threshold: Double
-    public var t0: Double
-    /// Seconds.
-    public var sampleInterval: Double
+    /// The spread, the threshold and the first flagged sample, as `spinode predict` reports them.
+    public var trust: EnsembleTrust
     public var truth: [Double]
     public var mean: [Double]
-    public var spread: [Double]
-    /// First flagged sample (>= 1), or nil.
-    public var firstFlagged: Int?
     /// The reference's annihilation: the first sample from which the truth stays above
     /// `annihilationLevel` to the end of the trace (a living skyrmion dips below it every drive period),
     /// or nil when the trace ends below it.
@@ -59,32 +54,30 @@ public struct DemoTrust {
         let annihilation: Int?
         if let b = lastBelow { annihilation = b + 1 < truth.count ? b + 1 : nil } else { annihilation = 0 }
         let t0: Double = { if case .uniform(let t, _) = source.sampling { return t }; return source.time(0) }()
-        return DemoTrust(model: path, trace: name, members: model.memberCount, threshold: calibration.spreadThreshold, t0: t0,
-                         sampleInterval: raw.sampleInterval, truth: truth, mean: mean, spread: results[0].spread,
-                         firstFlagged: EnsemblePrediction.firstFlagged(results[0].spread, threshold: calibration.spreadThreshold),
-                         annihilation: annihilation,
+        return DemoTrust(model: path, trace: name, members: model.memberCount,
+                         trust: EnsembleTrust(result: results[0], calibration: calibration, t0: t0, sampleInterval: raw.sampleInterval),
+                         truth: truth, mean: mean, annihilation: annihilation,
                          earlyNRMSE: Statistics.nrmse(prediction: Array(mean[1..<early]), truth: Array(truth[1..<early])),
                          seconds: seconds)
     }
 
     /// Time (s) of a sample index.
-    public func time(_ sample: Int?) -> Double? { sample.map { t0 + Double($0) * sampleInterval } }
+    public func time(_ sample: Int?) -> Double? { sample.map { trust.t0 + Double($0) * trust.sampleInterval } }
 
     /// Whether the flag rose within the first `earlySeconds`.
-    public var flaggedEarly: Bool { (firstFlagged.map { Double($0) * sampleInterval <= Self.earlySeconds }) ?? false }
+    public var flaggedEarly: Bool { (trust.firstFlagged.map { Double($0) * trust.sampleInterval <= Self.earlySeconds }) ?? false }
 
     /// Flag time minus annihilation time, seconds (nil unless both exist).
     public var delay: Double? {
-        guard let f = time(firstFlagged), let a = time(annihilation) else { return nil }
+        guard let f = trust.firstFlaggedTime, let a = time(annihilation) else { return nil }
         return f - a
     }
 
     public var json: JSONValue {
         .object([
             ("model", .string(model)), ("trace", .string(trace)), ("members", .integer(members)),
-            ("spread_threshold", .number(threshold)),
-            ("max_spread", .number(spread.dropFirst().reduce(0) { $1.isFinite ? max($0, $1) : .infinity })),
-            ("trust_lost_at_s", time(firstFlagged).map { .number($0) } ?? .null),
+            ("spread_threshold", trust.threshold.map { .number($0) } ?? .null), ("max_spread", .number(trust.maxSpread)),
+            ("trust_lost_at_s", trust.firstFlaggedTime.map { .number($0) } ?? .null),
             ("reference_annihilation_s", time(annihilation).map { .number($0) } ?? .null),
             ("annihilation_level", .number(Self.annihilationLevel)),
             ("flag_delay_s", delay.map { .number($0) } ?? .null),
@@ -97,21 +90,21 @@ public struct DemoTrust {
     /// the spread with the threshold over the whole trace ("trust-spread"); the titles give the flag and
     /// annihilation times.
     public var plots: [(String, LinePlot)] {
-        let ns = truth.indices.map { (t0 + Double($0) * sampleInterval) * 1e9 }
+        let ns = truth.indices.map { time($0)! * 1e9 }
         let times = String(format: "flag up %@, annihilation %@",
-                           time(firstFlagged).map { String(format: "%.4g ns", $0 * 1e9) } ?? "never",
+                           trust.firstFlaggedTime.map { String(format: "%.4g ns", $0 * 1e9) } ?? "never",
                            time(annihilation).map { String(format: "%.4g ns", $0 * 1e9) } ?? "never")
         // The first `figureSeconds` of the trace: the event and the stretch before it.
-        let shown = 0..<min(truth.count, Int((Self.figureSeconds / sampleInterval).rounded()) + 1)
+        let shown = 0..<min(truth.count, Int((Self.figureSeconds / trust.sampleInterval).rounded()) + 1)
         let prediction = PredictionFigure.timePanel(
             title: "'\(trace)', mean of \(members) surrogates; " + times, time: Array(ns[shown]), timeLabel: "t (ns)",
             valueLabel: "mz (dimensionless)", truth: Array(truth[shown]), truthName: DemoFigures.truthName,
             prediction: Array(mean[shown]), predictionName: "ensemble mean (free-running)")
         let spreadPlot = LinePlot(title: "Spread of the \(members) members; " + times, xLabel: "t (ns)",
                                   yLabel: "spread (dimensionless)",
-                                  series: [.init(name: "spread", x: ns, y: spread, colour: LinePlot.palette[1]),
-                                           .init(name: "threshold", x: [ns[0], ns[ns.count - 1]], y: [threshold, threshold],
-                                                 colour: LinePlot.palette[0], dashed: true)])
+                                  series: [.init(name: "spread", x: ns, y: trust.spread, colour: LinePlot.palette[1])]
+                                    + (trust.threshold.map { [.init(name: "threshold", x: [ns[0], ns[ns.count - 1]], y: [$0, $0],
+                                                                    colour: LinePlot.palette[0], dashed: true)] } ?? []))
         return [("trust-prediction", prediction), ("trust-spread", spreadPlot)]
     }
 }

@@ -40,7 +40,7 @@ public struct EnsembleTrust {
 
     /// The companion trace "<name>_trust" of the prediction file: outputs `spread` (dimensionless) and
     /// `trust_flag` (1 where the flag is up, else 0; omitted without a calibration), no inputs.
-    public func trace(of original: RawTrace, t0: Double, model: String) -> Trace {
+    public func trace(of original: RawTrace, model: String) -> Trace {
         var outputs = spread, names = ["spread"]
         if let threshold {
             names.append("trust_flag")

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Numerics
 import Surrogate
@@ -61,22 +60,12 @@ public struct EnsembleTraining {
             throw SurrogateError.checkpoint("--resume: no checkpoint of any member at '\(job.checkpointPath)' (or its .memberI siblings)")
         }
         let watch = Stopwatch()
-        var results = [Result<TrainingJob.Outcome, Error>?](repeating: nil, count: members)
         let report = NSLock()
-        let workers = min(concurrent, members)
-        results.withUnsafeMutableBufferPointer { buffer in
-            let slots = buffer
-            DispatchQueue.concurrentPerform(iterations: workers) { w in
-                for i in stride(from: w, to: members, by: workers) {
-                    let result = Result { try memberJob(i).train() }
-                    slots[i] = result
-                    if case .success(let outcome) = result {
-                        report.lock(); finished?(i, outcome); report.unlock()
-                    }
-                }
-            }
+        let outcomes = try parallelMap(count: members, threads: concurrent) { i -> TrainingJob.Outcome in
+            let outcome = try memberJob(i).train()
+            report.lock(); finished?(i, outcome); report.unlock()
+            return outcome
         }
-        let outcomes = try results.map { try $0!.get() }
         var files: [SurrogateModelFile] = []
         for (i, outcome) in outcomes.enumerated() {
             let trainer = outcome.trainer
