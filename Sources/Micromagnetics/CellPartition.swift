@@ -45,6 +45,13 @@ public final class CellPartition: @unchecked Sendable {
         WorkerPool.shared.run(iterations: threads, threads: threads) { k in body(block(k)) }
     }
 
+    /// Runs `body(k)` for k in 0 ..< threads in parallel: for loops split some other fixed way (e.g. the
+    /// shares of `ZeroPaddedFFT`).
+    public func forEachThread(_ body: (Int) -> Void) {
+        if threads == 1 { body(0); return }
+        WorkerPool.shared.run(iterations: threads, threads: threads, body)
+    }
+
     /// Runs `body` on `threads` fixed, contiguous shares of 0 ..< count (share k is
     /// count k / threads ..< count (k + 1) / threads), in parallel: for loops over something other than
     /// cells (rows of a padded grid, frequencies).

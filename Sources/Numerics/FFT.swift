@@ -21,18 +21,19 @@ import Foundation
 /// component c, frequency (kx, ky, kz) at complex index `c * spectrumCount + (kz * py + ky) * cx + kx`,
 /// cx = px / 2 + 1. Transforms are unnormalised: inverse(forward(x)) = px py pz x.
 ///
-/// Threads: with `threads` > 1 every stage is planned with FFTW's threaded transforms
-/// (libfftw3_threads: `fftw_init_threads` once per process, `fftw_plan_with_nthreads` before planning),
-/// which split the many independent rows and columns of a stage among that many threads; FFTW runs
-/// its parallel loops on `WorkerPool.shared` (`fftw_threads_set_callback`). An FFTW_ESTIMATE
-/// plan for a given thread count is the same in every process, so results are bit-reproducible for that
-/// count; another count may pick another algorithm and differ in the last bits.
+/// Threads: with `shares` > 1 the transform can also run as `shares` independent pieces, one per thread
+/// (`forwardRows`, `transformColumns`, `inverseRows`; `ZeroPaddedFFT+Shares.swift`): the x stages split
+/// by rows y, the y and z stages by frequency columns kx, each piece with its own single-threaded FFTW
+/// plan. A convolution then costs three parallel loops (gather and x, the columns with the
+/// Fourier-space product in between, x and scatter) instead of one per stage. FFTW_ESTIMATE plans
+/// for a given split are the same in every process, so results are bit-reproducible for a given share
+/// count; the whole-array `forward`/`inverse` keep their own plans.
 public final class ZeroPaddedFFT {
     public let n: (x: Int, y: Int, z: Int)
     public let padded: (x: Int, y: Int, z: Int)
     public let components: Int
-    /// Threads each transform uses (FFTW threads), >= 1.
-    public let threads: Int
+    /// Pieces the transform is also planned in (`forwardRows`, `transformColumns`, `inverseRows`), >= 1.
+    public let shares: Int
     /// px / 2 + 1, the number of kx frequencies kept by the real transform.
     public let cx: Int
     /// Complex values per component in `spectrum`: pz py cx.
@@ -42,9 +43,11 @@ public final class ZeroPaddedFFT {
     /// Interleaved complex spectrum: components x spectrumCount complex values.
     public let spectrum: UnsafeMutablePointer<Double>
     /// Output of the x stage (rows y >= ny stay zero).
-    private let stageX: UnsafeMutablePointer<Double>
+    let stageX: UnsafeMutablePointer<Double>
     /// Output of the y stage when a z stage follows (planes z >= nz stay zero).
-    private let stageY: UnsafeMutablePointer<Double>?
+    let stageY: UnsafeMutablePointer<Double>?
+    /// The pieces' plans when `shares` > 1.
+    var pieces: [SharePlans] = []
     private var plans: [OpaquePointer] = []
     private var forwardPlans: [OpaquePointer] = []
     private var inversePlans: [OpaquePointer] = []
@@ -63,13 +66,13 @@ public final class ZeroPaddedFFT {
     /// Plans the transforms (once). Throws nothing; sizes must be positive with padded >= n. `planning`
     /// defaults to `.estimate` for bit-reproducible results (docs/reliability.md).
     public init(n: (Int, Int, Int), padded: (Int, Int, Int), components: Int, planning: Planning = .estimate,
-                threads: Int = 1) {
+                shares: Int = 1) {
         precondition(n.0 > 0 && n.1 > 0 && n.2 > 0 && padded.0 >= n.0 && padded.1 >= n.1 && padded.2 >= n.2,
                      "ZeroPaddedFFT: padded \(padded) must cover \(n)")
         self.n = (n.0, n.1, n.2)
         self.padded = (padded.0, padded.1, padded.2)
         self.components = components
-        self.threads = max(1, threads)
+        self.shares = max(1, shares)
         let (nx, ny, nz) = n, (px, py, pz) = padded
         cx = px / 2 + 1
         spectrumCount = pz * py * cx
@@ -80,7 +83,7 @@ public final class ZeroPaddedFFT {
         stageX = ZeroPaddedFFT.allocate(2 * complexCount)
         stageY = pz > 1 ? ZeroPaddedFFT.allocate(2 * complexCount) : nil
         _ = nx
-        ZeroPaddedFFT.withPlanner(threads: self.threads) {
+        ZeroPaddedFFT.withPlanner {
             let flags = UInt32(planning == .measure ? FFTW_MEASURE : FFTW_ESTIMATE)
             let cxv = cx
             func dim(_ n: Int, _ i: Int, _ o: Int) -> fftw_iodim { fftw_iodim(n: Int32(n), is: Int32(i), os: Int32(o)) }
@@ -134,44 +137,30 @@ public final class ZeroPaddedFFT {
         stageX.update(repeating: 0, count: 2 * complexCount)
         stageY?.update(repeating: 0, count: 2 * complexCount)
         plans = forwardPlans.filter { $0 != ZeroPaddedFFT.copyMarker } + inversePlans
+        if self.shares > 1 { pieces = (0..<self.shares).map { planShare($0, flags: UInt32(FFTW_ESTIMATE)) } }
     }
 
     deinit {
         for p in plans { fftw_destroy_plan(p) }
+        for piece in pieces { for p in piece.all { fftw_destroy_plan(p) } }
         fftw_free(real); fftw_free(spectrum); fftw_free(stageX)
         if let s = stageY { fftw_free(s) }
     }
 
-    /// Runs `plan` (FFTW plan creation) with FFTW's planner set to `threads` threads, holding the lock
-    /// that serialises FFTW planning in this process (FFTW's planner is not thread-safe; executing plans
-    /// is). Initialises FFTW's threads once, before the first plan this type makes. The planner is
-    /// set back to one thread afterwards, so plans made elsewhere stay single-threaded.
-    public static func withPlanner<T>(threads: Int = 1, _ plan: () throws -> T) rethrows -> T {
+    /// Runs `plan` (FFTW plan creation) holding the lock that serialises FFTW planning in this process
+    /// (FFTW's planner is not thread-safe; executing plans is).
+    public static func withPlanner<T>(_ plan: () throws -> T) rethrows -> T {
         plannerLock.lock()
         defer { plannerLock.unlock() }
-        if !threadsReady {
-            threadsReady = fftw_init_threads() != 0
-            // FFTW's parallel loops run on the shared worker pool (see WorkerPool for why).
-            if threadsReady { fftw_threads_set_callback(ZeroPaddedFFT.parallelLoop, nil) }
-        }
-        if threadsReady { fftw_plan_with_nthreads(Int32(max(1, threads))) }
-        defer { if threadsReady { fftw_plan_with_nthreads(1) } }
         return try plan()
     }
     private static let plannerLock = NSLock()
-    /// FFTW's `parallel_loop` callback: work(jobdata + i elsize) for i < njobs on `WorkerPool.shared`.
-    private static let parallelLoop: @convention(c) (
-        (@convention(c) (UnsafeMutablePointer<CChar>?) -> UnsafeMutableRawPointer?)?,
-        UnsafeMutablePointer<CChar>?, Int, Int32, UnsafeMutableRawPointer?) -> Void = { work, jobs, size, count, _ in
-        WorkerPool.shared.run(iterations: Int(count), threads: Int(count)) { i in _ = work!(jobs! + i * size) }
-    }
-    nonisolated(unsafe) private static var threadsReady = false
 
-    private func cplx(_ p: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<fftw_complex> {
+    func cplx(_ p: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<fftw_complex> {
         UnsafeMutableRawPointer(p).assumingMemoryBound(to: fftw_complex.self)
     }
 
-    private static let copyMarker = OpaquePointer(bitPattern: 1)!
+    static let copyMarker = OpaquePointer(bitPattern: 1)!
 
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Double> {
         let raw = fftw_malloc(max(count, 1) * MemoryLayout<Double>.stride)!

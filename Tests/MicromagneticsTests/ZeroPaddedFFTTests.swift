@@ -84,4 +84,55 @@ final class ZeroPaddedFFTTests: XCTestCase {
         print(String(format: "ZeroPaddedFFT 80x80x1 x3 forward+inverse (best of 8): estimate %.1f us, measure %.1f us",
                      best[0] * 1e6, best[2] * 1e6))
     }
+
+    /// The transform run in shares (`forwardRows`, `transformColumns`, `inverseRows`, as the threaded
+    /// demag runs it) equals the whole-array transform to round-off, with a product in Fourier space in
+    /// between, for every axis combination and for more shares than rows or columns (empty shares);
+    /// a repeat gives the same bits. The shares run one after another here: each touches its own lines
+    /// only, so the order cannot matter (the threaded runs are checked in ThreadedLLGTests).
+    func testSharesAgreeWithWholeTransform() {
+        for n in [(5, 4, 3), (6, 1, 1), (1, 5, 1), (1, 1, 4), (5, 3, 1), (4, 1, 3), (1, 3, 2), (1, 1, 1), (7, 6, 1)] {
+            let p = (n.0 > 1 ? 2 * n.0 : 1, n.1 > 1 ? 2 * n.1 : 1, n.2 > 1 ? 2 * n.2 : 1)
+            var rng = SeededRandom(seed: UInt64(n.0 * 100 + n.1 * 10 + n.2))
+            let rows = 2 * n.2 * n.1
+            let input = (0..<(rows * n.0)).map { _ in rng.normal() }
+            let whole = ZeroPaddedFFT(n: n, padded: p, components: 2)
+            let factor = (0..<whole.spectrumCount).map { _ in rng.normal() }
+            func load(_ fft: ZeroPaddedFFT) {
+                for r in 0..<rows { for x in 0..<n.0 { fft.real[r * p.0 + x] = input[r * n.0 + x] } }
+            }
+            func output(_ fft: ZeroPaddedFFT) -> [Double] {
+                (0..<rows).flatMap { r in (0..<p.0).map { fft.real[r * p.0 + $0] } }
+            }
+            func scale(_ fft: ZeroPaddedFFT, _ kxs: Range<Int>) {
+                for c in 0..<2 { for line in 0..<(p.1 * p.2) { for kx in kxs {
+                    let k = line * fft.cx + kx, o = 2 * (c * fft.spectrumCount + k)
+                    fft.spectrum[o] *= factor[k]; fft.spectrum[o + 1] *= factor[k]
+                } } }
+            }
+            load(whole)
+            whole.forward()
+            scale(whole, 0 ..< whole.cx)
+            whole.inverse()
+            let expected = output(whole)
+            let size = expected.map(abs).max()!
+            for shares in [2, 3, 8] {
+                let split = ZeroPaddedFFT(n: n, padded: p, components: 2, shares: shares)
+                var runs: [[Double]] = []
+                for _ in 0..<2 {
+                    load(split)
+                    for k in 0..<shares { split.forwardRows(k) }
+                    for k in 0..<shares { split.transformColumns(k) { kxs in scale(split, kxs) } }
+                    for k in 0..<shares { split.inverseRows(k) }
+                    runs.append(output(split))
+                }
+                XCTAssertEqual(runs[0], runs[1], "n = \(n), \(shares) shares: a repeat differs")
+                for (i, (a, b)) in zip(runs[0], expected).enumerated() {
+                    XCTAssertEqual(a, b, accuracy: 1e-13 * size, "n = \(n), \(shares) shares, value \(i)")
+                }
+                // The padding of every row is zero again (the next forward relies on it).
+                for r in 0..<rows { for x in n.0..<p.0 { XCTAssertEqual(split.real[r * p.0 + x], 0) } }
+            }
+        }
+    }
 }

@@ -15,9 +15,11 @@ import Numerics
 /// `kernel: .mumax3()` swaps Newell's exact tensor for mumax3's numerically integrated one
 /// (`FaceChargeDemagKernel`), to reproduce mumax3 results to their last digits (see docs/micromagnetics.md).
 ///
-/// Threads (`setPartition`, from `LLGSystem.threads`): the transforms use FFTW's threads, and the gather
-/// of M into the padded rows, the Fourier-space product and the scatter back are split into fixed shares
-/// of rows and frequencies; each value is computed by the same arithmetic whatever the split.
+/// Threads (`setPartition`, from `LLGSystem.threads`): the convolution runs as three parallel loops over
+/// the transform's shares (`ZeroPaddedFFT+Shares`): gather of M and the x transforms by rows, the y (and
+/// z) transforms with the Fourier-space product in between by kx columns, the inverse x transforms and
+/// the scatter by rows. Each value is computed by the same arithmetic whatever the split, except inside
+/// FFTW, whose plans for another split may round differently in the last bits.
 public final class Demag: ThreadedFieldTerm {
     public let name = "demag"
     public let energyFactor = 0.5
@@ -121,34 +123,80 @@ public final class Demag: ThreadedFieldTerm {
     /// the same in every process) and splits the loops around them likewise.
     public func setPartition(_ partition: CellPartition) {
         self.partition = partition
-        guard partition.threads != fft.threads else { return }
-        fft = ZeroPaddedFFT(n: fft.n, padded: fft.padded, components: fft.components, threads: partition.threads)
+        guard partition.threads != fft.shares else { return }
+        fft = ZeroPaddedFFT(n: fft.n, padded: fft.padded, components: fft.components, shares: partition.threads)
     }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+        if partition.threads > 1 { return addFieldByShares(m: m, into: b) }
         let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = self.n
         let px = fft.padded.x
         let real = fft.real, ms = msat.p
         let plane = nz * ny * px, rows = ny * nz
-        partition.forEachShare(of: rows) { share in
-            for c in 0..<3 {
-                let src = m + c * n, dst = real + c * plane
-                for row in share {
-                    let i0 = row * nx, o0 = row * px
-                    for x in 0..<nx { dst[o0 + x] = ms[i0 + x] * src[i0 + x] }
-                }
+        for c in 0..<3 {
+            let src = m + c * n, dst = real + c * plane
+            for row in 0..<rows {
+                let i0 = row * nx, o0 = row * px
+                for x in 0..<nx { dst[o0 + x] = ms[i0 + x] * src[i0 + x] }
             }
         }
         fft.forward()
-        let count = fft.spectrumCount, s = fft.spectrum
+        multiply(0 ..< fft.cx)
+        fft.inverse()
+        for c in 0..<3 {
+            let src = real + c * plane, dst = b + c * n
+            for row in 0..<rows {
+                let i0 = row * nx, o0 = row * px
+                for x in 0..<nx { dst[i0 + x] += src[o0 + x] }
+            }
+        }
+    }
+
+    /// The threaded convolution: three parallel loops over the transform's shares (see the type's notes).
+    private func addFieldByShares(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+        let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = self.n
+        let px = fft.padded.x, fft = self.fft
+        let real = fft.real, ms = msat.p
+        partition.forEachThread { k in
+            let ys = fft.rowShare(k)
+            for c in 0..<3 {
+                for z in 0..<nz {
+                    for y in ys {
+                        let row = z * ny + y, i0 = row * nx, o0 = (c * nz * ny + row) * px, src = m + c * n
+                        for x in 0..<nx { real[o0 + x] = ms[i0 + x] * src[i0 + x] }
+                    }
+                }
+            }
+            fft.forwardRows(k)
+        }
+        partition.forEachThread { k in fft.transformColumns(k) { kxs in multiply(kxs) } }
+        partition.forEachThread { k in
+            fft.inverseRows(k)
+            let ys = fft.rowShare(k)
+            for c in 0..<3 {
+                for z in 0..<nz {
+                    for y in ys {
+                        let row = z * ny + y, i0 = row * nx, o0 = (c * nz * ny + row) * px, dst = b + c * n
+                        for x in 0..<nx { dst[i0 + x] += real[o0 + x] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The Fourier-space product H(k) = K(k) M(k) in place on the spectrum, for the frequencies with kx
+    /// in `kxs` (every ky and kz).
+    private func multiply(_ kxs: Range<Int>) {
+        let s = fft.spectrum, count = fft.spectrumCount, cxCount = fft.cx
+        let lines = fft.padded.y * fft.padded.z
         let sx = s, sy = s + 2 * count, sz = s + 4 * count
         let kxx = kernel[0].p, kyy = kernel[1].p, kzz = kernel[2].p, kxy = kernel[3].p
         // Complex values as SIMD2 (re, im) times real kernel entries.
         let cx = UnsafeMutableRawPointer(sx), cy = UnsafeMutableRawPointer(sy), cz = UnsafeMutableRawPointer(sz)
         typealias C = SIMD2<Double>
         if thinFilm {
-            partition.forEachShare(of: count) { share in
-                for k in share {
+            for line in 0..<lines {
+                for k in (line * cxCount + kxs.lowerBound) ..< (line * cxCount + kxs.upperBound) {
                     let o = 16 * k
                     let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
                     let z = cz.load(fromByteOffset: o, as: C.self)
@@ -160,8 +208,8 @@ public final class Demag: ThreadedFieldTerm {
             }
         } else {
             let kxz = kernel[4].p, kyz = kernel[5].p
-            partition.forEachShare(of: count) { share in
-                for k in share {
+            for line in 0..<lines {
+                for k in (line * cxCount + kxs.lowerBound) ..< (line * cxCount + kxs.upperBound) {
                     let o = 16 * k
                     let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
                     let z = cz.load(fromByteOffset: o, as: C.self)
@@ -169,16 +217,6 @@ public final class Demag: ThreadedFieldTerm {
                     cx.storeBytes(of: kxx[k] * x + d * y + g * z, toByteOffset: o, as: C.self)
                     cy.storeBytes(of: d * x + kyy[k] * y + h * z, toByteOffset: o, as: C.self)
                     cz.storeBytes(of: g * x + h * y + kzz[k] * z, toByteOffset: o, as: C.self)
-                }
-            }
-        }
-        fft.inverse()
-        partition.forEachShare(of: rows) { share in
-            for c in 0..<3 {
-                let src = real + c * plane, dst = b + c * n
-                for row in share {
-                    let i0 = row * nx, o0 = row * px
-                    for x in 0..<nx { dst[i0 + x] += src[o0 + x] }
                 }
             }
         }
