@@ -2,13 +2,12 @@ import Foundation
 import Synchronization
 
 /// A small persistent pool of threads for fine-grained parallel loops: the micromagnetic solver's cell
-/// loops and FFTW's threaded transforms (`ZeroPaddedFFT` hands FFTW this pool through
-/// `fftw_threads_set_callback`), several short loops per right-hand-side evaluation.
+/// loops and the shares of its demag transforms (`ZeroPaddedFFT+Shares`), several short loops per
+/// right-hand-side evaluation.
 ///
 /// Why not `DispatchQueue.concurrentPerform` or FFTW's own threads: both put idle threads to sleep at
-/// once, so each of the ~10 parallel loops of one evaluation paid a futex wake-up and sleep (about 15
-/// context switches per evaluation, +37 % CPU time on 2 threads, measured with `perf stat` on the
-/// skyrmion disk; docs/micromagnetics.md, "Threads"). Here an idle worker spins for a short while
+/// once, so each parallel loop of an evaluation paid a futex wake-up and sleep (docs/micromagnetics.md,
+/// "Threads"). Here an idle worker spins for a short while
 /// (`spinLimit` checks) before it sleeps, so the next loop, microseconds later, starts without a wake-up;
 /// a pool that has been idle for longer sleeps and costs nothing.
 ///
