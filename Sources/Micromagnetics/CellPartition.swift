@@ -11,7 +11,7 @@ import Numerics
 /// maximum, for any thread count).
 ///
 /// The loop runs on `Numerics.WorkerPool.shared` (persistent threads that spin briefly between loops,
-/// shared with FFTW's threaded transforms): the calling thread takes blocks too; with one thread the
+/// shared with the demag's transform shares): the calling thread takes blocks too; with one thread the
 /// body runs inline. Nothing allocates per call.
 public final class CellPartition: @unchecked Sendable {
     /// Number of blocks (threads), >= 1.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Mackey-Glass delay differential equation (Mackey and Glass, Science 197, 287 (1977)):
 ///
 ///     dx/dt = a x(t - tau) / (1 + x(t - tau)^n) - b x(t),
@@ -10,7 +12,7 @@
 /// is second-order accurate, so the scheme converges as step^2 overall. History x(t) = `history` (1.2)
 /// for t <= 0. Samples are x(k `sampleInterval`), k = 0, 1, ..., starting with x(0) = history.
 /// The sample interval 1 (time unit) is our documented choice for the Chen et al. 2022 task.
-public struct MackeyGlass: Sendable, Equatable {
+public struct MackeyGlass: Sendable, Hashable {
     public var a: Double = 0.2
     public var b: Double = 0.1
     public var n: Double = 10
@@ -28,8 +30,39 @@ public struct MackeyGlass: Sendable, Equatable {
         self.history = history; self.step = step; self.sampleInterval = sampleInterval
     }
 
-    /// x(k sampleInterval) for k = 0..<count.
+    /// x(k sampleInterval) for k = 0..<count. The last few series are kept for the process
+    /// (`SeriesCache`): a sweep checks hundreds of reservoir tasks that all need the same series, and a
+    /// task validates its input length before it runs.
     public func series(count: Int) throws -> [Double] {
+        if let cached = MackeyGlass.cache.value(for: self, count: count) { return cached }
+        let values = try integrate(count: count)
+        MackeyGlass.cache.store(values, for: self, count: count)
+        return values
+    }
+
+    private static let cache = SeriesCache()
+
+    /// The last `capacity` series by parameters and length (a lock, so tasks on several threads share it).
+    final class SeriesCache: @unchecked Sendable {
+        private struct Key: Hashable { let equation: MackeyGlass; let count: Int }
+        private var entries: [(key: Key, values: [Double])] = []
+        private let capacity = 4
+        private let lock = NSLock()
+
+        func value(for equation: MackeyGlass, count: Int) -> [Double]? {
+            lock.lock(); defer { lock.unlock() }
+            return entries.first { $0.key == Key(equation: equation, count: count) }?.values
+        }
+
+        func store(_ values: [Double], for equation: MackeyGlass, count: Int) {
+            lock.lock(); defer { lock.unlock() }
+            entries.append((Key(equation: equation, count: count), values))
+            if entries.count > capacity { entries.removeFirst() }
+        }
+    }
+
+    /// The integration behind `series(count:)`.
+    private func integrate(count: Int) throws -> [Double] {
         guard step > 0, tau >= step else {
             throw ReservoirError.invalidParameter(name: "Mackey-Glass step", value: "\(step)", expected: "in (0, tau = \(tau)]")
         }

@@ -50,4 +50,21 @@ final class MackeyGlassTests: XCTestCase {
     func testRejectsIncommensurateSampleInterval() {
         XCTAssertThrowsError(try MackeyGlass(step: 0.3, sampleInterval: 1).series(count: 10))
     }
+
+    /// The series cache keys on every parameter and the length: more than the cache holds (4), each
+    /// asked twice in turn, gives every time what a fresh integration of the same equation gives
+    /// (the first delay interval's closed form would not tell a stale series from a right one, so the
+    /// check is against values recorded before any other series was made).
+    func testCachedSeriesMatchTheirOwnParameters() throws {
+        let equations = [MackeyGlass(), MackeyGlass(a: 0.21), MackeyGlass(b: 0.11), MackeyGlass(n: 9.5),
+                         MackeyGlass(tau: 16), MackeyGlass(history: 1.1), MackeyGlass(step: 0.05)]
+        var first: [[Double]] = []
+        for e in equations { first.append(try e.series(count: 300)) }
+        for (i, e) in equations.enumerated() {
+            XCTAssertEqual(try e.series(count: 300), first[i], "equation \(i)")
+            XCTAssertEqual(try e.series(count: 200), Array(first[i].prefix(200)), "equation \(i), shorter")
+        }
+        for i in 1..<equations.count { XCTAssertNotEqual(first[i], first[0], "equation \(i) gave the default's series") }
+    }
 }
+

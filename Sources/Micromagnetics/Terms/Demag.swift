@@ -119,8 +119,8 @@ public final class Demag: ThreadedFieldTerm {
         return result
     }
 
-    /// Re-plans the transforms for `partition.threads` FFTW threads (FFTW_ESTIMATE, so the plans are
-    /// the same in every process) and splits the loops around them likewise.
+    /// Re-plans the transforms in `partition.threads` shares (FFTW_ESTIMATE, so the plans are the same
+    /// in every process), one per thread.
     public func setPartition(_ partition: CellPartition) {
         self.partition = partition
         guard partition.threads != fft.shares else { return }

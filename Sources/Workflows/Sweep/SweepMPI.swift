@@ -4,7 +4,7 @@ import MessagePassing
 /// A sweep spread over the ranks of `mpirun -n N spinode sweep ...` with dynamic load balancing: rank 0
 /// hands out the next task index to whichever rank asks (MPI_Send/MPI_Recv of one integer), so long and
 /// short tasks mix without idle ranks. Rank 0 works too: it runs its own task as a child process and, while
-/// that runs, polls (MPI_Iprobe, every 20 ms) for requests, so N ranks run N tasks at a time.
+/// that runs, polls (MPI_Iprobe, every 2 ms) for requests, so N ranks run N tasks at a time.
 ///
 /// Protocol (tag 1, worker to rank 0): the index of the task the worker just finished, or -1 on its first
 /// request. Reply (tag 2): the next task index, or -1 when none is left (the worker then stops). Every
@@ -51,7 +51,7 @@ public enum SweepMPI {
                     own = try next.next().map { try sweep.start($0) }
                     handled = true
                 }
-                if !handled { usleep(20_000) }
+                if !handled { usleep(SweepTaskProcess.pollMicroseconds) }
             }
         } else {
             var finished = -1

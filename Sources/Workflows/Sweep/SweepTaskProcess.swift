@@ -55,12 +55,16 @@ public final class SweepTaskProcess {
 
     public var isRunning: Bool { process.isRunning }
 
+    /// How often a rank or a serial sweep checks on its child and (rank 0) on requests, microseconds:
+    /// a task ends on average half of this late, and hundreds of sub-second tasks add that up.
+    static let pollMicroseconds: UInt32 = 2_000
+
     /// Waits for the child, writes status.json (atomically, last) and returns the status.
     @discardableResult
     public func finish() throws -> SweepTaskStatus {
         // Polled rather than `waitUntilExit()`, whose run loop spins at full CPU inside an MPI rank (Open MPI's
         // signal and event handling), taking a core from the task.
-        while process.isRunning { usleep(10_000) }
+        while process.isRunning { usleep(SweepTaskProcess.pollMicroseconds) }
         let elapsed = ContinuousClock.now - started
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         let exited = process.terminationReason == .exit
