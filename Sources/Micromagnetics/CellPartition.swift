@@ -52,15 +52,6 @@ public final class CellPartition: @unchecked Sendable {
         WorkerPool.shared.run(iterations: threads, threads: threads, body)
     }
 
-    /// Runs `body` on `threads` fixed, contiguous shares of 0 ..< count (share k is
-    /// count k / threads ..< count (k + 1) / threads), in parallel: for loops over something other than
-    /// cells (rows of a padded grid, frequencies).
-    public func forEachShare(of count: Int, _ body: (Range<Int>) -> Void) {
-        if threads == 1 || count < threads { body(0 ..< count); return }
-        let t = threads
-        WorkerPool.shared.run(iterations: t, threads: t) { k in body(count * k / t ..< count * (k + 1) / t) }
-    }
-
     /// The maximum over the blocks of `partial(block)`, each block's partial computed in parallel and the
     /// partials combined in block order (NaN-free inputs: max is then exact and order-independent).
     public func maximum(_ partial: (Range<Int>) -> Double) -> Double {
