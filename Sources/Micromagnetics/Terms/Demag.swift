@@ -129,56 +129,52 @@ public final class Demag: ThreadedFieldTerm {
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
         if partition.threads > 1 { return addFieldByShares(m: m, into: b) }
-        let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = self.n
-        let px = fft.padded.x
-        let real = fft.real, ms = msat.p
-        let plane = nz * ny * px, rows = ny * nz
-        for c in 0..<3 {
-            let src = m + c * n, dst = real + c * plane
-            for row in 0..<rows {
-                let i0 = row * nx, o0 = row * px
-                for x in 0..<nx { dst[o0 + x] = ms[i0 + x] * src[i0 + x] }
-            }
-        }
+        gather(m, rows: 0 ..< mesh.ny)
         fft.forward()
         multiply(0 ..< fft.cx)
         fft.inverse()
-        for c in 0..<3 {
-            let src = real + c * plane, dst = b + c * n
-            for row in 0..<rows {
-                let i0 = row * nx, o0 = row * px
-                for x in 0..<nx { dst[i0 + x] += src[o0 + x] }
-            }
-        }
+        scatter(into: b, rows: 0 ..< mesh.ny)
     }
 
     /// The threaded convolution: three parallel loops over the transform's shares (see the type's notes).
     private func addFieldByShares(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
-        let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = self.n
-        let px = fft.padded.x, fft = self.fft
-        let real = fft.real, ms = msat.p
+        let fft = self.fft
         partition.forEachThread { k in
-            let ys = fft.rowShare(k)
-            for c in 0..<3 {
-                for z in 0..<nz {
-                    for y in ys {
-                        let row = z * ny + y, i0 = row * nx, o0 = (c * nz * ny + row) * px, src = m + c * n
-                        for x in 0..<nx { real[o0 + x] = ms[i0 + x] * src[i0 + x] }
-                    }
-                }
-            }
+            gather(m, rows: fft.rowShare(k))
             fft.forwardRows(k)
         }
         partition.forEachThread { k in fft.transformColumns(k) { kxs in multiply(kxs) } }
         partition.forEachThread { k in
             fft.inverseRows(k)
-            let ys = fft.rowShare(k)
-            for c in 0..<3 {
-                for z in 0..<nz {
-                    for y in ys {
-                        let row = z * ny + y, i0 = row * nx, o0 = (c * nz * ny + row) * px, dst = b + c * n
-                        for x in 0..<nx { dst[i0 + x] += real[o0 + x] }
-                    }
+            scatter(into: b, rows: fft.rowShare(k))
+        }
+    }
+
+    /// M = Ms m into the padded real rows y in `ys` (every component and layer).
+    private func gather(_ m: UnsafePointer<Double>, rows ys: Range<Int>) {
+        let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = self.n, px = fft.padded.x
+        let real = fft.real, ms = msat.p
+        for c in 0..<3 {
+            let src = m + c * n
+            for z in 0..<nz {
+                for y in ys {
+                    let row = z * ny + y, i0 = row * nx, o0 = (c * nz * ny + row) * px
+                    for x in 0..<nx { real[o0 + x] = ms[i0 + x] * src[i0 + x] }
+                }
+            }
+        }
+    }
+
+    /// Adds the field of the padded real rows y in `ys` (after the inverse transform) into `b`.
+    private func scatter(into b: UnsafeMutablePointer<Double>, rows ys: Range<Int>) {
+        let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = self.n, px = fft.padded.x
+        let real = fft.real
+        for c in 0..<3 {
+            let dst = b + c * n
+            for z in 0..<nz {
+                for y in ys {
+                    let row = z * ny + y, i0 = row * nx, o0 = (c * nz * ny + row) * px
+                    for x in 0..<nx { dst[i0 + x] += real[o0 + x] }
                 }
             }
         }

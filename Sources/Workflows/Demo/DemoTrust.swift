@@ -62,7 +62,7 @@ public struct DemoTrust {
     }
 
     /// Time (s) of a sample index.
-    public func time(_ sample: Int?) -> Double? { sample.map { trust.t0 + Double($0) * trust.sampleInterval } }
+    public func time(_ sample: Int?) -> Double? { sample.map(trust.time(ofSample:)) }
 
     /// Whether the flag rose within the first `earlySeconds`.
     public var flaggedEarly: Bool { (trust.firstFlagged.map { Double($0) * trust.sampleInterval <= Self.earlySeconds }) ?? false }

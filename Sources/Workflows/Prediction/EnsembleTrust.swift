@@ -35,8 +35,11 @@ public struct EnsembleTrust {
         spread.dropFirst().reduce(0) { $1.isFinite ? max($0, $1) : .infinity }
     }
 
+    /// Time (s) of sample `index` of the trace.
+    public func time(ofSample index: Int) -> Double { t0 + Double(index) * sampleInterval }
+
     /// Time (s) of the first flagged sample, or nil.
-    public var firstFlaggedTime: Double? { firstFlagged.map { t0 + Double($0) * sampleInterval } }
+    public var firstFlaggedTime: Double? { firstFlagged.map(time(ofSample:)) }
 
     /// The companion trace "<name>_trust" of the prediction file: outputs `spread` (dimensionless) and
     /// `trust_flag` (1 where the flag is up, else 0; omitted without a calibration), no inputs.
