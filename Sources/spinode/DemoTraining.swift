@@ -34,6 +34,18 @@ struct DemoTraining {
         return added
     }
 
+    /// The learning-rate plateau a command recorded while it was `fit`'s default (`--lr-plateau 10`, until
+    /// 2026-12-03) ran under, from the model's provenance, for a command that does not name it.
+    static func plateauDefaults(_ settings: [String: Double], missingFrom arguments: [String]) -> [String] {
+        guard let patience = settings["lr_plateau"], patience > 0,
+              !arguments.contains(where: { $0 == "--lr-plateau" || $0.hasPrefix("--lr-plateau=") }) else { return [] }
+        var added = ["--lr-plateau", String(Int(patience))]
+        if let reductions = settings["lr_reductions"], !arguments.contains(where: { $0 == "--lr-reductions" || $0.hasPrefix("--lr-reductions=") }) {
+            added += ["--lr-reductions", String(Int(reductions))]
+        }
+        return added
+    }
+
     /// The arguments after "fit" in a recorded command line ("/path/spinode fit TRACES --trace train ..."), or nil.
     static func fitArguments(recorded command: String) -> [String]? {
         let tokens = command.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
@@ -45,8 +57,9 @@ struct DemoTraining {
         let file = try? SurrogateModelFile.read(bundledModel)
         let recorded = fitArguments(recorded: file?.trainingCommand ?? "")
         var arguments = recorded ?? defaultArguments(traces: traces)
-        if recorded != nil, file?.provenance.optimiserSettings["lr_plateau"] == nil {
-            arguments += legacyDefaults(missingFrom: arguments)
+        if recorded != nil, let settings = file?.provenance.optimiserSettings {
+            arguments += settings["lr_plateau"] == nil ? legacyDefaults(missingFrom: arguments)
+                                                       : plateauDefaults(settings, missingFrom: arguments)
         }
         // The recorded options, read as `spinode fit` reads them; then the same settings, but the bundled traces
         // wherever they are, a fresh model in the output folder, no resumption of anyone's checkpoint.

@@ -26,12 +26,13 @@ struct Fit: ParsableCommand {
         tanh, N(0, 0.1) init, 50 windows of 20 samples, RK4 on the sample grid, Adam 1e-3), with the exact \
         discrete adjoint for gradients (--gradient continuous is the paper's torchdiffeq odeint_adjoint).
 
-        Training runs until it converges: after --lr-plateau validations without a new best the learning rate \
-        is halved, and after --lr-reductions halvings the next plateau ends the run (--iterations is a cap). \
-        The default validation (--validation auto) holds out the last 20 % of every trace when each trace has \
-        at least 5000 samples, so the kept model is the one that predicts unseen data best; shorter traces are \
-        validated by a free run over the whole training trace (the paper's criterion). \
-        Details and advice: docs/training.md.
+        By default training runs 20000 iterations at the paper's constant learning rate and keeps the best \
+        validated model. The default validation (--validation auto) holds out the last 10 % of every trace when \
+        each trace has at least 5000 samples, so the kept model is the one that predicts unseen data best; \
+        shorter traces are validated by a free run over the whole training trace (the paper's criterion). \
+        --lr-plateau N halves the rate after N validations without a new best and ends the run after \
+        --lr-reductions halvings (--iterations is then a cap); --patience and --target-nrmse stop earlier. \
+        Details and the measurements behind the defaults: docs/training.md.
 
         --plot FILE.svg draws the minibatch training loss after every iteration and the validation NRMSE at \
         every validation against the iteration (log scale), the best validated iteration marked; it is written \
@@ -83,13 +84,13 @@ struct Fit: ParsableCommand {
     // Training.
     @Option(parsing: .unconditional, help: "Window length in samples.") var window = 20
     @Option(parsing: .unconditional, help: "Windows per minibatch.") var batch = 50
-    @Option(parsing: .unconditional, help: "Maximum training iterations (training usually stops earlier, see --lr-plateau).") var iterations = 20000
+    @Option(parsing: .unconditional, help: "Training iterations (with --lr-plateau or --patience, a cap).") var iterations = 20000
     @Option(name: .customLong("lr"), parsing: .unconditional, help: "Adam learning rate.") var learningRate = 1e-3
     @Option(parsing: .unconditional, help: "Multiply the learning rate by --lr-decay-factor every this many iterations (0: constant).")
     var lrDecayEvery = 0
     @Option(parsing: .unconditional, help: "Learning-rate decay factor (of --lr-decay-every and --lr-plateau).") var lrDecayFactor = 0.5
     @Option(parsing: .unconditional, help: "Multiply the learning rate by --lr-decay-factor after this many validations in a row without a new best (0: off); after --lr-reductions reductions the next plateau ends the run (stop reason converged).")
-    var lrPlateau = 10
+    var lrPlateau = 0
     @Option(parsing: .unconditional, help: "Learning-rate reductions of --lr-plateau before a plateau ends the run.") var lrReductions = 3
     @Option(parsing: .unconditional, help: "Clip gradients to this global Euclidean norm.") var clip: Double?
     @Option(help: "Loss on: all-embedded (every delay, the paper's MSE) or first-delay (the outputs only).")
@@ -106,7 +107,7 @@ struct Fit: ParsableCommand {
     @Option(parsing: .unconditional, help: "Gaussian noise (normalised units) added to the initial state of each window.") var stateNoise = 0.0
 
     // Validation, stopping, checkpoints.
-    @Option(help: "Validation data: auto (tail:0.2 when every trace has at least 5000 samples, else training), training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace), traces:a,b (hold out named traces), none.")
+    @Option(help: "Validation data: auto (tail:0.1 when every trace has at least 5000 samples, else training), training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace), traces:a,b (hold out named traces), none.")
     var validation = "auto"
     @Option(parsing: .unconditional, help: "Validate every this many iterations.") var validateEvery = 100
     @Option(parsing: .unconditional, help: "Stop when the validation NRMSE reaches this value.") var targetNrmse: Double?

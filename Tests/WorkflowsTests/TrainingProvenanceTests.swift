@@ -28,7 +28,23 @@ final class TrainingProvenanceTests: XCTestCase {
         XCTAssertEqual(s["lr_decay_factor"], 0.25)
         XCTAssertEqual(s["input_noise"], 0.01)
         XCTAssertEqual(s["state_noise"], 0.02)
-        XCTAssertEqual(s.count, 12)
+        // No plateau schedule: recorded as 0, so a reader can tell it from a file written before the key existed.
+        XCTAssertEqual(s["lr_plateau"], 0)
+        XCTAssertEqual(s.count, 13)
+    }
+
+    /// With a plateau schedule the file records its patience, reductions allowed and made, and the rate reached.
+    func testPlateauIsRecorded() throws {
+        let adam = try Adam(parameterCount: 3, learningRate: 2.5e-4)
+        var options = FitOptions()
+        options.learningRate = 1e-3
+        options.plateau = PlateauSchedule(patience: 10, factor: 0.5, maxReductions: 3)
+        let s = TrainingProvenance.optimiserSettings(adam, options: options, iterations: 42, reductions: 2)
+        XCTAssertEqual(s["lr_plateau"], 10)
+        XCTAssertEqual(s["lr_reductions"], 3)
+        XCTAssertEqual(s["lr_reductions_made"], 2)
+        XCTAssertEqual(s["learning_rate"], 1e-3)
+        XCTAssertEqual(s["final_learning_rate"], 2.5e-4)
     }
 
     /// Without clipping the file records 0 (docs/model-file.md), and Kingma and Ba's defaults when the

@@ -65,11 +65,11 @@ extension ValidationData {
     /// Traces at least this long (samples) are validated on a held-out tail by `automatic`.
     public static let automaticTailMinimumSamples = 5000
     /// The held-out fraction `automatic` uses.
-    public static let automaticTailFraction = 0.2
+    public static let automaticTailFraction = 0.1
 
-    /// `spinode fit`'s default validation for traces of `sampleCounts` samples: the last 20 % of every
+    /// `spinode fit`'s default validation for traces of `sampleCounts` samples: the last 10 % of every
     /// trace held out (model selection then judges data the fit never saw) when the shortest trace has at
-    /// least 5,000 samples (a tail of 1,000 samples or more), otherwise a free run over the whole training
+    /// least 5,000 samples (a tail of 500 samples or more), otherwise a free run over the whole training
     /// traces (the paper's criterion; a shorter trace cannot spare a tail). docs/training.md gives the
     /// measurements behind the rule.
     public static func automatic(sampleCounts: [Int]) -> ValidationData {

@@ -10,8 +10,9 @@ import TraceIO
 public enum TrainingProvenance {
     /// Adam's settings (learning rate, beta1, beta2, epsilon, gradient clipping; 0 = none) with the run's
     /// minibatch, window, schedule and noise options, and the iterations run.
-    /// With a plateau schedule, `learning_rate` is the initial rate and `final_learning_rate` the rate
-    /// after the reductions made (`lr_reductions_made`).
+    /// `lr_plateau` is the plateau schedule's patience in validations (0: none). With a plateau schedule,
+    /// `learning_rate` is the initial rate and `final_learning_rate` the rate after the reductions made
+    /// (`lr_reductions_made`).
     public static func optimiserSettings(_ adam: Adam, options: FitOptions, iterations: Int,
                                          reductions: Int = 0) -> [String: Double] {
         var settings: [String: Double] = [
@@ -20,6 +21,7 @@ public enum TrainingProvenance {
             "iterations": Double(iterations), "lr_decay_every": Double(options.decayInterval),
             "lr_decay_factor": options.decayFactor, "max_gradient_norm": adam.maxGradientNorm ?? 0,
             "input_noise": options.inputNoise, "state_noise": options.stateNoise,
+            "lr_plateau": 0,
         ]
         if let plateau = options.plateau {
             settings["lr_plateau"] = Double(plateau.patience)
