@@ -22,44 +22,12 @@ struct DemoTraining {
         [traces, "--trace", "train", "--out", "skyrmion-disk.h5", "--iterations", "3000", "--seed", "1"]
     }
 
-    /// `fit`'s defaults before training ran until convergence (issue 14), for the options a command recorded
-    /// under them leaves out, so that it reruns as it ran: a constant learning rate for 1000 iterations,
-    /// validated on the training traces.
-    static func legacyDefaults(missingFrom arguments: [String]) -> [String] {
-        var added: [String] = []
-        for (option, value) in [("--iterations", "1000"), ("--validation", "training"), ("--lr-plateau", "0")]
-        where !arguments.contains(where: { $0 == option || $0.hasPrefix(option + "=") }) {
-            added += [option, value]
-        }
-        return added
-    }
-
-    /// The learning-rate plateau a command recorded while it was `fit`'s default (`--lr-plateau 10`, until
-    /// 2026-12-03) ran under, from the model's provenance, for a command that does not name it.
-    static func plateauDefaults(_ settings: [String: Double], missingFrom arguments: [String]) -> [String] {
-        guard let patience = settings["lr_plateau"], patience > 0,
-              !arguments.contains(where: { $0 == "--lr-plateau" || $0.hasPrefix("--lr-plateau=") }) else { return [] }
-        var added = ["--lr-plateau", String(Int(patience))]
-        if let reductions = settings["lr_reductions"], !arguments.contains(where: { $0 == "--lr-reductions" || $0.hasPrefix("--lr-reductions=") }) {
-            added += ["--lr-reductions", String(Int(reductions))]
-        }
-        return added
-    }
-
-    /// The arguments after "fit" in a recorded command line ("/path/spinode fit TRACES --trace train ..."), or nil.
-    static func fitArguments(recorded command: String) -> [String]? {
-        let tokens = command.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
-        guard let fit = tokens.firstIndex(of: "fit") else { return nil }
-        return Array(tokens[(fit + 1)...])
-    }
-
     static func run(bundledModel: String, traces: String, out: String, quick: Bool, progress: DemoProgress) throws -> DemoTraining {
         let file = try? SurrogateModelFile.read(bundledModel)
-        let recorded = fitArguments(recorded: file?.trainingCommand ?? "")
+        let recorded = RecordedFitCommand.fitArguments(recorded: file?.trainingCommand ?? "")
         var arguments = recorded ?? defaultArguments(traces: traces)
         if recorded != nil, let settings = file?.provenance.optimiserSettings {
-            arguments += settings["lr_plateau"] == nil ? legacyDefaults(missingFrom: arguments)
-                                                       : plateauDefaults(settings, missingFrom: arguments)
+            arguments = RecordedFitCommand.rerunArguments(arguments, optimiserSettings: settings)
         }
         // The recorded options, read as `spinode fit` reads them; then the same settings, but the bundled traces
         // wherever they are, a fresh model in the output folder, no resumption of anyone's checkpoint.
