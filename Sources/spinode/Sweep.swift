@@ -154,8 +154,10 @@ struct Sweep: ParsableCommand {
     static func checkTasks(_ plan: SweepPlan) throws {
         guard plan.command != .simulate else { return }   // specs are checked by SweepPlan
         let here = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(plan.directory)
-        defer { FileManager.default.changeCurrentDirectoryPath(here) }
+        guard FileManager.default.changeCurrentDirectoryPath(plan.directory) else {
+            throw SweepError.invalid(file: plan.file, detail: "cannot enter its folder '\(plan.directory)' to check the tasks")
+        }
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(here) }
         for task in plan.tasks {
             let line = Array(plan.commandLine(for: task, folder: "sweep-check").dropFirst())
             do {

@@ -111,7 +111,7 @@ final class OutputSafetyTests: XCTestCase {
     func testSymbolicLinkOutputIsWrittenThrough() throws {
         let f = try fixture()
         let target = f.dir + "/prediction-target.h5", link = f.dir + "/prediction.h5"
-        FileManager.default.createFile(atPath: target, contents: Data("old".utf8))
+        XCTAssertTrue(FileManager.default.createFile(atPath: target, contents: Data("old".utf8)))
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
         try runSpinode(["predict", f.model, f.traces, "--out", link, "--json"])
         XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: link), target)
@@ -219,7 +219,7 @@ final class OutputSafetyTests: XCTestCase {
         try finished.run()
         finished.waitUntilExit()
         let stale = f.dir + "/.split.h5.spinode-tmp-\(finished.processIdentifier)-x1"
-        FileManager.default.createFile(atPath: stale, contents: Data(count: 1000))
+        XCTAssertTrue(FileManager.default.createFile(atPath: stale, contents: Data(count: 1000)))
         try runSpinode(["split", f.traces, "--at", "1e-9", "--out", f.dir + "/split.h5"])
         XCTAssertFalse(FileManager.default.fileExists(atPath: stale))
     }
