@@ -33,8 +33,10 @@ public final class SweepTaskProcess {
         process.arguments = line
         process.currentDirectoryURL = URL(fileURLWithPath: plan.directory)
         process.environment = SweepTaskProcess.environment()
-        FileManager.default.createFile(atPath: folder + "/" + SweepTask.summaryFile, contents: nil)
-        FileManager.default.createFile(atPath: folder + "/" + SweepTask.stderrFile, contents: nil)
+        for name in [SweepTask.summaryFile, SweepTask.stderrFile]
+        where !FileManager.default.createFile(atPath: folder + "/" + name, contents: nil) {
+            throw SweepError.results(path: folder + "/" + name, detail: "cannot create the task's output file")
+        }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/" + SweepTask.summaryFile))
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/" + SweepTask.stderrFile))
         process.standardInput = FileHandle.nullDevice
