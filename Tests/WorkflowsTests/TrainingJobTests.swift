@@ -30,6 +30,19 @@ final class TrainingJobTests: XCTestCase {
         return TrainingJob(traces: traces, options: o, out: out, trainingCommand: "spinode fit traces.h5 --test", toolkitVersion: "test")
     }
 
+    /// A single fit's automatic tail is 10 %; an ensemble's members hold out 20 % (their tail also calibrates
+    /// the trust threshold), and otherwise are the job with their own seed and checkpoint.
+    func testEnsembleMembersUseTheEnsembleTail() {
+        let single = job("t.h5", out: "m.h5")
+        XCTAssertEqual(single.automaticTailFraction, 0.1)
+        let ensemble = EnsembleTraining(job: single, members: 3, concurrent: 2)
+        for i in 0..<3 {
+            let member = ensemble.memberJob(i)
+            XCTAssertEqual(member.automaticTailFraction, 0.2)
+            XCTAssertEqual(member.options.seed, single.options.seed + UInt64(i))
+        }
+    }
+
     func testTrainsWritesTheBestModelWithItsCommandAndSummarises() throws {
         let dir = try makeTemporaryDirectory(self)
         let job = job(try traceFile(in: dir), out: dir + "/model.h5")

@@ -66,15 +66,19 @@ extension ValidationData {
     public static let automaticTailMinimumSamples = 5000
     /// The held-out fraction `automatic` uses.
     public static let automaticTailFraction = 0.1
+    /// The held-out fraction `automatic` uses for the members of an ensemble (`fit --ensemble`): the tail
+    /// also calibrates the trust threshold, and a 10 % tail (5 ns of the skyrmion disk) gave a threshold
+    /// that the members' spread crossed on held-out data the ensemble predicted well (docs/surrogate-model.md).
+    public static let automaticEnsembleTailFraction = 0.2
 
     /// `spinode fit`'s default validation for traces of `sampleCounts` samples: the last 10 % of every
     /// trace held out (model selection then judges data the fit never saw) when the shortest trace has at
     /// least 5,000 samples (a tail of 500 samples or more), otherwise a free run over the whole training
     /// traces (the paper's criterion; a shorter trace cannot spare a tail). docs/training.md gives the
     /// measurements behind the rule.
-    public static func automatic(sampleCounts: [Int]) -> ValidationData {
+    public static func automatic(sampleCounts: [Int], tailFraction: Double = automaticTailFraction) -> ValidationData {
         guard let shortest = sampleCounts.min(), shortest >= automaticTailMinimumSamples else { return .trainingTraces }
-        return .heldOutTail(fraction: automaticTailFraction)
+        return .heldOutTail(fraction: tailFraction)
     }
 }
 

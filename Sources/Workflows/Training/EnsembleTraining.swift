@@ -39,6 +39,7 @@ public struct EnsembleTraining {
     public func memberJob(_ i: Int) -> TrainingJob {
         var member = job
         member.options.seed = job.options.seed &+ UInt64(i)
+        member.automaticTailFraction = ValidationData.automaticEnsembleTailFraction
         member.checkpointPath = checkpointPath(member: i)
         member.resume = job.resume && FileManager.default.fileExists(atPath: member.checkpointPath)
         return member

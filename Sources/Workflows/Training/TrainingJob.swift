@@ -32,6 +32,9 @@ public struct TrainingJob {
     /// Replace `options.validation` by `ValidationData.automatic` of the traces' lengths once they are read
     /// (`spinode fit --validation auto`).
     public var automaticValidation: Bool
+    /// The tail `automaticValidation` holds out of long traces (`ValidationData.automaticTailFraction`; the
+    /// members of an ensemble use `automaticEnsembleTailFraction`).
+    public var automaticTailFraction = ValidationData.automaticTailFraction
 
     public init(traces: String, traceNames: [String] = [], inputs: [String]? = nil, parameters: [String]? = nil,
                 options: FitOptions, out: String, checkpointPath: String? = nil, checkpointEvery: Int = 0, resume: Bool = false,
@@ -79,7 +82,9 @@ public struct TrainingJob {
         }
         let raw = try all.map { try RawTrace(trace: $0).selecting(inputs: inputs, parameters: parameters) }
         var options = self.options
-        if automaticValidation { options.validation = ValidationData.automatic(sampleCounts: raw.map(\.sampleCount)) }
+        if automaticValidation {
+            options.validation = ValidationData.automatic(sampleCounts: raw.map(\.sampleCount), tailFraction: automaticTailFraction)
+        }
         let trainer = try SurrogateTrainer(traces: raw, options: options, dataParallel: dataParallel)
         // The model and checkpoint files are a few parameter copies; refuse a full disk before training.
         let parameterBytes = Double(trainer.bestModel.mlp.parameterCount) * 8

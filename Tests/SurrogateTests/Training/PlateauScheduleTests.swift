@@ -90,13 +90,15 @@ final class PlateauScheduleTests: XCTestCase {
         XCTAssertThrowsError(try o.validate())
     }
 
-    /// `--validation auto`: a 20 % tail from 5,000 samples on (the shortest trace decides), the training
-    /// traces below.
+    /// `--validation auto`: a 10 % tail from 5,000 samples on (the shortest trace decides; an ensemble's
+    /// members ask for 20 %), the training traces below.
     func testAutomaticValidation() {
         XCTAssertEqual(ValidationData.automatic(sampleCounts: [10_000]), .heldOutTail(fraction: 0.1))
         XCTAssertEqual(ValidationData.automatic(sampleCounts: [5_000, 20_000]), .heldOutTail(fraction: 0.1))
         XCTAssertEqual(ValidationData.automatic(sampleCounts: [4_999, 20_000]), .trainingTraces)
         XCTAssertEqual(ValidationData.automatic(sampleCounts: [1_600]), .trainingTraces)
         XCTAssertEqual(ValidationData.automatic(sampleCounts: []), .trainingTraces)
+        XCTAssertEqual(ValidationData.automatic(sampleCounts: [10_000], tailFraction: 0.2), .heldOutTail(fraction: 0.2))
+        XCTAssertEqual(ValidationData.automatic(sampleCounts: [1_600], tailFraction: 0.2), .trainingTraces)
     }
 }
