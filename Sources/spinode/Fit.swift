@@ -45,7 +45,8 @@ struct Fit: ParsableCommand {
         (docs/scaling.md).
 
         --ensemble N trains N members side by side (member i with seed --seed + i; as many at once as the \
-        cores allow with --threads each) into one model file. The ensemble's prediction is the members' mean; \
+        cores allow with --threads each) into one model file; with --validation auto the members hold out a \
+        20 % tail, which also calibrates the trust threshold. The ensemble's prediction is the members' mean; \
         their spread flags where the surrogate stops being trustworthy: the threshold is --trust-margin times the \
         largest spread over free runs of the validation data (docs/surrogate-model.md, "Ensembles and the \
         trust flag"); spinode predict reports it.

@@ -71,9 +71,9 @@ extension ValidationData {
     /// that the members' spread crossed on held-out data the ensemble predicted well (docs/surrogate-model.md).
     public static let automaticEnsembleTailFraction = 0.2
 
-    /// `spinode fit`'s default validation for traces of `sampleCounts` samples: the last 10 % of every
-    /// trace held out (model selection then judges data the fit never saw) when the shortest trace has at
-    /// least 5,000 samples (a tail of 500 samples or more), otherwise a free run over the whole training
+    /// `spinode fit`'s default validation for traces of `sampleCounts` samples: the last `tailFraction`
+    /// (10 %; 20 % for ensemble members) of every trace held out (model selection then judges data the fit never saw) when the shortest trace has at
+    /// least 5,000 samples (a tail of 500 samples or more at 10 %), otherwise a free run over the whole training
     /// traces (the paper's criterion; a shorter trace cannot spare a tail). docs/training.md gives the
     /// measurements behind the rule.
     public static func automatic(sampleCounts: [Int], tailFraction: Double = automaticTailFraction) -> ValidationData {

@@ -15,7 +15,9 @@ public enum RecordedFitCommand {
     /// - provenance without `lr_plateau` (written before the plateau schedule existed): 1000 iterations at
     ///   a constant rate, validated on the training traces;
     /// - provenance with `lr_plateau` > 0 and a command that does not name `--lr-plateau` (the plateau
-    ///   schedule was the default from 2026-12-02 to 2026-12-03): that patience and its reductions.
+    ///   schedule was the default for part of 2026-12-03): that patience and its reductions.
+    /// The validation `auto` resolved to is not in the provenance, so a command recorded under its 20 %
+    /// tail (also 2026-12-03) reruns with today's.
     public static func rerunArguments(_ arguments: [String], optimiserSettings settings: [String: Double]) -> [String] {
         func names(_ option: String) -> Bool {
             arguments.contains { $0 == option || $0.hasPrefix(option + "=") }
