@@ -89,9 +89,10 @@ public final class LLGSystem: ODESystem {
 
     /// An LLG system with the terms the materials call for: exchange (if any Aex > 0), uniaxial and cubic
     /// anisotropy (if any Ku1 / Kc1 != 0), interfacial and bulk DMI (if any D != 0), demagnetisation
-    /// (if `demag`, with the tensor `demagKernel`), and a Zeeman field (if `externalField` is given, tesla as
+    /// (if `demag`, with the tensor `demagKernel` and transforms in `demagPrecision`), and a Zeeman field (if `externalField` is given, tesla as
     /// a function of seconds).
     public convenience init(magnet: Magnet, demag: Bool = true, demagKernel: Demag.Kernel = .newell,
+                            demagPrecision: Demag.Precision = .float64,
                             externalField: (@Sendable (Double) -> SIMD3<Double>)? = nil) {
         let p = magnet.cellParameters()
         let mesh = magnet.mesh
@@ -101,7 +102,7 @@ public final class LLGSystem: ODESystem {
         if p.Kc1.contains(where: { $0 != 0 }) { terms.append(CubicAnisotropy(mesh: mesh, parameters: p)) }
         if p.Dind.contains(where: { $0 != 0 }) { terms.append(InterfacialDMI(mesh: mesh, parameters: p)) }
         if p.Dbulk.contains(where: { $0 != 0 }) { terms.append(BulkDMI(mesh: mesh, parameters: p)) }
-        if demag { terms.append(Demag(mesh: mesh, parameters: p, kernel: demagKernel)) }
+        if demag { terms.append(Demag(mesh: mesh, parameters: p, kernel: demagKernel, precision: demagPrecision)) }
         if let f = externalField { terms.append(Zeeman(mesh: mesh, parameters: p, field: f)) }
         self.init(magnet: magnet, terms: terms)
     }

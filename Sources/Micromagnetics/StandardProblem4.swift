@@ -17,10 +17,12 @@ public enum StandardProblem4 {
     }
 
     /// The permalloy film, with exchange, demag (Newell's tensor, or mumax3's approximation with
-    /// `.mumax3()`) and a Zeeman term (initially zero field).
-    public static func system(nx: Int = 128, ny: Int = 32, demagKernel: Demag.Kernel = .newell) throws -> (Magnet, LLGSystem) {
+    /// `.mumax3()`; transforms in `demagPrecision`) and a Zeeman term (initially zero field).
+    public static func system(nx: Int = 128, ny: Int = 32, demagKernel: Demag.Kernel = .newell,
+                              demagPrecision: Demag.Precision = .float64) throws -> (Magnet, LLGSystem) {
         let magnet = try Magnet(mesh: mesh(nx: nx, ny: ny), material: .permalloySP4)
-        let system = LLGSystem(magnet: magnet, demag: true, demagKernel: demagKernel, externalField: { _ in .zero })
+        let system = LLGSystem(magnet: magnet, demag: true, demagKernel: demagKernel, demagPrecision: demagPrecision,
+                               externalField: { _ in .zero })
         return (magnet, system)
     }
 

@@ -1,7 +1,8 @@
 import CFFTW
 import Foundation
 
-/// Real-to-complex FFTs of zero-padded 3-D arrays, pruned for convolution (FFTW3 plans made once).
+/// Real-to-complex FFTs of zero-padded 3-D arrays, pruned for convolution (FFTW3 plans made once), in
+/// double (`ZeroPaddedFFT<Double>`, libfftw3) or single precision (`ZeroPaddedFFT<Float>`, libfftw3f).
 ///
 /// The real input has `n = (nx, ny, nz)` values per component; it is embedded in a grid padded to
 /// `padded = (px, py, pz)` (px >= nx, ...) whose extra entries are zero, and only the first
@@ -16,7 +17,7 @@ import Foundation
 /// Axes of padded size 1 are skipped. All `components` (e.g. m_x, m_y, m_z) go through one plan per stage.
 ///
 /// Layouts (FFTW's r2c convention, x fastest): `real` holds component c, row (y, z) at
-/// `real[c * nz * ny * px + (z * ny + y) * px ..]` (px doubles per row; only the first nx are input and
+/// `real[c * nz * ny * px + (z * ny + y) * px ..]` (px values per row; only the first nx are input and
 /// only the first nx are meaningful after `inverse`). `spectrum` holds interleaved complex values,
 /// component c, frequency (kx, ky, kz) at complex index `c * spectrumCount + (kz * py + ky) * cx + kx`,
 /// cx = px / 2 + 1. Transforms are unnormalised: inverse(forward(x)) = px py pz x.
@@ -28,7 +29,7 @@ import Foundation
 /// Fourier-space product in between, x and scatter) instead of one per stage. FFTW_ESTIMATE plans
 /// for a given split are the same in every process, so results are bit-reproducible for a given share
 /// count; the whole-array `forward`/`inverse` keep their own plans.
-public final class ZeroPaddedFFT {
+public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
     public let n: (x: Int, y: Int, z: Int)
     public let padded: (x: Int, y: Int, z: Int)
     public let components: Int
@@ -38,14 +39,14 @@ public final class ZeroPaddedFFT {
     public let cx: Int
     /// Complex values per component in `spectrum`: pz py cx.
     public let spectrumCount: Int
-    /// Real rows: components x nz x ny x px doubles.
-    public let real: UnsafeMutablePointer<Double>
+    /// Real rows: components x nz x ny x px values.
+    public let real: UnsafeMutablePointer<Scalar>
     /// Interleaved complex spectrum: components x spectrumCount complex values.
-    public let spectrum: UnsafeMutablePointer<Double>
+    public let spectrum: UnsafeMutablePointer<Scalar>
     /// Output of the x stage (rows y >= ny stay zero).
-    let stageX: UnsafeMutablePointer<Double>
+    let stageX: UnsafeMutablePointer<Scalar>
     /// Output of the y stage when a z stage follows (planes z >= nz stay zero).
-    let stageY: UnsafeMutablePointer<Double>?
+    let stageY: UnsafeMutablePointer<Scalar>?
     /// The pieces' plans when `shares` > 1.
     var pieces: [SharePlans] = []
     private var plans: [OpaquePointer] = []
@@ -83,53 +84,37 @@ public final class ZeroPaddedFFT {
         stageX = ZeroPaddedFFT.allocate(2 * complexCount)
         stageY = pz > 1 ? ZeroPaddedFFT.allocate(2 * complexCount) : nil
         _ = nx
-        ZeroPaddedFFT.withPlanner {
+        FFTWPlanner.withLock {
             let flags = UInt32(planning == .measure ? FFTW_MEASURE : FFTW_ESTIMATE)
             let cxv = cx
             func dim(_ n: Int, _ i: Int, _ o: Int) -> fftw_iodim { fftw_iodim(n: Int32(n), is: Int32(i), os: Int32(o)) }
             // Stage X forward: r2c rows of length px, over (component, z < nz, y < ny).
             let yStageOut = stageY ?? spectrum
-            do {
-                var d = [dim(px, 1, 1)]
-                var h = [dim(components, nz * ny * px, spectrumCount), dim(nz, ny * px, py * cxv), dim(ny, px, cxv)]
-                let p = fftw_plan_guru_dft_r2c(1, &d, 3, &h, real, cplx(stageX), flags)!
-                forwardPlans.append(p)
-            }
+            forwardPlans.append(Scalar.planRealToComplex(
+                [dim(px, 1, 1)], [dim(components, nz * ny * px, spectrumCount), dim(nz, ny * px, py * cxv), dim(ny, px, cxv)],
+                real, stageX, flags)!)
             // Stage Y forward: c2c along y (stride cx), over (component, z < nz, kx), stageX -> yStageOut.
+            let yDims = [dim(py, cxv, cxv)]
+            let yHowMany = [dim(components, spectrumCount, spectrumCount), dim(nz, py * cxv, py * cxv), dim(cxv, 1, 1)]
             if py > 1 {
-                var d = [dim(py, cxv, cxv)]
-                var h = [dim(components, spectrumCount, spectrumCount), dim(nz, py * cxv, py * cxv), dim(cxv, 1, 1)]
-                let p = fftw_plan_guru_dft(1, &d, 3, &h, cplx(stageX), cplx(yStageOut),
-                                           FFTW_FORWARD, flags)!
-                forwardPlans.append(p)
+                forwardPlans.append(Scalar.planComplex(yDims, yHowMany, stageX, yStageOut, sign: FFTW_FORWARD, flags)!)
             } else {
                 forwardPlans.append(ZeroPaddedFFT.copyMarker)
             }
             // Stage Z forward: c2c along z, over (component, ky kx), yStageOut -> spectrum.
             if pz > 1 {
-                var d = [dim(pz, py * cxv, py * cxv)]
-                var h = [dim(components, spectrumCount, spectrumCount), dim(py * cxv, 1, 1)]
-                let p = fftw_plan_guru_dft(1, &d, 2, &h, cplx(stageY!), cplx(spectrum),
-                                           FFTW_FORWARD, flags)!
-                forwardPlans.append(p)
+                let zDims = [dim(pz, py * cxv, py * cxv)]
+                let zHowMany = [dim(components, spectrumCount, spectrumCount), dim(py * cxv, 1, 1)]
+                forwardPlans.append(Scalar.planComplex(zDims, zHowMany, stageY!, spectrum, sign: FFTW_FORWARD, flags)!)
                 // Inverse Z in place on the spectrum.
-                let q = fftw_plan_guru_dft(1, &d, 2, &h, cplx(spectrum), cplx(spectrum),
-                                           FFTW_BACKWARD, flags)!
-                inversePlans.append(q)
+                inversePlans.append(Scalar.planComplex(zDims, zHowMany, spectrum, spectrum, sign: FFTW_BACKWARD, flags)!)
             }
             if py > 1 {
-                var d = [dim(py, cxv, cxv)]
-                var h = [dim(components, spectrumCount, spectrumCount), dim(nz, py * cxv, py * cxv), dim(cxv, 1, 1)]
-                let q = fftw_plan_guru_dft(1, &d, 3, &h, cplx(spectrum), cplx(spectrum),
-                                           FFTW_BACKWARD, flags)!
-                inversePlans.append(q)
+                inversePlans.append(Scalar.planComplex(yDims, yHowMany, spectrum, spectrum, sign: FFTW_BACKWARD, flags)!)
             }
-            do {
-                var d = [dim(px, 1, 1)]
-                var h = [dim(components, spectrumCount, nz * ny * px), dim(nz, py * cxv, ny * px), dim(ny, cxv, px)]
-                let q = fftw_plan_guru_dft_c2r(1, &d, 3, &h, cplx(spectrum), real, flags)!
-                inversePlans.append(q)
-            }
+            inversePlans.append(Scalar.planComplexToReal(
+                [dim(px, 1, 1)], [dim(components, spectrumCount, nz * ny * px), dim(nz, py * cxv, ny * px), dim(ny, cxv, px)],
+                spectrum, real, flags)!)
         }
         // FFTW_MEASURE scribbles on the arrays: clear them now that planning is done.
         real.update(repeating: 0, count: realCount)
@@ -141,45 +126,35 @@ public final class ZeroPaddedFFT {
     }
 
     deinit {
-        for p in plans { fftw_destroy_plan(p) }
-        for piece in pieces { for p in piece.all { fftw_destroy_plan(p) } }
+        FFTWPlanner.withLock {
+            for p in plans { Scalar.destroy(p) }
+            for piece in pieces { for p in piece.all { Scalar.destroy(p) } }
+        }
         fftw_free(real); fftw_free(spectrum); fftw_free(stageX)
         if let s = stageY { fftw_free(s) }
     }
 
-    /// Runs `plan` (FFTW plan creation) holding the lock that serialises FFTW planning in this process
-    /// (FFTW's planner is not thread-safe; executing plans is).
-    public static func withPlanner<T>(_ plan: () throws -> T) rethrows -> T {
-        plannerLock.lock()
-        defer { plannerLock.unlock() }
-        return try plan()
-    }
-    private static let plannerLock = NSLock()
+    static var copyMarker: OpaquePointer { OpaquePointer(bitPattern: 1)! }
 
-    func cplx(_ p: UnsafeMutablePointer<Double>) -> UnsafeMutablePointer<fftw_complex> {
-        UnsafeMutableRawPointer(p).assumingMemoryBound(to: fftw_complex.self)
-    }
-
-    static let copyMarker = OpaquePointer(bitPattern: 1)!
-
-    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Double> {
-        let raw = fftw_malloc(max(count, 1) * MemoryLayout<Double>.stride)!
-        let p = raw.bindMemory(to: Double.self, capacity: max(count, 1))
+    /// `count` zeroed values, aligned for FFTW's SIMD code (fftw_malloc; freed with fftw_free).
+    private static func allocate(_ count: Int) -> UnsafeMutablePointer<Scalar> {
+        let raw = fftw_malloc(max(count, 1) * MemoryLayout<Scalar>.stride)!
+        let p = raw.bindMemory(to: Scalar.self, capacity: max(count, 1))
         p.initialize(repeating: 0, count: max(count, 1))
         return p
     }
 
     /// `real` (first nx of each row; the rest must be zero) -> `spectrum`. Allocates nothing.
     public func forward() {
-        fftw_execute(forwardPlans[0])
+        Scalar.execute(forwardPlans[0])
         if forwardPlans[1] == ZeroPaddedFFT.copyMarker {
             // py == 1: the x stage is the whole transform unless a z stage follows.
             let target = stageY ?? spectrum
             target.update(from: stageX, count: 2 * components * spectrumCount)
         } else {
-            fftw_execute(forwardPlans[1])
+            Scalar.execute(forwardPlans[1])
         }
-        if forwardPlans.count > 2 { fftw_execute(forwardPlans[2]) }
+        if forwardPlans.count > 2 { Scalar.execute(forwardPlans[2]) }
     }
 
     /// `spectrum` -> `real` (first nx of the first ny nz rows are valid; unnormalised). Destroys `spectrum`.
@@ -188,7 +163,7 @@ public final class ZeroPaddedFFT {
     /// afterwards, so `real` is ready for the next `forward` (whose input padding must be zero) and a
     /// non-finite value can never linger in the padding and poison later transforms.
     public func inverse() {
-        for p in inversePlans { fftw_execute(p) }
+        for p in inversePlans { Scalar.execute(p) }
         let (nx, ny, nz) = n, px = padded.x
         guard px > nx else { return }
         for row in 0..<(components * nz * ny) {

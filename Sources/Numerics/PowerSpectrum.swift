@@ -8,7 +8,7 @@ import CFFTW
 /// k / (N dt) for sample interval dt.
 ///
 /// Plans are made with FFTW_ESTIMATE for each call (no measurement, so results do not depend on
-/// timing). FFTW's planner is not thread-safe: call from one thread at a time.
+/// timing). Planning holds `FFTWPlanner`'s lock (FFTW's planner is not thread-safe), so any thread may call.
 public enum PowerSpectrum {
     /// |X_k|^2, k = 0 ... N/2, of `signal` (empty for an empty signal).
     public static func oneSided(_ signal: [Double]) -> [Double] {
@@ -19,8 +19,8 @@ public enum PowerSpectrum {
         let output = fftw_alloc_complex(bins)!
         defer { fftw_free(input); fftw_free(output) }
         // FFTW_ESTIMATE = 1 << 6 (fftw3.h); planning with it leaves the input untouched.
-        let plan = fftw_plan_dft_r2c_1d(Int32(n), input, output, UInt32(1 << 6))
-        defer { fftw_destroy_plan(plan) }
+        let plan = FFTWPlanner.withLock { fftw_plan_dft_r2c_1d(Int32(n), input, output, UInt32(1 << 6)) }
+        defer { FFTWPlanner.withLock { fftw_destroy_plan(plan) } }
         signal.withUnsafeBufferPointer { input.update(from: $0.baseAddress!, count: n) }
         fftw_execute(plan)
         var power = [Double](repeating: 0, count: bins)

@@ -32,7 +32,7 @@ extension ZeroPaddedFFT {
 
     /// The x stage forward on the rows of share k: `real` -> the x-stage buffer.
     public func forwardRows(_ k: Int) {
-        if let p = pieces[k].forwardX { fftw_execute(p) }
+        if let p = pieces[k].forwardX { Scalar.execute(p) }
     }
 
     /// The y and z stages forward on the columns of share k, then `body(columnShare(k))`, which may
@@ -43,7 +43,7 @@ extension ZeroPaddedFFT {
         guard !kxs.isEmpty else { return }
         let piece = pieces[k]
         if let p = piece.forwardY {
-            fftw_execute(p)
+            Scalar.execute(p)
         } else {
             // py == 1: the x stage's output is the input of the z stage (or the spectrum) as it is.
             let target = stageY ?? spectrum, (py, pz) = (padded.y, padded.z)
@@ -54,17 +54,17 @@ extension ZeroPaddedFFT {
                 }
             }
         }
-        if let p = piece.forwardZ { fftw_execute(p) }
+        if let p = piece.forwardZ { Scalar.execute(p) }
         body(kxs)
-        if let p = piece.inverseZ { fftw_execute(p) }
-        if let p = piece.inverseY { fftw_execute(p) }
+        if let p = piece.inverseZ { Scalar.execute(p) }
+        if let p = piece.inverseY { Scalar.execute(p) }
     }
 
     /// The x stage inverse on the rows of share k: `spectrum` -> `real` rows y in `rowShare(k)` (first nx
     /// values valid, unnormalised), with those rows' padding cleared again for the next `forwardRows`.
     public func inverseRows(_ k: Int) {
         guard let p = pieces[k].inverseX else { return }
-        fftw_execute(p)
+        Scalar.execute(p)
         let (nx, ny, nz) = n, px = padded.x
         guard px > nx else { return }
         for c in 0..<components {
@@ -82,35 +82,32 @@ extension ZeroPaddedFFT {
         let sc = spectrumCount, comps = components
         func dim(_ n: Int, _ i: Int, _ o: Int) -> fftw_iodim { fftw_iodim(n: Int32(n), is: Int32(i), os: Int32(o)) }
         var plans = SharePlans()
-        ZeroPaddedFFT.withPlanner {
+        FFTWPlanner.withLock {
             let ys = rowShare(k)
             if !ys.isEmpty {
-                var d = [dim(px, 1, 1)]
-                var h = [dim(comps, nz * ny * px, sc), dim(nz, ny * px, py * cx), dim(ys.count, px, cx)]
-                plans.forwardX = fftw_plan_guru_dft_r2c(1, &d, 3, &h, real + ys.lowerBound * px,
-                                                        cplx(stageX + 2 * ys.lowerBound * cx), flags)
-                var hi = [dim(comps, sc, nz * ny * px), dim(nz, py * cx, ny * px), dim(ys.count, cx, px)]
-                plans.inverseX = fftw_plan_guru_dft_c2r(1, &d, 3, &hi, cplx(spectrum + 2 * ys.lowerBound * cx),
-                                                        real + ys.lowerBound * px, flags)
+                let d = [dim(px, 1, 1)]
+                plans.forwardX = Scalar.planRealToComplex(
+                    d, [dim(comps, nz * ny * px, sc), dim(nz, ny * px, py * cx), dim(ys.count, px, cx)],
+                    real + ys.lowerBound * px, stageX + 2 * ys.lowerBound * cx, flags)
+                plans.inverseX = Scalar.planComplexToReal(
+                    d, [dim(comps, sc, nz * ny * px), dim(nz, py * cx, ny * px), dim(ys.count, cx, px)],
+                    spectrum + 2 * ys.lowerBound * cx, real + ys.lowerBound * px, flags)
             }
             let kxs = columnShare(k)
             guard !kxs.isEmpty else { return }
             let o = 2 * kxs.lowerBound
             let yOut = stageY ?? spectrum
             if py > 1 {
-                var d = [dim(py, cx, cx)]
-                var h = [dim(comps, sc, sc), dim(nz, py * cx, py * cx), dim(kxs.count, 1, 1)]
-                plans.forwardY = fftw_plan_guru_dft(1, &d, 3, &h, cplx(stageX + o), cplx(yOut + o), FFTW_FORWARD, flags)
-                plans.inverseY = fftw_plan_guru_dft(1, &d, 3, &h, cplx(spectrum + o), cplx(spectrum + o),
-                                                    FFTW_BACKWARD, flags)
+                let d = [dim(py, cx, cx)]
+                let h = [dim(comps, sc, sc), dim(nz, py * cx, py * cx), dim(kxs.count, 1, 1)]
+                plans.forwardY = Scalar.planComplex(d, h, stageX + o, yOut + o, sign: FFTW_FORWARD, flags)
+                plans.inverseY = Scalar.planComplex(d, h, spectrum + o, spectrum + o, sign: FFTW_BACKWARD, flags)
             }
             if pz > 1 {
-                var d = [dim(pz, py * cx, py * cx)]
-                var h = [dim(comps, sc, sc), dim(py, cx, cx), dim(kxs.count, 1, 1)]
-                plans.forwardZ = fftw_plan_guru_dft(1, &d, 3, &h, cplx(stageY! + o), cplx(spectrum + o),
-                                                    FFTW_FORWARD, flags)
-                plans.inverseZ = fftw_plan_guru_dft(1, &d, 3, &h, cplx(spectrum + o), cplx(spectrum + o),
-                                                    FFTW_BACKWARD, flags)
+                let d = [dim(pz, py * cx, py * cx)]
+                let h = [dim(comps, sc, sc), dim(py, cx, cx), dim(kxs.count, 1, 1)]
+                plans.forwardZ = Scalar.planComplex(d, h, stageY! + o, spectrum + o, sign: FFTW_FORWARD, flags)
+                plans.inverseZ = Scalar.planComplex(d, h, spectrum + o, spectrum + o, sign: FFTW_BACKWARD, flags)
             }
         }
         return plans

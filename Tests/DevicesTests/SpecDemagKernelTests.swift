@@ -49,6 +49,46 @@ final class SpecDemagKernelTests: XCTestCase {
                        .mumax3(accuracy: FaceChargeDemagKernel.mumax3Accuracy))
     }
 
+    /// `demag_precision`: "float64" by default, "float32" reaches `Demag`, anything else is refused with
+    /// one line naming the file and the key.
+    func testDemagPrecision() throws {
+        XCTAssertEqual(try SimulationSpec(text: Self.spec(kernel: nil)).magnet?.terms.demagPrecision, .float64)
+        let single = Self.spec(kernel: nil).replacingOccurrences(of: "demag = true", with: "demag = true\ndemag_precision = \"float32\"")
+        XCTAssertEqual(try SimulationSpec(text: single).magnet?.terms.demagPrecision, .float32)
+        // It reaches the run: <m> after the step moves by Float32 round-off of the field, not more.
+        let m64 = try runSpec(kernel: nil)
+        let m32 = try SimulationRunner(spec: SimulationSpec(text: single, file: "single.toml")).run().finalM
+        let moved = (m32 - m64).max() - (m32 - m64).min()
+        XCTAssertNotEqual(m32, m64, "demag_precision did not reach the demag term")
+        XCTAssertLessThan(abs(moved), 1e-8)
+        let half = single.replacingOccurrences(of: "float32", with: "float16")
+        XCTAssertThrowsError(try SimulationSpec(text: half, file: "film.toml")) { e in
+            XCTAssertEqual(e as? SpecError, .invalidValue(file: "film.toml", key: "terms.demag_precision", value: "\"float16\"",
+                                                          requirement: "must be one of float64, float32"))
+            XCTAssertFalse("\(e)".contains("\n"))
+        }
+    }
+
+    /// A minimisation asked for a torque below what a Float32 demag field allows is refused before any
+    /// compute (it would run to its iteration limit); with float64, or with only `stop`, it is accepted.
+    func testFloat32MinimiseBelowTheFloorIsRefused() throws {
+        func spec(_ precision: String, _ stage: String) -> String {
+            Self.spec(kernel: nil)
+                .replacingOccurrences(of: "demag = true", with: "demag = true\ndemag_precision = \"\(precision)\"")
+                .replacingOccurrences(of: "[[stage]]\nkind = \"run\"", with: "[[stage]]\n\(stage)\n[[stage]]\nkind = \"run\"")
+        }
+        let tight = "kind = \"minimize\"\ntorque_tolerance = 1e-8"
+        XCTAssertThrowsError(try SimulationSpec(text: spec("float32", tight), file: "film.toml")) { e in
+            let line = "\(e)"
+            XCTAssertTrue(line.hasPrefix("film.toml: key 'stage[1].torque_tolerance'") || line.contains("torque_tolerance"), line)
+            XCTAssertTrue(line.contains("float32"), line)
+            XCTAssertFalse(line.contains("\n"))
+        }
+        XCTAssertNoThrow(try SimulationSpec(text: spec("float64", tight), file: "film.toml"))
+        XCTAssertNoThrow(try SimulationSpec(text: spec("float32", "kind = \"minimize\"\nstop = 1e-6"), file: "film.toml"))
+        XCTAssertNoThrow(try SimulationSpec(text: spec("float32", "kind = \"minimize\"\ntorque_tolerance = 1e-5"), file: "film.toml"))
+    }
+
     /// A misspelt kernel names the file and the key, on one line.
     func testUnknownKernelIsRefused() {
         XCTAssertThrowsError(try SimulationSpec(text: Self.spec(kernel: "oommf"), file: "film.toml")) { e in

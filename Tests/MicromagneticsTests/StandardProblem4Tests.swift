@@ -54,4 +54,23 @@ final class StandardProblem4Tests: XCTestCase {
         XCTAssertEqual(r.finalM.z, 0.0433, accuracy: 5e-3)
         XCTAssertEqual(try XCTUnwrap(r.zeroCrossing), 0.1385e-9, accuracy: 3e-12)
     }
+
+    /// Single-precision demag transforms (`Demag.Precision.float32`, as mumax3 computes everything): the
+    /// reversal from the Float64 S-state meets the same references as the Float64 run, to the same
+    /// tolerances. (The S-state itself is minimised to 1e-8 T, below the floor a Float32 field allows:
+    /// `Demag.float32TorqueFloor`.)
+    func testField1ReversalWithFloat32Demag() throws {
+        let (magnet, reference) = try StandardProblem4.system()
+        let s = try StandardProblem4.sState(magnet, reference)
+        let (_, system) = try StandardProblem4.system(demagPrecision: .float32)
+        let s0 = s.withUnsafeBufferPointer { system.averageMagnetisation($0.baseAddress!) }
+        let r = try StandardProblem4.reverse(system, from: s)
+        print("SP4 field 1 (float32 demag): S-state <m> = \(s0), <m>(1 ns) = \(r.finalM), zero crossing \(r.zeroCrossing ?? -1) s, \(r.statistics)")
+        XCTAssertEqual(r.finalM.x, -0.9846, accuracy: 5e-3)
+        XCTAssertEqual(r.finalM.z, 0.0433, accuracy: 5e-3)
+        XCTAssertEqual(r.finalM.x, -0.9840918, accuracy: 1e-4)
+        XCTAssertEqual(r.finalM.y, 0.1312035, accuracy: 1e-4)
+        XCTAssertEqual(r.finalM.z, 0.0429488, accuracy: 1e-4)
+        XCTAssertEqual(try XCTUnwrap(r.zeroCrossing), 0.1385e-9, accuracy: 3e-12)
+    }
 }

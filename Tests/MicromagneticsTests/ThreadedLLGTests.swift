@@ -12,11 +12,12 @@ final class ThreadedLLGTests: XCTestCase {
     /// The skyrmion-disk material of Datasets/specs/skyrmion-disk.toml (Chen et al., Nat. Commun. 13, 1016
     /// (2022)) on a smaller disk: 40 nm, 1 nm cells (40 x 40 cells, 1,264 magnetic), every local term the
     /// device has (exchange, uniaxial anisotropy, interfacial DMI, Zeeman) and, if `demag`, the demag term.
-    func skyrmionDisk(demag: Bool, threads: Int) throws -> (LLGSystem, [Double]) {
+    func skyrmionDisk(demag: Bool, threads: Int, precision: Demag.Precision = .float64) throws -> (LLGSystem, [Double]) {
         let mesh = try Mesh(nx: 40, ny: 40, nz: 1, dx: 1e-9, dy: 1e-9, dz: 1e-9)
         let material = Material(Msat: 580e3, Aex: 15e-12, Ku1: 0.8e6, anisU: SIMD3(0, 0, 1), Dind: 3.5e-3, alpha: 0.01)
         let magnet = try Magnet(mesh: mesh, shape: .disk(diameter: 40e-9), material: material)
-        let system = LLGSystem(magnet: magnet, demag: demag, externalField: { t in SIMD3(0, 0, 0.05 * sin(2e10 * t)) })
+        let system = LLGSystem(magnet: magnet, demag: demag, demagPrecision: precision,
+                               externalField: { t in SIMD3(0, 0, 0.05 * sin(2e10 * t)) })
         system.threads = threads
         let m = magnet.neelSkyrmion(radius: 8e-9, wallWidth: 3e-9)
         return (system, m)
@@ -87,6 +88,36 @@ final class ThreadedLLGTests: XCTestCase {
             XCTAssertEqual(try integrate(again, m, steps: 400), first, "\(t) threads: a repeated run differs")
             let dm = zip(first, run1).map { abs($0 - $1) }.max()!
             XCTAssertLessThanOrEqual(dm, 1e-11, "\(t) threads: m after 10 ps differs from 1 thread by \(dm)")
+        }
+    }
+
+    /// Single-precision demag transforms (`Demag.Precision.float32`): a given thread count repeats bit for
+    /// bit; other counts agree with one thread to Float32 round-off of the demag field (the shares' single-
+    /// precision plans round differently); and the run stays within round-off of the Float64 one.
+    func testFloat32DemagRunsRepeatBitForBitAndAgreeAcrossThreadCounts() throws {
+        let (s1, m) = try skyrmionDisk(demag: true, threads: 1, precision: .float32)
+        let d1 = derivative(s1, m)
+        let scale = d1.map(abs).max()!
+        let run1 = try integrate(s1, m, steps: 400)
+        let (s64, _) = try skyrmionDisk(demag: true, threads: 1)
+        let d64 = derivative(s64, m)
+        let dPrecision = zip(d1, d64).map { abs($0 - $1) }.max()!
+        print("float32 demag: derivative differs from float64 by \(dPrecision / scale) relative")
+        XCTAssertLessThanOrEqual(dPrecision, 1e-6 * scale)
+        XCTAssertGreaterThan(dPrecision, 1e-12 * scale, "the float32 path gave Float64 bits")
+        let mPrecision = zip(run1, try integrate(s64, m, steps: 400)).map { abs($0 - $1) }.max()!
+        print("float32 demag: m after 10 ps differs from float64 by \(mPrecision)")
+        XCTAssertLessThanOrEqual(mPrecision, 1e-6)
+        for t in [2, 3] {
+            let (s, _) = try skyrmionDisk(demag: true, threads: t, precision: .float32)
+            let dd = zip(derivative(s, m), d1).map { abs($0 - $1) }.max()!
+            XCTAssertLessThanOrEqual(dd, 1e-6 * scale, "\(t) threads: derivative differs by \(dd / scale) relative")
+            let first = try integrate(s, m, steps: 400)
+            let (again, _) = try skyrmionDisk(demag: true, threads: t, precision: .float32)
+            XCTAssertEqual(try integrate(again, m, steps: 400), first, "\(t) threads: a repeated run differs")
+            let dm = zip(first, run1).map { abs($0 - $1) }.max()!
+            print("float32 demag, \(t) threads: derivative \(dd / scale) relative, m after 10 ps \(dm) from 1 thread")
+            XCTAssertLessThanOrEqual(dm, 1e-6, "\(t) threads: m after 10 ps differs from 1 thread by \(dm)")
         }
     }
 

@@ -9,8 +9,8 @@ final class ZeroPaddedFFTTests: XCTestCase {
     func convolutionCheck(_ n: (Int, Int, Int)) {
         let (nx, ny, nz) = n
         let p = (nx > 1 ? 2 * nx : 1, ny > 1 ? 2 * ny : 1, nz > 1 ? 2 * nz : 1)
-        let fft = ZeroPaddedFFT(n: n, padded: p, components: 2)
-        let kfft = ZeroPaddedFFT(n: (p.0, p.1, p.2), padded: p, components: 1)
+        let fft = ZeroPaddedFFT<Double>(n: n, padded: p, components: 2)
+        let kfft = ZeroPaddedFFT<Double>(n: (p.0, p.1, p.2), padded: p, components: 1)
         var rng = SeededRandom(seed: UInt64(nx * 100 + ny * 10 + nz))
         // Kernel on the full padded grid (wrapped offsets), and two input components.
         let total = p.0 * p.1 * p.2
@@ -57,8 +57,8 @@ final class ZeroPaddedFFTTests: XCTestCase {
     /// inverse pairs for each (a shared machine's load makes single timings meaningless).
     func testEstimateAndMeasurePlansAgree() {
         let n = (80, 80, 1), p = (160, 160, 1)
-        let plans = [ZeroPaddedFFT(n: n, padded: p, components: 3), ZeroPaddedFFT(n: n, padded: p, components: 3),
-                     ZeroPaddedFFT(n: n, padded: p, components: 3, planning: .measure)]
+        let plans = [ZeroPaddedFFT<Double>(n: n, padded: p, components: 3), ZeroPaddedFFT<Double>(n: n, padded: p, components: 3),
+                     ZeroPaddedFFT<Double>(n: n, padded: p, components: 3, planning: .measure)]
         var rng = SeededRandom(seed: 11)
         let rows = 3 * 80
         var input = [Double](repeating: 0, count: rows * 80)
@@ -96,15 +96,15 @@ final class ZeroPaddedFFTTests: XCTestCase {
             var rng = SeededRandom(seed: UInt64(n.0 * 100 + n.1 * 10 + n.2))
             let rows = 2 * n.2 * n.1
             let input = (0..<(rows * n.0)).map { _ in rng.normal() }
-            let whole = ZeroPaddedFFT(n: n, padded: p, components: 2)
+            let whole = ZeroPaddedFFT<Double>(n: n, padded: p, components: 2)
             let factor = (0..<whole.spectrumCount).map { _ in rng.normal() }
-            func load(_ fft: ZeroPaddedFFT) {
+            func load(_ fft: ZeroPaddedFFT<Double>) {
                 for r in 0..<rows { for x in 0..<n.0 { fft.real[r * p.0 + x] = input[r * n.0 + x] } }
             }
-            func output(_ fft: ZeroPaddedFFT) -> [Double] {
+            func output(_ fft: ZeroPaddedFFT<Double>) -> [Double] {
                 (0..<rows).flatMap { r in (0..<p.0).map { fft.real[r * p.0 + $0] } }
             }
-            func scale(_ fft: ZeroPaddedFFT, _ kxs: Range<Int>) {
+            func scale(_ fft: ZeroPaddedFFT<Double>, _ kxs: Range<Int>) {
                 for c in 0..<2 { for line in 0..<(p.1 * p.2) { for kx in kxs {
                     let k = line * fft.cx + kx, o = 2 * (c * fft.spectrumCount + k)
                     fft.spectrum[o] *= factor[k]; fft.spectrum[o + 1] *= factor[k]
@@ -117,7 +117,7 @@ final class ZeroPaddedFFTTests: XCTestCase {
             let expected = output(whole)
             let size = expected.map(abs).max()!
             for shares in [2, 3, 8] {
-                let split = ZeroPaddedFFT(n: n, padded: p, components: 2, shares: shares)
+                let split = ZeroPaddedFFT<Double>(n: n, padded: p, components: 2, shares: shares)
                 var runs: [[Double]] = []
                 for _ in 0..<2 {
                     load(split)

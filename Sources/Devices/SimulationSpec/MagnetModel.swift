@@ -30,7 +30,8 @@ final class MagnetModel {
         } catch let e as MicromagneticsError {
             throw SpecError.simulation(file: file, stage: "geometry", reason: e.description)
         }
-        system = LLGSystem(magnet: magnet, demag: spec.terms.demag, demagKernel: spec.terms.demagKernel, externalField: nil)
+        system = LLGSystem(magnet: magnet, demag: spec.terms.demag, demagKernel: spec.terms.demagKernel,
+                           demagPrecision: spec.terms.demagPrecision, externalField: nil)
         let base = spec.terms.field
         zeeman = Zeeman(mesh: spec.mesh, parameters: system.parameters, field: { _ in base })
         system.add(zeeman)

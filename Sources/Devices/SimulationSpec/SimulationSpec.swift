@@ -52,6 +52,9 @@ public struct SimulationSpec: Sendable {
         /// `demag_kernel`: "newell" (exact tensor, default) or "mumax3" (mumax3's numerically integrated
         /// face-charge tensor, `FaceChargeDemagKernel`, to reproduce mumax3 numbers; docs/micromagnetics.md).
         public var demagKernel: Demag.Kernel = .newell
+        /// `demag_precision`: "float64" (default) or "float32" (the demag transforms in single precision,
+        /// `Demag.Precision`; docs/micromagnetics.md).
+        public var demagPrecision: Demag.Precision = .float64
         public var field = SIMD3<Double>(0, 0, 0)
         public var slonczewski: Slonczewski?
         public var temperature = 0.0
@@ -275,6 +278,8 @@ public struct SimulationSpec: Sendable {
         if let t = try root.optionalTable("terms") {
             terms.demag = try t.optionalBool("demag") ?? true
             if try t.choice("demag_kernel", ["newell", "mumax3"], default: "newell") == "mumax3" { terms.demagKernel = .mumax3() }
+            terms.demagPrecision = Demag.Precision(rawValue: try t.choice("demag_precision", Demag.Precision.allCases.map(\.rawValue),
+                                                                            default: "float64"))!
             terms.field = try t.optionalVector("field") ?? .zero
             terms.temperature = try t.nonNegative("temperature", default: 0)
             if let s = try t.optionalTable("slonczewski") {
@@ -460,6 +465,10 @@ public struct SimulationSpec: Sendable {
         case "minimize":
             let tol = try t.nonNegative("torque_tolerance", default: 0), stop = try t.nonNegative("stop", default: 1e-6)
             guard tol > 0 || stop > 0 else { throw t.invalid("stop", 0, "with torque_tolerance = 0 the minimiser needs stop > 0") }
+            if terms.demag, terms.demagPrecision == .float32, tol > 0, tol < Demag.float32TorqueFloor {
+                throw t.invalid("torque_tolerance", tol, "must be >= \(Demag.float32TorqueFloor) T with demag_precision = \"float32\" "
+                                + "(below the round-off of a single-precision demag field the minimiser cannot converge); use stop, or float64")
+            }
             return .minimize(torqueTolerance: tol, stop: stop)
         default:
             let duration = try t.double("duration")

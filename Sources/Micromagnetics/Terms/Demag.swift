@@ -15,25 +15,24 @@ import Numerics
 /// `kernel: .mumax3()` swaps Newell's exact tensor for mumax3's numerically integrated one
 /// (`FaceChargeDemagKernel`), to reproduce mumax3 results to their last digits (see docs/micromagnetics.md).
 ///
-/// Threads (`setPartition`, from `LLGSystem.threads`): the convolution runs as three parallel loops over
-/// the transform's shares (`ZeroPaddedFFT+Shares`): gather of M and the x transforms by rows, the y (and
-/// z) transforms with the Fourier-space product in between by kx columns, the inverse x transforms and
-/// the scatter by rows. Each value is computed by the same arithmetic whatever the split, except inside
-/// FFTW, whose plans for another split may round differently in the last bits.
+/// Threads (`setPartition`, from `LLGSystem.threads`) and the transforms' precision live in
+/// `DemagConvolution`: three parallel loops over the transform's shares, each value computed by the same
+/// arithmetic whatever the split, except inside FFTW, whose plans for another split may round differently
+/// in the last bits.
+///
+/// Precision (`precision: .float32`, spec key `terms.demag_precision`): the tensor is always computed and
+/// transformed in Float64; with `.float32` the convolution's transforms and Fourier-space product run in
+/// single precision (libfftw3f), as mumax3 runs everything. The field then carries a relative error of
+/// order 1e-7 of the largest demag field; everything else (the other terms, the integrator, m) stays
+/// Float64. Default `.float64`.
 public final class Demag: ThreadedFieldTerm {
     public let name = "demag"
     public let energyFactor = 0.5
     /// mu0 in T m/A (CODATA 2018 value; mumax3 uses 4 pi 1e-7).
     public static let mu0 = 4e-7 * Double.pi
     let mesh: Mesh
-    let n: Int
-    private(set) var fft: ZeroPaddedFFT
-    /// The thread split of the loops around the transforms (one thread until `setPartition`).
-    private var partition: CellPartition
-    let msat: CellBuffer
-    /// Real kernel transforms, -mu0 N^(k) / (px py pz): xx, yy, zz, xy, xz, yz.
-    let kernel: [CellBuffer]
-    let thinFilm: Bool
+    /// The convolution B = K * (Ms m), in the chosen precision.
+    private let convolution: any DemagConvolving
 
     /// How the tensor is evaluated.
     public enum Kernel: Sendable, Equatable {
@@ -46,23 +45,42 @@ public final class Demag: ThreadedFieldTerm {
     /// The tensor this term was built with.
     public let kernelMethod: Kernel
 
-    public init(mesh: Mesh, parameters p: CellParameters, kernel method: Kernel = .newell) {
+    /// The floating-point type of the convolution's transforms and product.
+    public enum Precision: String, Sendable, CaseIterable {
+        /// Double precision throughout (libfftw3). The default.
+        case float64
+        /// Single-precision transforms and product (libfftw3f); M is rounded to Float on the way in and
+        /// the field added back in Double.
+        case float32
+    }
+    /// The precision this term was built with.
+    public let precision: Precision
+    /// The smallest torque tolerance (T) a minimisation can be asked for with `.float32`: the field's
+    /// round-off (about 1e-7 of the largest demag field, itself up to mu0 Ms ~ 1-2 T) puts a floor under
+    /// max |m x B| a little below this (docs/micromagnetics.md).
+    public static let float32TorqueFloor = 1e-6
+
+    public init(mesh: Mesh, parameters p: CellParameters, kernel method: Kernel = .newell,
+                precision: Precision = .float64) {
         kernelMethod = method
+        self.precision = precision
         self.mesh = mesh
-        n = mesh.cellCount
         let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz
-        let px = nx > 1 ? 2 * nx : 1, py = ny > 1 ? 2 * ny : 1, pz = nz > 1 ? 2 * nz : 1
-        fft = ZeroPaddedFFT(n: (nx, ny, nz), padded: (px, py, pz), components: 3)
-        msat = CellBuffer(p.Msat)
-        thinFilm = pz == 1
-        partition = CellPartition(cellCount: n, threads: 1)
-        kernel = Demag.kernelTransforms(mesh: mesh, padded: (px, py, pz), spectrumCount: fft.spectrumCount,
-                                        cx: fft.cx, method: method)
+        let padded = (nx > 1 ? 2 * nx : 1, ny > 1 ? 2 * ny : 1, nz > 1 ? 2 * nz : 1)
+        let cx = padded.0 / 2 + 1, spectrumCount = padded.2 * padded.1 * cx
+        let kernel = Demag.kernelTransforms(mesh: mesh, padded: padded, spectrumCount: spectrumCount, cx: cx,
+                                            method: method)
+        switch precision {
+        case .float64:
+            convolution = DemagConvolution<Double>(mesh: mesh, padded: padded, msat: p.Msat, kernel: kernel)
+        case .float32:
+            convolution = DemagConvolution<Float>(mesh: mesh, padded: padded, msat: p.Msat, kernel: kernel)
+        }
     }
 
     /// The six real kernel spectra for the padded grid.
     static func kernelTransforms(mesh: Mesh, padded: (Int, Int, Int), spectrumCount: Int, cx: Int,
-                                 method: Kernel) -> [CellBuffer] {
+                                 method: Kernel) -> [[Double]] {
         let (nx, ny, nz) = (mesh.nx, mesh.ny, mesh.nz)
         let (px, py, pz) = padded
         // Octant values N(ox, oy, oz) for ox < nx, oy < ny, oz < nz.
@@ -82,12 +100,12 @@ public final class Demag: ThreadedFieldTerm {
         let input = fftw_malloc(total * 8)!.bindMemory(to: Double.self, capacity: total)
         let output = fftw_malloc(spectrumCount * 16)!.bindMemory(to: Double.self, capacity: 2 * spectrumCount)
         defer { fftw_free(input); fftw_free(output) }
-        let plan = ZeroPaddedFFT.withPlanner {
+        let plan = FFTWPlanner.withLock {
             fftw_plan_dft_r2c_3d(Int32(pz), Int32(py), Int32(px), input,
                                  UnsafeMutableRawPointer(output).assumingMemoryBound(to: fftw_complex.self),
                                  UInt32(FFTW_ESTIMATE))!
         }
-        defer { fftw_destroy_plan(plan) }
+        defer { FFTWPlanner.withLock { fftw_destroy_plan(plan) } }
         // Parity of each component in (x, y, z): true = odd.
         let odd: [(Bool, Bool, Bool)] = [(false, false, false), (false, false, false), (false, false, false),
                                          (true, true, false), (true, false, true), (false, true, true)]
@@ -97,7 +115,7 @@ public final class Demag: ThreadedFieldTerm {
             if i == n { return nil }
             return (p - i, -1)
         }
-        var result: [CellBuffer] = []
+        var result: [[Double]] = []
         for c in 0..<6 {
             for kz in 0..<pz { for ky in 0..<py { for kx in 0..<px {
                 var v = 0.0
@@ -112,109 +130,15 @@ public final class Demag: ThreadedFieldTerm {
                 input[kx + px * (ky + py * kz)] = v
             } } }
             fftw_execute(plan)
-            let k = CellBuffer(spectrumCount)
-            for j in 0..<spectrumCount { k.p[j] = scale * output[2 * j] }
-            result.append(k)
+            result.append((0..<spectrumCount).map { scale * output[2 * $0] })
         }
         return result
     }
 
-    /// Re-plans the transforms in `partition.threads` shares (FFTW_ESTIMATE, so the plans are the same
-    /// in every process), one per thread.
-    public func setPartition(_ partition: CellPartition) {
-        self.partition = partition
-        guard partition.threads != fft.shares else { return }
-        fft = ZeroPaddedFFT(n: fft.n, padded: fft.padded, components: fft.components, shares: partition.threads)
-    }
+    /// Splits the convolution over `partition.threads` threads (see `DemagConvolution`).
+    public func setPartition(_ partition: CellPartition) { convolution.setPartition(partition) }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
-        if partition.threads > 1 { return addFieldByShares(m: m, into: b) }
-        gather(m, rows: 0 ..< mesh.ny)
-        fft.forward()
-        multiply(0 ..< fft.cx)
-        fft.inverse()
-        scatter(into: b, rows: 0 ..< mesh.ny)
-    }
-
-    /// The threaded convolution: three parallel loops over the transform's shares (see the type's notes).
-    private func addFieldByShares(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
-        let fft = self.fft
-        partition.forEachThread { k in
-            gather(m, rows: fft.rowShare(k))
-            fft.forwardRows(k)
-        }
-        partition.forEachThread { k in fft.transformColumns(k) { kxs in multiply(kxs) } }
-        partition.forEachThread { k in
-            fft.inverseRows(k)
-            scatter(into: b, rows: fft.rowShare(k))
-        }
-    }
-
-    /// M = Ms m into the padded real rows y in `ys` (every component and layer).
-    private func gather(_ m: UnsafePointer<Double>, rows ys: Range<Int>) {
-        let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = self.n, px = fft.padded.x
-        let real = fft.real, ms = msat.p
-        for c in 0..<3 {
-            let src = m + c * n
-            for z in 0..<nz {
-                for y in ys {
-                    let row = z * ny + y, i0 = row * nx, o0 = (c * nz * ny + row) * px
-                    for x in 0..<nx { real[o0 + x] = ms[i0 + x] * src[i0 + x] }
-                }
-            }
-        }
-    }
-
-    /// Adds the field of the padded real rows y in `ys` (after the inverse transform) into `b`.
-    private func scatter(into b: UnsafeMutablePointer<Double>, rows ys: Range<Int>) {
-        let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = self.n, px = fft.padded.x
-        let real = fft.real
-        for c in 0..<3 {
-            let dst = b + c * n
-            for z in 0..<nz {
-                for y in ys {
-                    let row = z * ny + y, i0 = row * nx, o0 = (c * nz * ny + row) * px
-                    for x in 0..<nx { dst[i0 + x] += real[o0 + x] }
-                }
-            }
-        }
-    }
-
-    /// The Fourier-space product H(k) = K(k) M(k) in place on the spectrum, for the frequencies with kx
-    /// in `kxs` (every ky and kz).
-    private func multiply(_ kxs: Range<Int>) {
-        let s = fft.spectrum, count = fft.spectrumCount, cxCount = fft.cx
-        let lines = fft.padded.y * fft.padded.z
-        let sx = s, sy = s + 2 * count, sz = s + 4 * count
-        let kxx = kernel[0].p, kyy = kernel[1].p, kzz = kernel[2].p, kxy = kernel[3].p
-        // Complex values as SIMD2 (re, im) times real kernel entries.
-        let cx = UnsafeMutableRawPointer(sx), cy = UnsafeMutableRawPointer(sy), cz = UnsafeMutableRawPointer(sz)
-        typealias C = SIMD2<Double>
-        if thinFilm {
-            for line in 0..<lines {
-                for k in (line * cxCount + kxs.lowerBound) ..< (line * cxCount + kxs.upperBound) {
-                    let o = 16 * k
-                    let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
-                    let z = cz.load(fromByteOffset: o, as: C.self)
-                    let d = kxy[k]
-                    cx.storeBytes(of: kxx[k] * x + d * y, toByteOffset: o, as: C.self)
-                    cy.storeBytes(of: d * x + kyy[k] * y, toByteOffset: o, as: C.self)
-                    cz.storeBytes(of: kzz[k] * z, toByteOffset: o, as: C.self)
-                }
-            }
-        } else {
-            let kxz = kernel[4].p, kyz = kernel[5].p
-            for line in 0..<lines {
-                for k in (line * cxCount + kxs.lowerBound) ..< (line * cxCount + kxs.upperBound) {
-                    let o = 16 * k
-                    let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
-                    let z = cz.load(fromByteOffset: o, as: C.self)
-                    let d = kxy[k], g = kxz[k], h = kyz[k]
-                    cx.storeBytes(of: kxx[k] * x + d * y + g * z, toByteOffset: o, as: C.self)
-                    cy.storeBytes(of: d * x + kyy[k] * y + h * z, toByteOffset: o, as: C.self)
-                    cz.storeBytes(of: g * x + h * y + kzz[k] * z, toByteOffset: o, as: C.self)
-                }
-            }
-        }
+        convolution.addField(m: m, into: b)
     }
 }

@@ -1,0 +1,144 @@
+import Numerics
+
+/// The demag convolution in one precision, as `Demag` runs it.
+protocol DemagConvolving: AnyObject {
+    /// Adds B = K * (Ms m) (tesla) into `b`.
+    func addField(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>)
+    /// Uses `partition` (its thread count) from the next evaluation on.
+    func setPartition(_ partition: CellPartition)
+}
+
+/// B = K * (Ms m) by zero-padded FFT (`ZeroPaddedFFT<Scalar>`), with the transforms and the Fourier-space
+/// product in `Scalar` (Double or Float): gather M = Ms m (rounded to Scalar) into the padded rows,
+/// forward transforms, H(k) = K(k) M(k) with the real kernel spectra (computed in Float64 by `Demag` and
+/// rounded to Scalar once), inverse transforms, and the field added into the Double buffer `b`.
+///
+/// Threads (`setPartition`): the convolution runs as three parallel loops over the transform's shares
+/// (`ZeroPaddedFFT+Shares`): gather of M and the x transforms by rows, the y (and z) transforms with the
+/// Fourier-space product in between by kx columns, the inverse x transforms and the scatter by rows.
+final class DemagConvolution<Scalar: FFTWScalar>: DemagConvolving {
+    let mesh: Mesh
+    private(set) var fft: ZeroPaddedFFT<Scalar>
+    /// The thread split of the loops around the transforms (one thread until `setPartition`).
+    private var partition: CellPartition
+    let msat: CellBuffer
+    /// Real kernel spectra in Scalar, -mu0 N^(k) / (px py pz): xx, yy, zz, xy (and xz, yz unless thin).
+    private let kernel: [UnsafeMutablePointer<Scalar>]
+    let thinFilm: Bool
+
+    /// `kernel`: the six real spectra (xx, yy, zz, xy, xz, yz), `fft.spectrumCount` values each.
+    init(mesh: Mesh, padded: (Int, Int, Int), msat: [Double], kernel spectra: [[Double]]) {
+        self.mesh = mesh
+        fft = ZeroPaddedFFT<Scalar>(n: (mesh.nx, mesh.ny, mesh.nz), padded: padded, components: 3)
+        self.msat = CellBuffer(msat)
+        thinFilm = padded.2 == 1
+        partition = CellPartition(cellCount: mesh.cellCount, threads: 1)
+        kernel = spectra.prefix(thinFilm ? 4 : 6).map { values in
+            let p = UnsafeMutablePointer<Scalar>.allocate(capacity: max(values.count, 1))
+            for (j, v) in values.enumerated() { p[j] = Scalar(v) }
+            return p
+        }
+    }
+
+    deinit { for p in kernel { p.deallocate() } }
+
+    /// Re-plans the transforms in `partition.threads` shares (FFTW_ESTIMATE, so the plans are the same
+    /// in every process), one per thread.
+    func setPartition(_ partition: CellPartition) {
+        self.partition = partition
+        guard partition.threads != fft.shares else { return }
+        fft = ZeroPaddedFFT<Scalar>(n: fft.n, padded: fft.padded, components: fft.components, shares: partition.threads)
+    }
+
+    func addField(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+        if partition.threads > 1 { return addFieldByShares(m: m, into: b) }
+        gather(m, rows: 0 ..< mesh.ny)
+        fft.forward()
+        multiply(0 ..< fft.cx)
+        fft.inverse()
+        scatter(into: b, rows: 0 ..< mesh.ny)
+    }
+
+    /// The threaded convolution: three parallel loops over the transform's shares (see the type's notes).
+    private func addFieldByShares(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+        let fft = self.fft
+        partition.forEachThread { k in
+            gather(m, rows: fft.rowShare(k))
+            fft.forwardRows(k)
+        }
+        partition.forEachThread { k in fft.transformColumns(k) { kxs in multiply(kxs) } }
+        partition.forEachThread { k in
+            fft.inverseRows(k)
+            scatter(into: b, rows: fft.rowShare(k))
+        }
+    }
+
+    /// M = Ms m into the padded real rows y in `ys` (every component and layer).
+    private func gather(_ m: UnsafePointer<Double>, rows ys: Range<Int>) {
+        let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = mesh.cellCount, px = fft.padded.x
+        let real = fft.real, ms = msat.p
+        for c in 0..<3 {
+            let src = m + c * n
+            for z in 0..<nz {
+                for y in ys {
+                    let row = z * ny + y, i0 = row * nx, o0 = (c * nz * ny + row) * px
+                    for x in 0..<nx { real[o0 + x] = Scalar(ms[i0 + x] * src[i0 + x]) }
+                }
+            }
+        }
+    }
+
+    /// Adds the field of the padded real rows y in `ys` (after the inverse transform) into `b`.
+    private func scatter(into b: UnsafeMutablePointer<Double>, rows ys: Range<Int>) {
+        let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz, n = mesh.cellCount, px = fft.padded.x
+        let real = fft.real
+        for c in 0..<3 {
+            let dst = b + c * n
+            for z in 0..<nz {
+                for y in ys {
+                    let row = z * ny + y, i0 = row * nx, o0 = (c * nz * ny + row) * px
+                    for x in 0..<nx { dst[i0 + x] += Double(real[o0 + x]) }
+                }
+            }
+        }
+    }
+
+    /// The Fourier-space product H(k) = K(k) M(k) in place on the spectrum, for the frequencies with kx
+    /// in `kxs` (every ky and kz).
+    private func multiply(_ kxs: Range<Int>) {
+        let s = fft.spectrum, count = fft.spectrumCount, cxCount = fft.cx
+        let lines = fft.padded.y * fft.padded.z
+        let kxx = kernel[0], kyy = kernel[1], kzz = kernel[2], kxy = kernel[3]
+        // Complex values as SIMD2 (re, im) times real kernel entries.
+        typealias C = SIMD2<Scalar>
+        let stride = MemoryLayout<C>.stride
+        let cx = UnsafeMutableRawPointer(s), cy = UnsafeMutableRawPointer(s + 2 * count)
+        let cz = UnsafeMutableRawPointer(s + 4 * count)
+        if thinFilm {
+            for line in 0..<lines {
+                for k in (line * cxCount + kxs.lowerBound) ..< (line * cxCount + kxs.upperBound) {
+                    let o = stride * k
+                    let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
+                    let z = cz.load(fromByteOffset: o, as: C.self)
+                    let d = kxy[k]
+                    cx.storeBytes(of: kxx[k] * x + d * y, toByteOffset: o, as: C.self)
+                    cy.storeBytes(of: d * x + kyy[k] * y, toByteOffset: o, as: C.self)
+                    cz.storeBytes(of: kzz[k] * z, toByteOffset: o, as: C.self)
+                }
+            }
+        } else {
+            let kxz = kernel[4], kyz = kernel[5]
+            for line in 0..<lines {
+                for k in (line * cxCount + kxs.lowerBound) ..< (line * cxCount + kxs.upperBound) {
+                    let o = stride * k
+                    let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
+                    let z = cz.load(fromByteOffset: o, as: C.self)
+                    let d = kxy[k], g = kxz[k], h = kyz[k]
+                    cx.storeBytes(of: kxx[k] * x + d * y + g * z, toByteOffset: o, as: C.self)
+                    cy.storeBytes(of: d * x + kyy[k] * y + h * z, toByteOffset: o, as: C.self)
+                    cz.storeBytes(of: g * x + h * y + kzz[k] * z, toByteOffset: o, as: C.self)
+                }
+            }
+        }
+    }
+}
