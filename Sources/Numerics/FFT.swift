@@ -117,10 +117,10 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
                 spectrum, real, flags)!)
         }
         // FFTW_MEASURE scribbles on the arrays: clear them now that planning is done.
-        real.update(repeating: 0, count: realCount)
-        spectrum.update(repeating: 0, count: 2 * complexCount)
-        stageX.update(repeating: 0, count: 2 * complexCount)
-        stageY?.update(repeating: 0, count: 2 * complexCount)
+        ZeroPaddedFFT.clear(real, count: realCount)
+        ZeroPaddedFFT.clear(spectrum, count: 2 * complexCount)
+        ZeroPaddedFFT.clear(stageX, count: 2 * complexCount)
+        if let y = stageY { ZeroPaddedFFT.clear(y, count: 2 * complexCount) }
         plans = forwardPlans.filter { $0 != ZeroPaddedFFT.copyMarker } + inversePlans
         if self.shares > 1 { pieces = (0..<self.shares).map { planShare($0, flags: UInt32(FFTW_ESTIMATE)) } }
     }
@@ -136,6 +136,18 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
 
     static var copyMarker: OpaquePointer { OpaquePointer(bitPattern: 1)! }
 
+    /// Sets `count` values to zero with memset (byte-wise: +0.0 in either precision). The loops of this
+    /// type run in its unspecialised generic code when called from another module, so element-wise
+    /// generic stores would cost a call per value; raw memory operations do not.
+    static func clear(_ p: UnsafeMutablePointer<Scalar>, count: Int) {
+        UnsafeMutableRawPointer(p).initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<Scalar>.stride)
+    }
+
+    /// Copies `count` values with memcpy (see `clear`).
+    static func copy(_ source: UnsafeMutablePointer<Scalar>, to target: UnsafeMutablePointer<Scalar>, count: Int) {
+        UnsafeMutableRawPointer(target).copyMemory(from: source, byteCount: count * MemoryLayout<Scalar>.stride)
+    }
+
     /// `count` zeroed values, aligned for FFTW's SIMD code (fftw_malloc; freed with fftw_free).
     private static func allocate(_ count: Int) -> UnsafeMutablePointer<Scalar> {
         let raw = fftw_malloc(max(count, 1) * MemoryLayout<Scalar>.stride)!
@@ -150,7 +162,7 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
         if forwardPlans[1] == ZeroPaddedFFT.copyMarker {
             // py == 1: the x stage is the whole transform unless a z stage follows.
             let target = stageY ?? spectrum
-            target.update(from: stageX, count: 2 * components * spectrumCount)
+            ZeroPaddedFFT.copy(stageX, to: target, count: 2 * components * spectrumCount)
         } else {
             Scalar.execute(forwardPlans[1])
         }
@@ -167,7 +179,7 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
         let (nx, ny, nz) = n, px = padded.x
         guard px > nx else { return }
         for row in 0..<(components * nz * ny) {
-            (real + row * px + nx).update(repeating: 0, count: px - nx)
+            ZeroPaddedFFT.clear(real + row * px + nx, count: px - nx)
         }
     }
 }

@@ -50,7 +50,7 @@ extension ZeroPaddedFFT {
             for c in 0..<components {
                 for z in 0..<pz {
                     let o = 2 * (c * spectrumCount + z * py * cx + kxs.lowerBound)
-                    (target + o).update(from: stageX + o, count: 2 * kxs.count)
+                    ZeroPaddedFFT.copy(stageX + o, to: target + o, count: 2 * kxs.count)
                 }
             }
         }
@@ -70,7 +70,7 @@ extension ZeroPaddedFFT {
         for c in 0..<components {
             for z in 0..<nz {
                 for y in rowShare(k) {
-                    (real + ((c * nz + z) * ny + y) * px + nx).update(repeating: 0, count: px - nx)
+                    ZeroPaddedFFT.clear(real + ((c * nz + z) * ny + y) * px + nx, count: px - nx)
                 }
             }
         }

@@ -31,8 +31,13 @@ public final class Demag: ThreadedFieldTerm {
     /// mu0 in T m/A (CODATA 2018 value; mumax3 uses 4 pi 1e-7).
     public static let mu0 = 4e-7 * Double.pi
     let mesh: Mesh
-    /// The convolution B = K * (Ms m), in the chosen precision.
-    private let convolution: any DemagConvolving
+    /// The convolution B = K * (Ms m), in the chosen precision. An enum of the two concrete types (not an
+    /// existential of the generic one), so that every call reaches code specialised for its scalar.
+    private let convolution: Convolution
+    private enum Convolution {
+        case float64(DemagConvolution<Double>)
+        case float32(DemagConvolution<Float>)
+    }
 
     /// How the tensor is evaluated.
     public enum Kernel: Sendable, Equatable {
@@ -72,9 +77,9 @@ public final class Demag: ThreadedFieldTerm {
                                             method: method)
         switch precision {
         case .float64:
-            convolution = DemagConvolution<Double>(mesh: mesh, padded: padded, msat: p.Msat, kernel: kernel)
+            convolution = .float64(DemagConvolution<Double>(mesh: mesh, padded: padded, msat: p.Msat, kernel: kernel))
         case .float32:
-            convolution = DemagConvolution<Float>(mesh: mesh, padded: padded, msat: p.Msat, kernel: kernel)
+            convolution = .float32(DemagConvolution<Float>(mesh: mesh, padded: padded, msat: p.Msat, kernel: kernel))
         }
     }
 
@@ -136,9 +141,17 @@ public final class Demag: ThreadedFieldTerm {
     }
 
     /// Splits the convolution over `partition.threads` threads (see `DemagConvolution`).
-    public func setPartition(_ partition: CellPartition) { convolution.setPartition(partition) }
+    public func setPartition(_ partition: CellPartition) {
+        switch convolution {
+        case .float64(let c): c.setPartition(partition)
+        case .float32(let c): c.setPartition(partition)
+        }
+    }
 
     public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
-        convolution.addField(m: m, into: b)
+        switch convolution {
+        case .float64(let c): c.addField(m: m, into: b)
+        case .float32(let c): c.addField(m: m, into: b)
+        }
     }
 }

@@ -1,13 +1,5 @@
 import Numerics
 
-/// The demag convolution in one precision, as `Demag` runs it.
-protocol DemagConvolving: AnyObject {
-    /// Adds B = K * (Ms m) (tesla) into `b`.
-    func addField(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>)
-    /// Uses `partition` (its thread count) from the next evaluation on.
-    func setPartition(_ partition: CellPartition)
-}
-
 /// B = K * (Ms m) by zero-padded FFT (`ZeroPaddedFFT<Scalar>`), with the transforms and the Fourier-space
 /// product in `Scalar` (Double or Float): gather M = Ms m (rounded to Scalar) into the padded rows,
 /// forward transforms, H(k) = K(k) M(k) with the real kernel spectra (computed in Float64 by `Demag` and
@@ -16,7 +8,7 @@ protocol DemagConvolving: AnyObject {
 /// Threads (`setPartition`): the convolution runs as three parallel loops over the transform's shares
 /// (`ZeroPaddedFFT+Shares`): gather of M and the x transforms by rows, the y (and z) transforms with the
 /// Fourier-space product in between by kx columns, the inverse x transforms and the scatter by rows.
-final class DemagConvolution<Scalar: FFTWScalar>: DemagConvolving {
+final class DemagConvolution<Scalar: FFTWScalar> {
     let mesh: Mesh
     private(set) var fft: ZeroPaddedFFT<Scalar>
     /// The thread split of the loops around the transforms (one thread until `setPartition`).
@@ -50,6 +42,7 @@ final class DemagConvolution<Scalar: FFTWScalar>: DemagConvolving {
         fft = ZeroPaddedFFT<Scalar>(n: fft.n, padded: fft.padded, components: fft.components, shares: partition.threads)
     }
 
+    /// Adds B = K * (Ms m) (tesla) into `b`.
     func addField(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
         if partition.threads > 1 { return addFieldByShares(m: m, into: b) }
         gather(m, rows: 0 ..< mesh.ny)
