@@ -11,7 +11,7 @@ struct BenchThreads: ParsableCommand {
         discussion: """
         Integrates the skyrmion disk of Datasets/specs/skyrmion-disk.toml (80 x 80 cells, RK4 at 25 fs, from a Neel skyrmion) and muMAG standard problem 4 (128 x 32 cells, RK4 at 0.8 ps, field 1) for each thread count in --threads (and each demag precision in --demag-precision), the counts interleaved round by round so that a shared machine's load falls on all alike, and reports per problem and count the median wall time, the wall seconds per simulated ns and the speed-up over the first count. The first round is a warm-up and is not counted. The load average before and after is reported too: on a machine busy with other work a thread count cannot get cores of its own, and the speed-up says so.
 
-        Example: spinode bench threads --threads 1,2 --rounds 5 --json
+        Example: spinode bench threads --threads 1,2 --demag-precision float64,float32 --rounds 5 --json
         """
     )
 
