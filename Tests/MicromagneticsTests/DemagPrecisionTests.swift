@@ -5,11 +5,12 @@ import XCTest
 /// Float64 convolution of the same tensor, on a thin film and on a three-layer block.
 final class DemagPrecisionTests: XCTestCase {
     /// A non-uniform m (so every Fourier mode carries weight) on `mesh`, Ms 800 kA/m.
-    func fields(_ mesh: Mesh, evaluations: Int = 1) throws -> (float64: [Double], float32: [Double]) {
+    func fields(_ mesh: Mesh, threads: Int = 1) throws -> (float64: [Double], float32: [Double]) {
         let magnet = try Magnet(mesh: mesh, material: Material(Msat: 800e3))
         let m = magnet.magnetisation { r in SIMD3(cos(r.x * 3e8), sin(r.y * 5e8 + r.z * 2e8), 0.4 + 0.3 * sin(r.x * 1e8)) }
         func field(_ precision: Demag.Precision) -> [Double] {
             let demag = Demag(mesh: mesh, parameters: magnet.cellParameters(), precision: precision)
+            demag.setPartition(CellPartition(cellCount: mesh.cellCount, threads: threads))
             var b = [Double](repeating: 0, count: 3 * mesh.cellCount)
             demag.addField(t: 0, m: m, into: &b)
             return b
@@ -19,9 +20,13 @@ final class DemagPrecisionTests: XCTestCase {
 
     /// Largest difference over the largest Float64 field component: Float32 round-off (about 1e-7 of
     /// the largest value passes through every transform stage), and not zero (the Float32 path ran).
+    /// The threaded transform (2 shares) gives the same field to the same tolerance.
     func testFloat32FieldIsFloat64ToSinglePrecision() throws {
+        // A film, a block, and two lines (the transform's copy paths for axes of one cell).
         let meshes = [try Mesh(nx: 32, ny: 16, nz: 1, dx: 2e-9, dy: 2e-9, dz: 1e-9),
-                      try Mesh(nx: 12, ny: 8, nz: 3, dx: 3e-9, dy: 2e-9, dz: 2e-9)]
+                      try Mesh(nx: 12, ny: 8, nz: 3, dx: 3e-9, dy: 2e-9, dz: 2e-9),
+                      try Mesh(nx: 64, ny: 1, nz: 1, dx: 2e-9, dy: 2e-9, dz: 2e-9),
+                      try Mesh(nx: 1, ny: 1, nz: 24, dx: 2e-9, dy: 2e-9, dz: 2e-9)]
         for mesh in meshes {
             let (b64, b32) = try fields(mesh)
             let scale = b64.map(abs).max()!
@@ -30,6 +35,9 @@ final class DemagPrecisionTests: XCTestCase {
             XCTAssertGreaterThan(scale, 0.1)
             XCTAssertLessThan(difference, 2e-6 * scale)
             XCTAssertGreaterThan(difference, 1e-10 * scale, "float32 gave the Float64 field: the precision did not reach the transforms")
+            let threaded = try fields(mesh, threads: 2).float32
+            let split = zip(b64, threaded).map { abs($0 - $1) }.max()!
+            XCTAssertLessThan(split, 2e-6 * scale, "2 threads")
         }
     }
 
