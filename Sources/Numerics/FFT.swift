@@ -16,11 +16,14 @@ import Foundation
 ///   ny nz wanted rows only.
 /// Axes of padded size 1 are skipped. All `components` (e.g. m_x, m_y, m_z) go through one plan per stage.
 ///
-/// Layouts (FFTW's r2c convention, x fastest): `real` holds component c, row (y, z) at
-/// `real[c * nz * ny * px + (z * ny + y) * px ..]` (px values per row; only the first nx are input and
-/// only the first nx are meaningful after `inverse`). `spectrum` holds interleaved complex values,
-/// component c, frequency (kx, ky, kz) at complex index `c * spectrumCount + (kz * py + ky) * cx + kx`,
-/// cx = px / 2 + 1. Transforms are unnormalised: inverse(forward(x)) = px py pz x.
+/// Layouts: `real` holds component c, row (y, z) at `real[c * nz * ny * px + (z * ny + y) * px ..]` (px
+/// values per row; only the first nx are input and only the first nx are meaningful after `inverse`).
+/// `spectrum` holds interleaved complex values, component c, frequency (kx, ky, kz) at complex index
+/// `c * spectrumCount + spectrumIndex(kx, ky, kz)`, cx = px / 2 + 1, in one of two `SpectrumLayout`s:
+/// `.kxFastest` (FFTW's r2c convention, `(kz * py + ky) * cx + kx`) or `.kyFastest` (`(kz * cx + kx) * py
+/// + ky`: the x stage writes its output transposed, so that the y transforms run on contiguous columns
+/// instead of FFTW copying strided columns into buffers; faster in single precision). Transforms are
+/// unnormalised: inverse(forward(x)) = px py pz x.
 ///
 /// Threads: with `shares` > 1 the transform can also run as `shares` independent pieces, one per thread
 /// (`forwardRows`, `transformColumns`, `inverseRows`; `ZeroPaddedFFT+Shares.swift`): the x stages split
@@ -29,6 +32,14 @@ import Foundation
 /// Fourier-space product in between, x and scatter) instead of one per stage. FFTW_ESTIMATE plans
 /// for a given split are the same in every process, so results are bit-reproducible for a given share
 /// count; the whole-array `forward`/`inverse` keep their own plans.
+/// The order of the frequencies in `ZeroPaddedFFT.spectrum` (see there).
+public enum SpectrumLayout: Sendable {
+    /// kx fastest: FFTW's r2c convention.
+    case kxFastest
+    /// ky fastest: every column (fixed kx, kz) contiguous.
+    case kyFastest
+}
+
 public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
     public let n: (x: Int, y: Int, z: Int)
     public let padded: (x: Int, y: Int, z: Int)
@@ -37,6 +48,10 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
     public let shares: Int
     /// px / 2 + 1, the number of kx frequencies kept by the real transform.
     public let cx: Int
+    /// The order of the frequencies in `spectrum`.
+    public let layout: SpectrumLayout
+    /// Complex-index strides of kx and ky in `spectrum` (kz: py cx).
+    public let kxStride: Int, kyStride: Int
     /// Complex values per component in `spectrum`: pz py cx.
     public let spectrumCount: Int
     /// Real rows: components x nz x ny x px values.
@@ -67,7 +82,7 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
     /// Plans the transforms (once). Throws nothing; sizes must be positive with padded >= n. `planning`
     /// defaults to `.estimate` for bit-reproducible results (docs/reliability.md).
     public init(n: (Int, Int, Int), padded: (Int, Int, Int), components: Int, planning: Planning = .estimate,
-                shares: Int = 1) {
+                shares: Int = 1, layout: SpectrumLayout = .kxFastest) {
         precondition(n.0 > 0 && n.1 > 0 && n.2 > 0 && padded.0 >= n.0 && padded.1 >= n.1 && padded.2 >= n.2,
                      "ZeroPaddedFFT: padded \(padded) must cover \(n)")
         self.n = (n.0, n.1, n.2)
@@ -77,6 +92,8 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
         let (nx, ny, nz) = n, (px, py, pz) = padded
         cx = px / 2 + 1
         spectrumCount = pz * py * cx
+        self.layout = layout
+        (kxStride, kyStride) = layout == .kxFastest ? (1, cx) : (py, 1)
         let realCount = components * nz * ny * px
         let complexCount = components * spectrumCount
         real = ZeroPaddedFFT.allocate(realCount)
@@ -86,16 +103,16 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
         _ = nx
         FFTWPlanner.withLock {
             let flags = UInt32(planning == .measure ? FFTW_MEASURE : FFTW_ESTIMATE)
-            let cxv = cx
+            let cxv = cx, kxs = kxStride, kys = kyStride
             func dim(_ n: Int, _ i: Int, _ o: Int) -> fftw_iodim { fftw_iodim(n: Int32(n), is: Int32(i), os: Int32(o)) }
             // Stage X forward: r2c rows of length px, over (component, z < nz, y < ny).
             let yStageOut = stageY ?? spectrum
             forwardPlans.append(Scalar.planRealToComplex(
-                [dim(px, 1, 1)], [dim(components, nz * ny * px, spectrumCount), dim(nz, ny * px, py * cxv), dim(ny, px, cxv)],
+                [dim(px, 1, kxs)], [dim(components, nz * ny * px, spectrumCount), dim(nz, ny * px, py * cxv), dim(ny, px, kys)],
                 real, stageX, flags)!)
-            // Stage Y forward: c2c along y (stride cx), over (component, z < nz, kx), stageX -> yStageOut.
-            let yDims = [dim(py, cxv, cxv)]
-            let yHowMany = [dim(components, spectrumCount, spectrumCount), dim(nz, py * cxv, py * cxv), dim(cxv, 1, 1)]
+            // Stage Y forward: c2c along y, over (component, z < nz, kx), stageX -> yStageOut.
+            let yDims = [dim(py, kys, kys)]
+            let yHowMany = [dim(components, spectrumCount, spectrumCount), dim(nz, py * cxv, py * cxv), dim(cxv, kxs, kxs)]
             if py > 1 {
                 forwardPlans.append(Scalar.planComplex(yDims, yHowMany, stageX, yStageOut, sign: FFTW_FORWARD, flags)!)
             } else {
@@ -113,7 +130,7 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
                 inversePlans.append(Scalar.planComplex(yDims, yHowMany, spectrum, spectrum, sign: FFTW_BACKWARD, flags)!)
             }
             inversePlans.append(Scalar.planComplexToReal(
-                [dim(px, 1, 1)], [dim(components, spectrumCount, nz * ny * px), dim(nz, py * cxv, ny * px), dim(ny, cxv, px)],
+                [dim(px, kxs, 1)], [dim(components, spectrumCount, nz * ny * px), dim(nz, py * cxv, ny * px), dim(ny, kys, px)],
                 spectrum, real, flags)!)
         }
         // FFTW_MEASURE scribbles on the arrays: clear them now that planning is done.
@@ -135,6 +152,24 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
     }
 
     static var copyMarker: OpaquePointer { OpaquePointer(bitPattern: 1)! }
+
+    /// The complex index of frequency (kx, ky, kz) within one component of `spectrum`.
+    @inlinable public func spectrumIndex(_ kx: Int, _ ky: Int, _ kz: Int) -> Int {
+        kz * padded.y * cx + kx * kxStride + ky * kyStride
+    }
+
+    /// The contiguous complex-index ranges (within one component of `spectrum`) that hold exactly the
+    /// frequencies with kx in `kxs` (every ky and kz), in increasing order.
+    public func segments(_ kxs: Range<Int>) -> [Range<Int>] {
+        let (py, pz) = (padded.y, padded.z)
+        guard !kxs.isEmpty else { return [] }
+        switch layout {
+        case .kxFastest:
+            return (0..<(py * pz)).map { line in line * cx + kxs.lowerBound ..< line * cx + kxs.upperBound }
+        case .kyFastest:
+            return (0..<pz).map { z in z * py * cx + kxs.lowerBound * py ..< z * py * cx + kxs.upperBound * py }
+        }
+    }
 
     /// Sets `count` values to zero with memset (byte-wise: +0.0 in either precision). The loops of this
     /// type run in its unspecialised generic code when called from another module, so element-wise

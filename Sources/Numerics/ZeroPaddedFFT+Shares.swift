@@ -85,27 +85,26 @@ extension ZeroPaddedFFT {
         FFTWPlanner.withLock {
             let ys = rowShare(k)
             if !ys.isEmpty {
-                let d = [dim(px, 1, 1)]
                 plans.forwardX = Scalar.planRealToComplex(
-                    d, [dim(comps, nz * ny * px, sc), dim(nz, ny * px, py * cx), dim(ys.count, px, cx)],
-                    real + ys.lowerBound * px, stageX + 2 * ys.lowerBound * cx, flags)
+                    [dim(px, 1, kxStride)], [dim(comps, nz * ny * px, sc), dim(nz, ny * px, py * cx), dim(ys.count, px, kyStride)],
+                    real + ys.lowerBound * px, stageX + 2 * ys.lowerBound * kyStride, flags)
                 plans.inverseX = Scalar.planComplexToReal(
-                    d, [dim(comps, sc, nz * ny * px), dim(nz, py * cx, ny * px), dim(ys.count, cx, px)],
-                    spectrum + 2 * ys.lowerBound * cx, real + ys.lowerBound * px, flags)
+                    [dim(px, kxStride, 1)], [dim(comps, sc, nz * ny * px), dim(nz, py * cx, ny * px), dim(ys.count, kyStride, px)],
+                    spectrum + 2 * ys.lowerBound * kyStride, real + ys.lowerBound * px, flags)
             }
             let kxs = columnShare(k)
             guard !kxs.isEmpty else { return }
-            let o = 2 * kxs.lowerBound
+            let o = 2 * kxs.lowerBound * kxStride
             let yOut = stageY ?? spectrum
             if py > 1 {
-                let d = [dim(py, cx, cx)]
-                let h = [dim(comps, sc, sc), dim(nz, py * cx, py * cx), dim(kxs.count, 1, 1)]
+                let d = [dim(py, kyStride, kyStride)]
+                let h = [dim(comps, sc, sc), dim(nz, py * cx, py * cx), dim(kxs.count, kxStride, kxStride)]
                 plans.forwardY = Scalar.planComplex(d, h, stageX + o, yOut + o, sign: FFTW_FORWARD, flags)
                 plans.inverseY = Scalar.planComplex(d, h, spectrum + o, spectrum + o, sign: FFTW_BACKWARD, flags)
             }
             if pz > 1 {
                 let d = [dim(pz, py * cx, py * cx)]
-                let h = [dim(comps, sc, sc), dim(py, cx, cx), dim(kxs.count, 1, 1)]
+                let h = [dim(comps, sc, sc), dim(py, kyStride, kyStride), dim(kxs.count, kxStride, kxStride)]
                 plans.forwardZ = Scalar.planComplex(d, h, stageY! + o, spectrum + o, sign: FFTW_FORWARD, flags)
                 plans.inverseZ = Scalar.planComplex(d, h, spectrum + o, spectrum + o, sign: FFTW_BACKWARD, flags)
             }

@@ -6,11 +6,11 @@ import Numerics
 /// skip their stage): out(r) = sum_s k(r - s) in(s) over the unpadded box, k random on offsets
 /// -(n-1)...(n-1).
 final class ZeroPaddedFFTTests: XCTestCase {
-    func convolutionCheck(_ n: (Int, Int, Int)) {
+    func convolutionCheck(_ n: (Int, Int, Int), layout: SpectrumLayout) {
         let (nx, ny, nz) = n
         let p = (nx > 1 ? 2 * nx : 1, ny > 1 ? 2 * ny : 1, nz > 1 ? 2 * nz : 1)
-        let fft = ZeroPaddedFFT<Double>(n: n, padded: p, components: 2)
-        let kfft = ZeroPaddedFFT<Double>(n: (p.0, p.1, p.2), padded: p, components: 1)
+        let fft = ZeroPaddedFFT<Double>(n: n, padded: p, components: 2, layout: layout)
+        let kfft = ZeroPaddedFFT<Double>(n: (p.0, p.1, p.2), padded: p, components: 1, layout: layout)
         var rng = SeededRandom(seed: UInt64(nx * 100 + ny * 10 + nz))
         // Kernel on the full padded grid (wrapped offsets), and two input components.
         let total = p.0 * p.1 * p.2
@@ -41,13 +41,13 @@ final class ZeroPaddedFFTTests: XCTestCase {
                 direct += kernel[kIndex] * input[c][sx + nx * (sy + ny * sz)]
             } } }
             let viaFFT = scale * fft.real[c * nz * ny * p.0 + (z * ny + y) * p.0 + x]
-            XCTAssertEqual(viaFFT, direct, accuracy: 1e-10 * Double(count), "n = \(n) at \((x, y, z)) component \(c)")
+            XCTAssertEqual(viaFFT, direct, accuracy: 1e-10 * Double(count), "n = \(n), \(layout), at \((x, y, z)) component \(c)")
         } } } }
     }
 
     func testAllAxisCombinations() {
         for n in [(5, 4, 3), (6, 1, 1), (1, 5, 1), (1, 1, 4), (5, 3, 1), (4, 1, 3), (1, 3, 2), (1, 1, 1)] {
-            convolutionCheck(n)
+            for layout in [SpectrumLayout.kxFastest, .kyFastest] { convolutionCheck(n, layout: layout) }
         }
     }
 
@@ -89,15 +89,18 @@ final class ZeroPaddedFFTTests: XCTestCase {
     /// demag runs it) equals the whole-array transform to round-off, with a product in Fourier space in
     /// between, for every axis combination and for more shares than rows or columns (empty shares);
     /// a repeat gives the same bits. The shares run one after another here: each touches its own lines
-    /// only, so the order cannot matter (the threaded runs are checked in ThreadedLLGTests).
+    /// only, so the order cannot matter (the threaded runs are checked in ThreadedLLGTests). Both spectrum
+    /// layouts, whole and in shares, give the kx-fastest whole transform's result; `segments` covers
+    /// exactly the share's columns.
     func testSharesAgreeWithWholeTransform() {
         for n in [(5, 4, 3), (6, 1, 1), (1, 5, 1), (1, 1, 4), (5, 3, 1), (4, 1, 3), (1, 3, 2), (1, 1, 1), (7, 6, 1)] {
             let p = (n.0 > 1 ? 2 * n.0 : 1, n.1 > 1 ? 2 * n.1 : 1, n.2 > 1 ? 2 * n.2 : 1)
             var rng = SeededRandom(seed: UInt64(n.0 * 100 + n.1 * 10 + n.2))
             let rows = 2 * n.2 * n.1
             let input = (0..<(rows * n.0)).map { _ in rng.normal() }
-            let whole = ZeroPaddedFFT<Double>(n: n, padded: p, components: 2)
-            let factor = (0..<whole.spectrumCount).map { _ in rng.normal() }
+            let reference = ZeroPaddedFFT<Double>(n: n, padded: p, components: 2)
+            // One random factor per frequency, indexed in FFTW's r2c order.
+            let factor = (0..<reference.spectrumCount).map { _ in rng.normal() }
             func load(_ fft: ZeroPaddedFFT<Double>) {
                 for r in 0..<rows { for x in 0..<n.0 { fft.real[r * p.0 + x] = input[r * n.0 + x] } }
             }
@@ -105,33 +108,51 @@ final class ZeroPaddedFFTTests: XCTestCase {
                 (0..<rows).flatMap { r in (0..<p.0).map { fft.real[r * p.0 + $0] } }
             }
             func scale(_ fft: ZeroPaddedFFT<Double>, _ kxs: Range<Int>) {
-                for c in 0..<2 { for line in 0..<(p.1 * p.2) { for kx in kxs {
-                    let k = line * fft.cx + kx, o = 2 * (c * fft.spectrumCount + k)
-                    fft.spectrum[o] *= factor[k]; fft.spectrum[o + 1] *= factor[k]
-                } } }
+                for c in 0..<2 { for kz in 0..<p.2 { for ky in 0..<p.1 { for kx in kxs {
+                    let f = factor[(kz * p.1 + ky) * fft.cx + kx], o = 2 * (c * fft.spectrumCount + fft.spectrumIndex(kx, ky, kz))
+                    fft.spectrum[o] *= f; fft.spectrum[o + 1] *= f
+                } } } }
             }
-            load(whole)
-            whole.forward()
-            scale(whole, 0 ..< whole.cx)
-            whole.inverse()
-            let expected = output(whole)
+            load(reference)
+            reference.forward()
+            scale(reference, 0 ..< reference.cx)
+            reference.inverse()
+            let expected = output(reference)
             let size = expected.map(abs).max()!
-            for shares in [2, 3, 8] {
-                let split = ZeroPaddedFFT<Double>(n: n, padded: p, components: 2, shares: shares)
-                var runs: [[Double]] = []
-                for _ in 0..<2 {
-                    load(split)
-                    for k in 0..<shares { split.forwardRows(k) }
-                    for k in 0..<shares { split.transformColumns(k) { kxs in scale(split, kxs) } }
-                    for k in 0..<shares { split.inverseRows(k) }
-                    runs.append(output(split))
+            for layout in [SpectrumLayout.kxFastest, .kyFastest] {
+                let whole = ZeroPaddedFFT<Double>(n: n, padded: p, components: 2, layout: layout)
+                load(whole)
+                whole.forward()
+                scale(whole, 0 ..< whole.cx)
+                whole.inverse()
+                for (i, (a, b)) in zip(output(whole), expected).enumerated() {
+                    XCTAssertEqual(a, b, accuracy: 1e-13 * size, "n = \(n), \(layout), whole, value \(i)")
                 }
-                XCTAssertEqual(runs[0], runs[1], "n = \(n), \(shares) shares: a repeat differs")
-                for (i, (a, b)) in zip(runs[0], expected).enumerated() {
-                    XCTAssertEqual(a, b, accuracy: 1e-13 * size, "n = \(n), \(shares) shares, value \(i)")
+                for shares in [2, 3, 8] {
+                    let split = ZeroPaddedFFT<Double>(n: n, padded: p, components: 2, shares: shares, layout: layout)
+                    var runs: [[Double]] = []
+                    for _ in 0..<2 {
+                        load(split)
+                        for k in 0..<shares { split.forwardRows(k) }
+                        for k in 0..<shares { split.transformColumns(k) { kxs in scale(split, kxs) } }
+                        for k in 0..<shares { split.inverseRows(k) }
+                        runs.append(output(split))
+                    }
+                    XCTAssertEqual(runs[0], runs[1], "n = \(n), \(layout), \(shares) shares: a repeat differs")
+                    for (i, (a, b)) in zip(runs[0], expected).enumerated() {
+                        XCTAssertEqual(a, b, accuracy: 1e-13 * size, "n = \(n), \(layout), \(shares) shares, value \(i)")
+                    }
+                    // The padding of every row is zero again (the next forward relies on it).
+                    for r in 0..<rows { for x in n.0..<p.0 { XCTAssertEqual(split.real[r * p.0 + x], 0) } }
+                    // The segments of each share hold exactly its columns' indices.
+                    for k in 0..<shares {
+                        let covered = split.segments(split.columnShare(k)).flatMap { Array($0) }
+                        var wanted: [Int] = []
+                        for kz in 0..<p.2 { for ky in 0..<p.1 { for kx in split.columnShare(k) { wanted.append(split.spectrumIndex(kx, ky, kz)) } } }
+                        XCTAssertEqual(covered, covered.sorted(), "n = \(n), \(layout), share \(k): segments out of order")
+                        XCTAssertEqual(covered.sorted(), wanted.sorted(), "n = \(n), \(layout), share \(k)")
+                    }
                 }
-                // The padding of every row is zero again (the next forward relies on it).
-                for r in 0..<rows { for x in n.0..<p.0 { XCTAssertEqual(split.real[r * p.0 + x], 0) } }
             }
         }
     }

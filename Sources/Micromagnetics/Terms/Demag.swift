@@ -77,9 +77,11 @@ public final class Demag: ThreadedFieldTerm {
                                             method: method)
         switch precision {
         case .float64:
-            convolution = .float64(DemagConvolution<Double>(mesh: mesh, padded: padded, msat: p.Msat, kernel: kernel))
+            convolution = .float64(DemagConvolution<Double>(mesh: mesh, padded: padded, msat: p.Msat, kernel: kernel,
+                                                            layout: .kxFastest))
         case .float32:
-            convolution = .float32(DemagConvolution<Float>(mesh: mesh, padded: padded, msat: p.Msat, kernel: kernel))
+            convolution = .float32(DemagConvolution<Float>(mesh: mesh, padded: padded, msat: p.Msat, kernel: kernel,
+                                                           layout: Demag.float32Layout(paddedY: padded.1)))
         }
     }
 
@@ -138,6 +140,15 @@ public final class Demag: ThreadedFieldTerm {
             result.append((0..<spectrumCount).map { scale * output[2 * $0] })
         }
         return result
+    }
+
+    /// The spectrum layout of the single-precision transforms: columns contiguous (`.kyFastest`) unless the
+    /// padded y size is a multiple of 64, where the transposed x stage's power-of-two strides make it
+    /// slower than FFTW's own order. A speed choice only (both layouts are tested to give the same field);
+    /// it depends on the size alone, so runs stay reproducible. The Float64 transforms keep FFTW's order,
+    /// so their results are those of earlier versions bit for bit. Measured in docs/micromagnetics.md.
+    static func float32Layout(paddedY: Int) -> SpectrumLayout {
+        paddedY % 64 == 0 ? .kxFastest : .kyFastest
     }
 
     /// Splits the convolution over `partition.threads` threads (see `DemagConvolution`).

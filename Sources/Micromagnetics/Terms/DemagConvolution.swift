@@ -14,22 +14,32 @@ final class DemagConvolution<Scalar: FFTWScalar> {
     /// The thread split of the loops around the transforms (one thread until `setPartition`).
     private var partition: CellPartition
     let msat: CellBuffer
-    /// Real kernel spectra in Scalar, -mu0 N^(k) / (px py pz): xx, yy, zz, xy (and xz, yz unless thin).
+    /// Real kernel spectra in Scalar and in the transform's layout, -mu0 N^(k) / (px py pz): xx, yy, zz,
+    /// xy (and xz, yz unless thin).
     private let kernel: [UnsafeMutablePointer<Scalar>]
     let thinFilm: Bool
+    /// The spectrum's contiguous index ranges of each share's kx columns (`ZeroPaddedFFT.segments`), made
+    /// when the split changes, so that the product allocates nothing per evaluation.
+    private var segments: [[Range<Int>]] = []
 
-    /// `kernel`: the six real spectra (xx, yy, zz, xy, xz, yz), `fft.spectrumCount` values each.
-    init(mesh: Mesh, padded: (Int, Int, Int), msat: [Double], kernel spectra: [[Double]]) {
+    /// `kernel`: the six real spectra (xx, yy, zz, xy, xz, yz) in FFTW's r2c order ((kz py + ky) cx + kx),
+    /// `spectrumCount` values each. `layout`: the transform's spectrum order (`SpectrumLayout`).
+    init(mesh: Mesh, padded: (Int, Int, Int), msat: [Double], kernel spectra: [[Double]], layout: SpectrumLayout) {
         self.mesh = mesh
-        fft = ZeroPaddedFFT<Scalar>(n: (mesh.nx, mesh.ny, mesh.nz), padded: padded, components: 3)
+        let fft = ZeroPaddedFFT<Scalar>(n: (mesh.nx, mesh.ny, mesh.nz), padded: padded, components: 3, layout: layout)
+        self.fft = fft
         self.msat = CellBuffer(msat)
         thinFilm = padded.2 == 1
         partition = CellPartition(cellCount: mesh.cellCount, threads: 1)
+        let (py, pz, cx) = (padded.1, padded.2, fft.cx)
         kernel = spectra.prefix(thinFilm ? 4 : 6).map { values in
             let p = UnsafeMutablePointer<Scalar>.allocate(capacity: max(values.count, 1))
-            for (j, v) in values.enumerated() { p[j] = Scalar(v) }
+            for kz in 0..<pz { for ky in 0..<py { for kx in 0..<cx {
+                p[fft.spectrumIndex(kx, ky, kz)] = Scalar(values[(kz * py + ky) * cx + kx])
+            } } }
             return p
         }
+        segments = [fft.segments(0 ..< cx)]
     }
 
     deinit { for p in kernel { p.deallocate() } }
@@ -39,7 +49,9 @@ final class DemagConvolution<Scalar: FFTWScalar> {
     func setPartition(_ partition: CellPartition) {
         self.partition = partition
         guard partition.threads != fft.shares else { return }
-        fft = ZeroPaddedFFT<Scalar>(n: fft.n, padded: fft.padded, components: fft.components, shares: partition.threads)
+        fft = ZeroPaddedFFT<Scalar>(n: fft.n, padded: fft.padded, components: fft.components, shares: partition.threads,
+                                    layout: fft.layout)
+        segments = fft.shares > 1 ? (0..<fft.shares).map { fft.segments(fft.columnShare($0)) } : [fft.segments(0 ..< fft.cx)]
     }
 
     /// Adds B = K * (Ms m) (tesla) into `b`.
@@ -47,7 +59,7 @@ final class DemagConvolution<Scalar: FFTWScalar> {
         if partition.threads > 1 { return addFieldByShares(m: m, into: b) }
         gather(m, rows: 0 ..< mesh.ny)
         fft.forward()
-        multiply(0 ..< fft.cx)
+        multiply(segments[0])
         fft.inverse()
         scatter(into: b, rows: 0 ..< mesh.ny)
     }
@@ -59,7 +71,7 @@ final class DemagConvolution<Scalar: FFTWScalar> {
             gather(m, rows: fft.rowShare(k))
             fft.forwardRows(k)
         }
-        partition.forEachThread { k in fft.transformColumns(k) { kxs in multiply(kxs) } }
+        partition.forEachThread { k in fft.transformColumns(k) { _ in multiply(segments[k]) } }
         partition.forEachThread { k in
             fft.inverseRows(k)
             scatter(into: b, rows: fft.rowShare(k))
@@ -96,11 +108,10 @@ final class DemagConvolution<Scalar: FFTWScalar> {
         }
     }
 
-    /// The Fourier-space product H(k) = K(k) M(k) in place on the spectrum, for the frequencies with kx
-    /// in `kxs` (every ky and kz).
-    private func multiply(_ kxs: Range<Int>) {
-        let s = fft.spectrum, count = fft.spectrumCount, cxCount = fft.cx
-        let lines = fft.padded.y * fft.padded.z
+    /// The Fourier-space product H(k) = K(k) M(k) in place on the spectrum, on the complex indices of
+    /// `segments` (one share's kx columns: every ky and kz).
+    private func multiply(_ segments: [Range<Int>]) {
+        let s = fft.spectrum, count = fft.spectrumCount
         let kxx = kernel[0], kyy = kernel[1], kzz = kernel[2], kxy = kernel[3]
         // Complex values as SIMD2 (re, im) times real kernel entries.
         typealias C = SIMD2<Scalar>
@@ -108,8 +119,8 @@ final class DemagConvolution<Scalar: FFTWScalar> {
         let cx = UnsafeMutableRawPointer(s), cy = UnsafeMutableRawPointer(s + 2 * count)
         let cz = UnsafeMutableRawPointer(s + 4 * count)
         if thinFilm {
-            for line in 0..<lines {
-                for k in (line * cxCount + kxs.lowerBound) ..< (line * cxCount + kxs.upperBound) {
+            for segment in segments {
+                for k in segment {
                     let o = stride * k
                     let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
                     let z = cz.load(fromByteOffset: o, as: C.self)
@@ -121,8 +132,8 @@ final class DemagConvolution<Scalar: FFTWScalar> {
             }
         } else {
             let kxz = kernel[4], kyz = kernel[5]
-            for line in 0..<lines {
-                for k in (line * cxCount + kxs.lowerBound) ..< (line * cxCount + kxs.upperBound) {
+            for segment in segments {
+                for k in segment {
                     let o = stride * k
                     let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
                     let z = cz.load(fromByteOffset: o, as: C.self)
