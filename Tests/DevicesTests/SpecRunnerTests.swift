@@ -27,6 +27,14 @@ final class SpecRunnerTests: XCTestCase {
         try checkResume(text: Self.tinySpec(demag: true))
     }
 
+    /// With the demag transforms in single precision (`demag_precision = "float32"`): bit-identical too
+    /// (its plans are estimated and its spectrum layout follows from the size alone).
+    func testResumeWithFloat32DemagIsBitIdentical() throws {
+        let text = Self.tinySpec(demag: true).replacingOccurrences(of: "demag = true", with: "demag = true\ndemag_precision = \"float32\"")
+        XCTAssertTrue(text.contains("demag_precision = \"float32\""))
+        try checkResume(text: text)
+    }
+
     /// A thermal run (300 K, Heun at 0.1 ps) resumed from a checkpoint continues the checkpointed noise
     /// stream, so it equals the straight run bit for bit (before, the resumed run drew fresh noise).
     func testThermalResumeIsBitIdentical() throws {
