@@ -1,6 +1,14 @@
 import CFFTW
 import Foundation
 
+/// The order of the frequencies in `ZeroPaddedFFT.spectrum` (see there).
+public enum SpectrumLayout: Sendable {
+    /// kx fastest: FFTW's r2c convention.
+    case kxFastest
+    /// ky fastest: every column (fixed kx, kz) contiguous.
+    case kyFastest
+}
+
 /// Real-to-complex FFTs of zero-padded 3-D arrays, pruned for convolution (FFTW3 plans made once), in
 /// double (`ZeroPaddedFFT<Double>`, libfftw3) or single precision (`ZeroPaddedFFT<Float>`, libfftw3f).
 ///
@@ -32,14 +40,6 @@ import Foundation
 /// Fourier-space product in between, x and scatter) instead of one per stage. FFTW_ESTIMATE plans
 /// for a given split are the same in every process, so results are bit-reproducible for a given share
 /// count; the whole-array `forward`/`inverse` keep their own plans.
-/// The order of the frequencies in `ZeroPaddedFFT.spectrum` (see there).
-public enum SpectrumLayout: Sendable {
-    /// kx fastest: FFTW's r2c convention.
-    case kxFastest
-    /// ky fastest: every column (fixed kx, kz) contiguous.
-    case kyFastest
-}
-
 public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
     public let n: (x: Int, y: Int, z: Int)
     public let padded: (x: Int, y: Int, z: Int)
@@ -89,7 +89,7 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
         self.padded = (padded.0, padded.1, padded.2)
         self.components = components
         self.shares = max(1, shares)
-        let (nx, ny, nz) = n, (px, py, pz) = padded
+        let (_, ny, nz) = n, (px, py, pz) = padded
         cx = px / 2 + 1
         spectrumCount = pz * py * cx
         self.layout = layout
@@ -100,7 +100,6 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
         spectrum = ZeroPaddedFFT.allocate(2 * complexCount)
         stageX = ZeroPaddedFFT.allocate(2 * complexCount)
         stageY = pz > 1 ? ZeroPaddedFFT.allocate(2 * complexCount) : nil
-        _ = nx
         FFTWPlanner.withLock {
             let flags = UInt32(planning == .measure ? FFTW_MEASURE : FFTW_ESTIMATE)
             let cxv = cx, kxs = kxStride, kys = kyStride

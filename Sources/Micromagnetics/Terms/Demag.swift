@@ -30,7 +30,6 @@ public final class Demag: ThreadedFieldTerm {
     public let energyFactor = 0.5
     /// mu0 in T m/A (CODATA 2018 value; mumax3 uses 4 pi 1e-7).
     public static let mu0 = 4e-7 * Double.pi
-    let mesh: Mesh
     /// The convolution B = K * (Ms m), in the chosen precision. An enum of the two concrete types (not an
     /// existential of the generic one), so that every call reaches code specialised for its scalar.
     private let convolution: Convolution
@@ -69,12 +68,9 @@ public final class Demag: ThreadedFieldTerm {
                 precision: Precision = .float64) {
         kernelMethod = method
         self.precision = precision
-        self.mesh = mesh
         let nx = mesh.nx, ny = mesh.ny, nz = mesh.nz
         let padded = (nx > 1 ? 2 * nx : 1, ny > 1 ? 2 * ny : 1, nz > 1 ? 2 * nz : 1)
-        let cx = padded.0 / 2 + 1, spectrumCount = padded.2 * padded.1 * cx
-        let kernel = Demag.kernelTransforms(mesh: mesh, padded: padded, spectrumCount: spectrumCount, cx: cx,
-                                            method: method)
+        let kernel = Demag.kernelTransforms(mesh: mesh, padded: padded, method: method)
         switch precision {
         case .float64:
             convolution = .float64(DemagConvolution<Double>(mesh: mesh, padded: padded, msat: p.Msat, kernel: kernel,
@@ -85,11 +81,12 @@ public final class Demag: ThreadedFieldTerm {
         }
     }
 
-    /// The six real kernel spectra for the padded grid.
-    static func kernelTransforms(mesh: Mesh, padded: (Int, Int, Int), spectrumCount: Int, cx: Int,
-                                 method: Kernel) -> [[Double]] {
+    /// The six real kernel spectra for the padded grid, in FFTW's r2c order ((kz py + ky) cx + kx,
+    /// cx = px / 2 + 1).
+    static func kernelTransforms(mesh: Mesh, padded: (Int, Int, Int), method: Kernel) -> [[Double]] {
         let (nx, ny, nz) = (mesh.nx, mesh.ny, mesh.nz)
         let (px, py, pz) = padded
+        let spectrumCount = pz * py * (px / 2 + 1)
         // Octant values N(ox, oy, oz) for ox < nx, oy < ny, oz < nz.
         var octant = [[Double]](repeating: [], count: nx * ny * nz)
         for oz in 0..<nz { for oy in 0..<ny { for ox in 0..<nx {

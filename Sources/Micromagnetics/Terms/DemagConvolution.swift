@@ -39,7 +39,12 @@ final class DemagConvolution<Scalar: FFTWScalar> {
             } } }
             return p
         }
-        segments = [fft.segments(0 ..< cx)]
+        segments = DemagConvolution.shareSegments(fft)
+    }
+
+    /// Each share's segments (one share, the whole spectrum, when the transform is not split).
+    private static func shareSegments(_ fft: ZeroPaddedFFT<Scalar>) -> [[Range<Int>]] {
+        (0..<fft.shares).map { fft.segments(fft.columnShare($0)) }
     }
 
     deinit { for p in kernel { p.deallocate() } }
@@ -51,7 +56,7 @@ final class DemagConvolution<Scalar: FFTWScalar> {
         guard partition.threads != fft.shares else { return }
         fft = ZeroPaddedFFT<Scalar>(n: fft.n, padded: fft.padded, components: fft.components, shares: partition.threads,
                                     layout: fft.layout)
-        segments = fft.shares > 1 ? (0..<fft.shares).map { fft.segments(fft.columnShare($0)) } : [fft.segments(0 ..< fft.cx)]
+        segments = DemagConvolution.shareSegments(fft)
     }
 
     /// Adds B = K * (Ms m) (tesla) into `b`.
