@@ -16,7 +16,10 @@ import ODE
 ///
 /// Threads (`threads`, default 1): the cells are split into fixed blocks (`CellPartition`); consecutive
 /// `LocalFieldTerm`s and the torque loop run block by block in parallel, a `ThreadedFieldTerm` (demag)
-/// shares its own loops and FFTs. Every cell's field is summed in the order of `terms` whatever the
+/// shares its own loops and FFTs, and a `CellPassFieldTerm` (demag) takes the local terms next to it and
+/// the torque into its first and last passes (three joins of the threads per evaluation instead of
+/// five). The solver's stage combinations run on the same blocks (`forEachStateRange`), so each thread
+/// combines the cells whose torque it computed. Every cell's field is summed in the order of `terms` whatever the
 /// split, so the right-hand side is bit-identical for every thread count except for the demag FFTs,
 /// whose threaded FFTW plans may round differently per thread count (bit-identical for a given one).
 public final class LLGSystem: ODESystem {
@@ -152,6 +155,15 @@ public final class LLGSystem: ODESystem {
         for torque in torques { torque.addTorque(t: t, m: y, dmdt: dydt) }
     }
 
+    /// The solver's element-wise loops over the state split like the cells: each thread's block of cells
+    /// in all three components, so a thread combines the stages of the cells whose torque it computed.
+    public func forEachStateRange(_ body: (Range<Int>) -> Void) {
+        let n = cellCount
+        partition.forEachBlock { cells in
+            for c in 0..<3 { body(c * n + cells.lowerBound ..< c * n + cells.upperBound) }
+        }
+    }
+
     /// The LLG torque from the field of the last `computeField` for `cells` into `dydt`.
     @inline(__always)
     private func torque(_ y: UnsafePointer<Double>, _ dydt: UnsafeMutablePointer<Double>, cells: Range<Int>) {
@@ -173,51 +185,83 @@ public final class LLGSystem: ODESystem {
 
     /// B_eff (and, given `dydt`, the LLG torque) with the cell loops split over `partition`: the field is
     /// cleared and each run of local terms added block by block in one parallel pass, other terms (demag)
-    /// run in between with their own threads; the torque joins the last pass when the last stage is
-    /// local. Each cell receives its terms in the order of `terms`, as in the one-thread path.
+    /// run in between with their own threads; a `CellPassFieldTerm` takes the local terms just before and
+    /// after it (and the clearing, and the torque when nothing follows) into its own first and last
+    /// passes; otherwise the torque joins the last pass when the last stage is local. Each cell receives
+    /// its terms in the order of `terms`, as in the one-thread path.
     private func computeFieldThreaded(t: Double, m: UnsafePointer<Double>, torqueInto dydt: UnsafeMutablePointer<Double>?) {
         let b = fieldBuffer.p, n = cellCount
-        var cleared = false
+        func clearField(_ cells: Range<Int>) {
+            for c in 0..<3 { (b + c * n + cells.lowerBound).update(repeating: 0, count: cells.count) }
+        }
         var torqueDone = dydt == nil
         for (index, stage) in stages.enumerated() {
+            let clear = index == 0, withTorque = index == stages.count - 1 && !torqueDone
             switch stage {
             case .local(let group):
-                let clear = !cleared, last = index == stages.count - 1
-                let withTorque = last && !torqueDone
                 partition.forEachBlock { cells in
-                    if clear { for c in 0..<3 { (b + c * n + cells.lowerBound).update(repeating: 0, count: cells.count) } }
+                    if clear { clearField(cells) }
                     for term in group { term.addField(t: t, m: m, into: b, cells: cells) }
                     if withTorque { torque(m, dydt!, cells: cells) }
                 }
                 if withTorque { torqueDone = true }
+            case .fused(let before, let term, let after):
+                term.addField(t: t, m: m, into: b, before: { cells in
+                    if clear { clearField(cells) }
+                    for term in before { term.addField(t: t, m: m, into: b, cells: cells) }
+                }, after: { cells in
+                    for term in after { term.addField(t: t, m: m, into: b, cells: cells) }
+                    if withTorque { torque(m, dydt!, cells: cells) }
+                })
+                if withTorque { torqueDone = true }
             case .other(let term):
-                if !cleared { b.update(repeating: 0, count: 3 * n) }
+                if clear { b.update(repeating: 0, count: 3 * n) }
                 term.addField(t: t, m: m, into: b)
             }
-            cleared = true
         }
-        if !cleared { b.update(repeating: 0, count: 3 * n) }
+        if stages.isEmpty { b.update(repeating: 0, count: 3 * n) }
         if !torqueDone { partition.forEachBlock { cells in torque(m, dydt!, cells: cells) } }
     }
 
     /// A step of the threaded field computation.
     enum FieldStage {
+        /// A run of consecutive local terms, in one pass over the cell blocks.
         case local([LocalFieldTerm])
+        /// A term with loops of its own.
         case other(FieldTerm)
+        /// A term with cell passes of its own and the runs of local terms just before and after it, added
+        /// inside its first and last passes.
+        case fused(before: [LocalFieldTerm], term: CellPassFieldTerm, after: [LocalFieldTerm])
     }
 
+    /// Groups `terms` into stages: runs of consecutive local terms, single other terms, and each
+    /// `CellPassFieldTerm` fused with the local runs next to it (a run between two of them goes with the
+    /// first).
     static func fieldStages(_ terms: [FieldTerm]) -> [FieldStage] {
-        var stages: [FieldStage] = []
+        var runs: [FieldStage] = []
         for term in terms {
             if let local = term as? LocalFieldTerm {
-                if case .local(let group)? = stages.last {
-                    stages[stages.count - 1] = .local(group + [local])
+                if case .local(let group)? = runs.last {
+                    runs[runs.count - 1] = .local(group + [local])
                 } else {
-                    stages.append(.local([local]))
+                    runs.append(.local([local]))
                 }
             } else {
-                stages.append(.other(term))
+                runs.append(.other(term))
             }
+        }
+        var stages: [FieldStage] = []
+        var i = 0
+        while i < runs.count {
+            if case .other(let term) = runs[i], let passes = term as? CellPassFieldTerm {
+                var before: [LocalFieldTerm] = [], after: [LocalFieldTerm] = []
+                if case .local(let group)? = stages.last { before = group; stages.removeLast() }
+                if i + 1 < runs.count, case .local(let group) = runs[i + 1] { after = group; i += 1 }
+                stages.append(.fused(before: before, term: passes, after: after))
+            } else {
+                stages.append(runs[i])
+            }
+            i += 1
         }
         return stages
     }

@@ -191,9 +191,7 @@ public struct ODESolver: Sendable {
                     factor = max(options.minFactor, options.safety * pow(err, -1 / controllerK))
                 }
             } else {
-                var check = 0.0
-                for q in 0..<n { check += cache.yNew[q] }
-                if !check.isFinite { throw ODEError.nonFiniteState(t: t) }
+                if !RungeKuttaStep.allFinite(cache.yNew, count: n) { throw ODEError.nonFiniteState(t: t) }
             }
 
             if !accept {

@@ -14,6 +14,17 @@ public protocol ODESystem: AnyObject {
 
     /// Writes f(t, y) into `dydt` (length `dimension`). Must not allocate: it runs in the hot loop.
     func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>)
+
+    /// Runs `body` on ranges of state indices that together cover 0 ..< dimension once each, possibly on
+    /// several threads at once: how the engine's element-wise loops over the state (the Runge-Kutta stage
+    /// combinations) use the threads of a system that has them. `body` reads and writes only the elements
+    /// of its range, so the result does not depend on the split. Default: `body(0 ..< dimension)` on the
+    /// calling thread.
+    func forEachStateRange(_ body: (Range<Int>) -> Void)
+}
+
+extension ODESystem {
+    public func forEachStateRange(_ body: (Range<Int>) -> Void) { body(0 ..< dimension) }
 }
 
 /// A system whose right-hand side f(t, y; theta) has a vector-Jacobian product, for gradients.

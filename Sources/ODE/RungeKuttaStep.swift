@@ -46,6 +46,20 @@ struct RungeKuttaStep {
         accumulate(out, h: h, terms: terms, k: k, n: n, count: m)
     }
 
+    /// Whether the sum of the `count` values is finite (false for any NaN or infinity; values of the
+    /// size of a state cannot overflow it), summed in four lanes so that the loop vectorises.
+    static func allFinite(_ p: UnsafePointer<Double>, count: Int) -> Bool {
+        var lanes = SIMD4<Double>(repeating: 0)
+        var q = 0
+        while q + 4 <= count {
+            lanes += UnsafeRawPointer(p + q).loadUnaligned(as: SIMD4<Double>.self)
+            q += 4
+        }
+        var sum = lanes.sum()
+        while q < count { sum += p[q]; q += 1 }
+        return sum.isFinite
+    }
+
     /// out += h sum_terms w_j k_j over the first `count` components, two terms per pass.
     @inline(__always)
     static func accumulate(_ out: UnsafeMutablePointer<Double>, h: Double, terms: [(Int, Double)],
@@ -94,13 +108,20 @@ struct RungeKuttaStep {
         var evaluations = 0
         for i in 1..<s {
             if tableau.isFSAL && i == s - 1 { break }
-            let yi = cache.stage + i * n
-            RungeKuttaStep.combine(yi, base: y, h: h, terms: aRows[i], k: k, n: n)
+            let yi = cache.stage + i * n, terms = aRows[i]
+            system.forEachStateRange { r in
+                let o = r.lowerBound
+                RungeKuttaStep.combine(yi + o, base: y + o, h: h, terms: terms, k: k + o, n: n, count: r.count)
+            }
             recorder?.willEvaluate(stage: i)
             system.evaluate(t: stageTime(i, t: t, h: h, tEnd: tEnd), y: yi, dydt: k + i * n)
             evaluations += 1
         }
-        RungeKuttaStep.combine(cache.yNew, base: y, h: h, terms: bTerms, k: k, n: n)
+        let yNew = cache.yNew, terms = bTerms
+        system.forEachStateRange { r in
+            let o = r.lowerBound
+            RungeKuttaStep.combine(yNew + o, base: y + o, h: h, terms: terms, k: k + o, n: n, count: r.count)
+        }
         if tableau.isFSAL && evaluateLast {
             recorder?.willEvaluate(stage: s - 1)
             system.evaluate(t: tEnd, y: cache.yNew, dydt: k + (s - 1) * n)

@@ -208,6 +208,18 @@ struct Fit: ParsableCommand {
         // validates like training.
         if validation == "training" || validation == "auto" { return .trainingTraces }
         if validation == "none" { return .none }
+        if validation.hasPrefix("tail-and-run:") {
+            guard let f = Double(validation.dropFirst(13)), f > 0, f < 1 else {
+                throw InvalidOption(option: "--validation", problem: "tail-and-run:F needs a fraction F in (0, 1), got '\(validation)'")
+            }
+            return .tailAndRun(fraction: f)
+        }
+        if validation.hasPrefix("run-into-tail:") {
+            guard let f = Double(validation.dropFirst(14)), f > 0, f < 1 else {
+                throw InvalidOption(option: "--validation", problem: "run-into-tail:F needs a fraction F in (0, 1), got '\(validation)'")
+            }
+            return .runIntoTail(fraction: f)
+        }
         if validation.hasPrefix("tail:") {
             guard let f = Double(validation.dropFirst(5)), f > 0, f < 1 else {
                 throw InvalidOption(option: "--validation", problem: "tail:F needs a fraction F in (0, 1), got '\(validation)'")

@@ -121,6 +121,82 @@ final class ThreadedLLGTests: XCTestCase {
         }
     }
 
+    /// The demag term as a plain threaded term: its own three passes, the local terms and the torque in
+    /// passes of their own (how `LLGSystem` ran every threaded evaluation before `CellPassFieldTerm`).
+    final class UnfusedDemag: ThreadedFieldTerm {
+        let demag: Demag
+        init(_ demag: Demag) { self.demag = demag }
+        var name: String { demag.name }
+        var energyFactor: Double { demag.energyFactor }
+        func setPartition(_ partition: CellPartition) { demag.setPartition(partition) }
+        func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+            demag.addField(t: t, m: m, into: b)
+        }
+    }
+
+    /// The local terms before and after the demag term (exchange, anisotropy and DMI; Zeeman) and the
+    /// torque run inside the demag's gather and scatter passes; each cell still gets its terms in the same
+    /// order, so the derivative is bit for bit that of the unfused passes, for both precisions and for
+    /// 2 and 3 threads.
+    func testFusedPassesGiveTheUnfusedDerivativeBitForBit() throws {
+        for precision in Demag.Precision.allCases {
+            let (reference, m) = try skyrmionDisk(demag: true, threads: 1, precision: precision)
+            let magnet = try Magnet(mesh: reference.mesh, shape: .disk(diameter: 40e-9),
+                                    material: Material(Msat: 580e3, Aex: 15e-12, Ku1: 0.8e6, anisU: SIMD3(0, 0, 1),
+                                                       Dind: 3.5e-3, alpha: 0.01))
+            let p = magnet.cellParameters(), mesh = magnet.mesh
+            let terms: [FieldTerm] = [Exchange(mesh: mesh, parameters: p), UniaxialAnisotropy(mesh: mesh, parameters: p),
+                                      InterfacialDMI(mesh: mesh, parameters: p),
+                                      UnfusedDemag(Demag(mesh: mesh, parameters: p, precision: precision)),
+                                      Zeeman(mesh: mesh, parameters: p, field: { t in SIMD3(0, 0, 0.05 * sin(2e10 * t)) })]
+            let unfused = LLGSystem(magnet: magnet, terms: terms)
+            XCTAssertEqual(unfused.terms.map(\.name), reference.terms.map(\.name))
+            for t in [2, 3] {
+                let (fused, _) = try skyrmionDisk(demag: true, threads: t, precision: precision)
+                unfused.threads = t
+                let d = derivative(fused, m)
+                XCTAssertGreaterThan(d.map(abs).max()!, 1e9)
+                XCTAssertEqual(d, derivative(unfused, m), "\(precision), \(t) threads")
+            }
+        }
+    }
+
+    /// The solver's stage combinations run on the system's threads (`forEachStateRange`): the ranges
+    /// cover every state index exactly once, and a threaded RK4 run equals one with the combinations on
+    /// the calling thread bit for bit.
+    func testStateRangesCoverTheStateOnceAndSplitTheCombinations() throws {
+        for t in [1, 2, 3] {
+            let (s, m) = try skyrmionDisk(demag: false, threads: t)
+            let seen = UnsafeMutablePointer<Int>.allocate(capacity: s.dimension)
+            seen.initialize(repeating: 0, count: s.dimension)
+            defer { seen.deallocate() }
+            var ranges = 0
+            let lock = NSLock()
+            s.forEachStateRange { r in
+                for i in r { seen[i] += 1 }
+                lock.lock(); ranges += 1; lock.unlock()
+            }
+            XCTAssertEqual(ranges, 3 * t)
+            XCTAssertEqual((0..<s.dimension).filter { seen[$0] != 1 }.count, 0, "\(t) threads")
+            if t > 1 {
+                // The same system behind a wrapper that keeps the default (serial) state ranges.
+                final class Serial: ODESystem {
+                    let s: LLGSystem
+                    init(_ s: LLGSystem) { self.s = s }
+                    var dimension: Int { s.dimension }
+                    func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
+                        s.evaluate(t: t, y: y, dydt: dydt)
+                    }
+                }
+                let solver = ODESolver(method: .rk4, stepping: .fixed(step: 25e-15))
+                let threaded = try solver.solve(s, y0: m, t0: 0, t1: 4e-12).finalState
+                let serial = try solver.solve(Serial(s), y0: m, t0: 0, t1: 4e-12).finalState
+                XCTAssertEqual(threaded, serial, "\(t) threads")
+                XCTAssertNotEqual(threaded, m)
+            }
+        }
+    }
+
     /// The thread count can change between stages (the spec's per-stage `threads`): the field after a
     /// change equals that of a system built with the new count.
     func testChangingThreadsReplansTheDemagTransforms() throws {

@@ -25,7 +25,7 @@ import Numerics
 /// single precision (libfftw3f), as mumax3 runs everything. The field then carries a relative error of
 /// order 1e-7 of the largest demag field; everything else (the other terms, the integrator, m) stays
 /// Float64. Default `.float64`.
-public final class Demag: ThreadedFieldTerm {
+public final class Demag: CellPassFieldTerm {
     public let name = "demag"
     public let energyFactor = 0.5
     /// mu0 in T m/A (CODATA 2018 value; mumax3 uses 4 pi 1e-7).
@@ -160,6 +160,16 @@ public final class Demag: ThreadedFieldTerm {
         switch convolution {
         case .float64(let c): c.addField(m: m, into: b)
         case .float32(let c): c.addField(m: m, into: b)
+        }
+    }
+
+    /// The convolution with `before` run in its gather pass and `after` in its scatter pass, each on the
+    /// cells of the rows a thread owns (`CellPassFieldTerm`).
+    public func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>,
+                         before: (Range<Int>) -> Void, after: (Range<Int>) -> Void) {
+        switch convolution {
+        case .float64(let c): c.addField(m: m, into: b, before: before, after: after)
+        case .float32(let c): c.addField(m: m, into: b, before: before, after: after)
         }
     }
 }

@@ -61,26 +61,48 @@ final class DemagConvolution<Scalar: FFTWScalar> {
 
     /// Adds B = K * (Ms m) (tesla) into `b`.
     func addField(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
-        if partition.threads > 1 { return addFieldByShares(m: m, into: b) }
+        addField(m: m, into: b, before: { _ in }, after: { _ in })
+    }
+
+    /// Adds B = K * (Ms m) (tesla) into `b`, calling `before(cells)` ahead of the gather and `after(cells)`
+    /// after the scatter, on the cells of each thread's rows (all cells at once on one thread).
+    func addField(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>,
+                  before: (Range<Int>) -> Void, after: (Range<Int>) -> Void) {
+        if partition.threads > 1 { return addFieldByShares(m: m, into: b, before: before, after: after) }
+        before(0 ..< mesh.cellCount)
         gather(m, rows: 0 ..< mesh.ny)
         fft.forward()
         multiply(segments[0])
         fft.inverse()
         scatter(into: b, rows: 0 ..< mesh.ny)
+        after(0 ..< mesh.cellCount)
     }
 
-    /// The threaded convolution: three parallel loops over the transform's shares (see the type's notes).
-    private func addFieldByShares(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>) {
+    /// The threaded convolution: three parallel loops over the transform's shares (see the type's notes),
+    /// `before` and `after` in the first and the last on the cells of the share's rows.
+    private func addFieldByShares(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>,
+                                  before: (Range<Int>) -> Void, after: (Range<Int>) -> Void) {
         let fft = self.fft
         partition.forEachThread { k in
-            gather(m, rows: fft.rowShare(k))
+            let rows = fft.rowShare(k)
+            forEachLayer(rows, before)
+            gather(m, rows: rows)
             fft.forwardRows(k)
         }
         partition.forEachThread { k in fft.transformColumns(k) { _ in multiply(segments[k]) } }
         partition.forEachThread { k in
+            let rows = fft.rowShare(k)
             fft.inverseRows(k)
-            scatter(into: b, rows: fft.rowShare(k))
+            scatter(into: b, rows: rows)
+            forEachLayer(rows, after)
         }
+    }
+
+    /// `body(cells)` for the cells of rows y in `ys` of each layer (one contiguous range per layer).
+    private func forEachLayer(_ ys: Range<Int>, _ body: (Range<Int>) -> Void) {
+        guard !ys.isEmpty else { return }
+        let nx = mesh.nx, ny = mesh.ny
+        for z in 0..<mesh.nz { body((z * ny + ys.lowerBound) * nx ..< (z * ny + ys.upperBound) * nx) }
     }
 
     /// M = Ms m into the padded real rows y in `ys` (every component and layer).

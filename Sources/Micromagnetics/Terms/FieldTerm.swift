@@ -32,6 +32,19 @@ public protocol ThreadedFieldTerm: FieldTerm {
     func setPartition(_ partition: CellPartition)
 }
 
+/// A threaded term whose first and last parallel passes each give every thread a fixed set of cells (the
+/// demag convolution: the rows it gathers and scatters), so that `LLGSystem` can run the local terms
+/// before it and after it, and the torque, inside those passes instead of in passes of their own: fewer
+/// joins of the threads per evaluation, and each thread finishes its cells while they are in its cache.
+public protocol CellPassFieldTerm: ThreadedFieldTerm {
+    /// Adds the field as `addField(t:m:into:)`, and calls `before(cells)` in its first parallel pass (before
+    /// that pass reads anything) and `after(cells)` in its last pass (once this term's field of those cells
+    /// is in `b`), on the thread that owns the cells; every cell is in exactly one range of each. The calls
+    /// may write `b` and other per-cell buffers at those cells and read m anywhere. Must not allocate.
+    func addField(t: Double, m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>,
+                  before: (Range<Int>) -> Void, after: (Range<Int>) -> Void)
+}
+
 /// A torque added directly to dm/dt (1/s), not expressible as a field (spin-transfer torques).
 public protocol TorqueTerm: AnyObject {
     var name: String { get }

@@ -55,6 +55,12 @@ public enum ValidationData: Sendable, Equatable, Codable {
     case trainingTraces
     /// The last `fraction` of every training trace is held out of training and predicted free-running.
     case heldOutTail(fraction: Double)
+    /// The last `fraction` of every training trace is held out of training; validation predicts each
+    /// whole trace free-running from its first sample, through the trained part into the held-out tail.
+    case runIntoTail(fraction: Double)
+    /// The last `fraction` of every training trace is held out of training; validation scores the mean of
+    /// two free runs per trace: the held-out tail alone, and the whole trace from its first sample.
+    case tailAndRun(fraction: Double)
     /// The named traces are held out of training and predicted free-running.
     case heldOutTraces(names: [String])
     /// No validation: the final model is the last iterate.
@@ -193,6 +199,8 @@ public struct FitOptions: Sendable, Equatable, Codable {
             try need(r >= 0 && a >= 0 && r.isFinite && a.isFinite && r + a > 0, "tolerances rtol \(r), atol \(a)")
         }
         if case .heldOutTail(let f) = validation { try need(f > 0 && f < 1, "held-out fraction must be in (0, 1), got \(f)") }
+        if case .runIntoTail(let f) = validation { try need(f > 0 && f < 1, "held-out fraction must be in (0, 1), got \(f)") }
+        if case .tailAndRun(let f) = validation { try need(f > 0 && f < 1, "held-out fraction must be in (0, 1), got \(f)") }
         if case .heldOutTraces(let names) = validation {
             // An empty list would validate nothing and keep the initial weights: say `none` instead.
             try need(!names.isEmpty, "held-out traces: the list is empty (for no validation use .none)")

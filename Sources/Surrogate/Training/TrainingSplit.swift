@@ -19,7 +19,8 @@ struct TrainingSplit {
             trainingParts = traces
             validationParts = traces
             segments = traces.indices.map { ($0, 0, traces[$0].sampleCount) }
-        case .heldOutTail(let fraction):
+        case .heldOutTail(let fraction), .runIntoTail(let fraction), .tailAndRun(let fraction):
+            let fromStart = validation == .runIntoTail(fraction: fraction), both = validation == .tailAndRun(fraction: fraction)
             for t in traces {
                 let tail = Int((Double(t.sampleCount) * fraction).rounded(.down))
                 guard tail >= k + 1 else {
@@ -32,7 +33,8 @@ struct TrainingSplit {
                 }
                 trainingParts.append(t.window(start: 0, count: t.sampleCount - tail))
                 validationParts.append(t)
-                segments.append((validationParts.count - 1, t.sampleCount - tail, tail))
+                if fromStart || both { segments.append((validationParts.count - 1, 0, t.sampleCount)) }
+                if !fromStart { segments.append((validationParts.count - 1, t.sampleCount - tail, tail)) }
             }
         case .heldOutTraces(let names):
             for name in names where !traces.contains(where: { $0.name == name }) {

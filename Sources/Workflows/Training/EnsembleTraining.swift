@@ -90,6 +90,8 @@ public struct EnsembleTraining {
         switch validation {
         case .trainingTraces: return "free runs over the whole training traces (no held-out data)"
         case .heldOutTail(let f): return "free runs over the held-out last \(f) of every training trace"
+        case .runIntoTail(let f): return "free runs over every whole training trace, its last \(f) held out of training"
+        case .tailAndRun(let f): return "free runs over the held-out last \(f) of every training trace and over the whole trace"
         case .heldOutTraces(let names): return "free runs over the held-out traces " + names.joined(separator: ", ")
         case .none: return "none"
         }
