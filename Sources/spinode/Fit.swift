@@ -28,7 +28,8 @@ struct Fit: ParsableCommand {
 
         By default training runs 20000 iterations at the paper's constant learning rate and keeps the best \
         validated model. The default validation (--validation auto) holds out the last 10 % of every trace when \
-        each trace has at least 5000 samples, so the kept model is the one that predicts unseen data best; \
+        each trace has at least 5000 samples and scores free runs over the last three stretches of 10 % (the held-out \
+        one and the two before it), so the kept model is the one that predicts the latest and unseen data best; \
         shorter traces are validated by a free run over the whole training trace (the paper's criterion). \
         --lr-plateau N halves the rate after N validations without a new best and ends the run after \
         --lr-reductions halvings (--iterations is then a cap); --patience and --target-nrmse stop earlier. \
@@ -108,7 +109,7 @@ struct Fit: ParsableCommand {
     @Option(parsing: .unconditional, help: "Gaussian noise (normalised units) added to the initial state of each window.") var stateNoise = 0.0
 
     // Validation, stopping, checkpoints.
-    @Option(help: "Validation data: auto (tail:0.1 when every trace has at least 5000 samples, else training), training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace), traces:a,b (hold out named traces), none.")
+    @Option(help: "Validation data: auto (tail:0.1:3 when every trace has at least 5000 samples, else training), training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace and validate on it), tail:F:N (hold out the last F and validate free runs over the last N stretches of length F, each from its true start), traces:a,b (hold out named traces), none.")
     var validation = "auto"
     @Option(parsing: .unconditional, help: "Validate every this many iterations.") var validateEvery = 100
     @Option(parsing: .unconditional, help: "Stop when the validation NRMSE reaches this value.") var targetNrmse: Double?
@@ -208,23 +209,16 @@ struct Fit: ParsableCommand {
         // validates like training.
         if validation == "training" || validation == "auto" { return .trainingTraces }
         if validation == "none" { return .none }
-        if validation.hasPrefix("tail-and-run:") {
-            guard let f = Double(validation.dropFirst(13)), f > 0, f < 1 else {
-                throw InvalidOption(option: "--validation", problem: "tail-and-run:F needs a fraction F in (0, 1), got '\(validation)'")
-            }
-            return .tailAndRun(fraction: f)
-        }
-        if validation.hasPrefix("run-into-tail:") {
-            guard let f = Double(validation.dropFirst(14)), f > 0, f < 1 else {
-                throw InvalidOption(option: "--validation", problem: "run-into-tail:F needs a fraction F in (0, 1), got '\(validation)'")
-            }
-            return .runIntoTail(fraction: f)
-        }
         if validation.hasPrefix("tail:") {
-            guard let f = Double(validation.dropFirst(5)), f > 0, f < 1 else {
+            let parts = validation.dropFirst(5).split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count <= 2, let f = Double(parts[0]), f > 0, f < 1 else {
                 throw InvalidOption(option: "--validation", problem: "tail:F needs a fraction F in (0, 1), got '\(validation)'")
             }
-            return .heldOutTail(fraction: f)
+            guard parts.count == 2 else { return .heldOutTail(fraction: f) }
+            guard let n = Int(parts[1]), n >= 1, Double(n) * f <= 1 else {
+                throw InvalidOption(option: "--validation", problem: "tail:F:N needs a count N >= 1 of stretches with N x F <= 1, got '\(validation)'")
+            }
+            return n == 1 ? .heldOutTail(fraction: f) : .lastBlocks(fraction: f, count: n)
         }
         if validation.hasPrefix("traces:") {
             let names = try OptionCheck.names(String(validation.dropFirst(7)), "--validation traces:")
@@ -233,7 +227,7 @@ struct Fit: ParsableCommand {
             }
             return .heldOutTraces(names: names)
         }
-        throw InvalidOption(option: "--validation", problem: "must be auto, training, none, tail:F or traces:a,b; got '\(validation)'")
+        throw InvalidOption(option: "--validation", problem: "must be auto, training, none, tail:F, tail:F:N or traces:a,b; got '\(validation)'")
     }
 
     func fitOptions() throws -> FitOptions {

@@ -19,23 +19,10 @@ struct TrainingSplit {
             trainingParts = traces
             validationParts = traces
             segments = traces.indices.map { ($0, 0, traces[$0].sampleCount) }
-        case .heldOutTail(let fraction), .runIntoTail(let fraction), .tailAndRun(let fraction):
-            let fromStart = validation == .runIntoTail(fraction: fraction), both = validation == .tailAndRun(fraction: fraction)
-            for t in traces {
-                let tail = Int((Double(t.sampleCount) * fraction).rounded(.down))
-                guard tail >= k + 1 else {
-                    throw SurrogateError.invalidTrace(
-                        "trace '\(t.name)': a held-out tail of \(fraction) x \(t.sampleCount) samples = \(tail) is too short for k = \(k) (needs >= \(k + 1))")
-                }
-                guard t.sampleCount - tail >= k + 1 else {
-                    throw SurrogateError.invalidTrace(
-                        "trace '\(t.name)': holding out the last \(fraction) of \(t.sampleCount) samples leaves \(t.sampleCount - tail) for training, fewer than k + 1 = \(k + 1)")
-                }
-                trainingParts.append(t.window(start: 0, count: t.sampleCount - tail))
-                validationParts.append(t)
-                if fromStart || both { segments.append((validationParts.count - 1, 0, t.sampleCount)) }
-                if !fromStart { segments.append((validationParts.count - 1, t.sampleCount - tail, tail)) }
-            }
+        case .heldOutTail(let fraction):
+            try holdOutTails(traces, fraction: fraction, blocks: 1, order: k)
+        case .lastBlocks(let fraction, let count):
+            try holdOutTails(traces, fraction: fraction, blocks: count, order: k)
         case .heldOutTraces(let names):
             for name in names where !traces.contains(where: { $0.name == name }) {
                 throw SurrogateError.invalidOption("held-out trace '\(name)' is not among the traces \(traces.map(\.name))")
@@ -49,6 +36,31 @@ struct TrainingSplit {
                 }
             }
             guard !trainingParts.isEmpty else { throw SurrogateError.invalidOption("every trace is held out; none left to train on") }
+        }
+    }
+
+    /// Holds the last `fraction` of every trace out of training and validates the last `blocks`
+    /// stretches of that length (the tail last).
+    private mutating func holdOutTails(_ traces: [RawTrace], fraction: Double, blocks: Int, order k: Int) throws {
+        for t in traces {
+            let tail = Int((Double(t.sampleCount) * fraction).rounded(.down))
+            guard tail >= k + 1 else {
+                throw SurrogateError.invalidTrace(
+                    "trace '\(t.name)': a held-out tail of \(fraction) x \(t.sampleCount) samples = \(tail) is too short for k = \(k) (needs >= \(k + 1))")
+            }
+            guard t.sampleCount - tail >= k + 1 else {
+                throw SurrogateError.invalidTrace(
+                    "trace '\(t.name)': holding out the last \(fraction) of \(t.sampleCount) samples leaves \(t.sampleCount - tail) for training, fewer than k + 1 = \(k + 1)")
+            }
+            guard blocks * tail <= t.sampleCount else {
+                throw SurrogateError.invalidTrace(
+                    "trace '\(t.name)': \(blocks) validated stretches of \(tail) samples do not fit in its \(t.sampleCount) samples")
+            }
+            trainingParts.append(t.window(start: 0, count: t.sampleCount - tail))
+            validationParts.append(t)
+            for b in stride(from: blocks, through: 1, by: -1) {
+                segments.append((validationParts.count - 1, t.sampleCount - b * tail, tail))
+            }
         }
     }
 

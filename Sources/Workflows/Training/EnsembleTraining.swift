@@ -40,6 +40,7 @@ public struct EnsembleTraining {
         var member = job
         member.options.seed = job.options.seed &+ UInt64(i)
         member.automaticTailFraction = ValidationData.automaticEnsembleTailFraction
+        member.automaticBlocks = 1
         member.checkpointPath = checkpointPath(member: i)
         member.resume = job.resume && FileManager.default.fileExists(atPath: member.checkpointPath)
         return member
@@ -90,8 +91,7 @@ public struct EnsembleTraining {
         switch validation {
         case .trainingTraces: return "free runs over the whole training traces (no held-out data)"
         case .heldOutTail(let f): return "free runs over the held-out last \(f) of every training trace"
-        case .runIntoTail(let f): return "free runs over every whole training trace, its last \(f) held out of training"
-        case .tailAndRun(let f): return "free runs over the held-out last \(f) of every training trace and over the whole trace"
+        case .lastBlocks(let f, let n): return "free runs over the last \(n) stretches of \(f) of every training trace (the last held out)"
         case .heldOutTraces(let names): return "free runs over the held-out traces " + names.joined(separator: ", ")
         case .none: return "none"
         }

@@ -35,6 +35,9 @@ public struct TrainingJob {
     /// The tail `automaticValidation` holds out of long traces (`ValidationData.automaticTailFraction`; the
     /// members of an ensemble use `automaticEnsembleTailFraction`).
     public var automaticTailFraction = ValidationData.automaticTailFraction
+    /// The stretches `automaticValidation` scores (`ValidationData.automaticBlocks`; 1, the tail alone,
+    /// for the members of an ensemble).
+    public var automaticBlocks = ValidationData.automaticBlocks
 
     public init(traces: String, traceNames: [String] = [], inputs: [String]? = nil, parameters: [String]? = nil,
                 options: FitOptions, out: String, checkpointPath: String? = nil, checkpointEvery: Int = 0, resume: Bool = false,
@@ -83,7 +86,8 @@ public struct TrainingJob {
         let raw = try all.map { try RawTrace(trace: $0).selecting(inputs: inputs, parameters: parameters) }
         var options = self.options
         if automaticValidation {
-            options.validation = ValidationData.automatic(sampleCounts: raw.map(\.sampleCount), tailFraction: automaticTailFraction)
+            options.validation = ValidationData.automatic(sampleCounts: raw.map(\.sampleCount), tailFraction: automaticTailFraction,
+                                                            blocks: automaticBlocks)
         }
         let trainer = try SurrogateTrainer(traces: raw, options: options, dataParallel: dataParallel)
         // The model and checkpoint files are a few parameter copies; refuse a full disk before training.

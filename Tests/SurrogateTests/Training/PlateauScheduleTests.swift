@@ -90,15 +90,52 @@ final class PlateauScheduleTests: XCTestCase {
         XCTAssertThrowsError(try o.validate())
     }
 
-    /// `--validation auto`: a 10 % tail from 5,000 samples on (the shortest trace decides; an ensemble's
-    /// members ask for 20 %), the training traces below.
+    /// `--validation auto`: a 10 % tail and the last three 10 % stretches scored from 5,000 samples on (the
+    /// shortest trace decides; an ensemble's members ask for a 20 % tail alone), the training traces below.
     func testAutomaticValidation() {
-        XCTAssertEqual(ValidationData.automatic(sampleCounts: [10_000]), .heldOutTail(fraction: 0.1))
-        XCTAssertEqual(ValidationData.automatic(sampleCounts: [5_000, 20_000]), .heldOutTail(fraction: 0.1))
+        XCTAssertEqual(ValidationData.automatic(sampleCounts: [10_000]), .lastBlocks(fraction: 0.1, count: 3))
+        XCTAssertEqual(ValidationData.automatic(sampleCounts: [5_000, 20_000]), .lastBlocks(fraction: 0.1, count: 3))
         XCTAssertEqual(ValidationData.automatic(sampleCounts: [4_999, 20_000]), .trainingTraces)
         XCTAssertEqual(ValidationData.automatic(sampleCounts: [1_600]), .trainingTraces)
         XCTAssertEqual(ValidationData.automatic(sampleCounts: []), .trainingTraces)
-        XCTAssertEqual(ValidationData.automatic(sampleCounts: [10_000], tailFraction: 0.2), .heldOutTail(fraction: 0.2))
-        XCTAssertEqual(ValidationData.automatic(sampleCounts: [1_600], tailFraction: 0.2), .trainingTraces)
+        XCTAssertEqual(ValidationData.automatic(sampleCounts: [10_000], tailFraction: 0.2, blocks: 1), .heldOutTail(fraction: 0.2))
+        XCTAssertEqual(ValidationData.automatic(sampleCounts: [1_600], tailFraction: 0.2, blocks: 1), .trainingTraces)
+    }
+
+    /// `.lastBlocks`: the tail is held out of training as with `.heldOutTail`, and the validation scores the
+    /// last N stretches of the tail's length, each predicted from its own start, in time order; stretches
+    /// that do not fit are refused.
+    func testLastBlocksSplit() throws {
+        let n = 1000
+        let t = try RawTrace(name: "t", sampleInterval: 5e-12, outputs: (0..<n).map { sin(0.05 * Double($0)) },
+                             outputCount: 1, inputs: (0..<n).map { cos(0.031 * Double($0)) }, inputCount: 1)
+        var o = FitOptions()
+        o.iterations = 1
+        o.validation = .lastBlocks(fraction: 0.1, count: 3)
+        let trainer = try SurrogateTrainer(traces: [t], options: o)
+        XCTAssertEqual(trainer.trainingTraces.map(\.sampleCount), [900])
+        XCTAssertEqual(trainer.validationSegments.map { [$0.trace, $0.start, $0.length] }, [[0, 700, 100], [0, 800, 100], [0, 900, 100]])
+        o.validation = .heldOutTail(fraction: 0.1)
+        let tailOnly = try SurrogateTrainer(traces: [t], options: o)
+        XCTAssertEqual(tailOnly.trainingTraces.map(\.sampleCount), [900])
+        XCTAssertEqual(tailOnly.validationSegments.map { [$0.trace, $0.start, $0.length] }, [[0, 900, 100]])
+        // The score is the mean of the three stretches' NRMSEs. The first two are recomputed as traces of
+        // their own, whose last sample's delayed input is clamped at the trace end instead of read from the
+        // next stretch: equal to 4e-9 relative here (that one sample), not to the last bit.
+        let whole = try XCTUnwrap(trainer.validationNRMSE())
+        var parts: [Double] = []
+        for start in [700, 800] {
+            o.validation = .heldOutTraces(names: ["s"])
+            var stretch = t.window(start: start, count: 100)
+            stretch.name = "s"
+            let judge = try SurrogateTrainer(traces: [t.window(start: 0, count: 900), stretch], options: o)
+            parts.append(try XCTUnwrap(judge.validationNRMSE(of: trainer.model)))
+        }
+        parts.append(try XCTUnwrap(tailOnly.validationNRMSE(of: trainer.model)))
+        XCTAssertEqual(whole, parts.reduce(0, +) / 3, accuracy: 1e-7 * whole)
+        o.validation = .lastBlocks(fraction: 0.1, count: 11)
+        XCTAssertThrowsError(try SurrogateTrainer(traces: [t], options: o))
+        o.validation = .lastBlocks(fraction: 0.4, count: 3)
+        XCTAssertThrowsError(try SurrogateTrainer(traces: [t], options: o))
     }
 }
