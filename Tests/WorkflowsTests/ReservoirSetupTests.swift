@@ -48,7 +48,7 @@ final class ReservoirSetupTests: XCTestCase {
         let multiplexer = try XCTUnwrap(try setup.makeSource() as? TimeMultiplexer)
         XCTAssertEqual(multiplexer.nodeCount, 12)
         XCTAssertEqual(multiplexer.holdSamples, 3)
-        XCTAssertEqual(multiplexer.mask, try InputMask(nodes: 12, distribution: .binary, seed: 1))
+        XCTAssertEqual(multiplexer.mask, InputMask(nodes: 12, distribution: .binary, seed: 1))
         setup.device = "esn"
         XCTAssertEqual(try setup.makeSource().nodeCount, 12)
     }
