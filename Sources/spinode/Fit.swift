@@ -28,8 +28,8 @@ struct Fit: ParsableCommand {
 
         By default training runs 20000 iterations at the paper's constant learning rate and keeps the best \
         validated model. The default validation (--validation auto) holds out the last 10 % of every trace when \
-        each trace has at least 5000 samples and scores free runs over the last three stretches of 10 % (the held-out \
-        one and the two before it), so the kept model is the one that predicts the latest and unseen data best; \
+        each trace has at least 5000 samples and scores free runs over the last four stretches of 10 % (the held-out \
+        one and the three before it), so the kept model is the one that predicts the latest and unseen data best; \
         shorter traces are validated by a free run over the whole training trace (the paper's criterion). \
         --lr-plateau N halves the rate after N validations without a new best and ends the run after \
         --lr-reductions halvings (--iterations is then a cap); --patience and --target-nrmse stop earlier. \
@@ -109,7 +109,7 @@ struct Fit: ParsableCommand {
     @Option(parsing: .unconditional, help: "Gaussian noise (normalised units) added to the initial state of each window.") var stateNoise = 0.0
 
     // Validation, stopping, checkpoints.
-    @Option(help: "Validation data: auto (tail:0.1:3 when every trace has at least 5000 samples, else training), training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace and validate on it), tail:F:N (hold out the last F and validate free runs over the last N stretches of length F, each from its true start), traces:a,b (hold out named traces), none.")
+    @Option(help: "Validation data: auto (tail:0.1:4 when every trace has at least 5000 samples, else training), training (free run over each training trace; the paper's), tail:F (hold out the last fraction F of every trace and validate on it), tail:F:N (hold out the last F and validate free runs over the last N stretches of length F, each from its true start), traces:a,b (hold out named traces), none.")
     var validation = "auto"
     @Option(parsing: .unconditional, help: "Validate every this many iterations.") var validateEvery = 100
     @Option(parsing: .unconditional, help: "Stop when the validation NRMSE reaches this value.") var targetNrmse: Double?

@@ -75,13 +75,13 @@ extension ValidationData {
     /// that the members' spread crossed on held-out data the ensemble predicted well (docs/surrogate-model.md).
     public static let automaticEnsembleTailFraction = 0.2
 
-    /// The stretches `automatic` validates (the held-out tail and the two before it).
-    public static let automaticBlocks = 3
+    /// The stretches `automatic` validates (the held-out tail and the three before it).
+    public static let automaticBlocks = 4
 
     /// `spinode fit`'s default validation for traces of `sampleCounts` samples, when the shortest trace has
     /// at least 5,000 samples: the last `tailFraction` (10 %) of every trace held out of training, and the
-    /// free runs over the last `blocks` (3) stretches of that length scored (the held-out one and the two
-    /// trained ones before it: three times the data of the tail alone, so the choice of the kept iterate
+    /// free runs over the last `blocks` (4) stretches of that length scored (the held-out one and the three
+    /// trained ones before it: four times the data of the tail alone, so the choice of the kept iterate
     /// is less a matter of chance). Ensemble members use a 20 % tail alone. Shorter traces: a free run over
     /// the whole training traces (the paper's criterion; a shorter trace cannot spare a tail).
     /// docs/training.md gives the measurements behind the rule.

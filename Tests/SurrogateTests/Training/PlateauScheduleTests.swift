@@ -90,11 +90,11 @@ final class PlateauScheduleTests: XCTestCase {
         XCTAssertThrowsError(try o.validate())
     }
 
-    /// `--validation auto`: a 10 % tail and the last three 10 % stretches scored from 5,000 samples on (the
+    /// `--validation auto`: a 10 % tail and the last four 10 % stretches scored from 5,000 samples on (the
     /// shortest trace decides; an ensemble's members ask for a 20 % tail alone), the training traces below.
     func testAutomaticValidation() {
-        XCTAssertEqual(ValidationData.automatic(sampleCounts: [10_000]), .lastBlocks(fraction: 0.1, count: 3))
-        XCTAssertEqual(ValidationData.automatic(sampleCounts: [5_000, 20_000]), .lastBlocks(fraction: 0.1, count: 3))
+        XCTAssertEqual(ValidationData.automatic(sampleCounts: [10_000]), .lastBlocks(fraction: 0.1, count: 4))
+        XCTAssertEqual(ValidationData.automatic(sampleCounts: [5_000, 20_000]), .lastBlocks(fraction: 0.1, count: 4))
         XCTAssertEqual(ValidationData.automatic(sampleCounts: [4_999, 20_000]), .trainingTraces)
         XCTAssertEqual(ValidationData.automatic(sampleCounts: [1_600]), .trainingTraces)
         XCTAssertEqual(ValidationData.automatic(sampleCounts: []), .trainingTraces)
