@@ -46,6 +46,15 @@ struct RungeKuttaStep {
         accumulate(out, h: h, terms: terms, k: k, n: n, count: m)
     }
 
+    /// `combine` over all n components, split as `system.forEachStateRange` says (on the system's threads).
+    static func combine<S: ODESystem>(_ out: UnsafeMutablePointer<Double>, base: UnsafePointer<Double>, h: Double,
+                                      terms: [(Int, Double)], k: UnsafePointer<Double>, n: Int, on system: S) {
+        system.forEachStateRange { r in
+            let o = r.lowerBound
+            combine(out + o, base: base + o, h: h, terms: terms, k: k + o, n: n, count: r.count)
+        }
+    }
+
     /// Whether the sum of the `count` values is finite (false for any NaN or infinity; values of the
     /// size of a state cannot overflow it), summed in four lanes so that the loop vectorises.
     static func allFinite(_ p: UnsafePointer<Double>, count: Int) -> Bool {
@@ -108,20 +117,13 @@ struct RungeKuttaStep {
         var evaluations = 0
         for i in 1..<s {
             if tableau.isFSAL && i == s - 1 { break }
-            let yi = cache.stage + i * n, terms = aRows[i]
-            system.forEachStateRange { r in
-                let o = r.lowerBound
-                RungeKuttaStep.combine(yi + o, base: y + o, h: h, terms: terms, k: k + o, n: n, count: r.count)
-            }
+            let yi = cache.stage + i * n
+            RungeKuttaStep.combine(yi, base: y, h: h, terms: aRows[i], k: k, n: n, on: system)
             recorder?.willEvaluate(stage: i)
             system.evaluate(t: stageTime(i, t: t, h: h, tEnd: tEnd), y: yi, dydt: k + i * n)
             evaluations += 1
         }
-        let yNew = cache.yNew, terms = bTerms
-        system.forEachStateRange { r in
-            let o = r.lowerBound
-            RungeKuttaStep.combine(yNew + o, base: y + o, h: h, terms: terms, k: k + o, n: n, count: r.count)
-        }
+        RungeKuttaStep.combine(cache.yNew, base: y, h: h, terms: bTerms, k: k, n: n, on: system)
         if tableau.isFSAL && evaluateLast {
             recorder?.willEvaluate(stage: s - 1)
             system.evaluate(t: tEnd, y: cache.yNew, dydt: k + (s - 1) * n)

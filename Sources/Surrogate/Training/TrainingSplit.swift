@@ -40,7 +40,8 @@ struct TrainingSplit {
     }
 
     /// Holds the last `fraction` of every trace out of training and validates the last `blocks`
-    /// stretches of that length (the tail last).
+    /// stretches of that length (the tail last). `FitOptions.validate` has checked blocks x fraction <= 1,
+    /// so the stretches fit in every trace.
     private mutating func holdOutTails(_ traces: [RawTrace], fraction: Double, blocks: Int, order k: Int) throws {
         for t in traces {
             let tail = Int((Double(t.sampleCount) * fraction).rounded(.down))
@@ -51,10 +52,6 @@ struct TrainingSplit {
             guard t.sampleCount - tail >= k + 1 else {
                 throw SurrogateError.invalidTrace(
                     "trace '\(t.name)': holding out the last \(fraction) of \(t.sampleCount) samples leaves \(t.sampleCount - tail) for training, fewer than k + 1 = \(k + 1)")
-            }
-            guard blocks * tail <= t.sampleCount else {
-                throw SurrogateError.invalidTrace(
-                    "trace '\(t.name)': \(blocks) validated stretches of \(tail) samples do not fit in its \(t.sampleCount) samples")
             }
             trainingParts.append(t.window(start: 0, count: t.sampleCount - tail))
             validationParts.append(t)
