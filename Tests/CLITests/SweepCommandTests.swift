@@ -51,6 +51,21 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(Set(seeds).count, 4, "distinct seeds per task: \(seeds)")
     }
 
+    /// The benchmark's sweep files (scripts/bench/sweeps, run by scripts/bench/sweep-scaling) pass the
+    /// sweep's up-front checks (every task's command line parsed and validated, every spec key present),
+    /// with the task counts docs/scaling.md measures.
+    func testBundledBenchmarkSweepsList() throws {
+        let folder = repositoryRoot() + "/scripts/bench/sweeps/"
+        for (file, count, first) in [("fit20.toml", 20, "--batch = 25, --seed = 0"),
+                                     ("res200.toml", 200, "--input-scaling = 0.2, --nodes = 50, --spectral-radius = 0.7"),
+                                     ("mm8.toml", 8, "material.Dind = 0.0033, seed = 1")] {
+            let listed = try jsonObject(try runSpinode(["sweep", folder + file, "--list", "--json"]).stdout)
+            XCTAssertEqual(listed["tasks"] as? Int, count, file)
+            let list = try XCTUnwrap(listed["list"] as? [[String: Any]])
+            XCTAssertEqual(list.first?["parameters"] as? String, first, file)
+        }
+    }
+
     /// The serial sweep, then each task alone (--task, as a Slurm array would run it) into another folder:
     /// every task's scores are bit-identical, whichever order and process ran them.
     func testTaskByTaskEqualsSerialAndGatherReadsBack() throws {
