@@ -51,15 +51,17 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(Set(seeds).count, 4, "distinct seeds per task: \(seeds)")
     }
 
-    /// The benchmark's sweep files (scripts/bench/sweeps, run by scripts/bench/sweep-scaling) pass the
-    /// sweep's up-front checks (every task's command line parsed and validated, every spec key present),
-    /// with the task counts docs/scaling.md measures.
-    func testBundledBenchmarkSweepsList() throws {
-        let folder = repositoryRoot() + "/scripts/bench/sweeps/"
-        for (file, count, first) in [("fit20.toml", 20, "--batch = 25, --seed = 0"),
-                                     ("res200.toml", 200, "--input-scaling = 0.2, --nodes = 50, --spectral-radius = 0.7"),
-                                     ("mm8.toml", 8, "material.Dind = 0.0033, seed = 1")] {
-            let listed = try jsonObject(try runSpinode(["sweep", folder + file, "--list", "--json"]).stdout)
+    /// The bundled sweep files pass the sweep's up-front checks (every task's command line parsed and
+    /// validated, every spec key present): the benchmark's (scripts/bench/sweeps, run by
+    /// scripts/bench/sweep-scaling, with the task counts docs/scaling.md measures) and issue 18's regime data.
+    func testBundledSweepFilesList() throws {
+        let root = repositoryRoot()
+        for (file, count, first) in [("scripts/bench/sweeps/fit20.toml", 20, "--batch = 25, --seed = 0"),
+                                     ("scripts/bench/sweeps/res200.toml", 200, "--input-scaling = 0.2, --nodes = 50, --spectral-radius = 0.7"),
+                                     ("scripts/bench/sweeps/mm8.toml", 8, "material.Dind = 0.0033, seed = 1"),
+                                     ("Datasets/specs/regime/skyrmion-disk-regime.sweep.toml", 24,
+                                      "drive.vcma.high = 2.0, drive.vcma.low = -2.0, seed = 3001")] {
+            let listed = try jsonObject(try runSpinode(["sweep", root + "/" + file, "--list", "--json"]).stdout)
             XCTAssertEqual(listed["tasks"] as? Int, count, file)
             let list = try XCTUnwrap(listed["list"] as? [[String: Any]])
             XCTAssertEqual(list.first?["parameters"] as? String, first, file)

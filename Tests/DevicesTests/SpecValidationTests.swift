@@ -11,7 +11,8 @@ final class SpecValidationTests: XCTestCase {
 
     func testEverySpecParses() throws {
         for name in ["sp4-field1", "sp4-field2", "skyrmion-disk", "skyrmion-disk-short", "four-skyrmion-granular",
-                     "macrospin-stno", "auto-oscillator"] {
+                     "macrospin-stno", "auto-oscillator", "regime/skyrmion-disk-regime", "regime/mesh-check-2nm",
+                     "regime/mesh-check-1.6nm"] {
             XCTAssertNoThrow(try SimulationSpec(contentsOf: spec(name + ".toml")), name)
         }
     }
