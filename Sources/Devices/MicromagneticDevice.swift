@@ -99,10 +99,10 @@ public final class MicromagneticDevice: Device {
         for s in 0..<driven {
             do {
                 switch spec.stages[s] {
-                case let .relax(tol, maxTime):
+                case let .relax(tol, maxTime, _):
                     model.configure(run: nil, drives: [], stageStart: clock)
                     try model.system.relax(&m, torqueTolerance: tol, maxTime: maxTime)
-                case let .minimize(tol, stop):
+                case let .minimize(tol, stop, _):
                     model.configure(run: nil, drives: [], stageStart: clock)
                     try model.system.minimize(&m, stop: stop, torqueTolerance: tol)
                 case .run(let r):

@@ -111,7 +111,7 @@ final class SpecOutputTests: XCTestCase {
         var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 255), UInt8(header.count >> 8)]
         bytes += Array(header.utf8)
         for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
-        FileManager.default.createFile(atPath: npy, contents: Data(bytes))
+        XCTAssertTrue(FileManager.default.createFile(atPath: npy, contents: Data(bytes)))
         for (file, column) in [(csv, 1), (npy, 0)] {
             let text = SpecParsingTests.base + """
 

@@ -2,7 +2,7 @@ import Devices
 import Foundation
 import XCTest
 
-/// The solver's thread count from a spec (`threads` in a run stage), from `SimulationRunner.threads`
+/// The solver's thread count from a spec (`threads` in a stage), from `SimulationRunner.threads`
 /// (`spinode simulate --threads`) and in `MicromagneticDevice` (`solverThreads`).
 final class SpecThreadsTests: XCTestCase {
     /// SpecDemagKernelTests' two-layer film with demag on a 24 x 16 x 2 mesh, 40 RK4 steps of 10 fs.
@@ -65,6 +65,32 @@ final class SpecThreadsTests: XCTestCase {
             let gap = zip(other.joined(), one.joined()).map { abs($0 - $1) }.max()!
             XCTAssertLessThanOrEqual(gap, 1e-12)
         }
+    }
+
+    /// `threads` in relax and minimize stages: parsed and range-checked as in run stages, and used: a spec
+    /// whose minimisation and run both say `threads = 1` gives the bits of `SimulationRunner.threads = 1`.
+    func testRelaxAndMinimizeStagesTakeThreads() throws {
+        func spec(_ prepare: String, run: String = "") -> String {
+            Self.spec(threads: run).replacingOccurrences(of: "[[stage]]\nkind = \"run\"", with: prepare + "\n[[stage]]\nkind = \"run\"")
+        }
+        let minimize = "[[stage]]\nkind = \"minimize\"\nstop = 1e-4\n"
+        for (kind, stage) in [("minimize", minimize), ("relax", "[[stage]]\nkind = \"relax\"\ntorque_tolerance = 1e-2\n")] {
+            let keyed = try SimulationSpec(text: spec(stage + "threads = 2"))
+            XCTAssertEqual(keyed.stages.count, 2, kind)
+            XCTAssertEqual(keyed.stages.first?.threads, 2, kind)
+            XCTAssertNil(try SimulationSpec(text: spec(stage)).stages.first?.threads, kind)
+            for bad in ["threads = 0", "threads = 5000"] {
+                XCTAssertThrowsError(try SimulationSpec(text: spec(stage + bad), file: "t.toml")) { error in
+                    XCTAssertTrue("\(error)".contains("threads") && "\(error)".contains("from 1 to 4096"), "\(kind) \(bad): \(error)")
+                }
+            }
+        }
+        let overridden = SimulationRunner(spec: try SimulationSpec(text: spec(minimize)))
+        overridden.threads = 1
+        let keyed = SimulationRunner(spec: try SimulationSpec(text: spec(minimize + "threads = 1", run: "threads = 1")))
+        let a = try overridden.run().outputs, b = try keyed.run().outputs
+        XCTAssertEqual(a.count, 5)
+        XCTAssertEqual(a, b)
     }
 
     func testDeviceSolverThreads() throws {

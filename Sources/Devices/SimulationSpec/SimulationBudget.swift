@@ -115,7 +115,7 @@ public struct SimulationBudget: Sendable {
         for (i, s) in spec.stages.enumerated() {
             // Relaxation integrates in segments growing to 1 ns until the torque tolerance is met or
             // max_time has passed: an unreachable tolerance costs max_time / 1 ns segments at least.
-            if case let .relax(_, maxTime) = s, (maxTime / 1e-9).rounded(.up) > Self.maxSteps {
+            if case let .relax(_, maxTime, _) = s, (maxTime / 1e-9).rounded(.up) > Self.maxSteps {
                 throw SpecError.resources(file: f, key: "stage[\(i)].max_time",
                                           reason: "max_time \(Self.seconds(maxTime)) s is at least \(count((maxTime / 1e-9).rounded(.up))) relaxation "
                                               + "segments of 1 ns; the limit is \(String(format: "%.0e", Self.maxSteps))")

@@ -34,7 +34,7 @@ public final class SimulationRunner {
     public var progress: ((SimulationProgress) -> Void)?
     /// Stop (returning `completed = false`) after writing this many checkpoints: for tests of resume.
     public var stopAfterCheckpoints: Int?
-    /// Threads of the solver for every stage (`spinode simulate --threads`); nil: a run stage's
+    /// Threads of the solver for every stage (`spinode simulate --threads`); nil: the stage's
     /// `threads`, else all cores (`ProcessInfo.activeProcessorCount`).
     public var threads: Int?
 
@@ -175,7 +175,7 @@ public final class SimulationRunner {
             let stageName = "stage[\(s)]"
             switch spec.stages[s] {
             case .relax, .minimize:
-                system.threads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+                system.threads = threads ?? spec.stages[s].threads ?? ProcessInfo.processInfo.activeProcessorCount
                 if thermalAdded {
                     throw SpecError.invalidValue(file: file, key: stageName + ".kind", value: "relax/minimize",
                                                  requirement: "cannot follow a thermal run stage")
@@ -184,8 +184,8 @@ public final class SimulationRunner {
                 do {
                     let r: RelaxationResult
                     switch spec.stages[s] {
-                    case let .relax(tol, maxTime): r = try system.relax(&m, torqueTolerance: tol, maxTime: maxTime)
-                    case let .minimize(tol, stop): r = try system.minimize(&m, stop: stop, torqueTolerance: tol)
+                    case let .relax(tol, maxTime, _): r = try system.relax(&m, torqueTolerance: tol, maxTime: maxTime)
+                    case let .minimize(tol, stop, _): r = try system.minimize(&m, stop: stop, torqueTolerance: tol)
                     case .run: fatalError("unreachable")
                     }
                     result.relaxationEvaluations += r.fieldEvaluations

@@ -103,12 +103,22 @@ public struct SimulationSpec: Sendable {
 
     /// `[[stage]]`.
     public enum Stage: Sendable {
-        /// Damping-only dynamics until max |m x B| < torqueTolerance (T), at most maxTime of relaxation time (s).
-        case relax(torqueTolerance: Double, maxTime: Double)
+        /// Damping-only dynamics until max |m x B| < torqueTolerance (T), at most maxTime of relaxation time (s);
+        /// on `threads` threads (nil: all cores; `spinode simulate --threads` overrides it).
+        case relax(torqueTolerance: Double, maxTime: Double, threads: Int?)
         /// Barzilai-Borwein minimisation until max |m x B| < torqueTolerance (T) or the largest change of m
-        /// stays below `stop` for 10 iterations (mumax3 MinimizerStop; 0 = torque criterion only).
-        case minimize(torqueTolerance: Double, stop: Double)
+        /// stays below `stop` for 10 iterations (mumax3 MinimizerStop; 0 = torque criterion only); on
+        /// `threads` threads as `relax`.
+        case minimize(torqueTolerance: Double, stop: Double, threads: Int?)
         case run(Run)
+
+        /// The stage's `threads` key (nil: not set).
+        public var threads: Int? {
+            switch self {
+            case .relax(_, _, let n), .minimize(_, _, let n): return n
+            case .run(let r): return r.threads
+            }
+        }
     }
 
     /// A `kind = "run"` stage: dynamics for `duration` seconds.
@@ -459,9 +469,11 @@ public struct SimulationSpec: Sendable {
     }
 
     static func parseStage(_ t: SpecTable, drives: [String: Drive], terms: Terms) throws -> Stage {
+        let threads = try t.optionalInt("threads")
+        if let n = threads, !(1...4096).contains(n) { throw t.invalid("threads", "\(n)", "must be an integer from 1 to 4096") }
         switch try t.choice("kind", ["relax", "minimize", "run"]) {
         case "relax": return .relax(torqueTolerance: try t.optionalPositive("torque_tolerance") ?? 1e-4,
-                                    maxTime: try t.optionalPositive("max_time") ?? 50e-9)
+                                    maxTime: try t.optionalPositive("max_time") ?? 50e-9, threads: threads)
         case "minimize":
             let tol = try t.nonNegative("torque_tolerance", default: 0), stop = try t.nonNegative("stop", default: 1e-6)
             guard tol > 0 || stop > 0 else { throw t.invalid("stop", 0, "with torque_tolerance = 0 the minimiser needs stop > 0") }
@@ -469,7 +481,7 @@ public struct SimulationSpec: Sendable {
                 throw t.invalid("torque_tolerance", tol, "must be >= \(Demag.float32TorqueFloor) T with demag_precision = \"float32\" "
                                 + "(below the round-off of a single-precision demag field the minimiser cannot converge); use stop, or float64")
             }
-            return .minimize(torqueTolerance: tol, stop: stop)
+            return .minimize(torqueTolerance: tol, stop: stop, threads: threads)
         default:
             let duration = try t.double("duration")
             guard duration > 0 else { throw t.invalid("duration", duration, "must be a positive time in seconds") }
@@ -518,8 +530,6 @@ public struct SimulationSpec: Sendable {
                 if t.has("step") { throw t.invalid("step", "set", "adaptive solver \(name) chooses its own steps (use rk4 or heun for fixed steps)") }
             }
             let normTolerance = try t.optionalPositive("norm_tolerance") ?? 1e-2
-            let threads = try t.optionalInt("threads")
-            if let n = threads, !(1...4096).contains(n) { throw t.invalid("threads", "\(n)", "must be an integer from 1 to 4096") }
             return .run(Run(duration: duration, alpha: alpha, field: try t.optionalVector("field"), drives: stageDrives,
                             solver: ODESolver(method: method, stepping: stepping), solverName: name,
                             record: try t.optionalBool("record") ?? false, normTolerance: normTolerance, threads: threads))
