@@ -55,6 +55,9 @@ struct Predict: ParsableCommand {
     var member: Int?
     @Option(parsing: .unconditional, help: "Threads for an ensemble's members (they run side by side; results do not depend on it).")
     var threads = 1
+    @Option(name: .customLong("event"),
+            help: "An absorbing event to time in truth and prediction: NAME<VALUE or NAME>VALUE on an output channel, e.g. topological_charge>-0.5 (the first sample from which the condition holds to the end of the trace; repeat for several).")
+    var events: [String] = []
     @Flag(help: "Print one JSON summary.") var json = false
 
     func validate() throws {
@@ -71,6 +74,9 @@ struct Predict: ParsableCommand {
         if inputTrace != nil, input == nil { throw OptionValueError("--input-trace needs --input") }
         if let member, member < 0 { throw OptionValueError("--member must be >= 0, got \(member)") }
         guard (1...1024).contains(threads) else { throw OptionValueError("--threads must be an integer in 1 ... 1024, got \(threads)") }
+        for e in events {
+            do { _ = try RegimeEvent(parsing: e) } catch let error as SurrogateError { throw OptionValueError("--event: \(error)") }
+        }
     }
 
     func run() throws {
@@ -130,6 +136,10 @@ struct Predict: ParsableCommand {
         // A map entry that names no channel of any trace is a misspelling: refused before it could be ignored.
         let channels = sources.flatMap(\.channelNames) + (drive?.channelNames ?? [])
         try map.checkTraceSide(against: channels, files: input.map { "\(traces) or \($0)" } ?? traces)
+        let regimeEvents = try events.map { try RegimeEvent(parsing: $0) }
+        for e in regimeEvents where !surrogate.outputNames.contains(e.output) {
+            throw OptionValueError("--event \(e): the model \(model) has no output '\(e.output)' (it has \(surrogate.outputNames.joined(separator: ", ")))")
+        }
         var raw: [RawTrace] = []
         var intervalDifferences: [Double] = []
         for source in sources {
@@ -198,6 +208,26 @@ struct Predict: ParsableCommand {
             var report: [(String, JSONValue)] = [("trace", .string(trace.name)), ("samples", .integer(trace.sampleCount)),
                                                  ("sample_interval_relative_difference", .number(intervalDifferences[i])),
                                                  ("metrics", input == nil ? .array(channels) : .null)]
+            if !regimeEvents.isEmpty {
+                let n = trace.outputCount
+                func time(_ index: Int?) -> Double? { index.map { t0 + Double($0) * trace.sampleInterval } }
+                var timed = [JSONValue]()
+                for e in regimeEvents {
+                    let c = trace.outputNames.firstIndex(of: e.output)!
+                    let predicted = time(e.settledIndex((0..<trace.sampleCount).map { predictions[i][$0 * n + c] }))
+                    let truth = input == nil ? time(e.settledIndex((0..<trace.sampleCount).map { trace.outputs[$0 * n + c] })) : nil
+                    var difference: Double?
+                    if let p = predicted, let t = truth { difference = p - t }
+                    func number(_ x: Double?) -> JSONValue { x.map { JSONValue.number($0) } ?? .null }
+                    timed.append(.object([("event", .string(e.description)), ("truth_at_s", number(truth)),
+                                          ("prediction_at_s", number(predicted)), ("difference_s", number(difference))]))
+                    if !json {
+                        func show(_ t: Double?) -> String { t.map { String(format: "%.6g s", $0) } ?? "never" }
+                        print("\(trace.name): event \(e): " + (input == nil ? "truth \(show(truth)), " : "") + "prediction \(show(predicted))")
+                    }
+                }
+                report.append(("events", .array(timed)))
+            }
             if let ensemble {
                 let trust = EnsembleTrust(result: results[i], calibration: ensemble.trust, t0: t0, sampleInterval: trace.sampleInterval)
                 written.append(trust.trace(of: trace, model: model))

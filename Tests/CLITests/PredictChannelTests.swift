@@ -80,4 +80,29 @@ final class PredictChannelTests: XCTestCase {
         XCTAssertEqual(try TraceFile.read(driven)[0].outputs.storage, expected)
         try XCTAssertEqual(runProcess(try spinode(), ["predict", model, traces, "--input", scopeTraces, "--out", dir + "/d2.h5"]).status, 1)
     }
+
+    /// `predict --event`: the settled crossing timed in truth and prediction per trace in --json; an event
+    /// that never settles is null; a malformed event or an output the model does not have is one line and
+    /// a non-zero exit before anything is written.
+    func testEventsAreTimedInTruthAndPrediction() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let (traces, model) = try importAndFitTinyModel(into: dir)
+        let out = dir + "/p.h5"
+        let report = try jsonObject(try runSpinode(["predict", model, traces, "--out", out, "--json",
+                                                    "--event", "x>-1e6", "--event", "x>1e6"]).stdout)
+        let prediction = try XCTUnwrap((report["predictions"] as? [[String: Any]])?.first)
+        let events = try XCTUnwrap(prediction["events"] as? [[String: Any]])
+        XCTAssertEqual(events.map { $0["event"] as? String }, ["x>-1000000.0", "x>1000000.0"])
+        XCTAssertEqual(events[0]["truth_at_s"] as? Double, 0, "holds from the first sample (t0 = 0)")
+        XCTAssertEqual(events[0]["prediction_at_s"] as? Double, 0)
+        XCTAssertEqual(events[0]["difference_s"] as? Double, 0)
+        for key in ["truth_at_s", "prediction_at_s", "difference_s"] { XCTAssertTrue(events[1][key] is NSNull, key) }
+        for (bad, says) in [("x=1", "NAME<VALUE"), ("y>1", "has no output 'y'")] {
+            let other = dir + "/bad.h5"
+            let r = try runProcess(try spinode(), ["predict", model, traces, "--out", other, "--event", bad], timeout: 120)
+            XCTAssertNotEqual(r.status, 0, bad)
+            XCTAssertTrue(r.stderr.contains(says), "\(bad): \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: other), bad)
+        }
+    }
 }
