@@ -112,4 +112,34 @@ final class SplitCommandTests: XCTestCase {
         try runSpinode(["split", source, "--trace", "run", "--at", "99e-12", "--out", out])
         XCTAssertEqual(try TraceFile.read(out, trace: "test").count, 1)
     }
+
+    /// --at-event: the cut is the first sample from which the condition holds to the end (a crossing that
+    /// comes back is not a cut); an output the trace does not have, an event that never settles, and --at
+    /// with --at-event are refused with one line before anything is written.
+    func testSplitAtAnEvent() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let source = dir + "/run.h5", out = dir + "/parts.h5"
+        var trace = sampleTrace()
+        // mz 0.6 +- noise; above 0.95 at samples 300-309 (comes back), then from 640 to the end.
+        for i in 300..<310 { trace.outputs[i, 0] = 0.97 }
+        for i in 640..<1000 { trace.outputs[i, 0] = 0.98 + 0.001 * Double(i % 3) }
+        try TraceFile.write([trace], to: source)
+        let summary = try jsonObject(try runSpinode(["split", source, "--at-event", "mz>0.95", "--names", "skyrmion,uniform",
+                                                     "--out", out, "--json"]).stdout)
+        XCTAssertEqual(summary["cut_sample"] as? Int, 640)
+        XCTAssertEqual(summary["at_s"] as? Double, trace.time(640))
+        XCTAssertEqual(summary["at_event"] as? String, "mz>0.95")
+        let parts = try TraceFile.read(out)
+        XCTAssertEqual(parts.first { $0.name == "skyrmion" }?.count, 640)
+        XCTAssertEqual(parts.first { $0.name == "uniform" }?.count, 360)
+        for (arguments, says) in [(["--at-event", "q>0.5"], "no output 'q'"), (["--at-event", "mz>0.99"], "does not hold to the end"),
+                                  (["--at-event", "mz=1"], "NAME<VALUE"), (["--at", "2e-9", "--at-event", "mz>0.95"], "exactly one"),
+                                  ([], "exactly one")] {
+            let refused = dir + "/refused.h5"
+            let r = try runProcess(try spinode(), ["split", source, "--out", refused] + arguments, timeout: 60)
+            XCTAssertNotEqual(r.status, 0, "\(arguments)")
+            XCTAssertTrue(r.stderr.contains(says), "\(arguments): \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: refused), "\(arguments)")
+        }
+    }
 }

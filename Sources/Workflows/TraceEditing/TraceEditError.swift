@@ -10,6 +10,8 @@ public enum TraceEditError: Error, CustomStringConvertible {
     case cutOutside(file: String, trace: String, at: Double, first: Double, last: Double)
     /// Merge: a source or the gathered traces are refused.
     case merge(String)
+    /// Split at an event: the trace has no such output, or the event never settles in it.
+    case event(file: String, trace: String, detail: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum TraceEditError: Error, CustomStringConvertible {
                           + "(the cut must lie after the first sample and at or before the last)", file, trace, at, first, last)
         case let .merge(problem):
             return "merge: " + problem
+        case let .event(file, trace, detail):
+            return "\(file): /traces/\(trace): " + detail
         }
     }
 }

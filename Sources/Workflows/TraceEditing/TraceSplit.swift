@@ -1,4 +1,5 @@
 import Foundation
+import Surrogate
 import TraceIO
 
 /// `spinode split`: one trace of a trace file cut in two at a time, e.g. a training part and a held-out test
@@ -53,6 +54,33 @@ public enum TraceSplit {
             Part(name: pieces[i].name, range: ranges[i], firstTime: pieces[i].time(0),
                  lastTime: pieces[i].time(pieces[i].count - 1))
         })
+    }
+
+    /// The time (s) of the sample at which `event` settles in trace `name` of `traces` (`RegimeEvent.settledIndex`
+    /// over the event's output channel): the cut of `spinode split --at-event`, e.g. the annihilation of a
+    /// skyrmion with `topological_charge>-0.5`. Refused when the trace has no such output or the event never
+    /// settles in it.
+    public static func eventTime(_ traces: String, trace name: String?, event: RegimeEvent) throws -> Double {
+        let file = try TraceFile(path: traces)
+        let chosen: String
+        if let name {
+            guard file.traceNames.contains(name) else {
+                throw TraceEditError.noSuchTrace(file: traces, trace: name, available: file.traceNames)
+            }
+            chosen = name
+        } else {
+            guard file.traceNames.count == 1 else { throw TraceEditError.noSuchTrace(file: traces, trace: nil, available: file.traceNames) }
+            chosen = file.traceNames[0]
+        }
+        let source = try file.trace(chosen)
+        guard let c = source.outputNames.firstIndex(of: event.output) else {
+            throw TraceEditError.event(file: traces, trace: chosen, detail: "event \(event): no output '\(event.output)' (outputs: "
+                                       + source.outputNames.joined(separator: ", ") + ")")
+        }
+        guard let i = event.settledIndex((0..<source.count).map { source.outputs[$0, c] }) else {
+            throw TraceEditError.event(file: traces, trace: chosen, detail: "event \(event) does not hold to the end of the trace (no cut)")
+        }
+        return source.time(i)
     }
 
     /// Index of the first sample with t >= `at` (within 1e-6 of the local sample interval), which must leave
