@@ -22,18 +22,7 @@ public enum TraceSplit {
     public static func split(_ traces: String, trace: String?, at: Double, names: [String], out: String,
                              command: (String) -> String) throws -> (trace: String, parts: [Part]) {
         let file = try TraceFile(path: traces)
-        let name: String
-        if let trace {
-            guard file.traceNames.contains(trace) else {
-                throw TraceEditError.noSuchTrace(file: traces, trace: trace, available: file.traceNames)
-            }
-            name = trace
-        } else {
-            guard file.traceNames.count == 1 else {
-                throw TraceEditError.noSuchTrace(file: traces, trace: nil, available: file.traceNames)
-            }
-            name = file.traceNames[0]
-        }
+        let name = try chosenTrace(trace, of: file, path: traces)
         let source = try file.trace(name)
         let cut = try cutIndex(of: source, at: at, file: traces)
         var pieces = [source.window(start: 0, count: cut), source.window(start: cut, count: source.count - cut)]
@@ -62,16 +51,7 @@ public enum TraceSplit {
     /// settles in it.
     public static func eventTime(_ traces: String, trace name: String?, event: RegimeEvent) throws -> Double {
         let file = try TraceFile(path: traces)
-        let chosen: String
-        if let name {
-            guard file.traceNames.contains(name) else {
-                throw TraceEditError.noSuchTrace(file: traces, trace: name, available: file.traceNames)
-            }
-            chosen = name
-        } else {
-            guard file.traceNames.count == 1 else { throw TraceEditError.noSuchTrace(file: traces, trace: nil, available: file.traceNames) }
-            chosen = file.traceNames[0]
-        }
+        let chosen = try chosenTrace(name, of: file, path: traces)
         let source = try file.trace(chosen)
         guard let c = source.outputNames.firstIndex(of: event.output) else {
             throw TraceEditError.event(file: traces, trace: chosen, detail: "event \(event): no output '\(event.output)' (outputs: "
@@ -81,6 +61,16 @@ public enum TraceSplit {
             throw TraceEditError.event(file: traces, trace: chosen, detail: "event \(event) does not hold to the end of the trace (no cut)")
         }
         return source.time(i)
+    }
+
+    /// `name` if `file` (at `path`) holds it; nil: the file's only trace.
+    static func chosenTrace(_ name: String?, of file: TraceFile, path: String) throws -> String {
+        guard let name else {
+            guard file.traceNames.count == 1 else { throw TraceEditError.noSuchTrace(file: path, trace: nil, available: file.traceNames) }
+            return file.traceNames[0]
+        }
+        guard file.traceNames.contains(name) else { throw TraceEditError.noSuchTrace(file: path, trace: name, available: file.traceNames) }
+        return name
     }
 
     /// Index of the first sample with t >= `at` (within 1e-6 of the local sample interval), which must leave
