@@ -1,0 +1,92 @@
+/// Free run of a device that switches regime once, such as a skyrmion disk whose skyrmion is annihilated:
+/// one surrogate per regime and an event that hands over from the first to the second (issue 18,
+/// docs/surrogate-model.md, "Two regimes").
+///
+/// `before` runs free over the whole trace from its true initial state. The switch is the first sample
+/// j >= 1 at which its prediction satisfies `event` (`RegimeEvent.holds` on the event's output channel).
+/// From sample j on, `after` runs free under the same drive, started from the entry state: its outputs
+/// held at `entry[name]` (default: `before`'s prediction at sample j) over the k delays of its embedding.
+/// The switch is absorbing: `after` runs to the end. Channels of `before` that `after` does not model
+/// take `fill[name]` after the switch (e.g. `skyrmion_radius` 0 once the skyrmion is gone). With no
+/// switch, the prediction is `before`'s.
+public struct RegimeSwitchPrediction {
+    public let before: FreeRunPrediction
+    public let after: FreeRunPrediction
+    public let event: RegimeEvent
+    public let fill: [String: Double]
+    public let entry: [String: Double]
+
+    /// A prediction: the series in `before`'s channels (sample-major, SI) and the switch sample (nil: none).
+    public struct Result {
+        public var series: [Double]
+        public var switchSample: Int?
+    }
+
+    /// - Throws: `SurrogateError.invalidOption` when the event's channel is not an output of `before`,
+    ///   `after` has an output `before` lacks, a channel of `before` only has no `fill` value, or `fill` /
+    ///   `entry` name channels they cannot apply to.
+    public init(before: SurrogateModel, after: SurrogateModel, event: RegimeEvent, fill: [String: Double] = [:],
+                entry: [String: Double] = [:], solver: SurrogateSolver = .paper) throws {
+        guard before.outputNames.contains(event.output) else {
+            throw SurrogateError.invalidOption("switch event \(event): the first model has no output '\(event.output)' "
+                                               + "(it has \(before.outputNames.joined(separator: ", ")))")
+        }
+        for name in after.outputNames where !before.outputNames.contains(name) {
+            throw SurrogateError.invalidOption("the second model's output '\(name)' is not an output of the first "
+                                               + "(\(before.outputNames.joined(separator: ", ")))")
+        }
+        let only = before.outputNames.filter { !after.outputNames.contains($0) }
+        for name in only where fill[name] == nil {
+            throw SurrogateError.invalidOption("output '\(name)' of the first model is not one of the second's: give its value "
+                                               + "after the switch (fill \(name)=VALUE)")
+        }
+        for name in fill.keys where !only.contains(name) {
+            throw SurrogateError.invalidOption("fill '\(name)': not an output of the first model that the second lacks ("
+                                               + (only.isEmpty ? "there is none" : only.joined(separator: ", ")) + ")")
+        }
+        for name in entry.keys where !after.outputNames.contains(name) {
+            throw SurrogateError.invalidOption("entry '\(name)': not an output of the second model (\(after.outputNames.joined(separator: ", ")))")
+        }
+        for (name, v) in fill.merging(entry, uniquingKeysWith: { a, _ in a }) where !v.isFinite {
+            throw SurrogateError.invalidOption("'\(name)': value \(v) is not finite")
+        }
+        self.before = FreeRunPrediction(model: before, solver: solver)
+        self.after = FreeRunPrediction(model: after, solver: solver)
+        self.event = event
+        self.fill = fill
+        self.entry = entry
+    }
+
+    /// Predicts one trace, given as matched to each model (`RawTrace.matchingChannels`: the same samples,
+    /// `forBefore` in the first model's channels, `forAfter` in the second's).
+    public func predict(forBefore: RawTrace, forAfter: RawTrace) throws -> Result {
+        let n = forBefore.sampleCount
+        guard forAfter.sampleCount == n else {
+            throw SurrogateError.invalidTrace("'\(forBefore.name)': \(n) samples for the first model, \(forAfter.sampleCount) for the second")
+        }
+        var series = try before.predict([forBefore])[0]
+        let names = before.model.outputNames, nb = names.count
+        let c = names.firstIndex(of: event.output)!
+        guard let j = (1..<max(1, n)).first(where: { event.holds(series[$0 * nb + c]) }) else {
+            return Result(series: series, switchSample: nil)
+        }
+        let afterNames = after.model.outputNames, na = afterNames.count
+        let start = afterNames.map { entry[$0] ?? series[j * nb + names.firstIndex(of: $0)!] }
+        let k = after.model.embedding.order
+        var predicted: [Double]
+        if n - j >= k + 1 {
+            var window = forAfter.window(start: j, count: n - j)
+            for s in 0..<k { for a in 0..<na { window.outputs[s * na + a] = start[a] } }
+            predicted = try after.predict([window])[0]
+        } else {
+            // Too few samples left for a free run of the second model: its entry state to the end.
+            predicted = (0..<(n - j)).flatMap { _ in start }
+        }
+        for s in j..<n {
+            for (o, name) in names.enumerated() {
+                if let a = afterNames.firstIndex(of: name) { series[s * nb + o] = predicted[(s - j) * na + a] } else { series[s * nb + o] = fill[name]! }
+            }
+        }
+        return Result(series: series, switchSample: j)
+    }
+}

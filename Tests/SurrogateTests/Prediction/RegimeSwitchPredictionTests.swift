@@ -1,0 +1,74 @@
+import XCTest
+import Numerics
+import NeuralNet
+import Surrogate
+
+/// `RegimeSwitchPrediction` on integrator models, whose free runs are exact sums (FreeRunPredictionTests):
+/// the switch at the first sample where the first model's prediction meets the event, the second model
+/// from the entry state after it, fill values for the channels it lacks, and the refusals.
+final class RegimeSwitchPredictionTests: XCTestCase {
+    /// dy_c/dtau = sign u~ for every output c (k = 1, MLP identity), identity normalisation, d_tau = 0.025.
+    func integrator(_ outputs: [String], sign: Double) throws -> SurrogateModel {
+        let n = outputs.count
+        var mlp = try MLP(widths: [n + 1, n], activations: [.identity])
+        var w = [Double](repeating: 0, count: n * (n + 1))
+        for c in 0..<n { w[c * (n + 1) + n] = sign }
+        try mlp.setParameters(w + [Double](repeating: 0, count: n))
+        return try SurrogateModel(embedding: DelayEmbedding(order: 1, outputCount: n), inputCount: 1, parameterCount: 0,
+                                  sampleInterval: 0.5, timeScale: 20, interpolation: .zoh,
+                                  normalisation: .identity(outputs: n, inputs: 1, parameters: 0), mlp: mlp, outputNames: outputs)
+    }
+
+    func trace(_ outputs: Int, samples: Int = 12) throws -> RawTrace {
+        try RawTrace(name: "t", sampleInterval: 0.5, outputs: [Double](repeating: 0, count: samples * outputs), outputCount: outputs,
+                     inputs: [Double](repeating: 1, count: samples), inputCount: 1)
+    }
+
+    func testSwitchesAtTheFirstCrossingAndRunsTheSecondModelFromTheEntry() throws {
+        let before = try integrator(["a", "r"], sign: 1), after = try integrator(["a"], sign: -1)
+        let event = try RegimeEvent(parsing: "a>0.11")
+        let p = try RegimeSwitchPrediction(before: before, after: after, event: event, fill: ["r": 0])
+        let result = try p.predict(forBefore: try trace(2), forAfter: try trace(1))
+        // Before: a_j = r_j = 0.025 j; 0.125 at j = 5 is the first above 0.11. After: a = 0.125 - 0.025 (j - 5), r = 0.
+        XCTAssertEqual(result.switchSample, 5)
+        for j in 0..<12 {
+            let a = j < 5 ? 0.025 * Double(j) : 0.125 - 0.025 * Double(j - 5)
+            XCTAssertEqual(result.series[2 * j], a, accuracy: 1e-14, "a at \(j)")
+            XCTAssertEqual(result.series[2 * j + 1], j < 5 ? 0.025 * Double(j) : 0, accuracy: 1e-14, "r at \(j)")
+        }
+        // An entry value replaces the first model's prediction at the switch.
+        let entered = try RegimeSwitchPrediction(before: before, after: after, event: event, fill: ["r": -1], entry: ["a": 1])
+            .predict(forBefore: try trace(2), forAfter: try trace(1))
+        XCTAssertEqual(entered.series[2 * 5], 1, accuracy: 1e-14)
+        XCTAssertEqual(entered.series[2 * 11], 1 - 0.025 * 6, accuracy: 1e-14)
+        XCTAssertEqual(entered.series[2 * 11 + 1], -1)
+        // No crossing: the first model's prediction, bit for bit.
+        let none = try RegimeSwitchPrediction(before: before, after: after, event: try RegimeEvent(parsing: "a>100"), fill: ["r": 0])
+            .predict(forBefore: try trace(2), forAfter: try trace(1))
+        XCTAssertNil(none.switchSample)
+        XCTAssertEqual(none.series, try FreeRunPrediction(model: before).predict([try trace(2)])[0])
+        // A switch one sample before the end: too short for a free run; the entry state is held.
+        let late = try RegimeSwitchPrediction(before: before, after: after, event: try RegimeEvent(parsing: "a>0.26"), fill: ["r": 0])
+            .predict(forBefore: try trace(2), forAfter: try trace(1))
+        XCTAssertEqual(late.switchSample, 11)
+        XCTAssertEqual(late.series[2 * 11], 0.275, accuracy: 1e-14)
+    }
+
+    func testRefusals() throws {
+        let before = try integrator(["a", "r"], sign: 1), after = try integrator(["a"], sign: -1)
+        let event = try RegimeEvent(parsing: "a>0.1")
+        let cases: [(RegimeEvent, SurrogateModel, [String: Double], [String: Double], String)] = [
+            (try RegimeEvent(parsing: "q>0"), after, ["r": 0], [:], "no output 'q'"),
+            (event, try integrator(["a", "q"], sign: 1), ["r": 0], [:], "output 'q' is not an output of the first"),
+            (event, after, [:], [:], "fill r=VALUE"),
+            (event, after, ["r": 0, "a": 1], [:], "fill 'a'"),
+            (event, after, ["r": 0], ["r": 1], "entry 'r'"),
+            (event, after, ["r": .nan], [:], "not finite"),
+        ]
+        for (e, second, fill, entry, says) in cases {
+            XCTAssertThrowsError(try RegimeSwitchPrediction(before: before, after: second, event: e, fill: fill, entry: entry)) { error in
+                XCTAssertTrue("\(error)".contains(says), "\(says): \(error)")
+            }
+        }
+    }
+}
