@@ -58,6 +58,14 @@ struct Predict: ParsableCommand {
     @Option(name: .customLong("event"),
             help: "An absorbing event to time in truth and prediction: NAME<VALUE or NAME>VALUE on an output channel, e.g. topological_charge>-0.5 (the first sample from which the condition holds to the end of the trace; repeat for several).")
     var events: [String] = []
+    @Option(help: "A second model for the device's regime after --switch (e.g. the uniform state after a skyrmion's annihilation): it takes over from the first sample at which the model's prediction meets --switch, started from the entry state (docs/surrogate-model.md, \"Two regimes\").")
+    var after: String?
+    @Option(name: .customLong("switch"), help: "With --after: the event that hands over, NAME<VALUE or NAME>VALUE on an output of the model, e.g. skyrmion_radius<2e-9.")
+    var switchEvent: String?
+    @Option(help: "With --after: values after the switch of the model's outputs that the --after model lacks, NAME=VALUE comma-separated (e.g. skyrmion_radius=0,topological_charge=0).")
+    var fill: String?
+    @Option(help: "With --after: the --after model's initial outputs at the switch, NAME=VALUE comma-separated (default: the model's prediction there).")
+    var entry: String?
     @Flag(help: "Print one JSON summary.") var json = false
 
     func validate() throws {
@@ -77,13 +85,35 @@ struct Predict: ParsableCommand {
         for e in events {
             do { _ = try RegimeEvent(parsing: e) } catch let error as SurrogateError { throw OptionValueError("--event: \(error)") }
         }
+        if (after == nil) != (switchEvent == nil) { throw OptionValueError("--after and --switch go together") }
+        if after == nil, fill != nil || entry != nil { throw OptionValueError("--fill and --entry need --after") }
+        if after != nil, input != nil { throw OptionValueError("--after cannot be combined with --input") }
+        if let switchEvent {
+            do { _ = try RegimeEvent(parsing: switchEvent) } catch let error as SurrogateError { throw OptionValueError("--switch: \(error)") }
+        }
+        _ = try Self.values(fill, option: "--fill")
+        _ = try Self.values(entry, option: "--entry")
+    }
+
+    /// NAME=VALUE pairs, comma-separated (nil: none).
+    static func values(_ text: String?, option: String) throws -> [String: Double] {
+        guard let text else { return [:] }
+        var out = [String: Double]()
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let parts = item.split(separator: "=", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2, !parts[0].isEmpty, let v = Double(parts[1]), v.isFinite else {
+                throw OptionValueError("\(option) must be NAME=VALUE pairs (finite numbers), comma-separated, got '\(text)'")
+            }
+            guard out.updateValue(v, forKey: parts[0]) == nil else { throw OptionValueError("\(option) names '\(parts[0])' twice") }
+        }
+        return out
     }
 
     func run() throws {
         let figure = try plot.map { try FigureFile(path: $0) }
         try figure?.checkRenderer()
         let locks = try OutputTarget.claim([OutputTarget(out)] + (figure.map { [$0.target] } ?? []),
-                                           inputs: [model, traces] + (input.map { [$0] } ?? []))
+                                           inputs: [model, traces] + (input.map { [$0] } ?? []) + (after.map { [$0] } ?? []))
         defer { locks.forEach { $0.release() } }
         BLAS.setThreadCount(1)
         let modelFile = try SurrogateModelFile.read(model)
@@ -97,6 +127,19 @@ struct Predict: ParsableCommand {
         }
         // A single model is an ensemble of one: its mean is its own prediction, bit for bit.
         let prediction = try EnsemblePrediction(file: chosen, solver: solverChoice)
+        var regimes: RegimeSwitchPrediction?
+        if let after, let switchEvent {
+            let second = try SurrogateModelFile.read(after)
+            guard ensemble == nil, second.memberCount == 1 else {
+                throw OptionValueError("--after needs single models (use --member I of an ensemble): \(ensemble != nil ? model : after) has "
+                                       + "\(ensemble != nil ? chosen.memberCount : second.memberCount) members")
+            }
+            do {
+                regimes = try RegimeSwitchPrediction(before: prediction.members[0], after: SurrogateModel(file: second.members[0]),
+                                                     event: RegimeEvent(parsing: switchEvent), fill: Self.values(fill, option: "--fill"),
+                                                     entry: Self.values(entry, option: "--entry"), solver: solverChoice)
+            } catch let error as SurrogateError { throw OptionValueError("--after \(after): \(error)") }
+        }
         let surrogate = prediction.members[0]
         let map = try ChannelMap(parsing: OptionList.expand(channelMap, option: "--map"))
         let file = try TraceFile(path: traces)
@@ -155,7 +198,18 @@ struct Predict: ParsableCommand {
         let clock = ContinuousClock()
         let started = clock.now
         let results = try prediction.predict(raw, threads: threads)
-        let predictions = results.map(\.mean)
+        var predictions = results.map(\.mean)
+        var switches = [Int?](repeating: nil, count: raw.count)
+        if let regimes {
+            for i in raw.indices {
+                let forAfter = try within(traces) {
+                    try sources[i].matchingChannels(of: regimes.after.model, map: map).conformingSampleInterval(to: regimes.after.model).0
+                }
+                let r = try within(traces) { try regimes.predict(forBefore: raw[i], forAfter: forAfter) }
+                predictions[i] = r.series
+                switches[i] = r.switchSample
+            }
+        }
         let elapsed = clock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         var written = [Trace]()
@@ -208,6 +262,13 @@ struct Predict: ParsableCommand {
             var report: [(String, JSONValue)] = [("trace", .string(trace.name)), ("samples", .integer(trace.sampleCount)),
                                                  ("sample_interval_relative_difference", .number(intervalDifferences[i])),
                                                  ("metrics", input == nil ? .array(channels) : .null)]
+            if let regimes, let after {
+                let at = switches[i].map { t0 + Double($0) * trace.sampleInterval }
+                report.append(("switch", .object([("after", .string(after)), ("event", .string(regimes.event.description)),
+                                                   ("at_sample", switches[i].map { .integer($0) } ?? .null),
+                                                   ("at_s", at.map { .number($0) } ?? .null)])))
+                if !json { print("\(trace.name): switch \(regimes.event) to \(after): " + (at.map { String(format: "at %.6g s", $0) } ?? "never")) }
+            }
             if !regimeEvents.isEmpty {
                 let n = trace.outputCount
                 func time(_ index: Int?) -> Double? { index.map { t0 + Double($0) * trace.sampleInterval } }

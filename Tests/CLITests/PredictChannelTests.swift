@@ -105,4 +105,37 @@ final class PredictChannelTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: other), bad)
         }
     }
+
+    /// `predict --after B --switch COND`: the JSON names the switch sample; with an event that never
+    /// happens the prediction is the plain one, bit for bit; the options' refusals are one line before
+    /// anything is written.
+    func testSwitchToASecondModel() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let (traces, model) = try importAndFitTinyModel(into: dir)
+        let plain = dir + "/plain.h5", never = dir + "/never.h5", switched = dir + "/switched.h5"
+        try runSpinode(["predict", model, traces, "--out", plain])
+        let none = try jsonObject(try runSpinode(["predict", model, traces, "--out", never, "--json", "--after", model,
+                                                  "--switch", "x>1e6"]).stdout)
+        let noSwitch = try XCTUnwrap((none["predictions"] as? [[String: Any]])?.first?["switch"] as? [String: Any])
+        XCTAssertTrue(noSwitch["at_sample"] is NSNull)
+        XCTAssertEqual(try TraceFile.read(never)[0].outputs.storage.map(\.bitPattern),
+                       try TraceFile.read(plain)[0].outputs.storage.map(\.bitPattern))
+        let report = try jsonObject(try runSpinode(["predict", model, traces, "--out", switched, "--json", "--after", model,
+                                                    "--switch", "x>-1e6", "--entry", "x=0.25"]).stdout)
+        let first = try XCTUnwrap((report["predictions"] as? [[String: Any]])?.first)
+        let at = try XCTUnwrap(first["switch"] as? [String: Any])
+        XCTAssertEqual(at["at_sample"] as? Int, 1)
+        XCTAssertEqual(at["event"] as? String, "x>-1000000.0")
+        XCTAssertEqual(try TraceFile.read(switched)[0].outputs.storage[1], 0.25, "the entry value at the switch sample")
+        for (arguments, says) in [(["--after", model], "go together"), (["--fill", "r=0"], "need --after"),
+                                  (["--after", model, "--switch", "x>0", "--fill", "r"], "NAME=VALUE"),
+                                  (["--after", model, "--switch", "x>0", "--fill", "r=0"], "fill 'r'"),
+                                  (["--after", model, "--switch", "q>0"], "no output 'q'")] {
+            let refused = dir + "/refused.h5"
+            let r = try runProcess(try spinode(), ["predict", model, traces, "--out", refused] + arguments, timeout: 120)
+            XCTAssertNotEqual(r.status, 0, "\(arguments)")
+            XCTAssertTrue(r.stderr.contains(says), "\(arguments): \(r.stderr)")
+            XCTAssertFalse(FileManager.default.fileExists(atPath: refused), "\(arguments)")
+        }
+    }
 }
