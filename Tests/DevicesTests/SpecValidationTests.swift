@@ -12,7 +12,7 @@ final class SpecValidationTests: XCTestCase {
     func testEverySpecParses() throws {
         for name in ["sp4-field1", "sp4-field2", "skyrmion-disk", "skyrmion-disk-short", "four-skyrmion-granular",
                      "macrospin-stno", "auto-oscillator", "regime/skyrmion-disk-regime", "regime/mesh-check-2nm",
-                     "regime/mesh-check-1.6nm"] {
+                     "regime/mesh-check-1.6nm", "regime/uniform-state"] {
             XCTAssertNoThrow(try SimulationSpec(contentsOf: spec(name + ".toml")), name)
         }
     }
