@@ -71,6 +71,9 @@ struct Fit: ParsableCommand {
     @Option(help: "Input channels the model uses, comma-separated names, or none for a model without inputs (default: every input of the traces), e.g. deltaKu1.")
     var inputs: String?
 
+    @Option(help: "Output channels the model learns, comma-separated names (default: every output of the traces), e.g. mz,skyrmion_radius.")
+    var outputs: String?
+
     @Option(help: "Static parameters the model takes as MLP inputs, comma-separated names or none (default: every parameter of the traces).")
     var parameters: String?
 
@@ -183,12 +186,20 @@ struct Fit: ParsableCommand {
             throw InvalidOption(option: "--trace", problem: "is empty; give a trace name")
         }
         let options = try fitOptions()
-        try TrainingFootprint(options: options, outputCount: 1, inputCount: try inputNames()?.count ?? 0,
+        try TrainingFootprint(options: options, outputCount: try outputNames()?.count ?? 1, inputCount: try inputNames()?.count ?? 0,
                               parameterCount: try parameterNames()?.count ?? 0).check()
     }
 
     /// `--inputs` as names (nil: every input of the traces; []: none).
     func inputNames() throws -> [String]? { try inputs.map { try OptionCheck.names($0, "--inputs") } }
+
+    /// `--outputs` as names (nil: every output of the traces); at least one.
+    func outputNames() throws -> [String]? {
+        guard let outputs else { return nil }
+        let names = try OptionCheck.names(outputs, "--outputs")
+        if names.isEmpty { throw InvalidOption(option: "--outputs", problem: "is 'none'; a surrogate learns at least one output channel") }
+        return names
+    }
 
     /// `--parameters` as names (nil: every parameter of the traces; []: none).
     func parameterNames() throws -> [String]? { try parameters.map { try OptionCheck.names($0, "--parameters") } }
@@ -271,10 +282,12 @@ struct Fit: ParsableCommand {
 
     /// The training run these options describe (`Workflows.TrainingJob`), recording `trainingCommand`.
     func job(trainingCommand: String = CommandLine.arguments.joined(separator: " ")) throws -> TrainingJob {
-        TrainingJob(traces: traces, traceNames: traceNames, inputs: try inputNames(), parameters: try parameterNames(),
-                    options: try fitOptions(), out: out, checkpointPath: checkpoint, checkpointEvery: checkpointEvery,
-                    resume: resume, trainingCommand: trainingCommand, toolkitVersion: SpinodeVersion.string,
-                    automaticValidation: validation == "auto")
+        var job = TrainingJob(traces: traces, traceNames: traceNames, inputs: try inputNames(), parameters: try parameterNames(),
+                              options: try fitOptions(), out: out, checkpointPath: checkpoint, checkpointEvery: checkpointEvery,
+                              resume: resume, trainingCommand: trainingCommand, toolkitVersion: SpinodeVersion.string,
+                              automaticValidation: validation == "auto")
+        job.outputs = try outputNames()
+        return job
     }
 
     func run() throws {

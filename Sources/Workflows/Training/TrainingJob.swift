@@ -15,6 +15,8 @@ public struct TrainingJob {
     /// Input and parameter channels by name (nil: every one of the traces; []: none).
     public var inputs: [String]?
     public var parameters: [String]?
+    /// Output channels the model learns, by name (nil: every output of the traces).
+    public var outputs: [String]? = nil
     public var options: FitOptions
     public var out: String
     public var checkpointPath: String
@@ -83,7 +85,7 @@ public struct TrainingJob {
             }
             all = all.filter { traceNames.contains($0.name) }
         }
-        let raw = try all.map { try RawTrace(trace: $0).selecting(inputs: inputs, parameters: parameters) }
+        let raw = try all.map { try RawTrace(trace: $0).selecting(inputs: inputs, outputs: outputs, parameters: parameters) }
         var options = self.options
         if automaticValidation {
             options.validation = ValidationData.automatic(sampleCounts: raw.map(\.sampleCount), tailFraction: automaticTailFraction,

@@ -26,6 +26,26 @@ final class RawTraceChannelTests: XCTestCase {
         }
     }
 
+    func testSelectingOutputs() throws {
+        // 3 samples of outputs (mz, Q, r) = (0.1 n, -1, 10 n + 5).
+        let t = try RawTrace(name: "regime", sampleInterval: 5e-12, outputs: [0, -1, 5, 0.1, -1, 15, 0.2, -1, 25],
+                             outputCount: 3, inputs: [1, 2, 3], inputCount: 1,
+                             outputNames: ["mz", "Q", "r"], outputUnits: ["", "", "m"])
+        let s = try t.selecting(outputs: ["r", "mz"])
+        XCTAssertEqual(s.outputCount, 2)
+        XCTAssertEqual(s.outputs, [5, 0, 15, 0.1, 25, 0.2])
+        XCTAssertEqual(s.outputNames, ["r", "mz"])
+        XCTAssertEqual(s.outputUnits, ["m", ""])
+        XCTAssertEqual(s.sampleCount, 3)
+        XCTAssertEqual(s.inputs, [1, 2, 3])
+        XCTAssertThrowsError(try t.selecting(outputs: ["radius"])) { error in
+            XCTAssertTrue("\(error)".contains("trace 'regime' has no output 'radius'"), "\(error)")
+        }
+        XCTAssertThrowsError(try t.selecting(outputs: [])) { error in
+            XCTAssertTrue("\(error)".contains("no output channel chosen"), "\(error)")
+        }
+    }
+
     func testMatchingChannelsOfAModel() throws {
         var model = try SurrogateModel.initial(embedding: DelayEmbedding(order: 2, outputCount: 1), inputCount: 1,
                                                parameterCount: 1, sampleInterval: 5e-12,
