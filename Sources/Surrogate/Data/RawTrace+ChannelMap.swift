@@ -78,10 +78,7 @@ extension RawTrace {
         var out = inputs ? try matchingInputs(of: model, map: map) : self
         let outputs = try match(model.outputNames, modelUnits: model.outputUnits, traceNames: outputNames,
                                 traceUnits: outputUnits, kind: .output, map: map)
-        var values = [Double]()
-        values.reserveCapacity(sampleCount * outputs.count)
-        for n in 0..<sampleCount { for c in outputs { values.append(self.outputs[n * outputCount + c]) } }
-        out.outputs = values
+        out.outputs = RawTrace.columns(outputs, of: self.outputs, width: outputCount, samples: sampleCount)
         out.outputCount = outputs.count
         out.outputNames = model.outputNames
         out.outputUnits = outputs.map { outputUnits[$0] }
@@ -100,10 +97,7 @@ extension RawTrace {
         let inputs = try match(model.inputNames, modelUnits: model.inputUnits, traceNames: inputNames, traceUnits: inputUnits,
                                kind: .input, map: map)
         var out = self
-        var values = [Double]()
-        values.reserveCapacity(sampleCount * inputs.count)
-        for n in 0..<sampleCount { for j in inputs { values.append(self.inputs[n * inputCount + j]) } }
-        out.inputs = values
+        out.inputs = RawTrace.columns(inputs, of: self.inputs, width: inputCount, samples: sampleCount)
         out.inputCount = inputs.count
         out.inputNames = model.inputNames
         out.inputUnits = inputs.map { inputUnits[$0] }

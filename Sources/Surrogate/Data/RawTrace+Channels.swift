@@ -19,10 +19,7 @@ extension RawTrace {
         }
         var out = self
         if let keep = try indices(inputs, inputNames, "input") {
-            var values = [Double]()
-            values.reserveCapacity(sampleCount * keep.count)
-            for n in 0..<sampleCount { for i in keep { values.append(self.inputs[n * inputCount + i]) } }
-            out.inputs = values
+            out.inputs = RawTrace.columns(keep, of: self.inputs, width: inputCount, samples: sampleCount)
             out.inputCount = keep.count
             out.inputNames = keep.map { inputNames[$0] }
             out.inputUnits = keep.map { inputUnits[$0] }
@@ -31,10 +28,7 @@ extension RawTrace {
             guard !keep.isEmpty else {
                 throw SurrogateError.invalidTrace("trace '\(name)': no output channel chosen; a surrogate learns at least one")
             }
-            var values = [Double]()
-            values.reserveCapacity(sampleCount * keep.count)
-            for n in 0..<sampleCount { for c in keep { values.append(self.outputs[n * outputCount + c]) } }
-            out.outputs = values
+            out.outputs = RawTrace.columns(keep, of: self.outputs, width: outputCount, samples: sampleCount)
             out.outputCount = keep.count
             out.outputNames = keep.map { outputNames[$0] }
             out.outputUnits = keep.map { outputUnits[$0] }
@@ -43,6 +37,14 @@ extension RawTrace {
             out.parameters = keep.map { self.parameters[$0] }
             out.parameterNames = keep.map { parameterNames[$0] }
         }
+        return out
+    }
+
+    /// The columns `keep` (in that order) of a sample-major array of `width` channels per sample.
+    static func columns(_ keep: [Int], of values: [Double], width: Int, samples: Int) -> [Double] {
+        var out = [Double]()
+        out.reserveCapacity(samples * keep.count)
+        for n in 0..<samples { for c in keep { out.append(values[n * width + c]) } }
         return out
     }
 }
