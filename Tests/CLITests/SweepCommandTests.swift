@@ -200,6 +200,23 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(traces.map(\.name), ["film"])
     }
 
+    /// A relative --out is the current directory's, not SWEEP.toml's folder (where the tasks run): run from
+    /// elsewhere, the task writes its trace into ./r (before, every task failed: its spec path was relative).
+    func testRelativeResultsFolderFromAnotherDirectory() throws {
+        let dir = try makeTemporaryDirectory(self)
+        try FileManager.default.createDirectory(atPath: dir + "/specs", withIntermediateDirectories: true)
+        try Data(TinyFilmSpec.text(relax: false, duration: "2e-11").utf8).write(to: URL(fileURLWithPath: dir + "/specs/film.toml"))
+        let text = "[sweep]\ncommand = \"simulate\"\nseed = 5\nspec = \"film.toml\"\n[grid]\n\"material.alpha\" = [0.02]\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/specs/sweep.toml"))
+        let r = try runProcess(try spinode(), ["sweep", "specs/sweep.toml", "--out", "r", "--json", "--quiet"], timeout: 300,
+                               currentDirectory: dir)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try jsonObject(r.stdout)["ok"] as? Int, 1)
+        XCTAssertEqual(try TraceFile.read(dir + "/r/tasks/000000/trace.h5").map(\.name), ["film"])
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/r/sweep.h5"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/specs/r"))
+    }
+
     /// A simulate task killed after a checkpoint continues from it when the sweep is rerun (`--resume` on its
     /// command line) and ends where the uninterrupted run ended.
     func testKilledSimulateTaskResumesFromItsCheckpoint() throws {

@@ -29,7 +29,8 @@ public enum ProcessRunError: Error, CustomStringConvertible {
 
 /// Runs `executable` with `arguments`, stdout and stderr collected through files (no pipe deadlock),
 /// terminated after `timeout` seconds.
-public func runProcess(_ executable: String, _ arguments: [String], timeout: Double = 120) throws -> ProcessResult {
+public func runProcess(_ executable: String, _ arguments: [String], timeout: Double = 120,
+                       currentDirectory: String? = nil) throws -> ProcessResult {
     let scratch = NSTemporaryDirectory() + "spinode-test-out-" + UUID().uuidString
     let outPath = scratch + ".stdout", errPath = scratch + ".stderr"
     guard FileManager.default.createFile(atPath: outPath, contents: nil),
@@ -45,6 +46,7 @@ public func runProcess(_ executable: String, _ arguments: [String], timeout: Dou
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
+    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
     process.standardOutput = outHandle
     process.standardError = errHandle
     process.standardInput = FileHandle.nullDevice

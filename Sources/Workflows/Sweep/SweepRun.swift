@@ -43,9 +43,11 @@ public final class SweepRun {
         }
     }
 
+    /// - Parameter results: the results folder; a relative path is taken from the current directory (made
+    ///   absolute here, since the tasks run in SWEEP.toml's folder).
     public init(plan: SweepPlan, results: String, executable: String) {
         self.plan = plan
-        self.results = results
+        self.results = URL(fileURLWithPath: results).standardizedFileURL.path
         self.executable = executable
     }
 
