@@ -205,7 +205,8 @@ struct Predict: ParsableCommand {
                 let forAfter = try within(traces) {
                     try sources[i].matchingChannels(of: regimes.after.model, map: map).conformingSampleInterval(to: regimes.after.model).0
                 }
-                let r = try within(traces) { try regimes.predict(forBefore: raw[i], forAfter: forAfter) }
+                // The single model's plain prediction (`predictions[i]`, its own mean) is A's free run: not run twice.
+                let r = try within(traces) { try regimes.predict(forBefore: raw[i], forAfter: forAfter, beforeSeries: predictions[i]) }
                 predictions[i] = r.series
                 switches[i] = r.switchSample
             }

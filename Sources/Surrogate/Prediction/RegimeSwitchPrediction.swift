@@ -58,13 +58,14 @@ public struct RegimeSwitchPrediction {
     }
 
     /// Predicts one trace, given as matched to each model (`RawTrace.matchingChannels`: the same samples,
-    /// `forBefore` in the first model's channels, `forAfter` in the second's).
-    public func predict(forBefore: RawTrace, forAfter: RawTrace) throws -> Result {
+    /// `forBefore` in the first model's channels, `forAfter` in the second's). `beforeSeries`: the first
+    /// model's free run over `forBefore` when the caller has it already (it is computed otherwise).
+    public func predict(forBefore: RawTrace, forAfter: RawTrace, beforeSeries: [Double]? = nil) throws -> Result {
         let n = forBefore.sampleCount
         guard forAfter.sampleCount == n else {
             throw SurrogateError.invalidTrace("'\(forBefore.name)': \(n) samples for the first model, \(forAfter.sampleCount) for the second")
         }
-        var series = try before.predict([forBefore])[0]
+        var series = try beforeSeries ?? before.predict([forBefore])[0]
         let names = before.model.outputNames, nb = names.count
         let c = names.firstIndex(of: event.output)!
         guard let j = (1..<max(1, n)).first(where: { event.holds(series[$0 * nb + c]) }) else {
