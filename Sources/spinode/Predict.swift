@@ -58,7 +58,7 @@ struct Predict: ParsableCommand {
     @Option(name: .customLong("event"),
             help: "An absorbing event to time in truth and prediction: NAME<VALUE or NAME>VALUE on an output channel, e.g. topological_charge>-0.5 (the first sample from which the condition holds to the end of the trace; repeat for several).")
     var events: [String] = []
-    @Option(help: "A second model for the device's regime after --switch (e.g. the uniform state after a skyrmion's annihilation): it takes over from the first sample at which the model's prediction meets --switch, started from the entry state (docs/surrogate-model.md, \"Two regimes\").")
+    @Option(help: "A second model for the device's regime after --switch (e.g. the uniform state after a skyrmion's annihilation): it takes over from the first sample at which the model's prediction meets --switch, started from the entry state (docs/surrogate-model.md, \"Two regimes\"). Either model may be an ensemble: its members' mean is used (an ensemble's spread and trust flag describe the first model's members over the whole trace).")
     var after: String?
     @Option(name: .customLong("switch"), help: "With --after: the event that hands over, NAME<VALUE or NAME>VALUE on an output of the model, e.g. skyrmion_radius<2e-9.")
     var switchEvent: String?
@@ -130,12 +130,9 @@ struct Predict: ParsableCommand {
         var regimes: RegimeSwitchPrediction?
         if let after, let switchEvent {
             let second = try SurrogateModelFile.read(after)
-            guard ensemble == nil, second.memberCount == 1 else {
-                throw OptionValueError("--after needs single models (use --member I of an ensemble): \(ensemble != nil ? model : after) has "
-                                       + "\(ensemble != nil ? chosen.memberCount : second.memberCount) members")
-            }
             do {
-                regimes = try RegimeSwitchPrediction(before: prediction.members[0], after: SurrogateModel(file: second.members[0]),
+                // Ensembles on either side: the switch is taken on the first model's mean (`--member I` picks one).
+                regimes = try RegimeSwitchPrediction(before: prediction.members, after: second.members.map { try SurrogateModel(file: $0) },
                                                      event: RegimeEvent(parsing: switchEvent), fill: Self.values(fill, option: "--fill"),
                                                      entry: Self.values(entry, option: "--entry"), solver: solverChoice)
             } catch let error as SurrogateError { throw OptionValueError("--after \(after): \(error)") }
@@ -203,9 +200,9 @@ struct Predict: ParsableCommand {
         if let regimes {
             for i in raw.indices {
                 let forAfter = try within(traces) {
-                    try sources[i].matchingChannels(of: regimes.after.model, map: map).conformingSampleInterval(to: regimes.after.model).0
+                    try sources[i].matchingChannels(of: regimes.after.members[0], map: map).conformingSampleInterval(to: regimes.after.members[0]).0
                 }
-                // The single model's plain prediction (`predictions[i]`, its own mean) is A's free run: not run twice.
+                // The plain prediction (`predictions[i]`, the members' mean) is A's free run: not run twice.
                 let r = try within(traces) { try regimes.predict(forBefore: raw[i], forAfter: forAfter, beforeSeries: predictions[i]) }
                 predictions[i] = r.series
                 switches[i] = r.switchSample
@@ -218,8 +215,12 @@ struct Predict: ParsableCommand {
         var plotted = [PredictionFigure.Channel]()
         for (i, trace) in raw.enumerated() {
             let t0: Double = { if case .uniform(let t, _) = all[i].sampling { return t }; return all[i].time(0) }()
+            // With --after the description names both models and the switch, so the file says what produced it.
+            let handover = regimes.flatMap { r in after.map { b in
+                switches[i].map { String(format: ", then by %@ from %.9g s (switch %@)", b, t0 + Double($0) * trace.sampleInterval, r.event.description) }
+                    ?? ", no switch to \(b) (\(r.event) never met)" } } ?? ""
             written.append(Trace(prediction: predictions[i], of: trace, t0: t0,
-                                 description: "free-running prediction of '\(trace.name)' by \(model)"
+                                 description: "free-running prediction of '\(trace.name)' by \(model)" + handover
                                     + (input.map { " driven by \($0)" } ?? "")))
             var channels = [JSONValue]()
             for c in 0..<trace.outputCount where figure != nil {

@@ -88,6 +88,21 @@ final class EnsembleCommandTests: XCTestCase {
         XCTAssertNotEqual(mixed.status, 0)
         XCTAssertTrue(mixed.stderr.contains("wide.h5"), mixed.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/t.h5"))
+        // predict --after takes ensembles (issue 18): with a switch that never comes, the ensemble's own
+        // mean prediction, bit for bit; with one at the first sample, the entry value there, and the
+        // written description names both models and the switch time.
+        try runSpinode(["predict", out, traces, "--out", dir + "/mean.h5"])
+        let never = try jsonObject(runSpinode(["predict", out, traces, "--out", dir + "/never.h5", "--json",
+                                               "--after", out, "--switch", "x>1e6"]).stdout)
+        XCTAssertTrue(((never["predictions"] as? [[String: Any]])?[0]["switch"] as? [String: Any])?["at_sample"] is NSNull)
+        XCTAssertEqual(try TraceFile.read(dir + "/never.h5")[0].outputs.storage.map(\.bitPattern),
+                       try TraceFile.read(dir + "/mean.h5")[0].outputs.storage.map(\.bitPattern))
+        let switched = try jsonObject(runSpinode(["predict", out, traces, "--out", dir + "/switched.h5", "--json",
+                                                  "--after", dir + "/s2.h5", "--switch", "x>-1e6", "--entry", "x=0.25"]).stdout)
+        XCTAssertEqual(((switched["predictions"] as? [[String: Any]])?[0]["switch"] as? [String: Any])?["at_sample"] as? Int, 1)
+        let written = try TraceFile.read(dir + "/switched.h5")[0]
+        XCTAssertEqual(written.outputs.storage[1], 0.25)
+        XCTAssertTrue(written.description.contains("then by \(dir)/s2.h5 from "), written.description)
         // --resume with no member checkpoint is refused, as for a single fit; an export of a member that does
         // not exist is one line.
         let resume = try runProcess(try spinode(), Self.fitArguments(traces, out: dir + "/r.h5", seed: 1, extra: ["--ensemble", "2", "--resume"]))

@@ -28,7 +28,8 @@ public struct EnsemblePrediction {
     public init(members: [SurrogateModel], solver: SurrogateSolver = .paper) throws {
         guard let first = members.first else { throw SurrogateError.invalidModel("an ensemble needs at least one member") }
         for m in members.dropFirst() where m.normalisation != first.normalisation || m.embedding != first.embedding
-            || m.inputCount != first.inputCount || m.parameterCount != first.parameterCount {
+            || m.inputCount != first.inputCount || m.parameterCount != first.parameterCount
+            || m.outputNames != first.outputNames || m.inputNames != first.inputNames || m.parameterNames != first.parameterNames {
             throw SurrogateError.invalidModel("ensemble members differ in normalisation, embedding or channels")
         }
         self.members = members

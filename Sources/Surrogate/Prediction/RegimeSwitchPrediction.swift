@@ -9,9 +9,13 @@
 /// The switch is absorbing: `after` runs to the end. Channels of `before` that `after` does not model
 /// take `fill[name]` after the switch (e.g. `skyrmion_radius` 0 once the skyrmion is gone). With no
 /// switch, the prediction is `before`'s.
+///
+/// Either model may be an ensemble (`EnsemblePrediction`): its prediction is then the members' mean, so
+/// the switch is taken on the mean of the first model's members (e.g. their mean skyrmion radius), where
+/// one member's error in a dip weighs 1/N. A single model is an ensemble of one: the same bits.
 public struct RegimeSwitchPrediction {
-    public let before: FreeRunPrediction
-    public let after: FreeRunPrediction
+    public let before: EnsemblePrediction
+    public let after: EnsemblePrediction
     public let event: RegimeEvent
     public let fill: [String: Double]
     public let entry: [String: Double]
@@ -27,6 +31,15 @@ public struct RegimeSwitchPrediction {
     ///   `entry` name channels they cannot apply to.
     public init(before: SurrogateModel, after: SurrogateModel, event: RegimeEvent, fill: [String: Double] = [:],
                 entry: [String: Double] = [:], solver: SurrogateSolver = .paper) throws {
+        try self.init(before: [before], after: [after], event: event, fill: fill, entry: entry, solver: solver)
+    }
+
+    /// Ensembles: the members of each model (`EnsemblePrediction.init(members:)` checks that they agree).
+    public init(before members: [SurrogateModel], after afterMembers: [SurrogateModel], event: RegimeEvent,
+                fill: [String: Double] = [:], entry: [String: Double] = [:], solver: SurrogateSolver = .paper) throws {
+        let ensemble = try EnsemblePrediction(members: members, solver: solver)
+        let afterEnsemble = try EnsemblePrediction(members: afterMembers, solver: solver)
+        let before = ensemble.members[0], after = afterEnsemble.members[0]
         guard before.outputNames.contains(event.output) else {
             throw SurrogateError.invalidOption("switch event \(event): the first model has no output '\(event.output)' "
                                                + "(it has \(before.outputNames.joined(separator: ", ")))")
@@ -50,8 +63,8 @@ public struct RegimeSwitchPrediction {
         for (name, v) in fill.merging(entry, uniquingKeysWith: { a, _ in a }) where !v.isFinite {
             throw SurrogateError.invalidOption("'\(name)': value \(v) is not finite")
         }
-        self.before = FreeRunPrediction(model: before, solver: solver)
-        self.after = FreeRunPrediction(model: after, solver: solver)
+        self.before = ensemble
+        self.after = afterEnsemble
         self.event = event
         self.fill = fill
         self.entry = entry
@@ -59,26 +72,27 @@ public struct RegimeSwitchPrediction {
 
     /// Predicts one trace, given as matched to each model (`RawTrace.matchingChannels`: the same samples,
     /// `forBefore` in the first model's channels, `forAfter` in the second's). `beforeSeries`: the first
-    /// model's free run over `forBefore` when the caller has it already (it is computed otherwise).
+    /// model's free run over `forBefore` (its members' mean) when the caller has it already (it is
+    /// computed otherwise).
     public func predict(forBefore: RawTrace, forAfter: RawTrace, beforeSeries: [Double]? = nil) throws -> Result {
         let n = forBefore.sampleCount
         guard forAfter.sampleCount == n else {
             throw SurrogateError.invalidTrace("'\(forBefore.name)': \(n) samples for the first model, \(forAfter.sampleCount) for the second")
         }
-        var series = try beforeSeries ?? before.predict([forBefore])[0]
-        let names = before.model.outputNames, nb = names.count
+        var series = try beforeSeries ?? before.predict([forBefore])[0].mean
+        let names = before.members[0].outputNames, nb = names.count
         let c = names.firstIndex(of: event.output)!
         guard let j = (1..<max(1, n)).first(where: { event.holds(series[$0 * nb + c]) }) else {
             return Result(series: series, switchSample: nil)
         }
-        let afterNames = after.model.outputNames, na = afterNames.count
+        let afterNames = after.members[0].outputNames, na = afterNames.count
         let start = afterNames.map { entry[$0] ?? series[j * nb + names.firstIndex(of: $0)!] }
-        let k = after.model.embedding.order
+        let k = after.members[0].embedding.order
         var predicted: [Double]
         if n - j >= k + 1 {
             var window = forAfter.window(start: j, count: n - j)
             for s in 0..<k { for a in 0..<na { window.outputs[s * na + a] = start[a] } }
-            predicted = try after.predict([window])[0]
+            predicted = try after.predict([window])[0].mean
         } else {
             // Too few samples left for a free run of the second model: its entry state to the end.
             predicted = (0..<(n - j)).flatMap { _ in start }

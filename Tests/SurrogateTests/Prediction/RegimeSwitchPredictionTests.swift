@@ -54,6 +54,33 @@ final class RegimeSwitchPredictionTests: XCTestCase {
         XCTAssertEqual(late.series[2 * 11], 0.275, accuracy: 1e-14)
     }
 
+    /// Ensembles: the switch is taken on the first model's members' mean and the second runs as its mean;
+    /// ensembles of one give the single models' bits.
+    func testEnsemblesSwitchOnTheMeanOfTheirMembers() throws {
+        let slow = try integrator(["a", "r"], sign: 1), fast = try integrator(["a", "r"], sign: 3)
+        let down = try integrator(["a"], sign: -1), steep = try integrator(["a"], sign: -3)
+        let event = try RegimeEvent(parsing: "a>0.11")
+        let p = try RegimeSwitchPrediction(before: [slow, fast], after: [down, steep], event: event, fill: ["r": 0])
+        let result = try p.predict(forBefore: try trace(2), forAfter: try trace(1))
+        // The mean rate is 2: a_j = 0.05 j crosses 0.11 at j = 3 (0.15), where the single slow model is at 0.075.
+        // After: the mean of -1 and -3 from 0.15.
+        XCTAssertEqual(result.switchSample, 3)
+        for j in 0..<12 {
+            let a = j < 3 ? 0.05 * Double(j) : 0.15 - 0.05 * Double(j - 3)
+            XCTAssertEqual(result.series[2 * j], a, accuracy: 1e-14, "a at \(j)")
+            XCTAssertEqual(result.series[2 * j + 1], j < 3 ? 0.05 * Double(j) : 0, accuracy: 1e-14, "r at \(j)")
+        }
+        let single = try RegimeSwitchPrediction(before: slow, after: down, event: event, fill: ["r": 0])
+            .predict(forBefore: try trace(2), forAfter: try trace(1))
+        let ofOne = try RegimeSwitchPrediction(before: [slow], after: [down], event: event, fill: ["r": 0])
+            .predict(forBefore: try trace(2), forAfter: try trace(1))
+        XCTAssertEqual(single.switchSample, 5)
+        XCTAssertEqual(ofOne.series, single.series)
+        // Members that disagree in their channels are refused.
+        XCTAssertThrowsError(try RegimeSwitchPrediction(before: [slow, try integrator(["a", "q"], sign: 1)], after: [down],
+                                                        event: event, fill: ["r": 0]))
+    }
+
     func testRefusals() throws {
         let before = try integrator(["a", "r"], sign: 1), after = try integrator(["a"], sign: -1)
         let event = try RegimeEvent(parsing: "a>0.1")
