@@ -19,6 +19,15 @@ final class SweepPlanTests: XCTestCase {
     "--seed" = 7
     """
 
+    /// The task poll backs off with the quiet time: 2 ms up to 2 s, then a thousandth of it, at most 100 ms.
+    func testPollIntervalBacksOffWithTheQuietTime() {
+        XCTAssertEqual(SweepTaskProcess.pollMicroseconds(idleSeconds: 0), 2_000)
+        XCTAssertEqual(SweepTaskProcess.pollMicroseconds(idleSeconds: 1.5), 2_000)
+        XCTAssertEqual(SweepTaskProcess.pollMicroseconds(idleSeconds: 30), 30_000)
+        XCTAssertEqual(SweepTaskProcess.pollMicroseconds(idleSeconds: 3_600), 100_000)
+        XCTAssertEqual(SweepTaskProcess.pollMicroseconds(idleSeconds: .infinity), 100_000)
+    }
+
     func testGridIsCartesianFirstKeySlowestThenTasks() throws {
         let plan = try SweepPlan(text: reservoir, file: "/tmp/sweep.toml")
         XCTAssertEqual(plan.tasks.count, 7)

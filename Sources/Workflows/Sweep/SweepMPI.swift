@@ -4,7 +4,7 @@ import MessagePassing
 /// A sweep spread over the ranks of `mpirun -n N spinode sweep ...` with dynamic load balancing: rank 0
 /// hands out the next task index to whichever rank asks (MPI_Send/MPI_Recv of one integer), so long and
 /// short tasks mix without idle ranks. Rank 0 works too: it runs its own task as a child process and, while
-/// that runs, polls (MPI_Iprobe, every 2 ms) for requests, so N ranks run N tasks at a time.
+/// that runs, polls (MPI_Iprobe, every 2 ms, less often after long quiet: `SweepTaskProcess.pollMicroseconds`) for requests, so N ranks run N tasks at a time.
 ///
 /// Protocol (tag 1, worker to rank 0): the index of the task the worker just finished, or -1 on its first
 /// request. Reply (tag 2): the next task index, or -1 when none is left (the worker then stops). Every
@@ -31,6 +31,7 @@ public enum SweepMPI {
             var next = pending.makeIterator()
             var activeWorkers = world.size - 1
             var own: SweepTaskProcess? = try next.next().map { try sweep.start($0) }
+            var lastEvent = ContinuousClock.now
             while activeWorkers > 0 || own != nil {
                 var handled = false
                 while try world.messageWaiting() {
@@ -51,7 +52,9 @@ public enum SweepMPI {
                     own = try next.next().map { try sweep.start($0) }
                     handled = true
                 }
-                if !handled { usleep(SweepTaskProcess.pollMicroseconds) }
+                if handled { lastEvent = ContinuousClock.now } else {
+                    usleep(SweepTaskProcess.pollMicroseconds(idleSeconds: SweepRun.seconds(since: lastEvent)))
+                }
             }
         } else {
             var finished = -1
