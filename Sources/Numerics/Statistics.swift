@@ -25,6 +25,29 @@ public enum Statistics {
         return squaredDeviation > 0 ? (squaredError / squaredDeviation).squareRoot() : (squaredError == 0 ? 0 : .infinity)
     }
 
+    /// `nrmse` with a fallback scale for a truth that (nearly) stands still: when std(truth) is below
+    /// `flatness` x `scale`, the RMS error divided by `scale` instead. A constant truth summed in floating
+    /// point has a std of round-off (its mean is not exactly its value), and dividing by it turns any error
+    /// into 1e12 or more; e.g. a validation segment of a skyrmion radius that is 0 after the annihilation.
+    /// Used by the training's validation in normalised units (`scale` 1: the training data's std). Otherwise
+    /// the same bits as `nrmse`.
+    public static func nrmse(prediction: [Double], truth: [Double], scale: Double, flatness: Double) -> Double {
+        precondition(prediction.count == truth.count && !truth.isEmpty && scale > 0 && flatness >= 0,
+                     "nrmse: \(prediction.count) predictions, \(truth.count) truth values, scale \(scale), flatness \(flatness)")
+        let n = Double(truth.count)
+        let mean = truth.reduce(0, +) / n
+        var squaredError = 0.0, squaredDeviation = 0.0
+        for i in truth.indices {
+            let e = prediction[i] - truth[i]
+            squaredError += e * e
+            let d = truth[i] - mean
+            squaredDeviation += d * d
+        }
+        let threshold = flatness * scale
+        guard squaredDeviation / n < threshold * threshold else { return nrmse(prediction: prediction, truth: truth) }
+        return (squaredError / n).squareRoot() / scale
+    }
+
     /// The median of `values` (not empty): the middle value of the sorted values, or the mean of the
     /// two middle ones for an even count. Benchmarks report it because one slow repeat on a shared
     /// machine moves it less than the mean.

@@ -26,6 +26,25 @@ final class StatisticsTests: XCTestCase {
         XCTAssertEqual(Statistics.nrmse(prediction: [5, 6], truth: [5, 5]), .infinity)
     }
 
+    /// The fallback scale: a truth that stands still (here constant, whose summed mean is off by
+    /// round-off) scores RMS error / scale; a moving truth scores the plain NRMSE, bit for bit.
+    func testNRMSEWithAFallbackScaleForAFlatTruth() {
+        let flat = [Double](repeating: -0.6183, count: 1000)     // 1000 x -0.6183 does not sum exactly
+        let off = flat.map { $0 + 0.05 }
+        XCTAssertGreaterThan(Statistics.nrmse(prediction: off, truth: flat), 1e6, "the plain NRMSE divides by round-off")
+        XCTAssertEqual(Statistics.nrmse(prediction: off, truth: flat, scale: 1, flatness: 1e-3), 0.05, accuracy: 1e-12)
+        XCTAssertEqual(Statistics.nrmse(prediction: off, truth: flat, scale: 2, flatness: 1e-3), 0.025, accuracy: 1e-12)
+        XCTAssertEqual(Statistics.nrmse(prediction: flat, truth: flat, scale: 1, flatness: 1e-3), 0)
+        let moving = (0..<1000).map { sin(Double($0) * 0.01) }, predicted = moving.map { $0 * 1.1 + 0.01 }
+        XCTAssertEqual(Statistics.nrmse(prediction: predicted, truth: moving, scale: 1, flatness: 1e-3).bitPattern,
+                       Statistics.nrmse(prediction: predicted, truth: moving).bitPattern)
+        // Just above the flatness the plain NRMSE, just below the fallback.
+        let small = (0..<1000).map { 0.0011 * ($0 % 2 == 0 ? 1.0 : -1.0) }, tiny = small.map { $0 * 0.9 / 1.1 }
+        XCTAssertEqual(Statistics.nrmse(prediction: small.map { $0 + 0.05 }, truth: small, scale: 1, flatness: 1e-3),
+                       Statistics.nrmse(prediction: small.map { $0 + 0.05 }, truth: small))
+        XCTAssertEqual(Statistics.nrmse(prediction: tiny.map { $0 + 0.05 }, truth: tiny, scale: 1, flatness: 1e-3), 0.05, accuracy: 1e-12)
+    }
+
     func testMedian() {
         XCTAssertEqual(Statistics.median([3]), 3)
         XCTAssertEqual(Statistics.median([9, 1, 5]), 5)

@@ -87,4 +87,23 @@ final class TrainerValidationScheduleTests: XCTestCase {
         XCTAssertEqual(trainer.bestIteration, 7)
         XCTAssertEqual(trainer.bestModel.mlp.parameters, trainer.model.mlp.parameters)
     }
+
+    /// A held-out trace whose output stands still (as a skyrmion radius of 0 after the annihilation):
+    /// validation scores its RMS error in training-std units, a figure of the size of the others, where the
+    /// NRMSE against its own std (round-off) gave 1e12 and more and chose the kept model on it.
+    func testAFlatValidationTraceIsScoredInTrainingUnits() throws {
+        let a = try DrivenDuffing.trace(name: "a", samples: 160, sampleInterval: 0.25, amplitude: 1, seed: 1)
+        var b = a
+        b.name = "b"
+        b.outputs = [Double](repeating: 0.3, count: a.outputs.count)
+        var o = options(iterations: 20, validateEvery: 10)
+        o.validation = .heldOutTraces(names: ["b"])
+        let trainer = try SurrogateTrainer(traces: [a, b], options: o)
+        _ = try trainer.run()
+        XCTAssertEqual(trainer.validationHistory.map(\.iteration), [0, 10, 20])
+        for r in trainer.validationHistory {
+            XCTAssertTrue(r.nrmse.isFinite && r.nrmse < 100, "iteration \(r.iteration): \(r.nrmse)")
+            XCTAssertGreaterThan(r.nrmse, 0)
+        }
+    }
 }
