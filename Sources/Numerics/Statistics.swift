@@ -13,8 +13,13 @@ public enum Statistics {
     public static func nrmse(prediction: [Double], truth: [Double]) -> Double {
         precondition(prediction.count == truth.count && !truth.isEmpty,
                      "nrmse: \(prediction.count) predictions, \(truth.count) truth values")
-        let n = Double(truth.count)
-        let mean = truth.reduce(0, +) / n
+        let (squaredError, squaredDeviation) = squaredSums(prediction: prediction, truth: truth)
+        return ratio(squaredError: squaredError, squaredDeviation: squaredDeviation)
+    }
+
+    /// sum_i (p_i - t_i)^2 and sum_i (t_i - mean(t))^2, in one pass after the mean.
+    private static func squaredSums(prediction: [Double], truth: [Double]) -> (error: Double, deviation: Double) {
+        let mean = truth.reduce(0, +) / Double(truth.count)
         var squaredError = 0.0, squaredDeviation = 0.0
         for i in truth.indices {
             let e = prediction[i] - truth[i]
@@ -22,7 +27,12 @@ public enum Statistics {
             let d = truth[i] - mean
             squaredDeviation += d * d
         }
-        return squaredDeviation > 0 ? (squaredError / squaredDeviation).squareRoot() : (squaredError == 0 ? 0 : .infinity)
+        return (squaredError, squaredDeviation)
+    }
+
+    /// NRMSE from the two sums (a constant truth: 0 for an exact prediction, +infinity otherwise).
+    private static func ratio(squaredError: Double, squaredDeviation: Double) -> Double {
+        squaredDeviation > 0 ? (squaredError / squaredDeviation).squareRoot() : (squaredError == 0 ? 0 : .infinity)
     }
 
     /// `nrmse` with a fallback scale for a truth that (nearly) stands still: when std(truth) is below
@@ -35,16 +45,11 @@ public enum Statistics {
         precondition(prediction.count == truth.count && !truth.isEmpty && scale > 0 && flatness >= 0,
                      "nrmse: \(prediction.count) predictions, \(truth.count) truth values, scale \(scale), flatness \(flatness)")
         let n = Double(truth.count)
-        let mean = truth.reduce(0, +) / n
-        var squaredError = 0.0, squaredDeviation = 0.0
-        for i in truth.indices {
-            let e = prediction[i] - truth[i]
-            squaredError += e * e
-            let d = truth[i] - mean
-            squaredDeviation += d * d
-        }
+        let (squaredError, squaredDeviation) = squaredSums(prediction: prediction, truth: truth)
         let threshold = flatness * scale
-        guard squaredDeviation / n < threshold * threshold else { return nrmse(prediction: prediction, truth: truth) }
+        guard squaredDeviation / n < threshold * threshold else {
+            return ratio(squaredError: squaredError, squaredDeviation: squaredDeviation)
+        }
         return (squaredError / n).squareRoot() / scale
     }
 
