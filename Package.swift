@@ -33,6 +33,8 @@ let package = Package(
                        providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
         // Compile-time vector extensions (Clang's predefined macros), header only.
         .systemLibrary(name: "CVectorExtension", path: "Sources/CVectorExtension"),
+        // prctl(2) (variadic in C) for a sweep task that ends with its sweep, header only.
+        .systemLibrary(name: "CProcessControl", path: "Sources/CProcessControl"),
 
         // Library layers, lowest first. Lower layers never import higher ones.
         // Safe output files: checks before work, locks, atomic writes, temporaries removed; Foundation only.
@@ -55,7 +57,7 @@ let package = Package(
         // Workflows: what a command does beyond parsing and printing (the reservoir experiment and its
         // device comparison, the demo pipeline), so that it is callable and testable without a process.
         .target(name: "Workflows", dependencies: ["SafeIO", "Numerics", "NeuralNet", "TraceIO", "Devices", "Surrogate",
-                                                  "Reservoir", "Plot", "MessagePassing"], swiftSettings: optimise),
+                                                  "Reservoir", "Plot", "MessagePassing", "CProcessControl"], swiftSettings: optimise),
         .executableTarget(name: "spinode", dependencies: [
             "Numerics", "NeuralNet", "ODE", "TraceIO", "Devices", "Surrogate", "Reservoir", "Benchmarks", "Plot",
             "Workflows", "MessagePassing", .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Workflows
 
 /// `spinode`: one command over the SpinODE library. Each verb is a thin command: parse, call the
 /// library, print (and `--json` for scripts).
@@ -30,8 +31,10 @@ struct Spinode: ParsableCommand {
         ]
     )
 
-    /// Enables the HDF5 preflight (except in the preflight's own child), then runs the command.
+    /// Binds a sweep's task to its sweep (`SweepParentWatch`), enables the HDF5 preflight (except in the
+    /// preflight's own child), then runs the command.
     static func main() {
+        SweepParentWatch.bindToSweep()
         if CommandLine.arguments.dropFirst().first != "check-hdf5" { enableHDF5Preflight() }
         main(nil)
     }

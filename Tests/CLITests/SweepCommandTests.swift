@@ -233,11 +233,78 @@ final class SweepCommandTests: XCTestCase {
         try FileManager.default.removeItem(atPath: task + "/trace.h5")
         try runSpinode(["simulate", task + "/spec.toml", "--out", task + "/trace.h5", "--stop-after-checkpoints", "1", "--quiet"])
         XCTAssertTrue(FileManager.default.fileExists(atPath: task + "/trace.h5.checkpoint"))
+        let earlier = "a line of the run before the resume\n"
+        try Data(earlier.utf8).write(to: URL(fileURLWithPath: task + "/stderr.log"))
         let summary = try jsonObject(try runSpinode(["sweep", dir + "/sweep.toml", "--out", dir + "/r", "--json", "--quiet"], timeout: 300).stdout)
         XCTAssertEqual((summary["run"] as? [String: Any])?["ok"] as? Int, 1)
+        XCTAssertTrue(try String(contentsOfFile: task + "/stderr.log", encoding: .utf8).hasPrefix(earlier), "the resumed task's log replaced the earlier one")
         XCTAssertEqual((try status(dir + "/r", 0)["command"] as? [String])?.last, "--resume")
         XCTAssertEqual(try SweepResultsFile.read(dir + "/r/sweep.h5").tasks[0].figures, uninterrupted)
         XCTAssertEqual(uninterrupted.count, 3)
+    }
+
+    /// A sweep killed with SIGKILL (no handler can run) takes its running simulate task with it: the task
+    /// (a child of the sweep) ends within seconds instead of running on as an orphan (`SweepParentWatch`).
+    func testKilledSweepEndsItsRunningTask() throws {
+        #if os(Linux)
+        let dir = try makeTemporaryDirectory(self)
+        try Data(TinyFilmSpec.text(relax: false, duration: "1e-6").utf8).write(to: URL(fileURLWithPath: dir + "/film.toml"))
+        let text = "[sweep]\ncommand = \"simulate\"\nseed = 5\nspec = \"film.toml\"\n[[task]]\n\"material.alpha\" = 0.1\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/sweep.toml"))
+        let sweep = Process()
+        sweep.executableURL = URL(fileURLWithPath: try spinode())
+        sweep.arguments = ["sweep", dir + "/sweep.toml", "--out", dir + "/r", "--quiet"]
+        sweep.standardOutput = FileHandle.nullDevice
+        sweep.standardError = FileHandle.nullDevice
+        try sweep.run()
+        var task: Int32?
+        let deadline = Date().addingTimeInterval(60)
+        while task == nil, Date() < deadline, sweep.isRunning {
+            task = Self.children(of: sweep.processIdentifier).first { Self.commandLine($0).contains(" simulate ") }
+            if task == nil { usleep(20_000) }
+        }
+        guard let task else {
+            sweep.terminate()
+            return XCTFail("the sweep started no task within 60 s")
+        }
+        usleep(300_000)  // the task is past its start-up (and its parent check)
+        XCTAssertTrue(Self.isAlive(task), "the task ended before its sweep was killed")
+        kill(sweep.processIdentifier, SIGKILL)
+        sweep.waitUntilExit()
+        let end = Date().addingTimeInterval(20)
+        while Self.isAlive(task), Date() < end { usleep(20_000) }
+        let orphan = Self.isAlive(task)
+        if orphan { kill(task, SIGKILL) }
+        XCTAssertFalse(orphan, "the simulate task (pid \(task)) ran on 20 s after its sweep was killed")
+        #else
+        throw XCTSkip("prctl(PR_SET_PDEATHSIG) is Linux only")
+        #endif
+    }
+
+    /// Processes whose parent is `pid` (from /proc/PID/stat).
+    private static func children(of pid: Int32) -> [Int32] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return names.compactMap(Int32.init).filter { statFields($0)?.parent == pid }
+    }
+
+    /// A process's state letter and parent id, from /proc/PID/stat (fields after the command's closing ")").
+    private static func statFields(_ pid: Int32) -> (state: Character, parent: Int32)? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 2, let state = fields[0].first, let parent = Int32(fields[1]) else { return nil }
+        return (state, parent)
+    }
+
+    /// Running (a zombie waiting to be reaped counts as ended).
+    private static func isAlive(_ pid: Int32) -> Bool {
+        guard let s = statFields(pid) else { return false }
+        return s.state != "Z" && s.state != "X"
+    }
+
+    private static func commandLine(_ pid: Int32) -> String {
+        let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") ?? Data()
+        return String(decoding: data.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
     }
 
     /// A fit sweep over --hidden on a tiny oscillator trace: each task's model and summary, the gathered

@@ -13,6 +13,8 @@ public final class SweepTaskProcess {
     let commandLine: [String]
     private let process = Process()
     private let started = ContinuousClock.now
+    /// Where this run's lines start in stderr.log (after a resumed task's earlier lines), bytes.
+    private var logStart: UInt64 = 0
 
     /// Prepares the folder (the task's spec for simulate), removes an earlier status and starts the child.
     /// A simulate task whose checkpoint exists continues from it (`--resume`).
@@ -23,22 +25,29 @@ public final class SweepTaskProcess {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(atPath: folder + "/" + SweepTask.statusFile)
         var line = plan.commandLine(for: task, folder: folder)
+        var resumes = false
         if plan.command == .simulate {
             let specPath = folder + "/spec.toml"
             try AtomicFile.write(Data(try plan.specText(for: task, at: specPath).utf8), to: specPath)
-            if FileManager.default.fileExists(atPath: folder + "/" + SweepTask.traceFile + ".checkpoint") { line.append("--resume") }
+            resumes = FileManager.default.fileExists(atPath: folder + "/" + SweepTask.traceFile + ".checkpoint")
+            if resumes { line.append("--resume") }
         }
         commandLine = line
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = line
         process.currentDirectoryURL = URL(fileURLWithPath: plan.directory)
         process.environment = SweepTaskProcess.environment()
-        for name in [SweepTask.summaryFile, SweepTask.stderrFile]
-        where !FileManager.default.createFile(atPath: folder + "/" + name, contents: nil) {
-            throw SweepError.results(path: folder + "/" + name, detail: "cannot create the task's output file")
+        // A resumed task's log continues the earlier runs' log; otherwise both files start empty.
+        let logPath = folder + "/" + SweepTask.stderrFile
+        for path in [folder + "/" + SweepTask.summaryFile, logPath]
+        where !(resumes && path == logPath && FileManager.default.fileExists(atPath: path))
+            && !FileManager.default.createFile(atPath: path, contents: nil) {
+            throw SweepError.results(path: path, detail: "cannot create the task's output file")
         }
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/" + SweepTask.summaryFile))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + "/" + SweepTask.stderrFile))
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        logStart = try log.seekToEnd()
+        process.standardError = log
         process.standardInput = FileHandle.nullDevice
         try process.run()
     }
@@ -48,10 +57,12 @@ public final class SweepTaskProcess {
     /// bound to one core, and a different thread count sums in a different order: results would differ in
     /// the last bits with the way the sweep was run. (`fit --threads` still sets its own count.) Open MPI's
     /// and PMIx's variables are left out: a task is one process of its own, and `spinode fit` started
-    /// with them would take itself for a rank of a data-parallel fit.
+    /// with them would take itself for a rank of a data-parallel fit. SPINODE_SWEEP_PARENT_PID names this
+    /// process, so that the task ends with it (`SweepParentWatch`).
     static func environment() -> [String: String] {
         var e = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("OMPI_") && !$0.key.hasPrefix("PMIX_") }
         if e["OPENBLAS_NUM_THREADS"] == nil { e["OPENBLAS_NUM_THREADS"] = "1" }
+        e[SweepParentWatch.variable] = String(getpid())
         return e
     }
 
@@ -80,7 +91,8 @@ public final class SweepTaskProcess {
         let ok = exited && code == 0
         var error: String?
         if !ok {
-            let log = (try? String(contentsOfFile: folder + "/" + SweepTask.stderrFile, encoding: .utf8)) ?? ""
+            let whole = FileManager.default.contents(atPath: folder + "/" + SweepTask.stderrFile) ?? Data()
+            let log = String(decoding: whole.dropFirst(Int(min(logStart, UInt64(whole.count)))), as: UTF8.self)
             let lines = log.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let line = lines.last { $0.hasPrefix("Error:") } ?? lines.last
             let cause = exited ? "exit status \(code)" : "killed by signal \(code)"
