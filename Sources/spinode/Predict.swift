@@ -58,7 +58,7 @@ struct Predict: ParsableCommand {
     @Option(name: .customLong("event"),
             help: "An absorbing event to time in truth and prediction: NAME<VALUE or NAME>VALUE on an output channel, e.g. topological_charge>-0.5 (the first sample from which the condition holds to the end of the trace; repeat for several).")
     var events: [String] = []
-    @Option(help: "A second model for the device's regime after --switch (e.g. the uniform state after a skyrmion's annihilation): it takes over from the first sample at which the model's prediction meets --switch, started from the entry state (docs/surrogate-model.md, \"Two regimes\"). Either model may be an ensemble: its members' mean is used (an ensemble's spread and trust flag describe the first model's members over the whole trace).")
+    @Option(help: "A second model for the device's regime after --switch (e.g. the uniform state after a skyrmion's annihilation): it takes over from the first sample at which the model's prediction meets --switch, started from the entry state (docs/surrogate-model.md, \"Two regimes\"). Either model may be an ensemble: its members' mean is used, and its spread and trust flag cover the samples it predicts (the first model's up to the switch in <name>_trust, the second's from it in <name>_trust_after; JSON ensemble and ensemble_after).")
     var after: String?
     @Option(name: .customLong("switch"), help: "With --after: the event that hands over, NAME<VALUE or NAME>VALUE on an output of the model, e.g. skyrmion_radius<2e-9.")
     var switchEvent: String?
@@ -128,8 +128,10 @@ struct Predict: ParsableCommand {
         // A single model is an ensemble of one: its mean is its own prediction, bit for bit.
         let prediction = try EnsemblePrediction(file: chosen, solver: solverChoice)
         var regimes: RegimeSwitchPrediction?
+        var secondFile: SurrogateModelFile?
         if let after, let switchEvent {
             let second = try SurrogateModelFile.read(after)
+            secondFile = second
             do {
                 // Ensembles on either side: the switch is taken on the first model's mean (`--member I` picks one).
                 regimes = try RegimeSwitchPrediction(before: prediction.members, after: second.members.map { try SurrogateModel(file: $0) },
@@ -197,6 +199,7 @@ struct Predict: ParsableCommand {
         let results = try prediction.predict(raw, threads: threads)
         var predictions = results.map(\.mean)
         var switches = [Int?](repeating: nil, count: raw.count)
+        var afterResults = [EnsemblePrediction.Result?](repeating: nil, count: raw.count)
         if let regimes {
             for i in raw.indices {
                 let forAfter = try within(traces) {
@@ -206,6 +209,7 @@ struct Predict: ParsableCommand {
                 let r = try within(traces) { try regimes.predict(forBefore: raw[i], forAfter: forAfter, beforeSeries: predictions[i]) }
                 predictions[i] = r.series
                 switches[i] = r.switchSample
+                afterResults[i] = r.after
             }
         }
         let elapsed = clock.now - started
@@ -291,11 +295,19 @@ struct Predict: ParsableCommand {
                 }
                 report.append(("events", .array(timed)))
             }
+            // With a switch, each ensemble's spread covers the samples its model predicts.
             if let ensemble {
-                let trust = EnsembleTrust(result: results[i], calibration: ensemble.trust, t0: t0, sampleInterval: trace.sampleInterval)
+                let trust = EnsembleTrust(result: results[i], calibration: ensemble.trust, t0: t0, sampleInterval: trace.sampleInterval,
+                                          count: switches[i])
                 written.append(trust.trace(of: trace, model: model))
                 report.append(("ensemble", trust.json(members: ensemble.memberCount)))
                 if !json { print("\(trace.name): " + trust.summary(members: ensemble.memberCount)) }
+            }
+            if let secondFile, let after, secondFile.memberCount > 1, let j = switches[i], let r = afterResults[i] {
+                let trust = EnsembleTrust(result: r, calibration: secondFile.trust, t0: t0, sampleInterval: trace.sampleInterval, firstSample: j)
+                written.append(trust.trace(of: trace, model: after, suffix: "_trust_after"))
+                report.append(("ensemble_after", trust.json(members: secondFile.memberCount)))
+                if !json { print("\(trace.name) after the switch: " + trust.summary(members: secondFile.memberCount)) }
             }
             reports.append(.object(report))
         }

@@ -103,6 +103,35 @@ final class EnsembleCommandTests: XCTestCase {
         let written = try TraceFile.read(dir + "/switched.h5")[0]
         XCTAssertEqual(written.outputs.storage[1], 0.25)
         XCTAssertTrue(written.description.contains("then by \(dir)/s2.h5 from "), written.description)
+        // With a switch, each ensemble's spread covers the samples its model predicts: the first's up to the
+        // switch ("osc_trust"), the second's from it ("osc_trust_after", its members starting from the same
+        // entry state: spread 0 there), each flag against its own model's threshold.
+        let both = try jsonObject(runSpinode(["predict", out, traces, "--out", dir + "/both.h5", "--json",
+                                              "--after", out, "--switch", "x>-1e6", "--entry", "x=0.25"]).stdout)
+        let prediction = try XCTUnwrap((both["predictions"] as? [[String: Any]])?.first)
+        let bothTraces = try TraceFile.read(dir + "/both.h5")
+        XCTAssertEqual(bothTraces.map(\.name), ["osc", "osc_trust", "osc_trust_after"])
+        let n = bothTraces[0].count
+        let before = try XCTUnwrap(prediction["ensemble"] as? [String: Any])
+        XCTAssertEqual(before["first_sample"] as? Int, 0)
+        XCTAssertEqual(before["sample_count"] as? Int, 1)
+        XCTAssertEqual(bothTraces[1].count, 1)
+        let afterReport = try XCTUnwrap(prediction["ensemble_after"] as? [String: Any])
+        XCTAssertEqual(afterReport["members"] as? Int, 2)
+        XCTAssertEqual(afterReport["first_sample"] as? Int, 1)
+        XCTAssertEqual(afterReport["sample_count"] as? Int, n - 1)
+        XCTAssertEqual(afterReport["spread_threshold"] as? Double, model.trust?.spreadThreshold)
+        let afterTrace = bothTraces[2]
+        XCTAssertEqual(afterTrace.count, n - 1)
+        XCTAssertEqual(afterTrace.time(0), bothTraces[0].time(1), accuracy: 1e-15)
+        let afterSpread = (0..<afterTrace.count).map { afterTrace.outputs[$0, 0] }
+        XCTAssertEqual(afterSpread[0], 0)
+        XCTAssertGreaterThan(afterSpread.max() ?? 0, 0)
+        XCTAssertEqual(afterReport["max_spread"] as? Double, afterSpread.dropFirst().max())
+        let threshold = try XCTUnwrap(model.trust?.spreadThreshold)
+        let afterFlags = (0..<afterTrace.count).map { afterTrace.outputs[$0, 1] }
+        XCTAssertEqual(afterFlags, afterSpread.enumerated().map { $0.offset > 0 && $0.element > threshold ? 1 : 0 })
+        XCTAssertEqual(afterReport["trust_lost_at_sample"] as? Int, afterFlags.firstIndex(of: 1).map { $0 + 1 })
         // --resume with no member checkpoint is refused, as for a single fit; an export of a member that does
         // not exist is one line.
         let resume = try runProcess(try spinode(), Self.fitArguments(traces, out: dir + "/r.h5", seed: 1, extra: ["--ensemble", "2", "--resume"]))

@@ -20,10 +20,13 @@ public struct RegimeSwitchPrediction {
     public let fill: [String: Double]
     public let entry: [String: Double]
 
-    /// A prediction: the series in `before`'s channels (sample-major, SI) and the switch sample (nil: none).
+    /// A prediction: the series in `before`'s channels (sample-major, SI), the switch sample (nil: none)
+    /// and the second model's members' free run from the switch on (samples switchSample ..< N, in its
+    /// channels; nil without a switch or when fewer than k + 1 samples are left), for its spread.
     public struct Result {
         public var series: [Double]
         public var switchSample: Int?
+        public var after: EnsemblePrediction.Result? = nil
     }
 
     /// - Throws: `SurrogateError.invalidOption` when the event's channel is not an output of `before`,
@@ -89,10 +92,12 @@ public struct RegimeSwitchPrediction {
         let start = afterNames.map { entry[$0] ?? series[j * nb + names.firstIndex(of: $0)!] }
         let k = after.members[0].embedding.order
         var predicted: [Double]
+        var afterResult: EnsemblePrediction.Result?
         if n - j >= k + 1 {
             var window = forAfter.window(start: j, count: n - j)
             for s in 0..<k { for a in 0..<na { window.outputs[s * na + a] = start[a] } }
-            predicted = try after.predict([window])[0].mean
+            afterResult = try after.predict([window])[0]
+            predicted = afterResult!.mean
         } else {
             // Too few samples left for a free run of the second model: its entry state to the end.
             predicted = (0..<(n - j)).flatMap { _ in start }
@@ -102,6 +107,6 @@ public struct RegimeSwitchPrediction {
                 if let a = afterNames.firstIndex(of: name) { series[s * nb + o] = predicted[(s - j) * na + a] } else { series[s * nb + o] = fill[name]! }
             }
         }
-        return Result(series: series, switchSample: j)
+        return Result(series: series, switchSample: j, after: afterResult)
     }
 }

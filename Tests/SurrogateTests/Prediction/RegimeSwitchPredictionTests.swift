@@ -36,6 +36,9 @@ final class RegimeSwitchPredictionTests: XCTestCase {
             XCTAssertEqual(result.series[2 * j], a, accuracy: 1e-14, "a at \(j)")
             XCTAssertEqual(result.series[2 * j + 1], j < 5 ? 0.025 * Double(j) : 0, accuracy: 1e-14, "r at \(j)")
         }
+        // The second model's own run from the switch on (its members' result, for its spread).
+        XCTAssertEqual(result.after?.mean, (5..<12).map { result.series[2 * $0] })
+        XCTAssertEqual(result.after?.spread, [Double](repeating: 0, count: 7))
         // An entry value replaces the first model's prediction at the switch.
         let entered = try RegimeSwitchPrediction(before: before, after: after, event: event, fill: ["r": -1], entry: ["a": 1])
             .predict(forBefore: try trace(2), forAfter: try trace(1))
