@@ -29,6 +29,10 @@ struct Simulate: ParsableCommand {
         stage's threads key, else all cores). Runs with the same thread count are bit-identical; another count \
         agrees to round-off (the threaded FFTs may round differently), so resume with the count the run started with.
 
+        --partial FILE writes the samples that OUT.checkpoint holds so far as a trace to FILE and exits without \
+        simulating: a look (h5py, spinode inspect, --plot) at a run that is still going or was stopped. The \
+        trace's description starts with "partial:" and the simulated time reached.
+
         --plot FILE.svg draws the recorded averages (<mx>, <my>, <mz>, ...) and the drives against time in ns, \
         one panel per unit, when the run completes. FILE.png draws the same figure with matplotlib (needs \
         python3 with matplotlib and scripts/plot.py of the SpinODE checkout; refused before the run otherwise).
@@ -60,6 +64,9 @@ struct Simulate: ParsableCommand {
     @Flag(help: "Continue from OUT.checkpoint.")
     var resume = false
 
+    @Option(help: "Write the samples recorded so far (OUT.checkpoint's) as a trace to this file and exit, without simulating.")
+    var partial: String?
+
     @Flag(help: "No progress line on stderr.")
     var quiet = false
 
@@ -77,6 +84,9 @@ struct Simulate: ParsableCommand {
             throw ValidationError("--name '\(n)' is not a trace name: it must be non-empty and contain no '/'")
         }
         if let plot { _ = try FigureFile(path: plot) }
+        if partial != nil, resume || stopAfterCheckpoints != nil {
+            throw ValidationError("--partial reads OUT's checkpoint without simulating: it takes no --resume or --stop-after-checkpoints")
+        }
     }
 
     /// The folder OVF snapshots go to (`[output] snapshot_dir`) must be a writable folder or creatable, and
@@ -108,6 +118,7 @@ struct Simulate: ParsableCommand {
         let inputs = [spec] + parsed.inputFiles.map(\.path)
         let figure = try plot.map { try FigureFile(path: $0) }
         try figure?.checkRenderer()
+        if let partial { return try writePartial(partial, parsed: parsed, inputs: inputs, figure: figure) }
         let locks = try OutputTarget.claim([OutputTarget(out), OutputTarget(checkpointPath, option: "--out's checkpoint")]
                                            + (figure.map { [$0.target] } ?? []), inputs: inputs)
         defer { locks.forEach { $0.release() } }
@@ -172,6 +183,39 @@ struct Simulate: ParsableCommand {
                          wall, result.finalM.x, result.finalM.y, result.finalM.z) + (plot.map { "; figure \($0)" } ?? ""))
         } else {
             print("stopped after \(result.checkpointsWritten) checkpoint(s) at t = \(result.simulatedTime) s; continue with --resume")
+        }
+    }
+
+    /// `--partial FILE`: the samples of OUT's checkpoint as a trace in FILE (its other traces kept, one of
+    /// the same name replaced), without simulating. OUT and its checkpoint are inputs here: never written,
+    /// and not locked (the run that writes them may be going on).
+    func writePartial(_ path: String, parsed: SimulationSpec, inputs: [String], figure: FigureFile?) throws {
+        let checkpointPath = out + ".checkpoint"
+        let locks = try OutputTarget.claim([OutputTarget(path, option: "--partial")] + (figure.map { [$0.target] } ?? []),
+                                           inputs: inputs + [out, checkpointPath])
+        defer { locks.forEach { $0.release() } }
+        let runner = SimulationRunner(spec: parsed)
+        runner.checkpointPath = checkpointPath
+        let result = try runner.checkpointResult()
+        let trace = try Self.trace(result, name: name ?? URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent)
+        var traces: [Trace] = []
+        if FileManager.default.fileExists(atPath: path) { traces = try TraceFile.read(path).filter { $0.name != trace.name } }
+        traces.append(trace)
+        try TraceFile.write(traces, to: path)
+        try figure?.write(SimulationFigure.figure(result, title: parsed.title + " (partial)"))
+        if json {
+            var fields: [(String, JSONValue)] = [
+                ("spec", .string(spec)), ("out", .string(out)), ("partial", .string(path)), ("completed", .bool(false)),
+                ("simulated_seconds", .number(result.simulatedTime)), ("samples", .integer(result.times.count)),
+                ("last_sample_s", .number(result.times.last!)),
+                ("inputs", .strings(result.inputNames)), ("outputs", .strings(result.outputNames)),
+            ]
+            if let plot { fields.append(("plot", .string(plot))) }
+            print(JSONValue.object(fields).rendered())
+        } else {
+            print(String(format: "%@: the %d samples of %@ recorded so far (to t = %.6g s; %.4g ns simulated) from %@",
+                         path, result.times.count, result.outputNames.joined(separator: ", "), result.times.last!,
+                         result.simulatedTime * 1e9, checkpointPath) + (plot.map { "; figure \($0)" } ?? ""))
         }
     }
 

@@ -47,6 +47,49 @@ final class SimulateCommandTests: XCTestCase {
         return (0..<t.count).map { i in (0..<t.outputNames.count).map { t.outputs[i, $0] } }
     }
 
+    /// `--partial FILE` writes the samples a stopped run's checkpoint holds, equal bit for bit to the first
+    /// samples of the finished run, without simulating and without touching OUT; with no checkpoint left,
+    /// or aimed at OUT, it is refused with one line and writes nothing.
+    func testPartialTraceFromTheCheckpoint() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let spec = dir + "/film.toml", out = dir + "/film.h5", partial = dir + "/partial.h5"
+        try Self.spec.write(toFile: spec, atomically: true, encoding: .utf8)
+        try runSpinode(["simulate", spec, "--out", out, "--quiet", "--stop-after-checkpoints", "1"])
+        let summary = try jsonObject(try runSpinode(["simulate", spec, "--out", out, "--partial", partial, "--json"]).stdout)
+        XCTAssertEqual(summary["completed"] as? Bool, false)
+        XCTAssertEqual(try number(summary["simulated_seconds"]), 0.5e-9, accuracy: 1e-21)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out))
+        let part = try XCTUnwrap(try TraceFile.read(partial).first)
+        XCTAssertEqual(summary["samples"] as? Int, part.count)
+        XCTAssertTrue(part.count > 1 && part.count < 101, "\(part.count) samples at 0.5 of 1 ns")
+        XCTAssertEqual(try number(summary["last_sample_s"]), part.time(part.count - 1))
+        XCTAssertTrue(part.description.hasPrefix("partial: the \(part.count) samples recorded by 5e-10 of 1e-09 s"), part.description)
+        XCTAssertEqual(part.outputNames, ["mx", "my", "mz"])
+
+        try runSpinode(["simulate", spec, "--out", out, "--quiet", "--resume"])
+        let whole = try XCTUnwrap(try TraceFile.read(out).first)
+        XCTAssertEqual(whole.count, 101)
+        for i in 0..<part.count {
+            XCTAssertEqual(part.time(i), whole.time(i))
+            for c in 0..<3 { XCTAssertEqual(part.outputs[i, c].bitPattern, whole.outputs[i, c].bitPattern, "sample \(i), output \(c)") }
+            for c in 0..<part.inputNames.count { XCTAssertEqual(part.inputs[i, c].bitPattern, whole.inputs[i, c].bitPattern) }
+        }
+
+        let none = try runProcess(try spinode(), ["simulate", spec, "--out", out, "--partial", dir + "/late.h5"])
+        XCTAssertNotEqual(none.status, 0)
+        XCTAssertEqual(none.stderrLines.count, 1, none.stderr)
+        XCTAssertTrue(none.stderr.contains("film.h5.checkpoint") && none.stderr.contains("there is none"), none.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/late.h5"))
+        let before = try Data(contentsOf: URL(fileURLWithPath: out))
+        let onOut = try runProcess(try spinode(), ["simulate", spec, "--out", out, "--partial", out])
+        XCTAssertNotEqual(onOut.status, 0)
+        XCTAssertEqual(onOut.stderrLines.count, 1, onOut.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: out)), before)
+        let both = try runProcess(try spinode(), ["simulate", spec, "--out", out, "--partial", partial, "--resume"])
+        XCTAssertNotEqual(both.status, 0)
+        XCTAssertTrue(both.stderr.contains("--partial"), both.stderr)
+    }
+
     /// Issue 13, item 12: two processes running one spec (with demag, i.e. FFTs) write bit-identical
     /// traces, and a run stopped after two checkpoints and resumed in a third process equals them bit for
     /// bit. (With FFTW_MEASURE plans two processes differed by up to 4.3e-9.)

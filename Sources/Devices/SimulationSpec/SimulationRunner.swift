@@ -103,6 +103,55 @@ public final class SimulationRunner {
         checkpointEvery / Double(chunksPerCheckpoint(checkpointEvery: checkpointEvery, progressInterval: progressInterval))
     }
 
+    /// A result with the spec's channels, parameters and description and no sample yet.
+    func emptyResult(_ mspec: SimulationSpec.MagnetSpec) -> SimulationResult {
+        let channels = inputChannels()
+        var result = SimulationResult(title: spec.title)
+        result.interval = spec.output.interval
+        (result.parameters, result.parameterNames, result.parameterUnits) = SimulationRunner.parameters(mspec)
+        result.inputNames = channels.map(\.name); result.inputUnits = channels.map(\.unit)
+        result.outputNames = spec.output.quantities
+        result.outputUnits = spec.output.quantities.map { RecordedQuantity($0)!.unit }
+        result.description = "\(spec.title)\n--- spec \(URL(fileURLWithPath: spec.file).lastPathComponent) ---\n\(spec.text)"
+        return result
+    }
+
+    /// The samples recorded so far by a run of this spec, from its checkpoint at `checkpointPath` (written
+    /// by a run that is still going or was stopped), without simulating: `completed` false,
+    /// `simulatedTime` the checkpoint's. The description starts with a line saying so.
+    /// - Throws: `SpecError.badCheckpoint` when there is no checkpoint, it belongs to another spec text,
+    ///   its channels do not match the spec's, or it holds no recorded sample yet.
+    public func checkpointResult() throws -> SimulationResult {
+        guard let path = checkpointPath else { throw SpecError.badCheckpoint(file: spec.file, reason: "no checkpoint path given") }
+        guard let mspec = spec.magnet else {
+            throw SpecError.badCheckpoint(file: path, reason: "a device preset (the spec's device key) writes no checkpoint")
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw SpecError.badCheckpoint(file: path, reason: "there is none (the run has not written one yet, or it finished and removed it)")
+        }
+        let c = try SimulationCheckpoint.read(from: path)
+        guard c.specHash == SimulationCheckpoint.hash(spec.text) else {
+            throw SpecError.badCheckpoint(file: path, reason: "it was written for a different spec text")
+        }
+        var result = emptyResult(mspec)
+        guard c.inputs.allSatisfy({ $0.count == result.inputNames.count }), c.outputs.allSatisfy({ $0.count == result.outputNames.count }),
+              c.inputs.count == c.times.count, c.outputs.count == c.times.count else {
+            throw SpecError.badCheckpoint(file: path, reason: "its channels do not match the spec")
+        }
+        guard !c.times.isEmpty else {
+            throw SpecError.badCheckpoint(file: path, reason: "it holds no recorded sample yet (simulated time \(c.simulatedTime) s)")
+        }
+        result.times = c.times; result.inputs = c.inputs; result.outputs = c.outputs
+        result.simulatedTime = c.simulatedTime
+        result.statistics.acceptedSteps = c.accepted; result.statistics.rejectedSteps = c.rejected
+        result.statistics.rhsEvaluations = c.rhsEvaluations; result.relaxationEvaluations = c.relaxationEvaluations
+        result.completed = false
+        let total = spec.stages.reduce(0.0) { if case .run(let r) = $1 { return $0 + r.duration } else { return $0 } }
+        result.description = "partial: the \(c.times.count) samples recorded by \(c.simulatedTime) of \(total) s of simulated time "
+            + "(checkpoint \(URL(fileURLWithPath: path).lastPathComponent))\n" + result.description
+        return result
+    }
+
     /// Runs the spec (resuming from `checkpointPath` if `resume`).
     public func run(resume: Bool = false) throws -> SimulationResult {
         if spec.device != nil { return try runDevicePreset() }
@@ -130,13 +179,7 @@ public final class SimulationRunner {
         }
         let channels = inputChannels()
 
-        var result = SimulationResult(title: spec.title)
-        result.interval = spec.output.interval
-        (result.parameters, result.parameterNames, result.parameterUnits) = SimulationRunner.parameters(mspec)
-        result.inputNames = channels.map(\.name); result.inputUnits = channels.map(\.unit)
-        result.outputNames = spec.output.quantities
-        result.outputUnits = quantities.map(\.unit)
-        result.description = "\(spec.title)\n--- spec \(URL(fileURLWithPath: file).lastPathComponent) ---\n\(spec.text)"
+        var result = emptyResult(mspec)
 
         let totalTime = spec.stages.reduce(0.0) { if case .run(let r) = $1 { return $0 + r.duration } else { return $0 } }
         var m: [Double]
