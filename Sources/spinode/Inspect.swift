@@ -24,6 +24,13 @@ struct Inspect: ParsableCommand {
     var json = false
 
     func run() throws {
+        // A simulation checkpoint (OUT.h5.checkpoint) is not HDF5; say what it is and how to read it.
+        if let head = FileHandle(forReadingAtPath: file).map({ h in defer { try? h.close() }; return h.readData(ofLength: 7) }),
+           head == Data("SPNCKPT".utf8) {
+            throw TraceIOError.wrongFormat(file: file, object: "header",
+                                           detail: "a simulation checkpoint, not an HDF5 file: write its samples as a trace with "
+                                                   + "spinode simulate SPEC --out OUT --partial FILE.h5 (docs/spec-format.md)")
+        }
         let root = try HDF5File.open(file).root
         let format = root.hasAttribute("format") ? try root.stringAttribute("format") : ""
         let summary: JSONValue

@@ -65,6 +65,11 @@ final class SimulateCommandTests: XCTestCase {
         XCTAssertEqual(try number(summary["last_sample_s"]), part.time(part.count - 1))
         XCTAssertTrue(part.description.hasPrefix("partial: the \(part.count) samples recorded by 5e-10 of 1e-09 s"), part.description)
         XCTAssertEqual(part.outputNames, ["mx", "my", "mz"])
+        // `inspect` of the checkpoint says what it is and how to read it.
+        let inspect = try runProcess(try spinode(), ["inspect", out + ".checkpoint"])
+        XCTAssertNotEqual(inspect.status, 0)
+        XCTAssertEqual(inspect.stderrLines.count, 1, inspect.stderr)
+        XCTAssertTrue(inspect.stderr.contains("a simulation checkpoint") && inspect.stderr.contains("--partial"), inspect.stderr)
 
         try runSpinode(["simulate", spec, "--out", out, "--quiet", "--resume"])
         let whole = try XCTUnwrap(try TraceFile.read(out).first)
