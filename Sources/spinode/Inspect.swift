@@ -25,8 +25,7 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         // A simulation checkpoint (OUT.h5.checkpoint) is not HDF5; say what it is and how to read it.
-        if let head = FileHandle(forReadingAtPath: file).map({ h in defer { try? h.close() }; return h.readData(ofLength: 7) }),
-           head == Data("SPNCKPT".utf8) {
+        if Self.startsWithCheckpointMagic(file) {
             throw TraceIOError.wrongFormat(file: file, object: "header",
                                            detail: "a simulation checkpoint, not an HDF5 file: write its samples as a trace with "
                                                    + "spinode simulate SPEC --out OUT --partial FILE.h5 (docs/spec-format.md)")
@@ -44,6 +43,18 @@ struct Inspect: ParsableCommand {
                                                                   : "\"\(format)\" is none of spinode-traces, spinode-model, spinode-sweep")
         }
         print(json ? summary.rendered() : Inspect.text(summary))
+    }
+
+    /// Whether `path` is a regular file that starts with a simulation checkpoint's magic ("SPNCKPT").
+    /// Anything else (a folder, a FIFO, an unreadable file) is left to the HDF5 reader's own messages.
+    static func startsWithCheckpointMagic(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return false }
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var head = [UInt8](repeating: 0, count: 7)
+        return read(fd, &head, 7) == 7 && head == Array("SPNCKPT".utf8)
     }
 
     private func sweepSummary() throws -> JSONValue {
