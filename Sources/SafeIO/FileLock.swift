@@ -69,6 +69,30 @@ public final class FileLock {
         descriptor = -1
     }
 
+    /// The pid of the process that holds the lock on `path` now, found in /proc/locks (the lock file's
+    /// device and inode) without touching the lock; nil when nobody holds it, or when /proc/locks cannot be
+    /// read (not Linux: see `canFindHolders`).
+    public static func holder(of path: String) -> Int32? {
+        var info = stat()
+        guard lstat(lockPath(for: path), &info) == 0,
+              let table = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return nil }
+        // Linux's major and minor numbers of st_dev (glibc's gnu_dev_major/minor), as /proc/locks prints them.
+        let dev = UInt64(info.st_dev)
+        let major = ((dev >> 8) & 0xfff) | ((dev >> 32) & ~UInt64(0xfff))
+        let minor = (dev & 0xff) | ((dev >> 12) & ~UInt64(0xff))
+        let device = String(format: "%02llx:%02llx:%llu", major, minor, UInt64(info.st_ino))
+        for line in table.split(separator: "\n") {
+            // "N: FLOCK  ADVISORY  WRITE PID MAJ:MIN:INODE START END"; a waiter's line has "->" after "N:".
+            let f = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard f.count >= 6, f[1] == "FLOCK", f[3] == "WRITE", f[5] == device[...] else { continue }
+            return Int32(f[4])
+        }
+        return nil
+    }
+
+    /// Whether `holder(of:)` can see locks on this system (/proc/locks is readable).
+    public static var canFindHolders: Bool { FileManager.default.isReadableFile(atPath: "/proc/locks") }
+
     private static func readPid(_ fd: Int32) -> Int32? {
         var buffer = [UInt8](repeating: 0, count: 32)
         let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, 31, 0) }

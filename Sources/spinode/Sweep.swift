@@ -41,6 +41,7 @@ struct Sweep: ParsableCommand {
           mpirun -n 8 spinode sweep sweep.toml --out results
           spinode sweep sweep.toml --out results --task $SLURM_ARRAY_TASK_ID
           spinode sweep sweep.toml --out results --gather
+          spinode sweep sweep.toml --out results --status     # where each task stands, while it runs
         """
     )
 
@@ -59,6 +60,9 @@ struct Sweep: ParsableCommand {
     @Flag(help: "Only gather the finished tasks into RESULTS/sweep.h5 (lists the missing ones).")
     var gather = false
 
+    @Flag(help: "Print where each task of RESULTS stands (ok, failed, running with its pid, unfinished, waiting; a simulate task's simulated time) and exit, writing nothing.")
+    var status = false
+
     @Flag(help: "Run failed tasks again (default: a task with a status, ok or failed, is skipped).")
     var retryFailed = false
 
@@ -72,6 +76,9 @@ struct Sweep: ParsableCommand {
         if !list && out == nil { throw ValidationError("--out RESULTS is required (except with --list)") }
         if gather && task != nil { throw ValidationError("--gather collects every task; it takes no --task") }
         if list && (gather || task != nil) { throw ValidationError("--list prints the tasks; it takes no --task or --gather") }
+        if status && (list || gather || task != nil || retryFailed) {
+            throw ValidationError("--status reads RESULTS and runs nothing; it takes no --list, --gather, --task or --retry-failed")
+        }
         if (task != nil || gather), let size = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"].flatMap(Int.init), size > 1 {
             throw ValidationError("--task and --gather run in one process; start them without mpirun (every rank would do the same)")
         }
@@ -84,6 +91,7 @@ struct Sweep: ParsableCommand {
         if let task, !plan.tasks.indices.contains(task) {
             throw OptionValueError("--task \(task): the sweep has tasks 0..<\(plan.tasks.count)")
         }
+        if status { return try printStatus(plan, results: out) }
         try Self.checkTasks(plan)
         let sweep = SweepRun(plan: plan, results: out, executable: Self.executable())
         sweep.retryFailed = retryFailed
@@ -135,6 +143,35 @@ struct Sweep: ParsableCommand {
             }
             print("gathered \(okCount) ok, \(failedCount) failed, \(missing.count) missing of \(file.tasks.count) tasks into \(gathered)")
         }
+    }
+
+    /// `--status`: each task's state from RESULTS (nothing written; the folder must hold this sweep's results).
+    func printStatus(_ plan: SweepPlan, results: String) throws {
+        let copy = results + "/sweep.toml"
+        guard let old = FileManager.default.contents(atPath: copy) else {
+            throw OptionValueError("--status: '\(results)' holds no sweep results (no sweep.toml): the sweep has not started there")
+        }
+        guard String(decoding: old, as: UTF8.self) == plan.text else {
+            throw OptionValueError("--status: '\(results)' holds the results of a different sweep file (its sweep.toml differs from \(sweepFile))")
+        }
+        let states = SweepTaskProgress.read(plan: plan, results: results)
+        let order = ["ok", "failed", "running", "unfinished", "started", "waiting"]
+        let counts = order.map { name in (name, states.filter { $0.state == name }.count) }
+        if json {
+            struct Report: Encodable { var tasks: Int; var counts: [String: Int]; var states: [SweepTaskProgress] }
+            print(try JSONOutput.string(Report(tasks: states.count, counts: Dictionary(uniqueKeysWithValues: counts), states: states)))
+            return
+        }
+        for s in states {
+            var line = "task \(s.index) (\(plan.tasks[s.index].label)): \(s.state)"
+            if let pid = s.pid { line += " (pid \(pid))" }
+            if let t = s.simulatedSeconds, let total = s.totalSeconds {
+                line += String(format: ", checkpoint at %.4g of %.4g ns simulated", t * 1e9, total * 1e9)
+            }
+            if let e = s.error { line += ": " + e }
+            print(line)
+        }
+        print(counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ") + " of \(states.count) tasks")
     }
 
     func printList(_ plan: SweepPlan) throws {

@@ -243,6 +243,63 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(uninterrupted.count, 3)
     }
 
+    /// `--status` reads where each task stands and writes nothing: finished (ok), unfinished with its
+    /// checkpoint's simulated time (killed after a checkpoint), running (another process holds the lock on
+    /// its output: here flock(1) on the lock file, as a running task's FileLock), waiting.
+    func testStatusShowsEachTaskWithoutWriting() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let spec = TinyFilmSpec.text(relax: false, duration: "4e-11", checkpointEvery: "1e-11")
+        try Data(spec.utf8).write(to: URL(fileURLWithPath: dir + "/film.toml"))
+        let text = "[sweep]\ncommand = \"simulate\"\nseed = 5\nspec = \"film.toml\"\n[grid]\n\"material.alpha\" = [0.1, 0.2, 0.3, 0.4]\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/sweep.toml"))
+        let results = dir + "/r"
+        let refused = try runProcess(try spinode(), ["sweep", dir + "/sweep.toml", "--out", results, "--status"])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertTrue(refused.stderr.contains("holds no sweep results"), refused.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: results))
+        for i in 0..<2 { try runSpinode(["sweep", dir + "/sweep.toml", "--out", results, "--task", "\(i)", "--quiet"], timeout: 300) }
+        // Task 1 as a killed run leaves it: no status, no trace, its checkpoint after 1e-11 s.
+        let task1 = results + "/tasks/000001"
+        try FileManager.default.removeItem(atPath: task1 + "/status.json")
+        try FileManager.default.removeItem(atPath: task1 + "/trace.h5")
+        try runSpinode(["simulate", task1 + "/spec.toml", "--out", task1 + "/trace.h5", "--stop-after-checkpoints", "1", "--quiet"])
+        // Task 2 is held by another process, as a running task holds its output.
+        let task2 = results + "/tasks/000002"
+        try FileManager.default.createDirectory(atPath: task2, withIntermediateDirectories: true)
+        let lockFile = task2 + "/.trace.h5.spinode-lock"
+        FileManager.default.createFile(atPath: lockFile, contents: nil)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
+        holder.arguments = ["-x", lockFile, "sleep", "30"]
+        try holder.run()
+        defer { holder.terminate() }
+        let inode = try XCTUnwrap(try FileManager.default.attributesOfItem(atPath: lockFile)[.systemFileNumber] as? NSNumber)
+        var held = false
+        for _ in 0..<250 where !held {
+            held = ((try? String(contentsOfFile: "/proc/locks", encoding: .utf8)) ?? "").contains(":\(inode.uint64Value) ")
+            if !held { usleep(20_000) }
+        }
+        XCTAssertTrue(held, "flock(1) did not take the lock within 5 s")
+        func listing() throws -> [String] {
+            try FileManager.default.subpathsOfDirectory(atPath: results).sorted().map { path in
+                let a = try FileManager.default.attributesOfItem(atPath: results + "/" + path)
+                return "\(path) \(a[.size] ?? 0) \((a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+            }
+        }
+        let before = try listing()
+        let report = try jsonObject(try runSpinode(["sweep", dir + "/sweep.toml", "--out", results, "--status", "--json"]).stdout)
+        XCTAssertEqual(try listing(), before, "--status changed the results folder")
+        let states = try XCTUnwrap(report["states"] as? [[String: Any]])
+        XCTAssertEqual(states.map { $0["state"] as? String }, ["ok", "unfinished", "running", "waiting"])
+        XCTAssertEqual(try number(states[1]["simulated_s"]), 1e-11, accuracy: 1e-21)
+        XCTAssertEqual(try number(states[1]["total_s"]), 4e-11, accuracy: 1e-21)
+        XCTAssertNotNil(states[2]["pid"] as? Int)
+        XCTAssertEqual((report["counts"] as? [String: Any])?["waiting"] as? Int, 1)
+        let textReport = try runSpinode(["sweep", dir + "/sweep.toml", "--out", results, "--status"]).stdout
+        XCTAssertTrue(textReport.contains("checkpoint at 0.01 of 0.04 ns simulated"), textReport)
+        XCTAssertTrue(textReport.contains("1 ok, 1 running, 1 unfinished, 1 waiting of 4 tasks"), textReport)
+    }
+
     /// A sweep killed with SIGKILL (no handler can run) takes its running simulate task with it: the task
     /// (a child of the sweep) ends within seconds instead of running on as an orphan (`SweepParentWatch`).
     func testKilledSweepEndsItsRunningTask() throws {

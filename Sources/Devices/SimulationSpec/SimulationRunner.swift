@@ -152,6 +152,13 @@ public final class SimulationRunner {
         return result
     }
 
+    /// The simulated time (s) the checkpoint at `checkpointPath` reached, or nil when there is none or it
+    /// cannot be read.
+    public func checkpointSimulatedTime() -> Double? {
+        guard let path = checkpointPath, let c = try? SimulationCheckpoint.read(from: path) else { return nil }
+        return c.simulatedTime
+    }
+
     /// Runs the spec (resuming from `checkpointPath` if `resume`).
     public func run(resume: Bool = false) throws -> SimulationResult {
         if spec.device != nil { return try runDevicePreset() }

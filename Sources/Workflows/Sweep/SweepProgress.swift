@@ -1,0 +1,55 @@
+import Devices
+import Foundation
+import SafeIO
+
+/// Where each task of a sweep stands, read from its results folder without running or writing anything
+/// (`spinode sweep --status`): finished (ok or failed, from status.json), running (a process holds the
+/// lock on the task's output, found in /proc/locks: its pid), unfinished (started, no status, nobody
+/// running it: killed, to be resumed), started (a reservoir task without status: it holds no lock, so
+/// running and killed look the same), or waiting (not started); for a simulate task with a checkpoint,
+/// the simulated time it holds.
+public struct SweepTaskProgress: Encodable, Equatable, Sendable {
+    public var index: Int
+    /// "ok", "failed", "running", "unfinished", "started" or "waiting".
+    public var state: String
+    public var error: String?
+    public var pid: Int?
+    /// Simulated seconds reached by the task's checkpoint, and the spec's total (run stages), s.
+    public var simulatedSeconds: Double?
+    public var totalSeconds: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case index, state, error, pid
+        case simulatedSeconds = "simulated_s", totalSeconds = "total_s"
+    }
+
+    /// The states of all tasks of `plan` in `results`.
+    public static func read(plan: SweepPlan, results: String) -> [SweepTaskProgress] {
+        plan.tasks.map { read(plan: plan, task: $0, results: results) }
+    }
+
+    static func read(plan: SweepPlan, task: SweepTask, results: String) -> SweepTaskProgress {
+        let folder = results + "/tasks/" + task.folderName
+        var p = SweepTaskProgress(index: task.index, state: "waiting")
+        if let s = SweepTaskStatus.read(folder + "/" + SweepTask.statusFile) {
+            p.state = s.status
+            p.error = s.error
+        } else if FileManager.default.fileExists(atPath: folder) {
+            // A reservoir task writes its summary through the sweep (stdout), holding no lock of its own.
+            guard plan.command != .reservoir else { p.state = "started"; return p }
+            let holder = FileLock.holder(of: folder + "/" + plan.mainOutput)
+            p.state = holder == nil ? "unfinished" : "running"
+            p.pid = holder.map(Int.init)
+        }
+        if plan.command == .simulate, p.state != "ok", p.state != "waiting",
+           let spec = try? SimulationSpec(contentsOf: folder + "/spec.toml") {
+            p.totalSeconds = spec.stages.reduce(0.0) { if case .run(let r) = $1 { return $0 + r.duration } else { return $0 } }
+            let runner = SimulationRunner(spec: spec)
+            runner.checkpointPath = folder + "/" + SweepTask.traceFile + ".checkpoint"
+            if FileManager.default.fileExists(atPath: runner.checkpointPath!) {
+                p.simulatedSeconds = runner.checkpointSimulatedTime()
+            }
+        }
+        return p
+    }
+}
