@@ -146,7 +146,7 @@ public final class SimulationRunner {
         result.statistics.acceptedSteps = c.accepted; result.statistics.rejectedSteps = c.rejected
         result.statistics.rhsEvaluations = c.rhsEvaluations; result.relaxationEvaluations = c.relaxationEvaluations
         result.completed = false
-        let total = spec.stages.reduce(0.0) { if case .run(let r) = $1 { return $0 + r.duration } else { return $0 } }
+        let total = spec.runDuration
         result.description = "partial: the \(c.times.count) samples recorded by \(c.simulatedTime) of \(total) s of simulated time "
             + "(checkpoint \(URL(fileURLWithPath: path).lastPathComponent))\n" + result.description
         return result
@@ -188,7 +188,7 @@ public final class SimulationRunner {
 
         var result = emptyResult(mspec)
 
-        let totalTime = spec.stages.reduce(0.0) { if case .run(let r) = $1 { return $0 + r.duration } else { return $0 } }
+        let totalTime = spec.runDuration
         var m: [Double]
         var firstStage = 0, firstChunk = 0
         var time = 0.0

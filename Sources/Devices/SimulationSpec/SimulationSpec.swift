@@ -20,6 +20,10 @@ public struct SimulationSpec: Sendable {
     /// The micromagnetic part (nil for a `[device]` preset).
     public var magnet: MagnetSpec?
     public var stages: [Stage]
+    /// Simulated seconds of dynamics: the run stages' durations summed (relax and minimize take none).
+    public var runDuration: Double {
+        stages.reduce(0.0) { if case .run(let r) = $1 { return $0 + r.duration } else { return $0 } }
+    }
     public var drives: [String: Drive]
     public var output: Output
     public var device: DevicePreset?

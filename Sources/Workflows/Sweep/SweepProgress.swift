@@ -43,7 +43,7 @@ public struct SweepTaskProgress: Encodable, Equatable, Sendable {
         }
         if plan.command == .simulate, p.state != "ok", p.state != "waiting",
            let spec = try? SimulationSpec(contentsOf: folder + "/spec.toml") {
-            p.totalSeconds = spec.stages.reduce(0.0) { if case .run(let r) = $1 { return $0 + r.duration } else { return $0 } }
+            p.totalSeconds = spec.runDuration
             let runner = SimulationRunner(spec: spec)
             runner.checkpointPath = folder + "/" + SweepTask.traceFile + ".checkpoint"
             if FileManager.default.fileExists(atPath: runner.checkpointPath!) {
