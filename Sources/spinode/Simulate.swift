@@ -154,13 +154,7 @@ struct Simulate: ParsableCommand {
         let wall = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
 
         if result.completed {
-            let trace = try Self.trace(result, name: name ?? URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent)
-            var traces: [Trace] = []
-            if FileManager.default.fileExists(atPath: out) {
-                traces = try TraceFile.read(out).filter { $0.name != trace.name }
-            }
-            traces.append(trace)
-            try TraceFile.write(traces, to: out)
+            try Self.write(Self.trace(result, name: traceName), into: out)
             try? FileManager.default.removeItem(atPath: checkpointPath)
             try figure?.write(SimulationFigure.figure(result, title: parsed.title))
         }
@@ -197,11 +191,7 @@ struct Simulate: ParsableCommand {
         let runner = SimulationRunner(spec: parsed)
         runner.checkpointPath = checkpointPath
         let result = try runner.checkpointResult()
-        let trace = try Self.trace(result, name: name ?? URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent)
-        var traces: [Trace] = []
-        if FileManager.default.fileExists(atPath: path) { traces = try TraceFile.read(path).filter { $0.name != trace.name } }
-        traces.append(trace)
-        try TraceFile.write(traces, to: path)
+        try Self.write(Self.trace(result, name: traceName), into: path)
         try figure?.write(SimulationFigure.figure(result, title: parsed.title + " (partial)"))
         if json {
             var fields: [(String, JSONValue)] = [
@@ -217,6 +207,17 @@ struct Simulate: ParsableCommand {
                          path, result.times.count, result.outputNames.joined(separator: ", "), result.times.last!,
                          result.simulatedTime * 1e9, checkpointPath) + (plot.map { "; figure \($0)" } ?? ""))
         }
+    }
+
+    /// The trace's name: --name, or the spec's file name without its extension.
+    var traceName: String { name ?? URL(fileURLWithPath: spec).deletingPathExtension().lastPathComponent }
+
+    /// Writes `trace` into the HDF5 file at `path`: the file's other traces are kept, one of the same name is
+    /// replaced (TraceFile.write goes through a temporary file and a rename).
+    static func write(_ trace: Trace, into path: String) throws {
+        var traces: [Trace] = []
+        if FileManager.default.fileExists(atPath: path) { traces = try TraceFile.read(path).filter { $0.name != trace.name } }
+        try TraceFile.write(traces + [trace], to: path)
     }
 
     /// The trace of a result: uniform sampling when the sample times are uniform.

@@ -28,7 +28,8 @@ struct Sweep: ParsableCommand {
         Each task runs as a child process of this binary and writes into RESULTS/tasks/NNNNNN/ (its output, \
         summary.json, stderr.log) and status.json, last. Finished tasks are skipped on a rerun, so a killed \
         sweep resumes where it stopped (simulate tasks continue from their checkpoints); --retry-failed \
-        reruns failed tasks. The sweep ends by gathering RESULTS/sweep.h5: one group per task (parameters, \
+        reruns failed tasks. A task another process is running (a second sweep on the same RESULTS) is left \
+        to it. The sweep ends by gathering RESULTS/sweep.h5: one group per task (parameters, \
         status, key figures, output path) and a summary table, one dataset per column.
 
         Under Open MPI (mpirun -n N spinode sweep ...) rank 0 hands out tasks to whichever rank is free and \
@@ -138,8 +139,10 @@ struct Sweep: ParsableCommand {
                                                  gathered: gathered, run: summary)))
         } else {
             if let s = summary {
-                print(String(format: "%d tasks: %d ran ok, %d failed, %d skipped (finished before) in %.2f s wall on %d rank(s)",
-                             s.tasks, s.ok, s.failed, s.skipped, s.wallSeconds, s.ranks))
+                print(String(format: "%d tasks: %d ran ok, %d failed, %d skipped (finished before)%@ in %.2f s wall on %d rank(s)",
+                             s.tasks, s.ok, s.failed, s.skipped,
+                             s.runningElsewhere > 0 ? ", \(s.runningElsewhere) left to another process running them" : "",
+                             s.wallSeconds, s.ranks))
             }
             print("gathered \(okCount) ok, \(failedCount) failed, \(missing.count) missing of \(file.tasks.count) tasks into \(gathered)")
         }
@@ -155,7 +158,7 @@ struct Sweep: ParsableCommand {
             throw OptionValueError("--status: '\(results)' holds the results of a different sweep file (its sweep.toml differs from \(sweepFile))")
         }
         let states = SweepTaskProgress.read(plan: plan, results: results)
-        let order = ["ok", "failed", "running", "unfinished", "started", "waiting"]
+        let order = ["ok", "failed", "running", "unfinished", "waiting"]
         let counts = order.map { name in (name, states.filter { $0.state == name }.count) }
         if json {
             struct Report: Encodable { var tasks: Int; var counts: [String: Int]; var states: [SweepTaskProgress] }

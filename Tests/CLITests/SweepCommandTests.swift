@@ -300,6 +300,45 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertTrue(textReport.contains("1 ok, 1 running, 1 unfinished, 1 waiting of 4 tasks"), textReport)
     }
 
+    /// A second sweep on the same results leaves the task the first is running to it (the task's lock) and
+    /// runs the others; the running task gets no status from the second, and `--status` names the first
+    /// sweep as its runner. (Before, the second started the task again: it failed on the output's lock and
+    /// was marked failed while it ran on.)
+    func testSecondSweepLeavesARunningTaskToTheFirst() throws {
+        #if os(Linux)
+        let dir = try makeTemporaryDirectory(self)
+        try Data(TinyFilmSpec.text(relax: false, duration: "1e-6").utf8).write(to: URL(fileURLWithPath: dir + "/film.toml"))
+        let text = "[sweep]\ncommand = \"simulate\"\nseed = 5\nspec = \"film.toml\"\n"
+            + "[[task]]\n\"stage.0.duration\" = 1e-6\n[[task]]\n\"stage.0.duration\" = 4e-11\n"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/sweep.toml"))
+        let results = dir + "/r"
+        let (first, task) = try Self.startSweepWithItsTask(["sweep", dir + "/sweep.toml", "--out", results, "--task", "0", "--quiet"])
+        defer { if first.isRunning { kill(first.processIdentifier, SIGKILL) } }
+        XCTAssertNotNil(task, "the first sweep started no task within 60 s")
+        let second = try runProcess(try spinode(), ["sweep", dir + "/sweep.toml", "--out", results, "--json"], timeout: 300)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertTrue(second.stderr.contains("task 0 (stage.0.duration = 1e-06): running in another process (pid \(first.processIdentifier)); left to it"),
+                      second.stderr)
+        let run = try XCTUnwrap(try jsonObject(second.stdout)["run"] as? [String: Any])
+        XCTAssertEqual(run["ok"] as? Int, 1)
+        XCTAssertEqual(run["failed"] as? Int, 0)
+        XCTAssertEqual(run["running_elsewhere"] as? Int, 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: results + "/tasks/000000/status.json"))
+        XCTAssertEqual(try jsonObject(String(contentsOfFile: results + "/tasks/000001/status.json", encoding: .utf8))["status"] as? String, "ok")
+        if let task { XCTAssertTrue(Self.isAlive(task), "the first sweep's task did not run on") }
+        let report = try jsonObject(try runSpinode(["sweep", dir + "/sweep.toml", "--out", results, "--status", "--json"]).stdout)
+        let states = try XCTUnwrap(report["states"] as? [[String: Any]])
+        XCTAssertEqual(states.map { $0["state"] as? String }, ["running", "ok"])
+        XCTAssertEqual(states[0]["pid"] as? Int, Int(first.processIdentifier))
+        kill(first.processIdentifier, SIGTERM)
+        first.waitUntilExit()
+        let after = try jsonObject(try runSpinode(["sweep", dir + "/sweep.toml", "--out", results, "--status", "--json"]).stdout)
+        XCTAssertEqual((after["states"] as? [[String: Any]])?.first?["state"] as? String, "unfinished")
+        #else
+        throw XCTSkip("the lock holder is found in /proc/locks (Linux)")
+        #endif
+    }
+
     /// A sweep killed with SIGKILL (no handler can run) takes its running simulate task with it: the task
     /// (a child of the sweep) ends within seconds instead of running on as an orphan (`SweepParentWatch`).
     func testKilledSweepEndsItsRunningTask() throws {
@@ -308,19 +347,8 @@ final class SweepCommandTests: XCTestCase {
         try Data(TinyFilmSpec.text(relax: false, duration: "1e-6").utf8).write(to: URL(fileURLWithPath: dir + "/film.toml"))
         let text = "[sweep]\ncommand = \"simulate\"\nseed = 5\nspec = \"film.toml\"\n[[task]]\n\"material.alpha\" = 0.1\n"
         try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/sweep.toml"))
-        let sweep = Process()
-        sweep.executableURL = URL(fileURLWithPath: try spinode())
-        sweep.arguments = ["sweep", dir + "/sweep.toml", "--out", dir + "/r", "--quiet"]
-        sweep.standardOutput = FileHandle.nullDevice
-        sweep.standardError = FileHandle.nullDevice
-        try sweep.run()
-        var task: Int32?
-        let deadline = Date().addingTimeInterval(60)
-        while task == nil, Date() < deadline, sweep.isRunning {
-            task = Self.children(of: sweep.processIdentifier).first { Self.commandLine($0).contains(" simulate ") }
-            if task == nil { usleep(20_000) }
-        }
-        guard let task else {
+        let (sweep, found) = try Self.startSweepWithItsTask(["sweep", dir + "/sweep.toml", "--out", dir + "/r", "--quiet"])
+        guard let task = found else {
             sweep.terminate()
             return XCTFail("the sweep started no task within 60 s")
         }
@@ -336,6 +364,24 @@ final class SweepCommandTests: XCTestCase {
         #else
         throw XCTSkip("prctl(PR_SET_PDEATHSIG) is Linux only")
         #endif
+    }
+
+    /// Starts `spinode ARGUMENTS` (a sweep) and waits up to 60 s for its simulate child: the sweep and the
+    /// child's pid (nil if none came up).
+    private static func startSweepWithItsTask(_ arguments: [String]) throws -> (Process, Int32?) {
+        let sweep = Process()
+        sweep.executableURL = URL(fileURLWithPath: try spinode())
+        sweep.arguments = arguments
+        sweep.standardOutput = FileHandle.nullDevice
+        sweep.standardError = FileHandle.nullDevice
+        try sweep.run()
+        var task: Int32?
+        let deadline = Date().addingTimeInterval(60)
+        while task == nil, Date() < deadline, sweep.isRunning {
+            task = children(of: sweep.processIdentifier).first { commandLine($0).contains(" simulate ") }
+            if task == nil { usleep(20_000) }
+        }
+        return (sweep, task)
     }
 
     /// Processes whose parent is `pid` (from /proc/PID/stat).

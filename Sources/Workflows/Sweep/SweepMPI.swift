@@ -6,8 +6,9 @@ import MessagePassing
 /// short tasks mix without idle ranks. Rank 0 works too: it runs its own task as a child process and, while
 /// that runs, polls (MPI_Iprobe, every 2 ms, less often after long quiet: `SweepTaskProcess.pollMicroseconds`) for requests, so N ranks run N tasks at a time.
 ///
-/// Protocol (tag 1, worker to rank 0): the index of the task the worker just finished, or -1 on its first
-/// request. Reply (tag 2): the next task index, or -1 when none is left (the worker then stops). Every
+/// Protocol (tag 1, worker to rank 0): the index of the task the worker just finished, -1 on its first
+/// request, or -2 - i when it did not run task i (another process held the task's lock: `SweepRun.start`).
+/// Reply (tag 2): the next task index, or -1 when none is left (the worker then stops). Every
 /// task's results are files written by the task itself (status.json last), so a rank that dies loses only
 /// the task it was running; rerunning the sweep runs that task again. Rank 0 returns once every worker has
 /// been told to stop and its own task has finished; the caller then gathers on rank 0.
@@ -30,7 +31,15 @@ public enum SweepMPI {
             }
             var next = pending.makeIterator()
             var activeWorkers = world.size - 1
-            var own: SweepTaskProcess? = try next.next().map { try sweep.start($0) }
+            // Rank 0's next task of its own: tasks another process runs are passed over.
+            func startOwn() throws -> SweepTaskProcess? {
+                while let i = next.next() {
+                    if let process = try sweep.start(i, rank: 0) { return process }
+                    summary.notRun(i, by: sweep)
+                }
+                return nil
+            }
+            var own = try startOwn()
             var lastEvent = ContinuousClock.now
             while activeWorkers > 0 || own != nil {
                 var handled = false
@@ -39,6 +48,8 @@ public enum SweepMPI {
                     if finished >= 0, let s = SweepTaskStatus.read(sweep.statusPath(finished)) {
                         sweep.report(s, rank: source)
                         summary.record(s)
+                    } else if finished <= -2 {
+                        summary.notRun(-2 - finished, by: sweep)
                     }
                     let task = next.next() ?? -1
                     try world.send(task, to: source, tag: replyTag)
@@ -49,7 +60,7 @@ public enum SweepMPI {
                     let s = try running.finish()
                     sweep.report(s, rank: 0)
                     summary.record(s)
-                    own = try next.next().map { try sweep.start($0) }
+                    own = try startOwn()
                     handled = true
                 }
                 if handled { lastEvent = ContinuousClock.now } else {
@@ -62,8 +73,12 @@ public enum SweepMPI {
                 try world.send(finished, to: 0, tag: requestTag)
                 let (task, _, _) = try world.receive(from: 0, tag: replyTag)
                 if task < 0 { break }
-                let s = try sweep.start(task).finish()
-                summary.record(s)
+                guard let process = try sweep.start(task, rank: world.rank) else {
+                    summary.notRun(task, by: sweep)
+                    finished = -2 - task
+                    continue
+                }
+                summary.record(try process.finish())
                 finished = task
             }
         }

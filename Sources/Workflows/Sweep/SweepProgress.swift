@@ -4,13 +4,12 @@ import SafeIO
 
 /// Where each task of a sweep stands, read from its results folder without running or writing anything
 /// (`spinode sweep --status`): finished (ok or failed, from status.json), running (a process holds the
-/// lock on the task's output, found in /proc/locks: its pid), unfinished (started, no status, nobody
-/// running it: killed, to be resumed), started (a reservoir task without status: it holds no lock, so
-/// running and killed look the same), or waiting (not started); for a simulate task with a checkpoint,
-/// the simulated time it holds.
+/// task's lock, `SweepRun.start`, or the lock on its output; found in /proc/locks: the holder's pid, the
+/// sweep or rank running the task), unfinished (started, no status, nobody running it: killed, to be
+/// resumed), or waiting (not started); for a simulate task with a checkpoint, the simulated time it holds.
 public struct SweepTaskProgress: Encodable, Equatable, Sendable {
     public var index: Int
-    /// "ok", "failed", "running", "unfinished", "started" or "waiting".
+    /// "ok", "failed", "running", "unfinished" or "waiting".
     public var state: String
     public var error: String?
     public var pid: Int?
@@ -35,9 +34,8 @@ public struct SweepTaskProgress: Encodable, Equatable, Sendable {
             p.state = s.status
             p.error = s.error
         } else if FileManager.default.fileExists(atPath: folder) {
-            // A reservoir task writes its summary through the sweep (stdout), holding no lock of its own.
-            guard plan.command != .reservoir else { p.state = "started"; return p }
-            let holder = FileLock.holder(of: folder + "/" + plan.mainOutput)
+            let holder = FileLock.holder(of: folder + "/" + SweepTask.statusFile)
+                ?? FileLock.holder(of: folder + "/" + plan.mainOutput)
             p.state = holder == nil ? "unfinished" : "running"
             p.pid = holder.map(Int.init)
         }
@@ -46,9 +44,7 @@ public struct SweepTaskProgress: Encodable, Equatable, Sendable {
             p.totalSeconds = spec.runDuration
             let runner = SimulationRunner(spec: spec)
             runner.checkpointPath = folder + "/" + SweepTask.traceFile + ".checkpoint"
-            if FileManager.default.fileExists(atPath: runner.checkpointPath!) {
-                p.simulatedSeconds = runner.checkpointSimulatedTime()
-            }
+            p.simulatedSeconds = runner.checkpointSimulatedTime()
         }
         return p
     }

@@ -12,8 +12,14 @@ import SafeIO
 ///     RESULTS/sweep.h5                   the gather (`SweepGather`)
 ///
 /// A task whose status is ok is skipped (a killed sweep resumes where it stopped); a failed one is skipped
-/// too unless `retryFailed`. Tasks run one at a time here (`runSerial`), one per call (`runOne`, a Slurm
-/// array element), or spread over MPI ranks (`SweepMPI`).
+/// too unless `retryFailed`. Tasks run one at a time here (`runSerial`), one per call (`runSerial([i])`, a
+/// Slurm array element), or spread over MPI ranks (`SweepMPI`).
+///
+/// The process that runs a task holds a lock on it (`FileLock` on its status.json) from before it touches
+/// the task's folder until status.json is written. A second sweep started on the same results (a job
+/// submitted twice, a rerun while the first still goes) skips a task another process runs, instead of
+/// starting it again (which would fail on the running task's output lock, mark it failed and empty its
+/// summary), and runs the others: two sweeps on one folder share its tasks.
 public final class SweepRun {
     public let plan: SweepPlan
     public let results: String
@@ -32,14 +38,21 @@ public final class SweepRun {
         public var skipped = 0
         public var wallSeconds = 0.0
         public var ranks = 1
+        /// Tasks left to the other process that was running them when this run came to them.
+        public var runningElsewhere = 0
         /// Indices of the tasks that failed in this run.
         public var failedTasks: [Int] = []
         enum CodingKeys: String, CodingKey {
             case tasks, ok, failed, skipped, ranks
-            case wallSeconds = "wall_seconds", failedTasks = "failed_tasks"
+            case wallSeconds = "wall_seconds", failedTasks = "failed_tasks", runningElsewhere = "running_elsewhere"
         }
         mutating func record(_ s: SweepTaskStatus) {
             if s.isOK { ok += 1 } else { failed += 1; failedTasks.append(s.index) }
+        }
+        /// Task `index` was not started (`SweepRun.start` gave nil): running in another process, or
+        /// finished there since it was found pending.
+        mutating func notRun(_ index: Int, by sweep: SweepRun) {
+            if sweep.needsRun(index) { runningElsewhere += 1 } else { skipped += 1 }
         }
     }
 
@@ -81,17 +94,26 @@ public final class SweepRun {
         return !s.isOK && retryFailed
     }
 
-    /// Starts task `index` as a child process.
-    public func start(_ index: Int) throws -> SweepTaskProcess {
-        try SweepTaskProcess(plan: plan, task: plan.tasks[index], results: results, executable: executable)
-    }
+    /// The path whose `FileLock` the process running task `index` holds (the lock file is its hidden sibling).
+    public func lockedPath(_ index: Int) -> String { statusPath(index) }
 
-    /// Runs task `index` to the end (its status written) and reports it.
-    @discardableResult
-    public func runOne(_ index: Int, rank: Int? = nil) throws -> SweepTaskStatus {
-        let status = try start(index).finish()
-        report(status, rank: rank)
-        return status
+    /// Starts task `index` as a child process, holding the task's lock; nil (and a progress line) when
+    /// another process holds it, running the task now, or when the task has finished since it was found
+    /// pending (its status then says so, and `needsRun` is false).
+    public func start(_ index: Int, rank: Int? = nil) throws -> SweepTaskProcess? {
+        let task = plan.tasks[index]
+        let folder = results + "/tasks/" + task.folderName
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let lock: FileLock
+        do {
+            lock = try FileLock.acquire(lockedPath(index))
+        } catch SafeIOError.locked(_, let holder) {
+            progress((rank.map { "rank \($0): " } ?? "") + "task \(index) (\(task.label)): running in another process"
+                     + (holder.map { " (pid \($0))" } ?? "") + "; left to it")
+            return nil
+        }
+        guard needsRun(index) else { lock.release(); return nil }
+        return try SweepTaskProcess(plan: plan, task: task, results: results, executable: executable, lock: lock)
     }
 
     func report(_ s: SweepTaskStatus, rank: Int?) {
@@ -108,7 +130,10 @@ public final class SweepRun {
         for i in indices ?? Array(plan.tasks.indices) {
             summary.tasks += 1
             guard needsRun(i) else { summary.skipped += 1; continue }
-            summary.record(try runOne(i))
+            guard let process = try start(i) else { summary.notRun(i, by: self); continue }
+            let status = try process.finish()
+            report(status, rank: nil)
+            summary.record(status)
         }
         summary.wallSeconds = SweepRun.seconds(since: started)
         return summary

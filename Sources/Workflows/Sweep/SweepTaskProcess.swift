@@ -15,12 +15,16 @@ public final class SweepTaskProcess {
     private let started = ContinuousClock.now
     /// Where this run's lines start in stderr.log (after a resumed task's earlier lines), bytes.
     private var logStart: UInt64 = 0
+    /// The task's lock (`SweepRun.start`), held until status.json is written.
+    private let lock: FileLock
 
     /// Prepares the folder (the task's spec for simulate), removes an earlier status and starts the child.
-    /// A simulate task whose checkpoint exists continues from it (`--resume`).
-    public init(plan: SweepPlan, task: SweepTask, results: String, executable: String) throws {
+    /// A simulate task whose checkpoint exists continues from it (`--resume`). `lock` is the task's lock,
+    /// taken by the caller before anything in the folder is touched; released by `finish()`.
+    init(plan: SweepPlan, task: SweepTask, results: String, executable: String, lock: FileLock) throws {
         self.plan = plan
         self.task = task
+        self.lock = lock
         folder = results + "/tasks/" + task.folderName
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try? FileManager.default.removeItem(atPath: folder + "/" + SweepTask.statusFile)
@@ -102,6 +106,7 @@ public final class SweepTaskProcess {
                                      wallSeconds: wall, seed: task.seed,
                                      output: ok ? "tasks/\(task.folderName)/\(plan.mainOutput)" : nil)
         try status.write(to: folder + "/" + SweepTask.statusFile, commandLine: commandLine, parameters: task.parameters)
+        lock.release()
         return status
     }
 }
