@@ -10,6 +10,11 @@ import Glibc
 /// would drop a lock held on its old inode). The file holds the holder's pid; it is removed when the lock
 /// is released or the process exits. A lock file left by a killed process is harmless: flock locks die
 /// with their process, and the next run takes it over.
+///
+/// Some file systems do not do flock: Lustre mounted without `flock`, NFS without its lock daemon, some
+/// FUSE file systems (flock fails with ENOSYS, ENOLCK, EOPNOTSUPP or EINVAL, never EWOULDBLOCK). There the
+/// output is written without a lock (nothing can be locked) after one warning line per process on stderr,
+/// instead of every run being refused as "locked"; the lock file is not left behind.
 public final class FileLock {
     /// The locked output (as given).
     public let path: String
@@ -41,6 +46,16 @@ public final class FileLock {
                 throw SafeIOError.write(path: lockPath, detail: "cannot create the lock file: " + SafeIOError.message(errno))
             }
             if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+                let code = errno
+                if code == EINTR { close(fd); continue }
+                if !isHeldElsewhere(errno: code) {
+                    // No locks on this file system: write unlocked; the lock file we may have made goes.
+                    var info = stat()
+                    if fstat(fd, &info) == 0, info.st_size == 0 { unlink(lockPath) }
+                    close(fd)
+                    warnUnlocked(path: name ?? path, errno: code)
+                    return FileLock(path: path, lockPath: lockPath, descriptor: -1)
+                }
                 let holder = readPid(fd)
                 close(fd)
                 throw SafeIOError.locked(path: name ?? path, holder: holder)
@@ -59,6 +74,27 @@ public final class FileLock {
             close(fd)
         }
     }
+
+    /// Whether a failed flock(2) with `errno` means another process holds the lock (EWOULDBLOCK), as
+    /// opposed to a file system that cannot lock at all.
+    public static func isHeldElsewhere(errno code: Int32) -> Bool { code == EWOULDBLOCK || code == EAGAIN }
+
+    private static let warningLock = NSLock()
+    nonisolated(unsafe) private static var warned = false
+
+    /// One line on stderr, the first time an output cannot be locked in this process.
+    private static func warnUnlocked(path: String, errno code: Int32) {
+        warningLock.lock()
+        defer { warningLock.unlock() }
+        guard !warned else { return }
+        warned = true
+        let line = "spinode: warning: '\(path)' is written without a lock: its file system does not support "
+            + "flock (\(SafeIOError.message(code))), so a second run writing the same file at once is not refused\n"
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    /// Whether this lock holds an flock (false on a file system without locks: see the type's notes).
+    public var isHeld: Bool { descriptor >= 0 }
 
     /// Removes the lock file and releases the lock (also done by `deinit` and at process exit).
     public func release() {

@@ -130,6 +130,44 @@ final class OutputSafetyTests: XCTestCase {
         XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: f.dir).contains { $0.hasSuffix(".spinode-lock") })
     }
 
+    /// On a file system without flock (Lustre mounted without `flock`, NFS without its lock daemon; here
+    /// flock(2) made to fail with ENOSYS by an LD_PRELOAD shim) the outputs are written unlocked after one
+    /// warning line, instead of every run being refused as "locked by another spinode process" with an
+    /// empty lock file left behind (as before). simulate claims two outputs (the trace and its checkpoint):
+    /// still one warning.
+    func testFileSystemWithoutLocksWritesUnlockedWithOneWarning() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let shim = try Self.flockFailingShim(in: dir)
+        try Data(TinyFilmSpec.text(relax: false, duration: "4e-11", checkpointEvery: "1e-11").utf8)
+            .write(to: URL(fileURLWithPath: dir + "/film.toml"))
+        let out = dir + "/trace.h5"
+        let r = try runProcess(try spinode(), ["simulate", dir + "/film.toml", "--out", out, "--json"],
+                               environment: ["LD_PRELOAD": shim])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let warnings = r.stderr.split(separator: "\n").filter { $0.contains("is written without a lock") }
+        XCTAssertEqual(warnings.count, 1, r.stderr)
+        XCTAssertTrue(r.stderr.contains("does not support flock (Function not implemented)"), r.stderr)
+        XCTAssertEqual(try TraceFile.read(out).first?.count, 5)
+        XCTAssertFalse(try FileManager.default.contentsOfDirectory(atPath: dir).contains { $0.hasSuffix(".spinode-lock") })
+        // The same command without the shim: locked as usual, no warning.
+        let plain = try runProcess(try spinode(), ["simulate", dir + "/film.toml", "--out", out, "--json"])
+        XCTAssertEqual(plain.status, 0, plain.stderr)
+        XCTAssertFalse(plain.stderr.contains("without a lock"), plain.stderr)
+    }
+
+    /// A shared library whose flock(2) fails with ENOSYS, built with the toolchain's C compiler.
+    private static func flockFailingShim(in dir: String) throws -> String {
+        let source = dir + "/noflock.c", library = dir + "/libnoflock.so"
+        try Data("#include <errno.h>\nint flock(int fd, int op) { (void)fd; (void)op; errno = ENOSYS; return -1; }\n".utf8)
+            .write(to: URL(fileURLWithPath: source))
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"
+        let compiler = try XCTUnwrap(["clang", "cc"].lazy.flatMap { name in path.split(separator: ":").map { "\($0)/\(name)" } }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }, "no C compiler (clang, cc) on PATH")
+        let built = try runProcess(compiler, ["-shared", "-fPIC", "-O2", "-o", library, source])
+        XCTAssertEqual(built.status, 0, built.stderr)
+        return library
+    }
+
     /// A write that fails part-way (here a file-size limit, which fails write(2) as a full disk does) is one
     /// line naming the file; the previous file stays as it was and no temporary is left.
     func testFailedWriteKeepsThePreviousFile() throws {

@@ -28,9 +28,9 @@ public enum ProcessRunError: Error, CustomStringConvertible {
 }
 
 /// Runs `executable` with `arguments`, stdout and stderr collected through files (no pipe deadlock),
-/// terminated after `timeout` seconds.
+/// terminated after `timeout` seconds; `environment` adds to (or replaces) this process's variables.
 public func runProcess(_ executable: String, _ arguments: [String], timeout: Double = 120,
-                       currentDirectory: String? = nil) throws -> ProcessResult {
+                       currentDirectory: String? = nil, environment: [String: String] = [:]) throws -> ProcessResult {
     let scratch = NSTemporaryDirectory() + "spinode-test-out-" + UUID().uuidString
     let outPath = scratch + ".stdout", errPath = scratch + ".stderr"
     guard FileManager.default.createFile(atPath: outPath, contents: nil),
@@ -47,6 +47,7 @@ public func runProcess(_ executable: String, _ arguments: [String], timeout: Dou
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
     if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+    if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     process.standardOutput = outHandle
     process.standardError = errHandle
     process.standardInput = FileHandle.nullDevice
