@@ -172,6 +172,9 @@ struct Sweep: ParsableCommand {
                 line += String(format: ", checkpoint at %.4g of %.4g ns simulated", t * 1e9, total * 1e9)
             }
             if let e = s.error { line += ": " + e }
+            if let last = s.lastLogLine {
+                line += "\n    last log line" + (s.logAgeSeconds.map { String(format: " (%.0f s ago)", $0) } ?? "") + ": " + last
+            }
             print(line)
         }
         print(counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ") + " of \(states.count) tasks")

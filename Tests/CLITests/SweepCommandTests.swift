@@ -293,10 +293,14 @@ final class SweepCommandTests: XCTestCase {
         XCTAssertEqual(states.map { $0["state"] as? String }, ["ok", "unfinished", "running", "waiting"])
         XCTAssertEqual(try number(states[1]["simulated_s"]), 1e-11, accuracy: 1e-21)
         XCTAssertEqual(try number(states[1]["total_s"]), 4e-11, accuracy: 1e-21)
+        // Task 1's log is its first (whole) run's: the last progress line, at the end of the run.
+        XCTAssertTrue((states[1]["last_log_line"] as? String)?.contains("t = 0.04 / 0.04 ns (100.0 %)") ?? false, "\(states[1])")
+        XCTAssertGreaterThanOrEqual(try number(states[1]["log_age_s"]), 0)
+        XCTAssertNil(states[2]["last_log_line"] as? String)   // no log in task 2's folder
         XCTAssertNotNil(states[2]["pid"] as? Int)
         XCTAssertEqual((report["counts"] as? [String: Any])?["waiting"] as? Int, 1)
         let textReport = try runSpinode(["sweep", dir + "/sweep.toml", "--out", results, "--status"]).stdout
-        XCTAssertTrue(textReport.contains("checkpoint at 0.01 of 0.04 ns simulated"), textReport)
+        XCTAssertTrue(textReport.contains("checkpoint at 0.01 of 0.04 ns simulated\n    last log line ("), textReport)
         XCTAssertTrue(textReport.contains("1 ok, 1 running, 1 unfinished, 1 waiting of 4 tasks"), textReport)
     }
 

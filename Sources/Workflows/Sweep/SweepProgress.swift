@@ -16,10 +16,15 @@ public struct SweepTaskProgress: Encodable, Equatable, Sendable {
     /// Simulated seconds reached by the task's checkpoint, and the spec's total (run stages), s.
     public var simulatedSeconds: Double?
     public var totalSeconds: Double?
+    /// A running or unfinished task's last line in stderr.log (its progress: simulated time, ETA; or a
+    /// fit's iteration) and how long ago the log was written, s.
+    public var lastLogLine: String?
+    public var logAgeSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case index, state, error, pid
         case simulatedSeconds = "simulated_s", totalSeconds = "total_s"
+        case lastLogLine = "last_log_line", logAgeSeconds = "log_age_s"
     }
 
     /// The states of all tasks of `plan` in `results`.
@@ -38,6 +43,7 @@ public struct SweepTaskProgress: Encodable, Equatable, Sendable {
                 ?? FileLock.holder(of: folder + "/" + plan.mainOutput)
             p.state = holder == nil ? "unfinished" : "running"
             p.pid = holder.map(Int.init)
+            (p.lastLogLine, p.logAgeSeconds) = lastLine(of: folder + "/" + SweepTask.stderrFile)
         }
         if plan.command == .simulate, p.state != "ok", p.state != "waiting",
            let spec = try? SimulationSpec(contentsOf: folder + "/spec.toml") {
@@ -47,5 +53,19 @@ public struct SweepTaskProgress: Encodable, Equatable, Sendable {
             p.simulatedSeconds = runner.checkpointSimulatedTime()
         }
         return p
+    }
+
+    /// The last non-empty line of a log (read from its last 4 KiB) and the seconds since it was modified.
+    static func lastLine(of path: String) -> (String?, Double?) {
+        // Only a regular file is opened (a FIFO in its place would block the open).
+        guard (try? FileManager.default.attributesOfItem(atPath: path)[.type]) as? FileAttributeType == .typeRegular,
+              let handle = FileHandle(forReadingAtPath: path) else { return (nil, nil) }
+        defer { try? handle.close() }
+        guard let size = try? handle.seekToEnd() else { return (nil, nil) }
+        try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
+        let tail = String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
+        let line = tail.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).last { !$0.allSatisfy(\.isWhitespace) }
+        let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
+        return (line.map { String($0.prefix(300)) }, modified.map { max(0, Date().timeIntervalSince($0)) })
     }
 }
