@@ -5,22 +5,33 @@ import Foundation
 /// messages of one 64-bit integer): rank, size, blocking send and receive, a non-blocking probe, and
 /// the sum of a vector of Doubles over the ranks.
 ///
-/// `MPI_Init` is called only when the environment says `mpirun` started the process
-/// (`OMPI_COMM_WORLD_SIZE` is set), so the same binary runs serially without a launcher. Only the
-/// thread that called `start()` may use the world (MPI_THREAD_SINGLE).
+/// `MPI_Init` is called only when the environment says an MPI launcher started the process (`launched`:
+/// Open MPI's `mpirun`, or a PMIx launcher such as Slurm's `srun --mpi=pmix`), so the same binary runs
+/// serially without one. Only the thread that called `start()` may use the world (MPI_THREAD_SINGLE).
 public final class MPIWorld {
     public let rank: Int
     public let size: Int
     private var finalized = false
 
-    /// Whether Open MPI's launcher started this process (`OMPI_COMM_WORLD_SIZE` in the environment).
-    public static var launchedByMPIRun: Bool {
-        ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"] != nil
+    /// Whether an MPI launcher started a process with this environment: Open MPI's `mpirun` sets
+    /// `OMPI_COMM_WORLD_SIZE`; a PMIx launcher (Slurm's `srun --mpi=pmix`, which Open MPI's `MPI_Init`
+    /// joins directly, without mpirun) sets `PMIX_RANK`. Slurm's own variables alone (`SLURM_PROCID`) do
+    /// not count: `srun --mpi=none` starts independent processes.
+    public static func launched(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        environment["OMPI_COMM_WORLD_SIZE"] != nil || environment["PMIX_RANK"] != nil
     }
 
-    /// Initialises MPI when launched by `mpirun`, else nil (run serially).
+    /// The number of processes the launcher started, when the environment says (mpirun's
+    /// `OMPI_COMM_WORLD_SIZE`, or Slurm's `SLURM_STEP_NUM_TASKS` under a PMIx launch), before `MPI_Init`.
+    public static func launchedSize(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int? {
+        if let size = environment["OMPI_COMM_WORLD_SIZE"].flatMap(Int.init) { return size }
+        guard environment["PMIX_RANK"] != nil else { return nil }
+        return environment["SLURM_STEP_NUM_TASKS"].flatMap(Int.init)
+    }
+
+    /// Initialises MPI when an MPI launcher started the process (`launched`), else nil (run serially).
     public static func start() throws -> MPIWorld? {
-        guard launchedByMPIRun else { return nil }
+        guard launched() else { return nil }
         guard MPI_Init(nil, nil) == spinode_MPI_SUCCESS() else { throw MPIError.call("MPI_Init", code: -1) }
         var rank: Int32 = 0, size: Int32 = 0
         MPI_Comm_rank(spinode_MPI_COMM_WORLD(), &rank)

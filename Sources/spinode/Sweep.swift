@@ -80,8 +80,8 @@ struct Sweep: ParsableCommand {
         if status && (list || gather || task != nil || retryFailed) {
             throw ValidationError("--status reads RESULTS and runs nothing; it takes no --list, --gather, --task or --retry-failed")
         }
-        if (task != nil || gather), let size = ProcessInfo.processInfo.environment["OMPI_COMM_WORLD_SIZE"].flatMap(Int.init), size > 1 {
-            throw ValidationError("--task and --gather run in one process; start them without mpirun (every rank would do the same)")
+        if (task != nil || gather), let size = MPIWorld.launchedSize(), size > 1 {
+            throw ValidationError("--task and --gather run in one process; start them without mpirun or srun -n N (every rank would do the same)")
         }
     }
 
