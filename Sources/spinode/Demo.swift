@@ -29,10 +29,14 @@ struct Demo: ParsableCommand {
         (the reservoir command's devices and multiplexer);
           (d) a summary table on stdout (--json: one JSON object);
           (e) figures in --out: prediction-zoom, prediction-full, spectrum, nrmse-horizon (and trust-prediction, \
-        trust-spread with (f)), each as SVG (written by the toolkit) with its data as CSV, and as PNG via \
+        trust-spread with (f), regime-switch with (g)), each as SVG (written by the toolkit) with its data as CSV, and as PNG via \
         scripts/plot.py when python3 with matplotlib is present;
           (f) with Models/skyrmion-disk-ensemble.h5: the ensemble's trust flag on 'test' of skyrmion-disk.h5, where \
-        the skyrmion is annihilated: when the flag rises against when the reference annihilates.
+        the skyrmion is annihilated: when the flag rises against when the reference annihilates;
+          (g) with Models/skyrmion-disk-uniform.h5: 'test' and the held-out traces predicted by the surrogate, \
+        then by the uniform-state model from where the surrogate's mz exceeds a level set on 'train' alone \
+        (`spinode predict --after ... --switch 'mz>LEVEL'`): switch and annihilation times, false annihilations \
+        and the NRMSE, against the surrogate alone.
 
         --train first retrains the surrogate from scratch with `spinode fit` (the training command recorded in \
         the bundled model file), showing its progress, and uses the new model for (a) to (c). Progress lines go to \
@@ -137,12 +141,25 @@ struct Demo: ParsableCommand {
             }
         }
 
+        var regimeSwitch: DemoRegimeSwitch?
+        if let uniform = files.uniformModel {
+            progress.step("(g) two regimes: \(model), then \(uniform), on 'test' of \(files.traces)")
+            do {
+                regimeSwitch = try DemoRegimeSwitch.run(model: model, after: uniform, traces: files.traces,
+                                                        heldOut: files.heldOut.map { ($0, heldOutNames) })
+            } catch {
+                failures.append(("two regimes", "\(error)"))
+                progress.step("(g) failed: \(error)")
+            }
+        }
+
         progress.step("(e) figures")
-        let figures = try DemoFigures.write(DemoFigures.plots(prediction: prediction, reservoir: reservoir) + (trust?.plots ?? []),
+        let figures = try DemoFigures.write(DemoFigures.plots(prediction: prediction, reservoir: reservoir) + (trust?.plots ?? [])
+                                                + (regimeSwitch?.plots ?? []),
                                             into: out, plotScript: files.plotScript, progress: progress)
         let summary = DemoSummary(data: files, model: model, out: out, quick: quick, training: training, prediction: prediction,
                                   heldOut: predictions, heldOutFile: heldOutFile, reservoir: reservoir, reference: reference,
-                                  trust: trust, failures: failures, figures: figures, wallSeconds: progress.elapsed)
+                                  trust: trust, regimeSwitch: regimeSwitch, failures: failures, figures: figures, wallSeconds: progress.elapsed)
         try AtomicFile.write(Data((summary.json.rendered() + "\n").utf8), to: (out as NSString).appendingPathComponent("summary.json"))
         print(json ? summary.json.rendered() : summary.table())
         if !failures.isEmpty { throw ExitCode(1) }

@@ -17,6 +17,7 @@ struct DemoSummary {
     var reservoir: DemoReservoir?
     var reference: DemoReference?
     var trust: DemoTrust?
+    var regimeSwitch: DemoRegimeSwitch?
     /// Parts that failed (b, c), with the reason; the demo then exits with status 1.
     var failures: [(part: String, reason: String)]
     var figures: DemoFigures
@@ -36,6 +37,7 @@ struct DemoSummary {
                 ("mean_nrmse", .number(heldOutMeanNRMSE)),
             ])),
             ("trust_flag", trust?.json ?? .null),
+            ("regime_switch", regimeSwitch?.json ?? .null),
             ("mackey_glass", reservoir?.json ?? .null),
             ("reference", reference?.json ?? .null),
             ("figures", figures.json),
@@ -120,6 +122,17 @@ struct DemoSummary {
                                               t.time(t.annihilation).map { String(format: "%.4g ns", $0 * 1e9) } ?? "never")))
             rows.append(("", String(format: "first %.3g ns: NRMSE %@, flag %@", DemoTrust.earlySeconds * 1e9,
                                     DemoSummary.g(t.earlyNRMSE), t.flaggedEarly ? "UP" : "down")))
+        }
+        if let r = regimeSwitch {
+            let ns = { (t: Double?) in t.map { String(format: "%.4g ns", $0 * 1e9) } ?? "never" }
+            rows.append(("two regimes", String(format: "switch %@ to %@ (largest mz of the free run over '%@': %.4f)",
+                                               r.event.description, r.after, r.calibrationTrace, r.calibrationMaximum)))
+            for c in r.cases {
+                rows.append(("", String(format: "'%@': switch at %@, annihilation %@ (reference %@); NRMSE %@ (one model: %@)",
+                                        c.trace, ns(c.time(c.switchSample)), ns(c.time(c.predictedAnnihilation)),
+                                        ns(c.time(c.annihilation)), DemoSummary.g(c.nrmse), DemoSummary.g(c.singleNRMSE))))
+            }
+            rows.append(("", "false annihilations: \(r.falseAnnihilations.count) of \(r.falseAnnihilations.of) traces whose skyrmion lives"))
         }
         for f in failures { rows.append((f.part, "FAILED: " + f.reason)) }
         rows.append(("figures", figures.figures.map { $0.name + ".svg" }.joined(separator: ", ") + " in \(out)"))

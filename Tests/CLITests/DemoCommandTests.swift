@@ -179,17 +179,26 @@ final class DemoCommandTests: XCTestCase {
         XCTAssertLessThan(power / variance, 2)
     }
 
+    /// A copy of the fixture's data folder with a held-out file: 'train', and 'test' cut at sample 900 into
+    /// 'test-a' and 'test-b' (Datasets/skyrmion-disk-heldout.h5, laid out as the bundled one). Returns the
+    /// folder and the held-out file.
+    func dataWithHeldOutFile(_ f: Fixture) throws -> (String, String) {
+        let dir = try makeTemporaryDirectory(self)
+        for sub in ["Datasets", "Models"] { try FileManager.default.copyItem(atPath: f.data + "/" + sub, toPath: dir + "/" + sub) }
+        let heldOut = dir + "/Datasets/skyrmion-disk-heldout.h5"
+        try runSpinode(["split", f.traces, "--trace", "test", "--at", "\(900 * Self.dt)", "--names", "test-a,test-b", "--out", dir + "/parts.h5"])
+        try runSpinode(["merge", f.traces + ":train=train", dir + "/parts.h5", "--out", heldOut])
+        return (dir, heldOut)
+    }
+
     /// With Datasets/skyrmion-disk-heldout.h5 and Models/skyrmion-disk-ensemble.h5 present, part (a) predicts
     /// every held-out trace of the former (each NRMSE what `spinode predict` reports) and part (f) reports
     /// the ensemble's trust flag on 'test' exactly as `spinode predict ENSEMBLE` does, with the reference's
     /// annihilation time (the sample from which the truth stays above 0.95) and the trust figures.
     func testHeldOutTracesAndTrustFlag() throws {
         let f = try fixture()
-        let dir = try makeTemporaryDirectory(self)
-        for sub in ["Datasets", "Models"] { try FileManager.default.copyItem(atPath: f.data + "/" + sub, toPath: dir + "/" + sub) }
-        let heldOut = dir + "/Datasets/skyrmion-disk-heldout.h5", ensemble = dir + "/Models/skyrmion-disk-ensemble.h5"
-        try runSpinode(["split", f.traces, "--trace", "test", "--at", "\(900 * Self.dt)", "--names", "test-a,test-b", "--out", dir + "/parts.h5"])
-        try runSpinode(["merge", f.traces + ":train=train", dir + "/parts.h5", "--out", heldOut])
+        let (dir, heldOut) = try dataWithHeldOutFile(f)
+        let ensemble = dir + "/Models/skyrmion-disk-ensemble.h5"
         try runSpinode(["fit", f.traces, "--trace", "train", "--out", ensemble, "--ensemble", "2", "--iterations", "20", "--hidden", "8",
                         "--seed", "1", "--interpolation", "zoh", "--validation", "tail:0.25", "--validate-every", "10", "--quiet"])
         let out = dir + "/demo"
@@ -219,6 +228,47 @@ final class DemoCommandTests: XCTestCase {
         XCTAssertEqual(trust["reference_annihilation_s"] as? Double, annihilation.map { 600 * Self.dt + Double($0) * Self.dt })
         let names = try XCTUnwrap((summary["figures"] as? [String: Any])?["files"] as? [[String: Any]]).compactMap { $0["name"] as? String }
         XCTAssertEqual(names, ["prediction-zoom", "prediction-full", "spectrum", "nrmse-horizon", "trust-prediction", "trust-spread"])
+    }
+
+    /// With Models/skyrmion-disk-uniform.h5 present, part (g) calibrates the switch level on the free run
+    /// over 'train' (its largest mz, rounded up to the next 0.01), then reports for 'test' and each held-out
+    /// trace exactly what `spinode predict MODEL TRACES --after UNIFORM --switch 'mz>LEVEL' --event
+    /// 'mz>0.95'` reports (switch and event times, NRMSE bit for bit), and the single model's NRMSE.
+    func testTwoRegimesAsPredictAfterReports() throws {
+        let f = try fixture()
+        let (dir, heldOut) = try dataWithHeldOutFile(f)
+        let uniform = dir + "/Models/skyrmion-disk-uniform.h5"
+        try runSpinode(["fit", f.traces, "--trace", "test", "--out", uniform, "--iterations", "20", "--hidden", "8",
+                        "--seed", "2", "--interpolation", "zoh", "--validate-every", "10", "--quiet"])
+        let summary = try jsonObject(try runSpinode(["demo", "--data", dir, "--out", dir + "/demo", "--quick", "--json",
+                                                     "--input-scale", "0.4", "--no-reference"], timeout: 300).stdout)
+        let part = try XCTUnwrap(summary["regime_switch"] as? [String: Any])
+        // The level: the free run over 'train', as predict writes it, peaks at M; the switch is mz > (floor(100 M) + 1) / 100.
+        try runSpinode(["predict", f.model, f.traces, "--trace", "train", "--out", dir + "/train.h5", "--json"])
+        let peak = try XCTUnwrap(try TraceFile.read(dir + "/train.h5", trace: "train").outputs.storage.max())
+        XCTAssertEqual(try number(part["calibration_max_mz"]).bitPattern, peak.bitPattern)
+        let level = ((peak * 100).rounded(.down) + 1) / 100
+        let condition = "mz>\(level)"
+        XCTAssertEqual(part["switch"] as? String, condition)
+        let cases = try XCTUnwrap(part["cases"] as? [[String: Any]])
+        XCTAssertEqual(cases.map { $0["trace"] as? String }, ["test", "test-a", "test-b"])
+        for c in cases {
+            let name = try XCTUnwrap(c["trace"] as? String), file = try XCTUnwrap(c["file"] as? String)
+            let direct = try jsonObject(try runSpinode(["predict", f.model, file, "--trace", name, "--after", uniform, "--switch", condition,
+                                                        "--event", "mz>0.95", "--out", dir + "/s-\(name).h5", "--json"]).stdout)
+            let p = try XCTUnwrap((direct["predictions"] as? [[String: Any]])?.first)
+            let event = try XCTUnwrap((p["events"] as? [[String: Any]])?.first)
+            XCTAssertEqual(try number(c["nrmse"]).bitPattern, try number((p["metrics"] as? [[String: Any]])?.first?["nrmse"]).bitPattern, name)
+            XCTAssertEqual(c["switch_at_s"] as? Double, (p["switch"] as? [String: Any])?["at_s"] as? Double, name)
+            XCTAssertEqual(c["reference_annihilation_s"] as? Double, event["truth_at_s"] as? Double, name)
+            XCTAssertEqual(c["predicted_annihilation_s"] as? Double, event["prediction_at_s"] as? Double, name)
+            let plain = try jsonObject(try runSpinode(["predict", f.model, file, "--trace", name, "--out", dir + "/p-\(name).h5", "--json"]).stdout)
+            XCTAssertEqual(try number(c["single_model_nrmse"]).bitPattern,
+                           try number(((plain["predictions"] as? [[String: Any]])?.first?["metrics"] as? [[String: Any]])?.first?["nrmse"]).bitPattern, name)
+            XCTAssertEqual(c["false_annihilation"] as? Bool, c["reference_annihilation_s"] is NSNull && !(c["switch_at_s"] is NSNull), name)
+        }
+        let names = try XCTUnwrap((summary["figures"] as? [String: Any])?["files"] as? [[String: Any]]).compactMap { $0["name"] as? String }
+        XCTAssertEqual(names.last, "regime-switch")
     }
 
     func testTrainRetrainsWithTheRecordedCommand() throws {

@@ -24,6 +24,8 @@ public struct DemoData {
     /// The held-out file and the ensemble model, when present.
     public var heldOut: String?
     public var ensembleModel: String?
+    /// The uniform-state model of part (g), when present.
+    public var uniformModel: String?
 
     public static let tracesPath = "Datasets/skyrmion-disk.h5"
     public static let specPath = "Datasets/specs/skyrmion-disk.toml"
@@ -31,6 +33,7 @@ public struct DemoData {
     public static let reservoirModelPath = "Models/skyrmion-disk-reservoir.h5"
     public static let heldOutPath = "Datasets/skyrmion-disk-heldout.h5"
     public static let ensembleModelPath = "Models/skyrmion-disk-ensemble.h5"
+    public static let uniformModelPath = "Models/skyrmion-disk-uniform.h5"
 
     /// The files under `data` (or under the package root found from the executable, else from the working
     /// directory); throws a one-line error naming the first missing file.
@@ -56,7 +59,7 @@ public struct DemoData {
         func optional(_ relative: String) -> String? { fm.fileExists(atPath: path(relative)) ? path(relative) : nil }
         return DemoData(root: root, traces: path(tracesPath), spec: path(specPath), model: path(modelPath),
                         reservoirModel: reservoir, plotScript: script, heldOut: optional(heldOutPath),
-                        ensembleModel: optional(ensembleModelPath))
+                        ensembleModel: optional(ensembleModelPath), uniformModel: optional(uniformModelPath))
     }
 
     /// The held-out traces of `path`: every trace but 'train', in file order; refused when there is none.
