@@ -77,7 +77,7 @@ public final class FileLock {
 
     /// Whether a failed flock(2) with `errno` means another process holds the lock (EWOULDBLOCK), as
     /// opposed to a file system that cannot lock at all.
-    public static func isHeldElsewhere(errno code: Int32) -> Bool { code == EWOULDBLOCK || code == EAGAIN }
+    static func isHeldElsewhere(errno code: Int32) -> Bool { code == EWOULDBLOCK || code == EAGAIN }
 
     private static let warningLock = NSLock()
     nonisolated(unsafe) private static var warned = false
@@ -92,9 +92,6 @@ public final class FileLock {
             + "flock (\(SafeIOError.message(code))), so a second run writing the same file at once is not refused\n"
         FileHandle.standardError.write(Data(line.utf8))
     }
-
-    /// Whether this lock holds an flock (false on a file system without locks: see the type's notes).
-    public var isHeld: Bool { descriptor >= 0 }
 
     /// Removes the lock file and releases the lock (also done by `deinit` and at process exit).
     public func release() {

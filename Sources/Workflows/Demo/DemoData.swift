@@ -62,6 +62,15 @@ public struct DemoData {
                         ensembleModel: optional(ensembleModelPath), uniformModel: optional(uniformModelPath))
     }
 
+    /// Trace `name` of the trace file at `path`; refused with the file's trace names when it has none of that name.
+    public static func trace(_ name: String, in path: String) throws -> Trace {
+        let file = try TraceFile(path: path)
+        guard file.traceNames.contains(name) else {
+            throw DemoError.missingTrace(file: path, trace: name, available: file.traceNames)
+        }
+        return try file.trace(name)
+    }
+
     /// The held-out traces of `path`: every trace but 'train', in file order; refused when there is none.
     public static func heldOutTraces(in path: String) throws -> [String] {
         let names = try TraceFile(path: path).traceNames.filter { $0 != "train" }

@@ -24,11 +24,7 @@ public struct DemoPrediction {
     public static let blockLength = 1000
 
     public static func run(model path: String, traces: String, trace name: String) throws -> DemoPrediction {
-        let file = try TraceFile(path: traces)
-        guard file.traceNames.contains(name) else {
-            throw DemoError.missingTrace(file: traces, trace: name, available: file.traceNames)
-        }
-        let source = try file.trace(name)
+        let source = try DemoData.trace(name, in: traces)
         // An ensemble model predicts the members' mean, as `spinode predict` does.
         let ensemble = try EnsemblePrediction(file: SurrogateModelFile.read(path), solver: .fixedRK4(stepsPerSample: 1))
         let raw = try RawTrace(trace: source).matchingChannels(of: ensemble.members[0])

@@ -12,7 +12,7 @@ import TraceIO
 ///
 /// The level comes from the skyrmion model's training trace alone ('train' of skyrmion-disk.h5, 50 ns,
 /// the skyrmion alive throughout): the largest <m_z> of the model's free run over it, rounded up to the
-/// next 0.01 (`calibrate`), so that the model's own excursions where the skyrmion lives stay below it.
+/// next 0.01 (`level(above:)`), so that the model's own excursions where the skyrmion lives stay below it.
 /// Measured on 'test' (the skyrmion is annihilated at 57.5 ns) and on the held-out traces, where it lives
 /// (a switch there is a false annihilation). The annihilation times, true and predicted, are where <m_z>
 /// settles above `DemoTrust.annihilationLevel` (0.95) for good (`RegimeEvent.settledIndex`).
@@ -79,43 +79,35 @@ public struct DemoRegimeSwitch {
                            trace: String = "test", heldOut: (file: String, traces: [String])? = nil) throws -> DemoRegimeSwitch {
         let first = try SurrogateModel(file: SurrogateModelFile.read(path).members[0])
         let second = try SurrogateModelFile.read(afterPath).members.map { try SurrogateModel(file: $0) }
-        let solver = SurrogateSolver.fixedRK4(stepsPerSample: 1)
-        let clock = ContinuousClock(), started = clock.now
-        // The level, from the model's free run over its own training trace.
-        let single = try EnsemblePrediction(members: [first], solver: solver)
-        let trained = try matched(try loadTrace(calibration, in: traces), to: first)
-        let maximum = try column(single.predict([trained])[0].mean, of: first).max() ?? -.infinity
-        let event = RegimeEvent(output: "mz", direction: .above, threshold: level(above: maximum))
-        let regimes = try RegimeSwitchPrediction(before: [first], after: second, event: event, solver: solver)
-        var jobs = [(traces, trace)]
-        if let heldOut { jobs += heldOut.traces.map { (heldOut.file, $0) } }
-        let cases = try jobs.map { file, name -> Case in
-            let source = try loadTrace(name, in: file)
-            let before = try matched(source, to: first)
-            let forAfter = try matched(source, to: regimes.after.members[0])
-            let alone = try regimes.before.predict([before])[0].mean
-            let result = try regimes.predict(forBefore: before, forAfter: forAfter, beforeSeries: alone)
-            let truth = try column(before.outputs, of: first), a = try column(alone, of: first), s = try column(result.series, of: first)
+        let ((maximum, event, cases), seconds) = try DemoProgress.timed { () -> (Double, RegimeEvent, [Case]) in
+            // The skyrmion model's free run (as `spinode predict` runs it), first over its own training trace: the level.
+            let solver = SurrogateSolver.fixedRK4(stepsPerSample: 1)
+            let single = try EnsemblePrediction(members: [first], solver: solver)
+            let trained = try matched(try DemoData.trace(calibration, in: traces), to: first)
+            let maximum = try column(single.predict([trained])[0].mean, of: first).max() ?? -.infinity
+            let event = RegimeEvent(output: "mz", direction: .above, threshold: level(above: maximum))
+            let switching = try RegimeSwitchPrediction(before: [first], after: second, event: event, solver: solver)
             let settled = RegimeEvent(output: "mz", direction: .above, threshold: DemoTrust.annihilationLevel)
-            let score = { (p: [Double]) in Statistics.nrmse(prediction: Array(p.dropFirst()), truth: Array(truth.dropFirst())) }
-            let t0: Double = { if case .uniform(let t, _) = source.sampling { return t }; return source.time(0) }()
-            return Case(file: file, trace: name, truth: truth, single: a, switched: s, switchSample: result.switchSample,
-                        annihilation: settled.settledIndex(truth), predictedAnnihilation: settled.settledIndex(s),
-                        singleAnnihilation: settled.settledIndex(a), nrmse: score(s), singleNRMSE: score(a),
-                        t0: t0, sampleInterval: before.sampleInterval)
+            var jobs = [(traces, trace)]
+            if let heldOut { jobs += heldOut.traces.map { (heldOut.file, $0) } }
+            let cases = try jobs.map { file, name -> Case in
+                let source = try DemoData.trace(name, in: file)
+                let before = try matched(source, to: first)
+                let forAfter = try matched(source, to: switching.after.members[0])
+                let alone = try single.predict([before])[0].mean
+                let result = try switching.predict(forBefore: before, forAfter: forAfter, beforeSeries: alone)
+                let truth = try column(before.outputs, of: first), a = try column(alone, of: first)
+                let s = try column(result.series, of: first)
+                let score = { (p: [Double]) in Statistics.nrmse(prediction: Array(p.dropFirst()), truth: Array(truth.dropFirst())) }
+                return Case(file: file, trace: name, truth: truth, single: a, switched: s, switchSample: result.switchSample,
+                            annihilation: settled.settledIndex(truth), predictedAnnihilation: settled.settledIndex(s),
+                            singleAnnihilation: settled.settledIndex(a), nrmse: score(s), singleNRMSE: score(a),
+                            t0: source.time(0), sampleInterval: before.sampleInterval)
+            }
+            return (maximum, event, cases)
         }
-        let elapsed = clock.now - started
         return DemoRegimeSwitch(model: path, after: afterPath, calibrationTrace: calibration, calibrationMaximum: maximum,
-                                event: event, cases: cases,
-                                seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-    }
-
-    static func loadTrace(_ name: String, in path: String) throws -> Trace {
-        let file = try TraceFile(path: path)
-        guard file.traceNames.contains(name) else {
-            throw DemoError.missingTrace(file: path, trace: name, available: file.traceNames)
-        }
-        return try file.trace(name)
+                                event: event, cases: cases, seconds: seconds)
     }
 
     /// The trace in the model's channels at its sample interval (as `spinode predict` matches it).

@@ -34,11 +34,7 @@ public struct DemoTrust {
     public static let earlySeconds = 5e-9
 
     public static func run(ensemble path: String, traces: String, trace name: String) throws -> DemoTrust {
-        let file = try TraceFile(path: traces)
-        guard file.traceNames.contains(name) else {
-            throw DemoError.missingTrace(file: traces, trace: name, available: file.traceNames)
-        }
-        let source = try file.trace(name)
+        let source = try DemoData.trace(name, in: traces)
         let model = try SurrogateModelFile.read(path)
         guard let calibration = model.trust else {
             throw SurrogateError.invalidModel("\(path): not an ensemble with a trust calibration (spinode fit --ensemble N)")

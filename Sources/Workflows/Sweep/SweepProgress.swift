@@ -58,14 +58,15 @@ public struct SweepTaskProgress: Encodable, Equatable, Sendable {
     /// The last non-empty line of a log (read from its last 4 KiB) and the seconds since it was modified.
     static func lastLine(of path: String) -> (String?, Double?) {
         // Only a regular file is opened (a FIFO in its place would block the open).
-        guard (try? FileManager.default.attributesOfItem(atPath: path)[.type]) as? FileAttributeType == .typeRegular,
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
               let handle = FileHandle(forReadingAtPath: path) else { return (nil, nil) }
         defer { try? handle.close() }
         guard let size = try? handle.seekToEnd() else { return (nil, nil) }
         try? handle.seek(toOffset: size > 4096 ? size - 4096 : 0)
         let tail = String(decoding: (try? handle.readToEnd()) ?? Data(), as: UTF8.self)
         let line = tail.split(whereSeparator: { $0 == "\n" || $0 == "\r" }).last { !$0.allSatisfy(\.isWhitespace) }
-        let modified = (try? FileManager.default.attributesOfItem(atPath: path)[.modificationDate]) as? Date
+        let modified = attributes[.modificationDate] as? Date
         return (line.map { String($0.prefix(300)) }, modified.map { max(0, Date().timeIntervalSince($0)) })
     }
 }

@@ -25,8 +25,7 @@ public final class SweepTaskProcess {
         self.plan = plan
         self.task = task
         self.lock = lock
-        folder = results + "/tasks/" + task.folderName
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        folder = results + "/tasks/" + task.folderName   // made by `SweepRun.start`, before it took the lock
         try? FileManager.default.removeItem(atPath: folder + "/" + SweepTask.statusFile)
         var line = plan.commandLine(for: task, folder: folder)
         var resumes = false
