@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "Devices", "Numerics"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "TestSupport"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Reservoir", "Devices", "Surrogate", "NeuralNet",
-                                                      "TraceIO", "Numerics", "MessagePassing", "TestSupport"]),
+                                                      "TraceIO", "Numerics", "MessagePassing", "SafeIO", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["spinode", "TraceIO", "Numerics", "CHDF5", "TestSupport"]),
     ]
 )

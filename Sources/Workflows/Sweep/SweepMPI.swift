@@ -7,7 +7,8 @@ import MessagePassing
 /// that runs, polls (MPI_Iprobe, every 2 ms, less often after long quiet: `SweepTaskProcess.pollMicroseconds`) for requests, so N ranks run N tasks at a time.
 ///
 /// Protocol (tag 1, worker to rank 0): the index of the task the worker just finished, -1 on its first
-/// request, or -2 - i when it did not run task i (another process held the task's lock: `SweepRun.start`).
+/// request, or a negative code <= -2 when it did not run task i (`SweepRun.start`): -2 - 2i when another
+/// process held the task's lock, -3 - 2i when another process had finished it (`notStartedCode`).
 /// Reply (tag 2): the next task index, or -1 when none is left (the worker then stops). Every
 /// task's results are files written by the task itself (status.json last), so a rank that dies loses only
 /// the task it was running; rerunning the sweep runs that task again. Rank 0 returns once every worker has
@@ -15,6 +16,15 @@ import MessagePassing
 public enum SweepMPI {
     static let requestTag = 1
     static let replyTag = 2
+
+    /// The request code for task `index` not started for `reason`, and back.
+    public static func notStartedCode(_ index: Int, _ reason: SweepRun.NotStarted) -> Int {
+        -2 - 2 * index - (reason == .finishedElsewhere ? 1 : 0)
+    }
+    public static func notStarted(code: Int) -> (index: Int, reason: SweepRun.NotStarted) {
+        let k = -2 - code
+        return (k / 2, k % 2 == 1 ? .finishedElsewhere : .runningElsewhere)
+    }
 
     /// Runs the sweep's pending tasks over the world's ranks; returns rank 0's summary of the whole run
     /// (workers return their own counts).
@@ -34,8 +44,10 @@ public enum SweepMPI {
             // Rank 0's next task of its own: tasks another process runs are passed over.
             func startOwn() throws -> SweepTaskProcess? {
                 while let i = next.next() {
-                    if let process = try sweep.start(i, rank: 0) { return process }
-                    summary.notRun(i, by: sweep)
+                    switch try sweep.start(i, rank: 0) {
+                    case .started(let process): return process
+                    case .notStarted(let reason): summary.notRun(reason)
+                    }
                 }
                 return nil
             }
@@ -49,7 +61,7 @@ public enum SweepMPI {
                         sweep.report(s, rank: source)
                         summary.record(s)
                     } else if finished <= -2 {
-                        summary.notRun(-2 - finished, by: sweep)
+                        summary.notRun(notStarted(code: finished).reason)
                     }
                     let task = next.next() ?? -1
                     try world.send(task, to: source, tag: replyTag)
@@ -73,13 +85,14 @@ public enum SweepMPI {
                 try world.send(finished, to: 0, tag: requestTag)
                 let (task, _, _) = try world.receive(from: 0, tag: replyTag)
                 if task < 0 { break }
-                guard let process = try sweep.start(task, rank: world.rank) else {
-                    summary.notRun(task, by: sweep)
-                    finished = -2 - task
-                    continue
+                switch try sweep.start(task, rank: world.rank) {
+                case .started(let process):
+                    summary.record(try process.finish())
+                    finished = task
+                case .notStarted(let reason):
+                    summary.notRun(reason)
+                    finished = notStartedCode(task, reason)
                 }
-                summary.record(try process.finish())
-                finished = task
             }
         }
         summary.wallSeconds = SweepRun.seconds(since: started)

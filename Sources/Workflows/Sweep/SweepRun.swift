@@ -42,6 +42,7 @@ public final class SweepRun {
         public var runningElsewhere = 0
         /// Indices of the tasks that failed in this run.
         public var failedTasks: [Int] = []
+        public init() {}
         enum CodingKeys: String, CodingKey {
             case tasks, ok, failed, skipped, ranks
             case wallSeconds = "wall_seconds", failedTasks = "failed_tasks", runningElsewhere = "running_elsewhere"
@@ -49,10 +50,12 @@ public final class SweepRun {
         mutating func record(_ s: SweepTaskStatus) {
             if s.isOK { ok += 1 } else { failed += 1; failedTasks.append(s.index) }
         }
-        /// Task `index` was not started (`SweepRun.start` gave nil): running in another process, or
-        /// finished there since it was found pending.
-        mutating func notRun(_ index: Int, by sweep: SweepRun) {
-            if sweep.needsRun(index) { runningElsewhere += 1 } else { skipped += 1 }
+        /// A task `SweepRun.start` did not start, counted by the reason it gave.
+        public mutating func notRun(_ reason: SweepRun.NotStarted) {
+            switch reason {
+            case .runningElsewhere: runningElsewhere += 1
+            case .finishedElsewhere: skipped += 1
+            }
         }
     }
 
@@ -97,10 +100,24 @@ public final class SweepRun {
     /// The path whose `FileLock` the process running task `index` holds (the lock file is its hidden sibling).
     public func lockedPath(_ index: Int) -> String { statusPath(index) }
 
-    /// Starts task `index` as a child process, holding the task's lock; nil (and a progress line) when
-    /// another process holds it, running the task now, or when the task has finished since it was found
-    /// pending (its status then says so, and `needsRun` is false).
-    public func start(_ index: Int, rank: Int? = nil) throws -> SweepTaskProcess? {
+    /// Why `start` did not start a task: another process holds its lock and runs it now, or another
+    /// process finished it since it was found pending (its status says so, and `needsRun` is false).
+    /// The reason is decided where the lock was tried, not by reading the status again later: a task
+    /// that failed elsewhere meanwhile would need a run again under `retryFailed` and so be miscounted.
+    public enum NotStarted: Equatable, Sendable {
+        case runningElsewhere
+        case finishedElsewhere
+    }
+
+    /// What `start` did: the started task, or why not.
+    public enum StartOutcome {
+        case started(SweepTaskProcess)
+        case notStarted(NotStarted)
+    }
+
+    /// Starts task `index` as a child process, holding the task's lock, or says why not (with a progress
+    /// line when another process runs it).
+    public func start(_ index: Int, rank: Int? = nil) throws -> StartOutcome {
         let task = plan.tasks[index]
         let folder = results + "/tasks/" + task.folderName
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -110,10 +127,10 @@ public final class SweepRun {
         } catch SafeIOError.locked(_, let holder) {
             progress((rank.map { "rank \($0): " } ?? "") + "task \(index) (\(task.label)): running in another process"
                      + (holder.map { " (pid \($0))" } ?? "") + "; left to it")
-            return nil
+            return .notStarted(.runningElsewhere)
         }
-        guard needsRun(index) else { lock.release(); return nil }
-        return try SweepTaskProcess(plan: plan, task: task, results: results, executable: executable, lock: lock)
+        guard needsRun(index) else { lock.release(); return .notStarted(.finishedElsewhere) }
+        return .started(try SweepTaskProcess(plan: plan, task: task, results: results, executable: executable, lock: lock))
     }
 
     func report(_ s: SweepTaskStatus, rank: Int?) {
@@ -130,7 +147,11 @@ public final class SweepRun {
         for i in indices ?? Array(plan.tasks.indices) {
             summary.tasks += 1
             guard needsRun(i) else { summary.skipped += 1; continue }
-            guard let process = try start(i) else { summary.notRun(i, by: self); continue }
+            let process: SweepTaskProcess
+            switch try start(i) {
+            case .started(let p): process = p
+            case .notStarted(let reason): summary.notRun(reason); continue
+            }
             let status = try process.finish()
             report(status, rank: nil)
             summary.record(status)
