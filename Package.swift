@@ -76,6 +76,7 @@ let package = Package(
         .testTarget(name: "SurrogateTests", dependencies: ["Surrogate", "NeuralNet", "ODE", "TraceIO", "Numerics"]),
         .testTarget(name: "ReservoirTests", dependencies: ["Reservoir", "Devices", "Numerics"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot", "TestSupport"]),
+        .testTarget(name: "BenchmarksTests", dependencies: ["Benchmarks", "ODE", "Numerics"]),
         .testTarget(name: "WorkflowsTests", dependencies: ["Workflows", "Reservoir", "Devices", "Surrogate", "NeuralNet",
                                                       "TraceIO", "Numerics", "MessagePassing", "SafeIO", "TestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["spinode", "TraceIO", "Numerics", "CHDF5", "TestSupport"]),
