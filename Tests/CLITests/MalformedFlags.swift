@@ -66,10 +66,17 @@ struct MalformedFlags {
                 ("validate-every", .positiveInteger), ("target-nrmse", .nonNegativeReal), ("patience", .positiveInteger),
                 ("checkpoint-every", .nonNegativeInteger), ("threads", .positiveInteger), ("precision", .word),
                 ("inputs", .word), ("parameters", .word), ("trace", .word),
+                ("outputs", .word), ("observe", .word), ("ensemble", .positiveInteger), ("trust-margin", .positiveReal),
             ]),
             ("predict", ["predict", seeds.model, seeds.traces, "--out", out + "/prediction.h5"], [
                 ("trace", .word), ("input-trace", .word), ("map", .word), ("solver", .word),
                 ("steps-per-sample", .positiveInteger), ("rtol", .openUnit), ("atol", .positiveReal), ("block", .positiveInteger),
+                ("member", .nonNegativeInteger), ("threads", .positiveInteger), ("event", .word), ("after", .word),
+            ]),
+            // The two-regime options, with a valid --after and --switch in the base (the trace's output is x).
+            ("predict --after", ["predict", seeds.model, seeds.traces, "--out", out + "/prediction.h5",
+                                 "--after", seeds.model, "--switch", "x>0.5"], [
+                ("switch", .word), ("fill", .word), ("entry", .word),
             ]),
             ("import csv", ["import", "csv", seeds.table, "--time", "t", "--input", "u", "--output", "x",
                             "--out", out + "/traces.h5"], [
@@ -80,6 +87,7 @@ struct MalformedFlags {
             ("split", ["split", seeds.traces, "--at", "1e-8", "--out", out + "/parts.h5"], [
                 ("at", .finiteReal), ("names", .word), ("trace", .word),
             ]),
+            ("split --at-event", ["split", seeds.traces, "--at-event", "x>0.5", "--out", out + "/parts.h5"], [("at-event", .word)]),
             ("reservoir", ["reservoir", "narma10", "--device", "esn", "--nodes", "10", "--json"], [
                 ("nodes", .positiveInteger), ("seed", .seed), ("spectral-radius", .refusedOnly), ("input-scaling", .refusedOnly),
                 ("bias-scaling", .refusedOnly), ("leak-rate", .openUnit), ("hold", .positiveInteger), ("mask", .word),
