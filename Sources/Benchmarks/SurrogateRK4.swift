@@ -47,6 +47,8 @@ public enum SurrogateRK4Benchmark {
         public var repeats = 5
         public var seed: UInt64 = 1
         public var stepSize = 0.025
+        /// The fused kernel's network arithmetic (`FastRK4Kernel.precision`; the unfused paths stay Float64).
+        public var precision = TrainingPrecision.float64
         public init() {}
     }
 
@@ -59,6 +61,8 @@ public enum SurrogateRK4Benchmark {
     public struct Result: Codable, Sendable {
         public var problem: String
         public var integrator: String
+        /// The fused kernel's network arithmetic: "float64" or "float32" (state and RK4 stages Float64).
+        public var precision: String
         public var samples: Int
         public var batch: Int
         public var batched_steps_per_sequence: Int
@@ -97,7 +101,8 @@ public enum SurrogateRK4Benchmark {
         public var batched_final_state_first: [Double]
         /// Sum of all final states of the batched run (checksum).
         public var batched_final_state_sum: Double
-        /// max |fused - unfused| over the final states of a batch-1 run of `referenceSteps` steps.
+        /// max |fused - unfused| over the final states of a batch-1 run of `referenceSteps` steps (with
+        /// `precision` float32: the Float32 network against the Float64 one).
         public var fused_vs_unfused_max_difference: Double
     }
 
@@ -199,7 +204,7 @@ public enum SurrogateRK4Benchmark {
         // Batch 1 and batch B problems (member 0 of the batch is the batch-1 problem in `peer`).
         let (mlp, u1, y01) = try setUp(c, batch: 1, length: c.samples + 1)
         let (_, uB, y0B) = try setUp(c, batch: c.batch, length: batchedSteps + 1)
-        let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: 2, sequenceInputCount: 2, maxThreads: 2)
+        let kernel = try FastRK4Kernel(mlp: mlp, stateWidth: 2, sequenceInputCount: 2, maxThreads: 2, precision: c.precision)
 
         func fused(_ u: [Double], _ y0: [Double], batch: Int, steps: Int, threads: Int) -> (wall: Double, cpu: Double, y: [Double]) {
             var y = y0
@@ -298,6 +303,7 @@ public enum SurrogateRK4Benchmark {
         let blasSeqSteps = Double(c.batch * blasSteps)
         return Result(problem: c.problem.rawValue,
                       integrator: rule == .classical ? "classical RK4" : "RK4, Kutta 3/8 rule (torchdiffeq method='rk4')",
+                      precision: c.precision.rawValue,
                       samples: c.samples, batch: c.batch, batched_steps_per_sequence: batchedSteps, repeats: c.repeats,
                       step_size: h, flops_per_step_per_member: flopsPerStep,
                       steps_per_second: Double(c.samples) / f1.wall, gflops: Double(c.samples) / f1.wall * flopsPerStep * 1e-9,

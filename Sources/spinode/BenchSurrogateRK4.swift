@@ -2,6 +2,7 @@ import ArgumentParser
 import Benchmarks
 import Foundation
 import Workflows
+import Surrogate
 
 /// `spinode bench surrogate-rk4`: speed of the paper-sized surrogate run free with fixed-step RK4.
 struct BenchSurrogateRK4: ParsableCommand {
@@ -12,11 +13,12 @@ struct BenchSurrogateRK4: ParsableCommand {
         Integrates the Spin-Neural ODE network of Chen et al. (Nat. Commun. 13, 1016 (2022)) over a \
         zero-order-hold random input, one RK4 step per sample, with the fused SIMD kernel at batch 1 and \
         for a batch of independent sequences, and compares with the unfused and OpenBLAS paths. \
-        Figures are medians of --repeats runs after a warm-up.
+        Figures are medians of --repeats runs after a warm-up. --precision float32 runs the fused         kernel's network in Float32 (state and RK4 stages stay Float64; compare with the peers' --dtype float32).
 
         Examples:
           spinode bench surrogate-rk4 --json
           spinode bench surrogate-rk4 --problem peer --samples 20000 --json   # compare with surrogate_rk4_peers.py
+          spinode bench surrogate-rk4 --problem peer --samples 20000 --precision float32 --json
         """
     )
 
@@ -28,6 +30,7 @@ struct BenchSurrogateRK4: ParsableCommand {
     @Option(help: "Steps of the unfused reference runs.") var referenceSteps = 20_000
     @Option(help: "Timed runs per figure (median reported).") var repeats = 5
     @Option(help: "Seed of the network weights and the input samples.") var seed: UInt64 = 1
+    @Option(help: "Arithmetic of the fused kernel's network: float64 (default) or float32.") var precision = "float64"
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
@@ -37,6 +40,9 @@ struct BenchSurrogateRK4: ParsableCommand {
         guard samples > 0, batch > 0, batchedSteps > 0, referenceSteps >= 10, repeats > 0 else {
             throw ValidationError("samples, batch, batched-steps, repeats must be positive and reference-steps >= 10")
         }
+        guard TrainingPrecision(rawValue: precision) != nil else {
+            throw ValidationError("--precision must be float64 or float32, got '\(precision)'")
+        }
     }
 
     func run() throws {
@@ -44,13 +50,14 @@ struct BenchSurrogateRK4: ParsableCommand {
         c.problem = SurrogateRK4Benchmark.Problem(rawValue: problem) ?? .seeded
         c.samples = samples; c.batch = batch; c.batchedSteps = batchedSteps
         c.referenceSteps = referenceSteps; c.repeats = repeats; c.seed = seed
+        c.precision = TrainingPrecision(rawValue: precision) ?? .float64
         let r = try SurrogateRK4Benchmark.run(c)
         if json {
             // The fused kernel runs at batch 1 on one thread and batched on 1 and 2 threads.
             print(try JSONOutput.string(MachineTagged(r, machine: MachineDescription(threads: [1, 2]))))
         } else {
             print(MachineDescription(threads: [1, 2]).header)
-            print("surrogate-rk4 (\(r.problem), \(r.integrator)): MLP 4-50-50-2 tanh, dt 0.025, \(samples) samples")
+            print("surrogate-rk4 (\(r.problem), \(r.integrator), network \(r.precision)): MLP 4-50-50-2 tanh, dt 0.025, \(samples) samples")
             print(String(format: "  fused batch 1:        %.0f steps/s  (%.2f GFLOP/s)", r.steps_per_second, r.gflops))
             print(String(format: "  fused batch %d:       %.0f sequence-steps/s  (%.2f GFLOP/s, %@)", batch,
                          r.batched_steps_per_second, r.batched_gflops, r.batched_variant))

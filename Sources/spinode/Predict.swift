@@ -66,10 +66,19 @@ struct Predict: ParsableCommand {
     var fill: String?
     @Option(help: "With --after: the --after model's initial outputs at the switch, NAME=VALUE comma-separated (default: the model's prediction there).")
     var entry: String?
+    @Option(help: "Arithmetic of the network: float64 (default) or float32 (the fused RK4 kernel only: --solver rk4, one step per sample, a zoh model with at most one input; the state and the RK4 stages stay float64).")
+    var precision = "float64"
     @Flag(help: "Print one JSON summary.") var json = false
 
     func validate() throws {
         if let plot { _ = try FigureFile(path: plot) }
+        guard let p = TrainingPrecision(rawValue: precision) else {
+            throw OptionValueError("--precision must be float64 or float32, got '\(precision)'")
+        }
+        if p == .float32 {
+            guard solver == "rk4", stepsPerSample == 1 else { throw OptionValueError("--precision float32 needs --solver rk4 with one step per sample") }
+            guard after == nil else { throw OptionValueError("--precision float32 cannot be combined with --after") }
+        }
         guard ["rk4", "dopri5", "tsit5"].contains(solver) else { throw OptionValueError("--solver must be rk4, dopri5 or tsit5, got '\(solver)'") }
         guard (1...10_000).contains(stepsPerSample) else {
             throw OptionValueError("--steps-per-sample must be an integer in 1 ... 10000, got \(stepsPerSample)")
@@ -126,7 +135,8 @@ struct Predict: ParsableCommand {
         default: solverChoice = .fixedRK4(stepsPerSample: stepsPerSample)
         }
         // A single model is an ensemble of one: its mean is its own prediction, bit for bit.
-        let prediction = try EnsemblePrediction(file: chosen, solver: solverChoice)
+        var prediction = try EnsemblePrediction(file: chosen, solver: solverChoice)
+        prediction.precision = TrainingPrecision(rawValue: precision) ?? .float64
         var regimes: RegimeSwitchPrediction?
         var secondFile: SurrogateModelFile?
         if let after, let switchEvent {
@@ -315,7 +325,8 @@ struct Predict: ParsableCommand {
         try figure?.write(PredictionFigure.figure(plotted))
         if json {
             var fields: [(String, JSONValue)] = [("model", .string(model)), ("traces", .string(traces)), ("out", .string(out)),
-                                                 ("solver", .string(solver)), ("seconds", .number(seconds)),
+                                                 ("solver", .string(solver)), ("precision", .string(precision)),
+                                                 ("seconds", .number(seconds)),
                                                  ("members", .integer(chosen.memberCount)),
                                                  ("member", member.map { .integer($0) } ?? .null),
                                                  ("sample_interval_s", .number(surrogate.sampleInterval)),

@@ -112,6 +112,9 @@ struct ReservoirCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Device MODEL.h5 that is an ensemble: use this member only (0 ... N-1; default: the members' mean output).")
     var member: Int?
 
+    @Option(help: "Device MODEL.h5: arithmetic of its network, float64 (default) or float32 (a zoh model run by the fused RK4 kernel; the state and the RK4 stages stay float64).")
+    var precision = "float64"
+
     @Option(parsing: .unconditional, help: "Auto-oscillator: noise intensity D in 1/s (0: deterministic).")
     var noise: Double = 0
 
@@ -148,10 +151,17 @@ struct ReservoirCommand: ParsableCommand {
         s.inputOffset = inputOffset; s.sampling = TimeMultiplexer.Sampling(rawValue: sampling) ?? .last; s.inputNoise = inputNoise
         s.biasRatio = biasRatio; s.gainRatio = gainRatio; s.sampleInterval = sampleInterval; s.deviceSeed = deviceSeed
         s.noise = noise; s.ridge = ridge; s.folds = folds; s.quiet = quiet; s.member = member
+        s.precision = TrainingPrecision(rawValue: precision) ?? .float64
         return s
     }
 
     func validate() throws {
+        guard let p = TrainingPrecision(rawValue: precision) else {
+            throw ValidationError("--precision must be float64 or float32, got '\(precision)'")
+        }
+        if p == .float32, !ReservoirSetup.isFileDevice(device) || device.hasSuffix(".toml") {
+            throw ValidationError("--precision float32 applies to a surrogate device MODEL.h5 only")
+        }
         guard ReservoirSetup.taskNames.contains(task) else {
             throw ValidationError("unknown task '\(task)'; choose one of \(ReservoirSetup.taskNames.joined(separator: ", "))")
         }

@@ -72,6 +72,7 @@ struct MalformedFlags {
                 ("trace", .word), ("input-trace", .word), ("map", .word), ("solver", .word),
                 ("steps-per-sample", .positiveInteger), ("rtol", .openUnit), ("atol", .positiveReal), ("block", .positiveInteger),
                 ("member", .nonNegativeInteger), ("threads", .positiveInteger), ("event", .word), ("after", .word),
+                ("precision", .word),
             ]),
             // The two-regime options, with a valid --after and --switch in the base (the trace's output is x).
             ("predict --after", ["predict", seeds.model, seeds.traces, "--out", out + "/prediction.h5",
@@ -92,7 +93,7 @@ struct MalformedFlags {
                 ("nodes", .positiveInteger), ("seed", .seed), ("spectral-radius", .refusedOnly), ("input-scaling", .refusedOnly),
                 ("bias-scaling", .refusedOnly), ("leak-rate", .openUnit), ("hold", .positiveInteger), ("mask", .word),
                 ("compare-samples", .refusedOnly), ("ridge", .refusedOnly), ("folds", .refusedOnly), ("device", .word),
-                ("drive-inputs", .word),
+                ("drive-inputs", .word), ("precision", .word),
             ]),
             ("simulate", ["simulate", seeds.spec, "--out", out + "/run.h5", "--quiet"], [("name", .name), ("threads", .positiveInteger)]),
             ("bench traceio", ["bench", "traceio", "--directory", out], [

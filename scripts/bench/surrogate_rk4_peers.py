@@ -4,7 +4,8 @@
 
 Model (as in the paper, k = 2 delay embedding of one output):
   state y in R^2, network input v = [y_0, y_1, u(t), u(t + dt)], MLP 4-50-50-2 (tanh, tanh, identity),
-  dy/dtau = MLP(v), Float64, normalised step d_tau = 0.025.
+  dy/dtau = MLP(v), Float64 (--dtype float32: weights, inputs, state and arithmetic in Float32),
+  normalised step d_tau = 0.025.
   Weights: deterministic, reproducible in any language (the benchmark times, it does not train):
     W_l[i][j] = sin(0.37 (i+1) + 0.71 (j+1) + l) / sqrt(m_l),  b_l[i] = 0.1 cos(0.5 (i+1) + l),
     0-based i = output row, j = input column, l = 1, 2, 3, m_l = fan-in.
@@ -38,6 +39,7 @@ import sys
 import time
 
 DT = 0.025
+DTYPE = "float64"  # --dtype
 WIDTHS = (4, 50, 50, 2)
 GOLDEN = 0.6180339887498949
 
@@ -86,11 +88,11 @@ def rk38_step(f, y, dt):
 
 def run_numpy(n_samples, batch):
     import numpy as np
-    (W1, b1), (W2, b2), (W3, b3) = [(np.array(W), np.array(b)) for W, b in weights_python()]
+    (W1, b1), (W2, b2), (W3, b3) = [(np.array(W, dtype=DTYPE), np.array(b, dtype=DTYPE)) for W, b in weights_python()]
     W1y, W1u = np.ascontiguousarray(W1[:, :2].T), np.ascontiguousarray(W1[:, 2:].T)
     W2t, W3t = np.ascontiguousarray(W2.T), np.ascontiguousarray(W3.T)
-    u = inputs_numpy(n_samples, batch)
-    y0 = initial_numpy(batch)
+    u = inputs_numpy(n_samples, batch).astype(DTYPE)
+    y0 = initial_numpy(batch).astype(DTYPE)
 
     def run():
         y = y0.copy()
@@ -109,7 +111,7 @@ def run_numpy(n_samples, batch):
 
 def run_torch_loop(n_samples, batch):
     import torch
-    dtype = torch.float64
+    dtype = getattr(torch, DTYPE)
     (W1, b1), (W2, b2), (W3, b3) = [(torch.tensor(W, dtype=dtype), torch.tensor(b, dtype=dtype)) for W, b in weights_python()]
     W1y, W1u = W1[:, :2].T.contiguous(), W1[:, 2:].T.contiguous()
     W2t, W3t = W2.T.contiguous(), W3.T.contiguous()
@@ -135,7 +137,7 @@ def run_torch_loop(n_samples, batch):
 def run_torchdiffeq(n_samples, batch):
     import torch
     import torchdiffeq
-    dtype = torch.float64
+    dtype = getattr(torch, DTYPE)
 
     class Surrogate(torch.nn.Module):
         def __init__(self):
@@ -178,7 +180,11 @@ def main():
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--dtype", choices=["float64", "float32"], default="float64",
+                    help="arithmetic of every framework (compare float32 with spinode bench surrogate-rk4 --precision float32)")
     args = ap.parse_args()
+    global DTYPE
+    DTYPE = args.dtype
     os.environ["OMP_NUM_THREADS"] = str(args.threads)
     import numpy as np
     import torch
@@ -206,6 +212,7 @@ def main():
             "final_state_batch1": np.asarray(y1).ravel().tolist(),
             "final_state_batched_first": np.asarray(yb)[0].tolist(),
             "integrator": "RK4, Kutta 3/8 rule (torchdiffeq method='rk4')",
+            "dtype": DTYPE,
         })
     if "numpy" in finals:
         for r in results:

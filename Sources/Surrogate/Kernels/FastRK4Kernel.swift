@@ -56,6 +56,10 @@ public final class FastRK4Kernel {
     public let activations: [Activation]
     /// The register width the accumulators are blocked for (`automatic` resolved).
     public let laneVectorWidth: LaneVectorWidth
+    /// The network's arithmetic: Float64, or Float32 (`Float32Network`; the state and the RK4 stages stay Float64).
+    public let precision: TrainingPrecision
+    /// The Float32 network (nil in Float64).
+    let float32Network: Float32Network?
 
     @usableFromInline struct Layer {
         var nIn: Int, nOut: Int
@@ -79,10 +83,14 @@ public final class FastRK4Kernel {
     /// Per thread, per member slot (2): buffers[layer 0 input ... layer L output].
     @usableFromInline let scratch: [[[UnsafeMutablePointer<SIMD8<Double>>]]]
 
-    /// - Parameter laneVectorWidth: register blocking (default: this build's, `LaneVectorWidth.native`).
+    /// - Parameters:
+    ///   - laneVectorWidth: register blocking (default: this build's, `LaneVectorWidth.native`).
+    ///   - precision: the network's arithmetic (default Float64). In Float32 each stage argument is rounded
+    ///     to Float32 and the network's output widened; the RK4 combination stays Float64.
     /// - Throws: `NeuralNetError.shape` if the MLP does not map n + m_s + m_c inputs to n outputs, or A is not n x n.
     public init(mlp: MLP, stateWidth n: Int, sequenceInputCount ms: Int, constantInputCount mc: Int = 0,
-                linearTerm: Matrix? = nil, maxThreads: Int = 2, laneVectorWidth: LaneVectorWidth = .automatic) throws {
+                linearTerm: Matrix? = nil, maxThreads: Int = 2, laneVectorWidth: LaneVectorWidth = .automatic,
+                precision: TrainingPrecision = .float64) throws {
         guard mlp.inputWidth == n + ms + mc, mlp.outputWidth == n else {
             throw NeuralNetError.shape("FastRK4Kernel with state width \(n), \(ms) + \(mc) extra inputs needs an MLP \(n + ms + mc) -> \(n), got \(mlp.widths)")
         }
@@ -94,6 +102,9 @@ public final class FastRK4Kernel {
         constantInputCount = mc
         self.maxThreads = max(1, maxThreads)
         self.laneVectorWidth = laneVectorWidth.resolved
+        self.precision = precision
+        float32Network = precision == .float32
+            ? Float32Network(mlp: mlp, threads: max(1, maxThreads), slots: 2, laneVectorWidth: laneVectorWidth) : nil
         widths = mlp.widths
         activations = mlp.activations
         linear = linearTerm?.storage ?? []
@@ -142,30 +153,14 @@ public final class FastRK4Kernel {
     /// Copies the parameters of `mlp` (same widths and activations) into the kernel's layouts.
     public func update(from mlp: MLP) {
         precondition(mlp.widths == widths && mlp.activations == activations, "FastRK4Kernel.update: network shape changed")
+        float32Network?.update(from: mlp)
         mlp.parameters.withUnsafeBufferPointer { theta in
             for (l, layer) in layers.enumerated() {
                 let w = theta.baseAddress! + mlp.weightOffsets[l], b = theta.baseAddress! + mlp.biasOffsets[l]
-                let wd = UnsafeMutableRawPointer(layer.weights).assumingMemoryBound(to: Double.self)
-                let bd = UnsafeMutableRawPointer(layer.bias).assumingMemoryBound(to: Double.self)
-                if layer.wide {
-                    // chunk c, input i, neuron j in chunk: wd[(c nIn + i) 64 + j] = W[c 64 + j, i]
-                    for c in 0..<layer.chunks {
-                        for i in 0..<layer.nIn {
-                            for j in 0..<64 {
-                                let o = c * 64 + j
-                                wd[(c * layer.nIn + i) * 64 + j] = o < layer.nOut ? w[o * layer.nIn + i] : 0
-                            }
-                        }
-                        for j in 0..<64 { let o = c * 64 + j; bd[c * 64 + j] = o < layer.nOut ? b[o] : 0 }
-                    }
-                } else {
-                    for o in 0..<layer.nOut {
-                        for i in 0..<(layer.inVectors * 8) {
-                            wd[o * layer.inVectors * 8 + i] = i < layer.nIn ? w[o * layer.nIn + i] : 0
-                        }
-                    }
-                    for j in 0..<8 { bd[j] = j < layer.nOut ? b[j] : 0 }
-                }
+                KernelLayout.write(weights: w, bias: b, nIn: layer.nIn, nOut: layer.nOut, wide: layer.wide, chunks: layer.chunks,
+                                   rowLength: layer.inVectors * 8, biasLanes: 8,
+                                   into: UnsafeMutableRawPointer(layer.weights).assumingMemoryBound(to: Double.self),
+                                   biasInto: UnsafeMutableRawPointer(layer.bias).assumingMemoryBound(to: Double.self))
             }
         }
     }
@@ -242,11 +237,16 @@ public final class FastRK4Kernel {
         let slots = scratch[thread]
         let in0 = UnsafeMutableRawPointer(slots[0][0]).assumingMemoryBound(to: Double.self)
         let in1 = UnsafeMutableRawPointer(slots[1][0]).assumingMemoryBound(to: Double.self)
+        let net32 = float32Network
+        let f0 = net32?.input(thread: thread, slot: 0), f1 = net32?.input(thread: thread, slot: 1)
+        /// Network input j of member r (of the pair) = v, in the network's precision.
+        @inline(__always) func put(_ r: Int, _ j: Int, _ v: Double) {
+            if let f0, let f1 { (r == 0 ? f0 : f1)[j] = Float(v) } else { (r == 0 ? in0 : in1)[j] = v }
+        }
         let b0 = 2 * g
         // Constant inputs once; the padding after n + m stays zero.
         for r in 0..<members {
-            let dst = r == 0 ? in0 : in1
-            for j in 0..<mc { dst[n + ms + j] = constants![(b0 + r) * mc + j] }
+            for j in 0..<mc { put(r, n + ms + j, constants![(b0 + r) * mc + j]) }
         }
         // RK4 registers of the (up to) 2 members live in a temporary buffer (on the stack for small n);
         // the loops over n are tiny next to the network.
@@ -261,14 +261,12 @@ public final class FastRK4Kernel {
             for s in 0..<steps {
                 if let inp = inputs, ms > 0 {
                     for r in 0..<members {
-                        let dst = r == 0 ? in0 : in1
                         let src = inp.base + (b0 + r) * inp.memberStride + s * inp.stepStride
-                        for j in 0..<ms { dst[n + j] = src[j * inp.inputStride] }
+                        for j in 0..<ms { put(r, n + j, src[j * inp.inputStride]) }
                     }
                 }
                 for st in 0..<4 {
                     for r in 0..<members {
-                        let dst = r == 0 ? in0 : in1
                         for j in 0..<n {
                             let i = r * n + j
                             let a: Double
@@ -279,15 +277,20 @@ public final class FastRK4Kernel {
                             default: a = classical ? y[i] + h * k3[i] : y[i] + h * (k1[i] - k2[i] + k3[i])
                             }
                             stage[i] = a
-                            dst[j] = a
+                            put(r, j, a)
                         }
                     }
-                    evaluateNetwork(members: members, slots: slots)
+                    if let net32 {
+                        for r in 0..<members { net32.evaluate(thread: thread, slot: r) }
+                    } else {
+                        evaluateNetwork(members: members, slots: slots)
+                    }
                     let kOut = st == 0 ? k1 : st == 1 ? k2 : st == 2 ? k3 : k4
                     for r in 0..<members {
                         let out = UnsafeMutableRawPointer(slots[r][layers.count]).assumingMemoryBound(to: Double.self)
+                        let out32 = net32?.output(thread: thread, slot: r)
                         for j in 0..<n {
-                            var f = out[j]
+                            var f = out32.map { Double($0[j]) } ?? out[j]
                             if !linear.isEmpty {
                                 for q in 0..<n { f += linear[j * n + q] * stage[r * n + q] }
                             }

@@ -42,9 +42,11 @@ public final class SurrogateDevice: Device {
 
     public init(model: SurrogateModel, name: String = "surrogate", solver: SurrogateSolver = .paper,
                 inputChannel: Int = 0, outputChannel: Int = 0, parameters: [Double]? = nil,
-                initialOutputs: [Double]? = nil, otherMembers: [SurrogateModel] = []) throws {
+                initialOutputs: [Double]? = nil, otherMembers: [SurrogateModel] = [],
+                precision: TrainingPrecision = .float64) throws {
         var ensemble = try EnsemblePrediction(members: [model] + otherMembers, solver: solver)
         ensemble.readout = .lastDelay
+        ensemble.precision = precision
         self.ensemble = ensemble
         let k = model.embedding.order, nOut = model.embedding.outputCount
         guard model.inputCount >= 1 else { throw SurrogateError.invalidModel("a surrogate device needs a model with at least one input channel") }
@@ -78,11 +80,13 @@ public final class SurrogateDevice: Device {
 
     /// A device from a model file (docs/model-file.md): every member of an ensemble (their mean), or
     /// member `member` (0 ... N - 1) alone.
-    public convenience init(modelFile path: String, member: Int? = nil, solver: SurrogateSolver = .paper) throws {
+    public convenience init(modelFile path: String, member: Int? = nil, solver: SurrogateSolver = .paper,
+                            precision: TrainingPrecision = .float64) throws {
         let file = try SurrogateModelFile.read(path)
         let models = try (member.map { [$0] } ?? Array(0..<file.memberCount)).map { try SurrogateModel(file: file.member($0, of: path)) }
         let label = member.map { " member \($0)" } ?? (models.count > 1 ? " (mean of \(models.count) members)" : "")
-        try self.init(model: models[0], name: "surrogate \(path)" + label, solver: solver, otherMembers: Array(models.dropFirst()))
+        try self.init(model: models[0], name: "surrogate \(path)" + label, solver: solver, otherMembers: Array(models.dropFirst()),
+                      precision: precision)
     }
 
     public func respond(to inputs: [[Double]]) throws -> [[Double]] {

@@ -19,6 +19,8 @@ public struct EnsemblePrediction {
     public let solver: SurrogateSolver
     /// The delay every member's series reads (`FreeRunPrediction.Readout`; `.lastDelay` for a device).
     public var readout: FreeRunPrediction.Readout = .firstDelay
+    /// The network arithmetic of `memberPredictions` (`FreeRunPrediction.precision`; calibration stays Float64).
+    public var precision: TrainingPrecision = .float64
 
     /// The members of an ensemble model file (a single model gives an ensemble of one).
     public init(file: SurrogateModelFile, solver: SurrogateSolver = .paper) throws {
@@ -64,6 +66,7 @@ public struct EnsemblePrediction {
         try runMembers(threads: threads) { model in
             var prediction = FreeRunPrediction(model: model, solver: solver)
             prediction.readout = readout
+            prediction.precision = precision
             return try prediction.predict(traces)
         }
     }

@@ -39,6 +39,11 @@ public struct FreeRunPrediction {
     /// The delay the series reads (default `.firstDelay`, the paper's).
     public var readout: Readout = .firstDelay
 
+    /// The network's arithmetic (default Float64). `.float32` runs the fused kernel's network in Float32
+    /// (`FastRK4Kernel` with `precision: .float32`; state and RK4 stages stay Float64) and needs a model
+    /// and solver the fused kernel serves (`usesFusedKernel`); otherwise prediction throws.
+    public var precision: TrainingPrecision = .float64
+
     public init(model: SurrogateModel, solver: SurrogateSolver = .paper) {
         self.model = model
         self.solver = solver
@@ -69,6 +74,10 @@ public struct FreeRunPrediction {
     /// segments (trace index into `traces`, start sample, length in samples >= k + 1).
     public func normalisedSeries(traces: [NormalisedTrace], segments: [(trace: Int, start: Int, length: Int)]) throws -> [[Double]] {
         let embedding = model.embedding, k = embedding.order, n = model.stateDimension, nOut = embedding.outputCount
+        if precision == .float32 && !usesFusedKernel {
+            throw SurrogateError.invalidOption(
+                "Float32 prediction needs the fused kernel: RK4 with one step per sample, zoh input interpolation and at most one input channel (this model: \(model.interpolation.rawValue) interpolation, \(model.inputCount) input channel(s))")
+        }
         var results = [[Double]](repeating: [], count: segments.count)
         // Group segments by length; each group is one batched solve.
         var groups = [Int: [Int]]()
@@ -150,7 +159,7 @@ public struct FreeRunPrediction {
             kernel = try FastRK4Kernel(mlp: model.mlp, stateWidth: n,
                                        sequenceInputCount: model.embedding.extraInputCount(inputCount: nIn, parameterCount: 0),
                                        constantInputCount: nPar,
-                                       linearTerm: model.linearTerm, maxThreads: 1)
+                                       linearTerm: model.linearTerm, maxThreads: 1, precision: precision)
         } catch {
             throw SurrogateError.invalidModel("\(error)")
         }

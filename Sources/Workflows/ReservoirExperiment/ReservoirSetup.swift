@@ -43,6 +43,8 @@ public struct ReservoirSetup {
     public var noise: Double = 0
     /// Of an ensemble model device: this member alone (nil: the members' mean).
     public var member: Int?
+    /// Of a surrogate model device: its network's arithmetic (`FreeRunPrediction.precision`).
+    public var precision: TrainingPrecision = .float64
     /// Readout: fixed ridge lambda (nil: chosen by contiguous k-fold cross-validation over `folds` folds).
     public var ridge: Double?
     public var folds: Int = 5
@@ -121,7 +123,7 @@ public struct ReservoirSetup {
                 if !quiet { device.progress = Self.progressReporter(name) }
                 return device
             }
-            return try SurrogateDevice(modelFile: name, member: member)
+            return try SurrogateDevice(modelFile: name, member: member, precision: precision)
         }
         guard let build = Self.devices[name] else {
             throw ReservoirSetupError("unknown device '\(name)'; available: \(Self.devices.keys.sorted().joined(separator: ", ")) or MODEL.h5")

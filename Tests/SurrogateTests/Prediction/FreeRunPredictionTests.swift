@@ -199,4 +199,40 @@ final class FusedPredictionTests: XCTestCase {
             for i in b[t].indices { XCTAssertEqual(a[t][i], b[t][i], accuracy: 1e-12 * scale, "trace \(t) sample \(i)") }
         }
     }
+
+    /// `precision = .float32` on the same model and traces: within 1e-6 of the Float64 prediction
+    /// relative to the largest value (Float32 epsilon 1.2e-7) and not equal to it; refused with a clear
+    /// error for a model the fused kernel does not serve (cubic inputs).
+    func testFloat32PredictionFollowsFloat64() throws {
+        let norm = try Normalisation(outputMean: [0.2], outputStd: [1.5], inputMean: [0.1], inputStd: [2],
+                                     parameterMean: [3], parameterStd: [0.5])
+        let model = try SurrogateModel.initial(embedding: DelayEmbedding(order: 2, outputCount: 1), inputCount: 1,
+                                               parameterCount: 1, sampleInterval: 1e-3, interpolation: .zoh,
+                                               normalisation: norm, hidden: [50, 50], seed: 7)
+        var rng = SeededRandom(seed: 9)
+        let traces = try (0..<2).map { t in
+            try RawTrace(name: "t\(t)", sampleInterval: 1e-3, outputs: (0..<400).map { _ in rng.normal() }, outputCount: 1,
+                         inputs: (0..<400).map { _ in rng.uniform(-1, 1) }, inputCount: 1, parameters: [3.1])
+        }
+        var single = FreeRunPrediction(model: model)
+        single.precision = .float32
+        let a = try single.predict(traces), b = try FreeRunPrediction(model: model).predict(traces)
+        var worst = 0.0
+        for t in traces.indices {
+            let scale = b[t].map(abs).max()!
+            for i in b[t].indices { worst = max(worst, abs(a[t][i] - b[t][i]) / scale) }
+        }
+        print("Float32 prediction: max relative difference to Float64", worst)
+        XCTAssertLessThanOrEqual(worst, 1e-6)
+        XCTAssertGreaterThan(worst, 0)
+
+        let cubic = try SurrogateModel.initial(embedding: DelayEmbedding(order: 2, outputCount: 1), inputCount: 1,
+                                               parameterCount: 1, sampleInterval: 1e-3, interpolation: .cubic,
+                                               normalisation: norm, hidden: [8], seed: 7)
+        var refused = FreeRunPrediction(model: cubic)
+        refused.precision = .float32
+        XCTAssertThrowsError(try refused.predict(traces)) { error in
+            XCTAssertTrue("\(error)".contains("Float32 prediction needs the fused kernel"), "\(error)")
+        }
+    }
 }
