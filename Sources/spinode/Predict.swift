@@ -321,7 +321,7 @@ struct Predict: ParsableCommand {
             }
             reports.append(.object(report))
         }
-        try TraceFile.write(written, to: out, description: "spinode predict \(model) \(traces)")
+        try TraceFile.write(written, to: out, description: "spinode predict \(model) \(traces)" + (precision == "float32" ? " --precision float32" : ""))
         try figure?.write(PredictionFigure.figure(plotted))
         if json {
             var fields: [(String, JSONValue)] = [("model", .string(model)), ("traces", .string(traces)), ("out", .string(out)),
