@@ -29,6 +29,10 @@ final class PredictPrecisionTests: XCTestCase {
         XCTAssertEqual(refused.stderr.split(separator: "\n").count, 1, refused.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/cubic.h5"))
 
+        let reservoir = try runSpinode(["reservoir", "narma10", "--device", root + "/Models/spin-torque-oscillator.h5", "--nodes", "10",
+                                        "--precision", "float32", "--json"])
+        XCTAssertTrue((try jsonObject(reservoir.stdout)["source"] as? String)?.contains(", float32 network") ?? false, reservoir.stdout)
+
         let esn = try runProcess(try spinode(), ["reservoir", "narma10", "--device", "esn", "--nodes", "10", "--precision", "float32"])
         XCTAssertNotEqual(esn.status, 0)
         XCTAssertTrue(esn.stderr.contains("--precision float32 applies to a surrogate device MODEL.h5 only"), esn.stderr)

@@ -85,7 +85,8 @@ public final class SurrogateDevice: Device {
         let file = try SurrogateModelFile.read(path)
         let models = try (member.map { [$0] } ?? Array(0..<file.memberCount)).map { try SurrogateModel(file: file.member($0, of: path)) }
         let label = member.map { " member \($0)" } ?? (models.count > 1 ? " (mean of \(models.count) members)" : "")
-        try self.init(model: models[0], name: "surrogate \(path)" + label, solver: solver, otherMembers: Array(models.dropFirst()),
+        try self.init(model: models[0], name: "surrogate \(path)" + label + (precision == .float32 ? ", float32 network" : ""),
+                      solver: solver, otherMembers: Array(models.dropFirst()),
                       precision: precision)
     }
 
