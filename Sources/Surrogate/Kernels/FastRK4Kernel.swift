@@ -40,6 +40,9 @@ import Dispatch
 ///
 /// The kernel copies the MLP's parameters at construction (`update(from:)` refreshes them).
 ///
+/// With `precision: .float32` the network runs in `Float32Network` (the same layouts in 16-Float
+/// vectors, `RationalTanh`); the RK4 registers, stage arguments and combination stay Float64 as above.
+///
 /// Why not dgemm: at this size a batched `NeuralVectorField` with a plain RK4 loop over OpenBLAS is
 /// slower than this kernel on one thread (`spinode bench surrogate-rk4` measures both), so the batched
 /// surrogate uses this kernel. Tests hold it to the ODE module's RK4 tableau to round-off.

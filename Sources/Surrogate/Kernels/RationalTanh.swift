@@ -10,8 +10,8 @@
 ///
 /// The coefficients are a near-minimax fit of tanh(x)/x on [0, 9.5] in relative error (Loeb's
 /// linearised least squares with Lawson reweighting, 9,000 nodes, tanh from mpmath at 40 digits), then
-/// rounded to Float32: `scripts/fit-rational-tanh.py` derives them and prints them. Evaluated in Float32 with fused multiply-adds the relative error is
-/// a few Float32 ulps (test: `RationalTanhTests`).
+/// rounded to Float32: `scripts/fit-rational-tanh.py` derives and prints them. Evaluated in Float32 with
+/// fused multiply-adds the relative error is a few Float32 ulps (test: `RationalTanhTests`).
 public enum RationalTanh {
     /// p[0 ..< count] = tanh(p[0 ..< count]) (one call per layer: the kernel's loop did not inline a
     /// per-vector call, and SIMD16 arguments then travel through memory).

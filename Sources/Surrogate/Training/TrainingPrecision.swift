@@ -8,6 +8,10 @@ import NeuralNet
 /// and the Float32 gradient is widened before the Adam step. On the paper's configuration its
 /// gradient matches the Float64 gradient to 1.2e-7 relative (L2) and a short training run follows the
 /// Float64 loss curve (tests: `FusedSampleGridRK4Tests`).
+///
+/// The free run uses the same choice for its network (`FastRK4Kernel.precision`,
+/// `FreeRunPrediction.precision`: `predict` and `reservoir --precision`), with the state and the RK4
+/// stages kept in Float64 (`Float32Network`).
 public enum TrainingPrecision: String, Sendable, Codable, CaseIterable {
     case float64
     case float32
