@@ -85,6 +85,10 @@ public final class FastRK4Kernel {
     @usableFromInline let bufferLength: Int
     /// Per thread, per member slot (2): buffers[layer 0 input ... layer L output].
     @usableFromInline let scratch: [[[UnsafeMutablePointer<SIMD8<Double>>]]]
+    /// Per thread: the RK4 registers of a pair of members (12 n Doubles: y, stage, k1 ... k4, 2 x n each).
+    let registers: [UnsafeMutablePointer<Double>]
+    /// Holds the weights, `scratch` and `registers` (`KernelArena`).
+    let arena: KernelArena
 
     /// - Parameters:
     ///   - laneVectorWidth: register blocking (default: this build's, `LaneVectorWidth.native`).
@@ -111,46 +115,39 @@ public final class FastRK4Kernel {
         widths = mlp.widths
         activations = mlp.activations
         linear = linearTerm?.storage ?? []
-        var ls = [Layer](), longest = ((mlp.inputWidth + 7) / 8) * 8
+        // Shapes first, then one arena for the weights, the activation buffers and the RK4 registers.
+        var shapes = [(nIn: Int, nOut: Int, wide: Bool, chunks: Int, inVectors: Int, weightVectors: Int, biasVectors: Int)]()
+        var longest = ((mlp.inputWidth + 7) / 8) * 8
         for l in 0..<mlp.layerCount {
             let nIn = mlp.widths[l], nOut = mlp.widths[l + 1]
             let wide = nOut > 8
             let inVectors = (nIn + 7) / 8
             let chunks = wide ? (nOut + 63) / 64 : 0
-            let weightVectors = wide ? chunks * nIn * 8 : nOut * inVectors
-            let biasVectors = wide ? chunks * 8 : 1
-            let w = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: weightVectors)
-            w.initialize(repeating: .zero, count: weightVectors)
-            let b = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: biasVectors)
-            b.initialize(repeating: .zero, count: biasVectors)
-            ls.append(Layer(nIn: nIn, nOut: nOut, wide: wide, chunks: chunks, inVectors: inVectors,
-                            outVectors: (nOut + 7) / 8, weights: w, weightVectors: weightVectors,
-                            bias: b, biasVectors: biasVectors, activation: mlp.activations[l]))
+            shapes.append((nIn, nOut, wide, chunks, inVectors, wide ? chunks * nIn * 8 : nOut * inVectors, wide ? chunks * 8 : 1))
             longest = max(longest, wide ? chunks * 64 : 8)
+        }
+        let threadCount = self.maxThreads, bufferCount = threadCount * 2 * (shapes.count + 1)
+        var bytes = bufferCount * KernelArena.bytes(SIMD8<Double>.self, count: longest / 8)
+            + threadCount * KernelArena.bytes(Double.self, count: 12 * n)
+        for sh in shapes {
+            bytes += KernelArena.bytes(SIMD8<Double>.self, count: sh.weightVectors) + KernelArena.bytes(SIMD8<Double>.self, count: sh.biasVectors)
+        }
+        let arena = KernelArena(byteCount: bytes)
+        self.arena = arena
+        var ls = [Layer]()
+        for (l, sh) in shapes.enumerated() {
+            ls.append(Layer(nIn: sh.nIn, nOut: sh.nOut, wide: sh.wide, chunks: sh.chunks, inVectors: sh.inVectors,
+                            outVectors: (sh.nOut + 7) / 8, weights: arena.take(SIMD8<Double>.self, count: sh.weightVectors),
+                            weightVectors: sh.weightVectors, bias: arena.take(SIMD8<Double>.self, count: sh.biasVectors),
+                            biasVectors: sh.biasVectors, activation: mlp.activations[l]))
         }
         layers = ls
         bufferLength = longest
-        var s = [[[UnsafeMutablePointer<SIMD8<Double>>]]]()
-        for _ in 0..<self.maxThreads {
-            var slots = [[UnsafeMutablePointer<SIMD8<Double>>]]()
-            for _ in 0..<2 {
-                var bufs = [UnsafeMutablePointer<SIMD8<Double>>]()
-                for _ in 0...ls.count {
-                    let p = UnsafeMutablePointer<SIMD8<Double>>.allocate(capacity: longest / 8)
-                    p.initialize(repeating: .zero, count: longest / 8)
-                    bufs.append(p)
-                }
-                slots.append(bufs)
-            }
-            s.append(slots)
+        scratch = (0..<threadCount).map { _ in
+            (0..<2).map { _ in (0...shapes.count).map { _ in arena.take(SIMD8<Double>.self, count: longest / 8) } }
         }
-        scratch = s
+        registers = (0..<threadCount).map { _ in arena.take(Double.self, count: 12 * n) }
         update(from: mlp)
-    }
-
-    deinit {
-        for l in layers { l.weights.deallocate(); l.bias.deallocate() }
-        for t in scratch { for slot in t { for p in slot { p.deallocate() } } }
     }
 
     /// Copies the parameters of `mlp` (same widths and activations) into the kernel's layouts.
@@ -251,10 +248,10 @@ public final class FastRK4Kernel {
         for r in 0..<members {
             for j in 0..<mc { put(r, n + ms + j, constants![(b0 + r) * mc + j]) }
         }
-        // RK4 registers of the (up to) 2 members live in a temporary buffer (on the stack for small n);
-        // the loops over n are tiny next to the network.
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: 12 * n) { tmp in
-            let y = tmp.baseAddress!             // 2 x n current states
+        // RK4 registers of the (up to) 2 members (the thread's block of the arena); the loops over n are
+        // tiny next to the network.
+        do {
+            let y = registers[thread]             // 2 x n current states
             let stage = y + 2 * n                 // 2 x n stage argument
             let k1 = y + 4 * n, k2 = y + 6 * n, k3 = y + 8 * n, k4 = y + 10 * n   // 2 x n stage derivatives
             for r in 0..<members { for j in 0..<n { y[r * n + j] = state[(b0 + r) * n + j] } }

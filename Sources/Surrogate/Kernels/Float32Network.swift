@@ -41,47 +41,46 @@ final class Float32Network {
     let layerTable: UnsafeMutablePointer<Layer>
     let buffers: UnsafeMutablePointer<UnsafeMutablePointer<SIMD16<Float>>>
     let bufferCount: Int
+    /// Holds the weights, the layer table and the buffers.
+    let arena: KernelArena
 
     init(mlp: MLP, threads: Int, slots: Int, laneVectorWidth: LaneVectorWidth) {
         widths = mlp.widths
         activations = mlp.activations
         self.laneVectorWidth = laneVectorWidth.resolved
-        var ls = [Layer](), longest = (mlp.inputWidth + 15) / 16
+        var shapes = [(nIn: Int, nOut: Int, wide: Bool, chunks: Int, inVectors: Int, weightCount: Int, biasCount: Int)]()
+        var longest = (mlp.inputWidth + 15) / 16
         for l in 0..<mlp.layerCount {
             let nIn = mlp.widths[l], nOut = mlp.widths[l + 1]
             let wide = nOut > 16
-            let inVectors = (nIn + 15) / 16
             let chunks = wide ? (nOut + 63) / 64 : 0
-            let weightCount = wide ? chunks * nIn * 4 : nOut * inVectors
-            let biasCount = wide ? chunks * 4 : 1
-            let w = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: weightCount)
-            w.initialize(repeating: .zero, count: weightCount)
-            let b = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: biasCount)
-            b.initialize(repeating: .zero, count: biasCount)
-            ls.append(Layer(nIn: nIn, nOut: nOut, wide: wide, chunks: chunks, inVectors: inVectors,
-                            outVectors: wide ? chunks * 4 : 1, weights: w, bias: b, activation: mlp.activations[l]))
+            let inVectors = (nIn + 15) / 16
+            shapes.append((nIn, nOut, wide, chunks, inVectors, wide ? chunks * nIn * 4 : nOut * inVectors, wide ? chunks * 4 : 1))
             longest = max(longest, wide ? chunks * 4 : 1)
         }
-        layers = ls
-        layerCount = ls.count
-        layerTable = UnsafeMutablePointer<Layer>.allocate(capacity: ls.count)
-        layerTable.initialize(from: ls, count: ls.count)
+        // One arena for the weights and the buffers (`KernelArena`: their placement, and so the speed, is
+        // then the same in every run).
+        layerCount = shapes.count
         slotsPerThread = slots
-        bufferCount = max(1, threads) * slots * (ls.count + 1)
-        buffers = UnsafeMutablePointer<UnsafeMutablePointer<SIMD16<Float>>>.allocate(capacity: bufferCount)
-        for i in 0..<bufferCount {
-            let p = UnsafeMutablePointer<SIMD16<Float>>.allocate(capacity: longest)
-            p.initialize(repeating: .zero, count: longest)
-            (buffers + i).initialize(to: p)
+        bufferCount = max(1, threads) * slots * (shapes.count + 1)
+        var bytes = bufferCount * KernelArena.bytes(SIMD16<Float>.self, count: longest)
+            + KernelArena.bytes(Layer.self, count: shapes.count)
+            + KernelArena.bytes(UnsafeMutablePointer<SIMD16<Float>>.self, count: bufferCount)
+        for sh in shapes {
+            bytes += KernelArena.bytes(SIMD16<Float>.self, count: sh.weightCount) + KernelArena.bytes(SIMD16<Float>.self, count: sh.biasCount)
         }
+        let arena = KernelArena(byteCount: bytes)
+        self.arena = arena
+        layers = shapes.enumerated().map { l, sh in
+            Layer(nIn: sh.nIn, nOut: sh.nOut, wide: sh.wide, chunks: sh.chunks, inVectors: sh.inVectors,
+                  outVectors: sh.wide ? sh.chunks * 4 : 1, weights: arena.take(SIMD16<Float>.self, count: sh.weightCount),
+                  bias: arena.take(SIMD16<Float>.self, count: sh.biasCount), activation: mlp.activations[l])
+        }
+        layerTable = arena.take(Layer.self, count: shapes.count)
+        layerTable.initialize(from: layers, count: shapes.count)
+        buffers = arena.take(UnsafeMutablePointer<SIMD16<Float>>.self, count: bufferCount)
+        for i in 0..<bufferCount { (buffers + i).initialize(to: arena.take(SIMD16<Float>.self, count: longest)) }
         update(from: mlp)
-    }
-
-    deinit {
-        for l in layers { l.weights.deallocate(); l.bias.deallocate() }
-        layerTable.deinitialize(count: layers.count); layerTable.deallocate()
-        for i in 0..<bufferCount { buffers[i].deallocate() }
-        buffers.deallocate()
     }
 
     /// The activation buffers of (thread, slot): [0] input ... [L] output.
