@@ -38,6 +38,8 @@ final class FusedSampleGridRK4<V: SIMD> where V.Scalar: LaneScalar {
     /// Padded widths P_l (even).
     let padded: [Int]
     /// Per layer: W_l^T [P_l][P_{l+1}] (forward), W_l [P_{l+1}][P_l] (backward), b_l [P_{l+1}].
+    /// Holds the forward, backward and bias layouts.
+    let arena: KernelArena
     let forwardWeights: [UnsafeMutablePointer<T>]
     let backwardWeights: [UnsafeMutablePointer<T>]
     let biases: [UnsafeMutablePointer<T>]
@@ -61,12 +63,14 @@ final class FusedSampleGridRK4<V: SIMD> where V.Scalar: LaneScalar {
         self.threads = max(1, threads)
         padded = mlp.widths.map { ($0 + 1) / 2 * 2 }
         var fw = [UnsafeMutablePointer<T>](), bw = [UnsafeMutablePointer<T>](), bs = [UnsafeMutablePointer<T>]()
+        // One arena for the three layouts (`KernelArena`: placement, and so speed, the same in every run).
+        var bytes = 0
+        for l in 0..<mlp.layerCount { bytes += 2 * KernelArena.bytes(T.self, count: padded[l] * padded[l + 1]) + KernelArena.bytes(T.self, count: padded[l + 1]) }
+        let arena = KernelArena(byteCount: bytes)
+        self.arena = arena
         for l in 0..<mlp.layerCount {
             let pIn = padded[l], pOut = padded[l + 1]
-            let f = UnsafeMutablePointer<T>.allocate(capacity: pIn * pOut); f.initialize(repeating: 0, count: pIn * pOut)
-            let b = UnsafeMutablePointer<T>.allocate(capacity: pIn * pOut); b.initialize(repeating: 0, count: pIn * pOut)
-            let c = UnsafeMutablePointer<T>.allocate(capacity: pOut); c.initialize(repeating: 0, count: pOut)
-            fw.append(f); bw.append(b); bs.append(c)
+            fw.append(arena.take(T.self, count: pIn * pOut)); bw.append(arena.take(T.self, count: pIn * pOut)); bs.append(arena.take(T.self, count: pOut))
         }
         forwardWeights = fw
         backwardWeights = bw
@@ -76,11 +80,6 @@ final class FusedSampleGridRK4<V: SIMD> where V.Scalar: LaneScalar {
         setParameters(mlp.parameters)
     }
 
-    deinit {
-        for p in forwardWeights { p.deallocate() }
-        for p in backwardWeights { p.deallocate() }
-        for p in biases { p.deallocate() }
-    }
 
     /// Rounds theta (flat, the MLP's order) into the padded layouts.
     func setParameters(_ theta: [Double]) {
@@ -216,17 +215,21 @@ final class LaneWorker<V: SIMD> where V.Scalar: LaneScalar {
     var lv = 0
     var stepCapacity = 0
     var sampleCapacity = 0
-    var tape: UnsafeMutablePointer<V> = .allocate(capacity: 1)
+    /// Holds the accumulators (`fixedArena`) and the tape, state, step cotangents, saved lanes and loss
+    /// cotangents (`arena`, rebuilt by `reserve` when they grow): `KernelArena`.
+    var fixedArena: KernelArena
+    var arena = KernelArena(byteCount: 64)
+    var tape: UnsafeMutablePointer<V>
     var stepSize = 0
     /// Offset of layer l's input rows within a step (X_0 at 0; layer l - 1's outputs at l).
     var layerOffsets: [Int] = []
     /// Per layer, the output cotangents D_l of the current step's four stages (P_{l+1} rows of 4 lv).
     var stepCotangents: [UnsafeMutablePointer<V>] = []
     /// State-sized buffers (nP rows of lv): y, lambda, kbar, ybar, ysum, ...; ky and ka of 4 stages.
-    var state: UnsafeMutablePointer<V> = .allocate(capacity: 1)
+    var state: UnsafeMutablePointer<V>
     /// Saved states and their loss cotangents, [W][nP][lv].
-    var savedLanes: UnsafeMutablePointer<V> = .allocate(capacity: 1)
-    var cotangents: UnsafeMutablePointer<V> = .allocate(capacity: 1)
+    var savedLanes: UnsafeMutablePointer<V>
+    var cotangents: UnsafeMutablePointer<V>
     var weightAccumulators: [UnsafeMutablePointer<V>] = []
     var biasAccumulators: [UnsafeMutablePointer<V>] = []
     var failure: String?
@@ -236,20 +239,15 @@ final class LaneWorker<V: SIMD> where V.Scalar: LaneScalar {
         forwardWeights = kernel.forwardWeights; backwardWeights = kernel.backwardWeights; biases = kernel.biases
         stateWidth = kernel.stateWidth; extraInputCount = kernel.extraInputCount; layerCount = kernel.widths.count - 1
         let p = padded
+        var bytes = 0
+        for l in 0..<(p.count - 1) { bytes += KernelArena.bytes(V.self, count: p[l] * p[l + 1]) + KernelArena.bytes(V.self, count: p[l + 1]) }
+        fixedArena = KernelArena(byteCount: bytes)
         for l in 0..<(p.count - 1) {
-            let a = UnsafeMutablePointer<V>.allocate(capacity: p[l] * p[l + 1]); a.initialize(repeating: V(), count: p[l] * p[l + 1])
-            let b = UnsafeMutablePointer<V>.allocate(capacity: p[l + 1]); b.initialize(repeating: V(), count: p[l + 1])
-            weightAccumulators.append(a); biasAccumulators.append(b)
-            stepCotangents.append(.allocate(capacity: 1))
+            weightAccumulators.append(fixedArena.take(V.self, count: p[l] * p[l + 1]))
+            biasAccumulators.append(fixedArena.take(V.self, count: p[l + 1]))
         }
-    }
-
-    deinit {
-        tape.deallocate(); state.deallocate()
-        savedLanes.deallocate(); cotangents.deallocate()
-        for p in weightAccumulators { p.deallocate() }
-        for p in biasAccumulators { p.deallocate() }
-        for p in stepCotangents { p.deallocate() }
+        tape = arena.take(V.self, count: 1)
+        state = tape; savedLanes = tape; cotangents = tape
     }
 
     struct Job {
@@ -264,31 +262,24 @@ final class LaneWorker<V: SIMD> where V.Scalar: LaneScalar {
 
     private func reserve(lv: Int, steps: Int, samples: Int) {
         let p = padded
-        if lv != self.lv || steps > stepCapacity {
-            let ld = 4 * lv
-            var offsets = [0], rows = p[0]
-            for l in 1..<p.count { offsets.append(rows * ld); rows += p[l] }
-            layerOffsets = offsets
-            stepSize = rows * ld
-            stepCapacity = max(steps, 1)
-            tape.deallocate()
-            tape = .allocate(capacity: stepSize * stepCapacity)
-            tape.initialize(repeating: V(), count: stepSize * stepCapacity)
-            state.deallocate()
-            state = .allocate(capacity: 16 * nP * lv); state.initialize(repeating: V(), count: 16 * nP * lv)
-            for l in 0..<layerCount {
-                stepCotangents[l].deallocate()
-                stepCotangents[l] = .allocate(capacity: p[l + 1] * ld)
-                stepCotangents[l].initialize(repeating: V(), count: p[l + 1] * ld)
-            }
-            sampleCapacity = 0
-        }
-        if lv != self.lv || samples > sampleCapacity {
-            savedLanes.deallocate(); cotangents.deallocate()
-            savedLanes = .allocate(capacity: samples * nP * lv); savedLanes.initialize(repeating: V(), count: samples * nP * lv)
-            cotangents = .allocate(capacity: samples * nP * lv); cotangents.initialize(repeating: V(), count: samples * nP * lv)
-            sampleCapacity = samples
-        }
+        guard lv != self.lv || steps > stepCapacity || samples > sampleCapacity else { return }
+        if lv != self.lv { stepCapacity = 0; sampleCapacity = 0 }
+        let ld = 4 * lv
+        var offsets = [0], rows = p[0]
+        for l in 1..<p.count { offsets.append(rows * ld); rows += p[l] }
+        layerOffsets = offsets
+        stepSize = rows * ld
+        stepCapacity = max(steps, stepCapacity, 1)
+        sampleCapacity = max(samples, sampleCapacity)
+        var bytes = KernelArena.bytes(V.self, count: stepSize * stepCapacity) + KernelArena.bytes(V.self, count: 16 * nP * lv)
+            + 2 * KernelArena.bytes(V.self, count: sampleCapacity * nP * lv)
+        for l in 0..<layerCount { bytes += KernelArena.bytes(V.self, count: p[l + 1] * ld) }
+        arena = KernelArena(byteCount: bytes)
+        tape = arena.take(V.self, count: stepSize * stepCapacity)
+        state = arena.take(V.self, count: 16 * nP * lv)
+        stepCotangents = (0..<layerCount).map { arena.take(V.self, count: p[$0 + 1] * ld) }
+        savedLanes = arena.take(V.self, count: sampleCapacity * nP * lv)
+        cotangents = arena.take(V.self, count: sampleCapacity * nP * lv)
         self.lv = lv
     }
 
