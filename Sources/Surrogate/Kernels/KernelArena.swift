@@ -3,8 +3,8 @@
 ///
 /// Why: separately malloc'ed buffers land at offsets that depend on everything the process allocated
 /// before (even the length of a command-line argument), and the free-run kernel's speed at batch 1 moved
-/// by 15-20 % with them (`spinode bench surrogate-rk4` with `--seed 1` against `--seed 0001`, same
-/// binary). In one block their relative placement, and so the kernel's speed, is the same in every run.
+/// with them (docs/performance.md, "Where the kernels' buffers lie"). In one block their relative
+/// placement, and so the kernel's speed, is the same in every run.
 final class KernelArena {
     let base: UnsafeMutableRawPointer
     let byteCount: Int
