@@ -29,7 +29,6 @@ final class Float32Network {
         var activation: Activation
     }
 
-    let layers: [Layer]
     let widths: [Int]
     let activations: [Activation]
     let laneVectorWidth: LaneVectorWidth
@@ -71,7 +70,7 @@ final class Float32Network {
         }
         let arena = KernelArena(byteCount: bytes)
         self.arena = arena
-        layers = shapes.enumerated().map { l, sh in
+        let layers = shapes.enumerated().map { l, sh in
             Layer(nIn: sh.nIn, nOut: sh.nOut, wide: sh.wide, chunks: sh.chunks, inVectors: sh.inVectors,
                   outVectors: sh.wide ? sh.chunks * 4 : 1, weights: arena.take(SIMD16<Float>.self, count: sh.weightCount),
                   bias: arena.take(SIMD16<Float>.self, count: sh.biasCount), activation: mlp.activations[l])
@@ -92,7 +91,8 @@ final class Float32Network {
     func update(from mlp: MLP) {
         precondition(mlp.widths == widths && mlp.activations == activations, "Float32Network.update: network shape changed")
         mlp.parameters.withUnsafeBufferPointer { theta in
-            for (l, layer) in layers.enumerated() {
+            for l in 0..<layerCount {
+                let layer = layerTable[l]
                 let w = theta.baseAddress! + mlp.weightOffsets[l], b = theta.baseAddress! + mlp.biasOffsets[l]
                 KernelLayout.write(weights: w, bias: b, nIn: layer.nIn, nOut: layer.nOut, wide: layer.wide, chunks: layer.chunks,
                                    rowLength: layer.inVectors * 16, biasLanes: 16,
