@@ -14,13 +14,15 @@ import ODE
 /// - "sp4": muMAG standard problem 4 (128 x 32 x 1 cells, exchange, demag, field 1), from m = (1, 0.1,
 ///   0) unrelaxed, RK4 at 0.8 ps (bench sp4 --method rk4). Reported as seconds per simulated ns too.
 /// With several `precisions` (the demag transforms' `Demag.Precision`) every (precision, thread count)
-/// pair runs in each round, precisions outer; the speed-up is over the first pair.
+/// pair runs in each round, precisions outer; the speed-up is over the first pair. With several `splits`
+/// (`Demag.ThreadSplit`; nil: the solver's own choice) every thread count above one runs once per split.
 /// Each run also returns its final state, and every count must give the same <m_z> to 1e-9 within a
 /// precision (the threaded runs agree to round-off), and to 1e-6 across precisions (a larger gap would
 /// mean a wrong result, not a slow one).
 public struct ThreadScalingBenchmark: Sendable {
     public var threads: [Int] = [1, 2]
     public var precisions: [Demag.Precision] = [.float64]
+    public var splits: [Demag.ThreadSplit?] = [nil]
     public var rounds = 5
     /// Simulated time per timed run, seconds, per problem.
     public var skyrmionDuration = 2.5e-12
@@ -33,6 +35,9 @@ public struct ThreadScalingBenchmark: Sendable {
         public var threads: Int
         /// The demag transforms' precision, "float64" or "float32".
         public var demag_precision: String
+        /// How the demag convolution was shared among the threads ("shares" or "components";
+        /// "none" on one thread).
+        public var demag_split: String
         public var step_s: Double
         public var simulated_s: Double
         /// Median wall time of a run, seconds, and all of them in round order.
@@ -69,17 +74,24 @@ public struct ThreadScalingBenchmark: Sendable {
         let before = ThreadScalingBenchmark.loadAverage()
         var rows: [Row] = []
         let systems = try precisions.map { try problems($0) }
-        let pairs = precisions.indices.flatMap { p in threads.map { (p, $0) } }
+        let pairs = precisions.indices.flatMap { p in
+            threads.flatMap { t in (t == 1 ? [nil] : splits).map { (p, t, $0) } }
+        }
         for problem in systems[0].indices {
             let first = systems[0][problem]
             var walls = [[Double]](repeating: [], count: pairs.count)
             var finals = [Double](repeating: 0, count: pairs.count)
             let solver = ODESolver(method: .rk4, stepping: .fixed(step: first.step))
             let n = first.system.cellCount
+            var used = [String](repeating: "none", count: pairs.count)
             for round in 0...rounds {
-                for (k, (precision, t)) in pairs.enumerated() {
+                for (k, (precision, t, split)) in pairs.enumerated() {
                     let p = systems[precision][problem]
                     p.system.threads = t
+                    if let demag = p.system.term(Demag.self) {
+                        demag.preferredSplit = split
+                        if t > 1 { used[k] = demag.threadSplit.rawValue }
+                    }
                     var m = p.m
                     let start = ContinuousClock.now
                     try p.system.run(&m, from: 0, to: p.duration, solver: solver)
@@ -89,7 +101,7 @@ public struct ThreadScalingBenchmark: Sendable {
                 }
             }
             let medians = walls.map { $0.sorted()[$0.count / 2] }
-            for (k, (precision, t)) in pairs.enumerated() {
+            for (k, (precision, t, _)) in pairs.enumerated() {
                 let reference = pairs.firstIndex { $0.0 == precision }!
                 let tolerance = precision == pairs[0].0 ? 1e-9 : 1e-6
                 guard abs(finals[k] - finals[reference]) <= 1e-9, abs(finals[k] - finals[0]) <= tolerance else {
@@ -97,6 +109,7 @@ public struct ThreadScalingBenchmark: Sendable {
                         "\(precisions[precision].rawValue) demag on \(t) threads gives <m_z> \(finals[k]), the first run \(finals[0])")
                 }
                 rows.append(Row(problem: first.name, cells: n, threads: t, demag_precision: precisions[precision].rawValue,
+                                demag_split: used[k],
                                 step_s: first.step, simulated_s: first.duration,
                                 median_wall_s: medians[k], wall_s: walls[k],
                                 wall_s_per_simulated_ns: medians[k] / first.duration * 1e-9,
@@ -112,6 +125,15 @@ public struct ThreadScalingBenchmark: Sendable {
         let parts = list.split(separator: ",").map { Demag.Precision(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
         guard !parts.isEmpty, parts.allSatisfy({ $0 != nil }), Set(parts.map { $0! }).count == parts.count else { return nil }
         return parts.map { $0! }
+    }
+
+    /// Splits from a comma-separated list of `Demag.ThreadSplit` names or "auto" (the solver's choice);
+    /// nil if a name is unknown, repeated or the list is empty.
+    public static func splits(_ list: String) -> [Demag.ThreadSplit?]? {
+        let names = list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.isEmpty, Set(names).count == names.count,
+              names.allSatisfy({ $0 == "auto" || Demag.ThreadSplit(rawValue: $0) != nil }) else { return nil }
+        return names.map { $0 == "auto" ? nil : Demag.ThreadSplit(rawValue: $0) }
     }
 
     /// The 1-minute load average (/proc/loadavg; 0 if unreadable).

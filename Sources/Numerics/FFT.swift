@@ -39,7 +39,10 @@ public enum SpectrumLayout: Sendable {
 /// plan. A convolution then costs three parallel loops (gather and x, the columns with the
 /// Fourier-space product in between, x and scatter) instead of one per stage. FFTW_ESTIMATE plans
 /// for a given split are the same in every process, so results are bit-reproducible for a given share
-/// count; the whole-array `forward`/`inverse` keep their own plans.
+/// count; the whole-array `forward`/`inverse` keep their own plans. With `componentGroups` the transform
+/// can also run one group of components at a time (`forward(group:)`, `inverse(group:)`), each group with
+/// its own plans over its own components' memory: the other way to use two cores, one group per thread,
+/// with no data passed between them inside the transform.
 public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
     public let n: (x: Int, y: Int, z: Int)
     public let padded: (x: Int, y: Int, z: Int)
@@ -64,9 +67,12 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
     let stageY: UnsafeMutablePointer<Scalar>?
     /// The pieces' plans when `shares` > 1.
     var pieces: [SharePlans] = []
-    private var plans: [OpaquePointer] = []
-    private var forwardPlans: [OpaquePointer] = []
-    private var inversePlans: [OpaquePointer] = []
+    /// The whole-array plans (`forward`, `inverse`).
+    private var whole = StagePlans()
+    /// The plans of each group of `componentGroups` (`forward(group:)`, `inverse(group:)`).
+    var groupPlans: [StagePlans] = []
+    /// Ranges of components that can also be transformed on their own (`forward(group:)`).
+    public let componentGroups: [Range<Int>]
 
     /// How FFTW chooses its algorithms.
     public enum Planning: Sendable {
@@ -82,13 +88,16 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
     /// Plans the transforms (once). Throws nothing; sizes must be positive with padded >= n. `planning`
     /// defaults to `.estimate` for bit-reproducible results (docs/reliability.md).
     public init(n: (Int, Int, Int), padded: (Int, Int, Int), components: Int, planning: Planning = .estimate,
-                shares: Int = 1, layout: SpectrumLayout = .kxFastest) {
+                shares: Int = 1, layout: SpectrumLayout = .kxFastest, componentGroups: [Range<Int>] = []) {
         precondition(n.0 > 0 && n.1 > 0 && n.2 > 0 && padded.0 >= n.0 && padded.1 >= n.1 && padded.2 >= n.2,
                      "ZeroPaddedFFT: padded \(padded) must cover \(n)")
         self.n = (n.0, n.1, n.2)
         self.padded = (padded.0, padded.1, padded.2)
         self.components = components
         self.shares = max(1, shares)
+        precondition(componentGroups.allSatisfy { !$0.isEmpty && $0.lowerBound >= 0 && $0.upperBound <= components },
+                     "ZeroPaddedFFT: component groups \(componentGroups) must lie in 0..<\(components)")
+        self.componentGroups = componentGroups
         let (_, ny, nz) = n, (px, py, pz) = padded
         cx = px / 2 + 1
         spectrumCount = pz * py * cx
@@ -100,50 +109,20 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
         spectrum = ZeroPaddedFFT.allocate(2 * complexCount)
         stageX = ZeroPaddedFFT.allocate(2 * complexCount)
         stageY = pz > 1 ? ZeroPaddedFFT.allocate(2 * complexCount) : nil
-        FFTWPlanner.withLock {
-            let flags = UInt32(planning == .measure ? FFTW_MEASURE : FFTW_ESTIMATE)
-            let cxv = cx, kxs = kxStride, kys = kyStride
-            func dim(_ n: Int, _ i: Int, _ o: Int) -> fftw_iodim { fftw_iodim(n: Int32(n), is: Int32(i), os: Int32(o)) }
-            // Stage X forward: r2c rows of length px, over (component, z < nz, y < ny).
-            let yStageOut = stageY ?? spectrum
-            forwardPlans.append(Scalar.planRealToComplex(
-                [dim(px, 1, kxs)], [dim(components, nz * ny * px, spectrumCount), dim(nz, ny * px, py * cxv), dim(ny, px, kys)],
-                real, stageX, flags)!)
-            // Stage Y forward: c2c along y, over (component, z < nz, kx), stageX -> yStageOut.
-            let yDims = [dim(py, kys, kys)]
-            let yHowMany = [dim(components, spectrumCount, spectrumCount), dim(nz, py * cxv, py * cxv), dim(cxv, kxs, kxs)]
-            if py > 1 {
-                forwardPlans.append(Scalar.planComplex(yDims, yHowMany, stageX, yStageOut, sign: FFTW_FORWARD, flags)!)
-            } else {
-                forwardPlans.append(ZeroPaddedFFT.copyMarker)
-            }
-            // Stage Z forward: c2c along z, over (component, ky kx), yStageOut -> spectrum.
-            if pz > 1 {
-                let zDims = [dim(pz, py * cxv, py * cxv)]
-                let zHowMany = [dim(components, spectrumCount, spectrumCount), dim(py * cxv, 1, 1)]
-                forwardPlans.append(Scalar.planComplex(zDims, zHowMany, stageY!, spectrum, sign: FFTW_FORWARD, flags)!)
-                // Inverse Z in place on the spectrum.
-                inversePlans.append(Scalar.planComplex(zDims, zHowMany, spectrum, spectrum, sign: FFTW_BACKWARD, flags)!)
-            }
-            if py > 1 {
-                inversePlans.append(Scalar.planComplex(yDims, yHowMany, spectrum, spectrum, sign: FFTW_BACKWARD, flags)!)
-            }
-            inversePlans.append(Scalar.planComplexToReal(
-                [dim(px, kxs, 1)], [dim(components, spectrumCount, nz * ny * px), dim(nz, py * cxv, ny * px), dim(ny, kys, px)],
-                spectrum, real, flags)!)
-        }
+        let flags = UInt32(planning == .measure ? FFTW_MEASURE : FFTW_ESTIMATE)
+        whole = planStages(0 ..< components, flags: flags)
+        groupPlans = componentGroups.map { planStages($0, flags: UInt32(FFTW_ESTIMATE)) }
         // FFTW_MEASURE scribbles on the arrays: clear them now that planning is done.
         ZeroPaddedFFT.clear(real, count: realCount)
         ZeroPaddedFFT.clear(spectrum, count: 2 * complexCount)
         ZeroPaddedFFT.clear(stageX, count: 2 * complexCount)
         if let y = stageY { ZeroPaddedFFT.clear(y, count: 2 * complexCount) }
-        plans = forwardPlans.filter { $0 != ZeroPaddedFFT.copyMarker } + inversePlans
         if self.shares > 1 { pieces = (0..<self.shares).map { planShare($0, flags: UInt32(FFTW_ESTIMATE)) } }
     }
 
     deinit {
         FFTWPlanner.withLock {
-            for p in plans { Scalar.destroy(p) }
+            for stages in [whole] + groupPlans { for p in stages.all { Scalar.destroy(p) } }
             for piece in pieces { for p in piece.all { Scalar.destroy(p) } }
         }
         fftw_free(real); fftw_free(spectrum); fftw_free(stageX)
@@ -191,28 +170,90 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
     }
 
     /// `real` (first nx of each row; the rest must be zero) -> `spectrum`. Allocates nothing.
-    public func forward() {
-        Scalar.execute(forwardPlans[0])
-        if forwardPlans[1] == ZeroPaddedFFT.copyMarker {
-            // py == 1: the x stage is the whole transform unless a z stage follows.
-            let target = stageY ?? spectrum
-            ZeroPaddedFFT.copy(stageX, to: target, count: 2 * components * spectrumCount)
-        } else {
-            Scalar.execute(forwardPlans[1])
-        }
-        if forwardPlans.count > 2 { Scalar.execute(forwardPlans[2]) }
-    }
+    public func forward() { run(forward: whole) }
 
     /// `spectrum` -> `real` (first nx of the first ny nz rows are valid; unnormalised). Destroys `spectrum`.
     ///
     /// The c2r stage writes whole rows of px values; the entries nx..<px of every row are cleared again
     /// afterwards, so `real` is ready for the next `forward` (whose input padding must be zero) and a
     /// non-finite value can never linger in the padding and poison later transforms.
-    public func inverse() {
-        for p in inversePlans { Scalar.execute(p) }
+    public func inverse() { run(inverse: whole) }
+
+    /// `forward` of the components in `componentGroups[g]` only (their real rows -> their spectra), with
+    /// plans of their own: groups can run side by side on different threads, each touching only its
+    /// components' memory.
+    public func forward(group g: Int) { run(forward: groupPlans[g]) }
+
+    /// `inverse` of the components in `componentGroups[g]` only (see `forward(group:)`).
+    public func inverse(group g: Int) { run(inverse: groupPlans[g]) }
+
+    /// The FFTW plans of the whole transform of a range of components, stage by stage.
+    struct StagePlans {
+        var components: Range<Int> = 0 ..< 0
+        /// x, then y (or `copyMarker` when py == 1), then z if pz > 1.
+        var forward: [OpaquePointer] = []
+        /// z if pz > 1, y if py > 1, then x.
+        var inverse: [OpaquePointer] = []
+        var all: [OpaquePointer] { forward.filter { $0 != ZeroPaddedFFT.copyMarker } + inverse }
+    }
+
+    /// Plans the stages of the components `cs` (the whole array when cs is every component).
+    private func planStages(_ cs: Range<Int>, flags: UInt32) -> StagePlans {
+        var plans = StagePlans(components: cs)
+        let (_, ny, nz) = n, (px, py, pz) = padded
+        let cxv = cx, kxs = kxStride, kys = kyStride, sc = spectrumCount
+        // Offsets of the first component of the range in the real rows and the complex buffers.
+        let ro = cs.lowerBound * nz * ny * px, co = 2 * cs.lowerBound * sc
+        func dim(_ n: Int, _ i: Int, _ o: Int) -> fftw_iodim { fftw_iodim(n: Int32(n), is: Int32(i), os: Int32(o)) }
+        FFTWPlanner.withLock {
+            // Stage X forward: r2c rows of length px, over (component, z < nz, y < ny).
+            let yStageOut = stageY ?? spectrum
+            plans.forward.append(Scalar.planRealToComplex(
+                [dim(px, 1, kxs)], [dim(cs.count, nz * ny * px, sc), dim(nz, ny * px, py * cxv), dim(ny, px, kys)],
+                real + ro, stageX + co, flags)!)
+            // Stage Y forward: c2c along y, over (component, z < nz, kx), stageX -> yStageOut.
+            let yDims = [dim(py, kys, kys)]
+            let yHowMany = [dim(cs.count, sc, sc), dim(nz, py * cxv, py * cxv), dim(cxv, kxs, kxs)]
+            if py > 1 {
+                plans.forward.append(Scalar.planComplex(yDims, yHowMany, stageX + co, yStageOut + co, sign: FFTW_FORWARD, flags)!)
+            } else {
+                plans.forward.append(ZeroPaddedFFT.copyMarker)
+            }
+            // Stage Z forward: c2c along z, over (component, ky kx), yStageOut -> spectrum.
+            if pz > 1 {
+                let zDims = [dim(pz, py * cxv, py * cxv)]
+                let zHowMany = [dim(cs.count, sc, sc), dim(py * cxv, 1, 1)]
+                plans.forward.append(Scalar.planComplex(zDims, zHowMany, stageY! + co, spectrum + co, sign: FFTW_FORWARD, flags)!)
+                // Inverse Z in place on the spectrum.
+                plans.inverse.append(Scalar.planComplex(zDims, zHowMany, spectrum + co, spectrum + co, sign: FFTW_BACKWARD, flags)!)
+            }
+            if py > 1 {
+                plans.inverse.append(Scalar.planComplex(yDims, yHowMany, spectrum + co, spectrum + co, sign: FFTW_BACKWARD, flags)!)
+            }
+            plans.inverse.append(Scalar.planComplexToReal(
+                [dim(px, kxs, 1)], [dim(cs.count, sc, nz * ny * px), dim(nz, py * cxv, ny * px), dim(ny, kys, px)],
+                spectrum + co, real + ro, flags)!)
+        }
+        return plans
+    }
+
+    private func run(forward plans: StagePlans) {
+        Scalar.execute(plans.forward[0])
+        if plans.forward[1] == ZeroPaddedFFT.copyMarker {
+            // py == 1: the x stage is the whole transform unless a z stage follows.
+            let target = stageY ?? spectrum, o = 2 * plans.components.lowerBound * spectrumCount
+            ZeroPaddedFFT.copy(stageX + o, to: target + o, count: 2 * plans.components.count * spectrumCount)
+        } else {
+            Scalar.execute(plans.forward[1])
+        }
+        if plans.forward.count > 2 { Scalar.execute(plans.forward[2]) }
+    }
+
+    private func run(inverse plans: StagePlans) {
+        for p in plans.inverse { Scalar.execute(p) }
         let (nx, ny, nz) = n, px = padded.x
         guard px > nx else { return }
-        for row in 0..<(components * nz * ny) {
+        for row in plans.components.lowerBound * nz * ny ..< plans.components.upperBound * nz * ny {
             ZeroPaddedFFT.clear(real + row * px + nx, count: px - nx)
         }
     }

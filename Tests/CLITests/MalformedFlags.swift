@@ -107,7 +107,7 @@ struct MalformedFlags {
             ("bench sp4", ["bench", "sp4"], [("rtol", .refusedOnly), ("atol", .refusedOnly), ("repeats", .refusedOnly),
                                              ("step", .refusedOnly), ("threads", .refusedOnly)]),
             ("bench threads", ["bench", "threads"], [("rounds", .refusedOnly), ("skyrmion-duration", .refusedOnly),
-                                                     ("sp4-duration", .refusedOnly)]),
+                                                     ("sp4-duration", .refusedOnly), ("demag-split", .word)]),
             ("bench fit-paper", ["bench", "fit-paper"], [("iterations", .refusedOnly), ("warmup", .refusedOnly),
                                                          ("threads", .refusedOnly), ("lane-width", .word)]),
             ("demo", ["demo", "--out", out + "/demo", "--no-reference"], [

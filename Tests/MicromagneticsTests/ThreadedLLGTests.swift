@@ -12,13 +12,15 @@ final class ThreadedLLGTests: XCTestCase {
     /// The skyrmion-disk material of Datasets/specs/skyrmion-disk.toml (Chen et al., Nat. Commun. 13, 1016
     /// (2022)) on a smaller disk: 40 nm, 1 nm cells (40 x 40 cells, 1,264 magnetic), every local term the
     /// device has (exchange, uniaxial anisotropy, interfacial DMI, Zeeman) and, if `demag`, the demag term.
-    func skyrmionDisk(demag: Bool, threads: Int, precision: Demag.Precision = .float64) throws -> (LLGSystem, [Double]) {
+    func skyrmionDisk(demag: Bool, threads: Int, precision: Demag.Precision = .float64,
+                      split: Demag.ThreadSplit? = nil) throws -> (LLGSystem, [Double]) {
         let mesh = try Mesh(nx: 40, ny: 40, nz: 1, dx: 1e-9, dy: 1e-9, dz: 1e-9)
         let material = Material(Msat: 580e3, Aex: 15e-12, Ku1: 0.8e6, anisU: SIMD3(0, 0, 1), Dind: 3.5e-3, alpha: 0.01)
         let magnet = try Magnet(mesh: mesh, shape: .disk(diameter: 40e-9), material: material)
         let system = LLGSystem(magnet: magnet, demag: demag, demagPrecision: precision,
                                externalField: { t in SIMD3(0, 0, 0.05 * sin(2e10 * t)) })
         system.threads = threads
+        system.term(Demag.self)?.preferredSplit = split
         let m = magnet.neelSkyrmion(radius: 8e-9, wallWidth: 3e-9)
         return (system, m)
     }
@@ -65,8 +67,28 @@ final class ThreadedLLGTests: XCTestCase {
         }
     }
 
-    /// With demag: two runs with the same thread count are bit-identical (fixed blocks, FFTW_ESTIMATE
-    /// plans); 2 and 3 threads agree with 1 to round-off.
+    /// The thread configurations the demag tests run: two threads split both ways (by field components
+    /// and by the transform's shares), three by shares (where `.components` does not apply).
+    let splits: [(threads: Int, split: Demag.ThreadSplit?, used: Demag.ThreadSplit)] =
+        [(2, .components, .components), (2, .shares, .shares), (3, nil, .shares), (3, .components, .shares)]
+
+    /// The default split of a single layer on two threads: by field components with Float64 transforms,
+    /// by shares with Float32; one thread splits nothing (`.shares`), and a thread count change re-chooses.
+    func testDefaultSplitFollowsPrecisionAndThreadCount() throws {
+        for (precision, expected) in [(Demag.Precision.float64, Demag.ThreadSplit.components), (.float32, .shares)] {
+            let (s, _) = try skyrmionDisk(demag: true, threads: 2, precision: precision)
+            XCTAssertEqual(s.term(Demag.self)?.threadSplit, expected, "\(precision)")
+            s.threads = 1
+            XCTAssertEqual(s.term(Demag.self)?.threadSplit, .shares, "\(precision), 1 thread")
+            s.term(Demag.self)?.preferredSplit = .components
+            XCTAssertEqual(s.term(Demag.self)?.threadSplit, .shares, "\(precision), 1 thread asked for components")
+            s.threads = 2
+            XCTAssertEqual(s.term(Demag.self)?.threadSplit, .components, "\(precision), asked for components")
+        }
+    }
+
+    /// With demag: two runs with the same thread count (and split) are bit-identical (fixed blocks,
+    /// FFTW_ESTIMATE plans); 2 and 3 threads agree with 1 to round-off.
     ///
     /// Bounds: FFTW's error is O(eps log N) relative to the transformed data (Frigo and Johnson, Proc.
     /// IEEE 93, 216 (2005)); for the 80 x 80 padded grid eps log2 N ~ 1.1e-16 x 13 = 1.4e-15 per transform,
@@ -78,16 +100,17 @@ final class ThreadedLLGTests: XCTestCase {
         let d1 = derivative(s1, m)
         let scale = d1.map(abs).max()!
         let run1 = try integrate(s1, m, steps: 400)
-        for t in [2, 3] {
-            let (s, _) = try skyrmionDisk(demag: true, threads: t)
+        for (t, split, used) in splits {
+            let (s, _) = try skyrmionDisk(demag: true, threads: t, split: split)
+            XCTAssertEqual(s.term(Demag.self)?.threadSplit, used, "\(t) threads, \(String(describing: split))")
             let d = derivative(s, m)
             let dd = zip(d, d1).map { abs($0 - $1) }.max()!
-            XCTAssertLessThanOrEqual(dd, 1e-13 * scale, "\(t) threads: derivative differs by \(dd / scale) relative")
+            XCTAssertLessThanOrEqual(dd, 1e-13 * scale, "\(t) threads, \(used): derivative differs by \(dd / scale) relative")
             let first = try integrate(s, m, steps: 400)
-            let (again, _) = try skyrmionDisk(demag: true, threads: t)
+            let (again, _) = try skyrmionDisk(demag: true, threads: t, split: split)
             XCTAssertEqual(try integrate(again, m, steps: 400), first, "\(t) threads: a repeated run differs")
             let dm = zip(first, run1).map { abs($0 - $1) }.max()!
-            XCTAssertLessThanOrEqual(dm, 1e-11, "\(t) threads: m after 10 ps differs from 1 thread by \(dm)")
+            XCTAssertLessThanOrEqual(dm, 1e-11, "\(t) threads, \(used): m after 10 ps differs from 1 thread by \(dm)")
         }
     }
 
@@ -108,15 +131,16 @@ final class ThreadedLLGTests: XCTestCase {
         let mPrecision = zip(run1, try integrate(s64, m, steps: 400)).map { abs($0 - $1) }.max()!
         print("float32 demag: m after 10 ps differs from float64 by \(mPrecision)")
         XCTAssertLessThanOrEqual(mPrecision, 1e-6)
-        for t in [2, 3] {
-            let (s, _) = try skyrmionDisk(demag: true, threads: t, precision: .float32)
+        for (t, split, used) in splits {
+            let (s, _) = try skyrmionDisk(demag: true, threads: t, precision: .float32, split: split)
+            XCTAssertEqual(s.term(Demag.self)?.threadSplit, used, "\(t) threads, \(String(describing: split))")
             let dd = zip(derivative(s, m), d1).map { abs($0 - $1) }.max()!
             XCTAssertLessThanOrEqual(dd, 1e-6 * scale, "\(t) threads: derivative differs by \(dd / scale) relative")
             let first = try integrate(s, m, steps: 400)
-            let (again, _) = try skyrmionDisk(demag: true, threads: t, precision: .float32)
+            let (again, _) = try skyrmionDisk(demag: true, threads: t, precision: .float32, split: split)
             XCTAssertEqual(try integrate(again, m, steps: 400), first, "\(t) threads: a repeated run differs")
             let dm = zip(first, run1).map { abs($0 - $1) }.max()!
-            print("float32 demag, \(t) threads: derivative \(dd / scale) relative, m after 10 ps \(dm) from 1 thread")
+            print("float32 demag, \(t) threads, \(used): derivative \(dd / scale) relative, m after 10 ps \(dm) from 1 thread")
             XCTAssertLessThanOrEqual(dm, 1e-6, "\(t) threads: m after 10 ps differs from 1 thread by \(dm)")
         }
     }
@@ -151,12 +175,13 @@ final class ThreadedLLGTests: XCTestCase {
                                       Zeeman(mesh: mesh, parameters: p, field: { t in SIMD3(0, 0, 0.05 * sin(2e10 * t)) })]
             let unfused = LLGSystem(magnet: magnet, terms: terms)
             XCTAssertEqual(unfused.terms.map(\.name), reference.terms.map(\.name))
-            for t in [2, 3] {
-                let (fused, _) = try skyrmionDisk(demag: true, threads: t, precision: precision)
+            for (t, split, used) in splits {
+                let (fused, _) = try skyrmionDisk(demag: true, threads: t, precision: precision, split: split)
                 unfused.threads = t
+                (unfused.terms[3] as! UnfusedDemag).demag.preferredSplit = split
                 let d = derivative(fused, m)
                 XCTAssertGreaterThan(d.map(abs).max()!, 1e9)
-                XCTAssertEqual(d, derivative(unfused, m), "\(precision), \(t) threads")
+                XCTAssertEqual(d, derivative(unfused, m), "\(precision), \(t) threads, \(used)")
             }
         }
     }

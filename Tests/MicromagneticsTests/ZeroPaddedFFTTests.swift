@@ -156,4 +156,65 @@ final class ZeroPaddedFFTTests: XCTestCase {
             }
         }
     }
+
+    /// Component groups (`forward(group:)`, `inverse(group:)`): transforming the groups one after the other,
+    /// in either order, gives the whole transform to round-off (the same for every component), repeats bit
+    /// for bit, leaves every row's padding zero, and a group's transform touches no other component.
+    func testComponentGroupsAgreeWithWholeTransform() {
+        for n in [(5, 4, 3), (6, 1, 1), (1, 5, 1), (1, 1, 4), (5, 3, 1), (7, 6, 1)] {
+            let p = (n.0 > 1 ? 2 * n.0 : 1, n.1 > 1 ? 2 * n.1 : 1, n.2 > 1 ? 2 * n.2 : 1)
+            var rng = SeededRandom(seed: UInt64(n.0 * 100 + n.1 * 10 + n.2))
+            let rowsPerComponent = n.2 * n.1, rows = 3 * rowsPerComponent
+            let input = (0..<(rows * n.0)).map { _ in rng.normal() }
+            for layout in [SpectrumLayout.kxFastest, .kyFastest] {
+                let factor = (0..<(p.0 / 2 + 1) * p.1 * p.2).map { _ in rng.normal() }
+                func load(_ fft: ZeroPaddedFFT<Double>, _ cs: Range<Int>) {
+                    for r in cs.lowerBound * rowsPerComponent ..< cs.upperBound * rowsPerComponent {
+                        for x in 0..<n.0 { fft.real[r * p.0 + x] = input[r * n.0 + x] }
+                    }
+                }
+                func output(_ fft: ZeroPaddedFFT<Double>) -> [Double] {
+                    (0..<rows).flatMap { r in (0..<p.0).map { fft.real[r * p.0 + $0] } }
+                }
+                func scale(_ fft: ZeroPaddedFFT<Double>, _ cs: Range<Int>) {
+                    for c in cs { for kz in 0..<p.2 { for ky in 0..<p.1 { for kx in 0..<fft.cx {
+                        let f = factor[(kz * p.1 + ky) * fft.cx + kx], o = 2 * (c * fft.spectrumCount + fft.spectrumIndex(kx, ky, kz))
+                        fft.spectrum[o] *= f; fft.spectrum[o + 1] *= f
+                    } } } }
+                }
+                let whole = ZeroPaddedFFT<Double>(n: n, padded: p, components: 3, layout: layout)
+                load(whole, 0 ..< 3)
+                whole.forward()
+                scale(whole, 0 ..< 3)
+                whole.inverse()
+                let expected = output(whole)
+                let size = expected.map(abs).max()!
+                let groups = [0 ..< 2, 2 ..< 3]
+                let grouped = ZeroPaddedFFT<Double>(n: n, padded: p, components: 3, layout: layout, componentGroups: groups)
+                var runs: [[Double]] = []
+                for order in [[0, 1], [1, 0], [0, 1]] {
+                    for g in order {
+                        load(grouped, groups[g])
+                        grouped.forward(group: g)
+                        scale(grouped, groups[g])
+                        let others = output(grouped)
+                        grouped.inverse(group: g)
+                        // The rows of the other group are untouched by this group's inverse.
+                        let after = output(grouped)
+                        for c in 0..<3 where !groups[g].contains(c) {
+                            let r = c * rowsPerComponent * p.0 ..< (c + 1) * rowsPerComponent * p.0
+                            XCTAssertEqual(Array(after[r]), Array(others[r]), "n = \(n), \(layout): group \(g) wrote component \(c)")
+                        }
+                    }
+                    runs.append(output(grouped))
+                }
+                XCTAssertEqual(runs[0], runs[1], "n = \(n), \(layout): the groups' order changed the bits")
+                XCTAssertEqual(runs[0], runs[2], "n = \(n), \(layout): a repeat differs")
+                for (i, (a, b)) in zip(runs[0], expected).enumerated() {
+                    XCTAssertEqual(a, b, accuracy: 1e-13 * size, "n = \(n), \(layout), value \(i)")
+                }
+                for r in 0..<rows { for x in n.0..<p.0 { XCTAssertEqual(grouped.real[r * p.0 + x], 0) } }
+            }
+        }
+    }
 }

@@ -16,9 +16,10 @@ import Numerics
 /// (`FaceChargeDemagKernel`), to reproduce mumax3 results to their last digits (see docs/micromagnetics.md).
 ///
 /// Threads (`setPartition`, from `LLGSystem.threads`) and the transforms' precision live in
-/// `DemagConvolution`: three parallel loops over the transform's shares, each value computed by the same
-/// arithmetic whatever the split, except inside FFTW, whose plans for another split may round differently
-/// in the last bits.
+/// `DemagConvolution`: three parallel loops over the transform's shares, or for a single layer on two
+/// threads the field components split between the threads (`ThreadSplit`); each value is computed by the
+/// same arithmetic whatever the split, except inside FFTW, whose plans for another split may round
+/// differently in the last bits.
 ///
 /// Precision (`precision: .float32`, spec key `terms.demag_precision`): the tensor is always computed and
 /// transformed in Float64; with `.float32` the convolution's transforms and Fourier-space product run in
@@ -146,6 +147,37 @@ public final class Demag: CellPassFieldTerm {
     /// so their results are those of earlier versions bit for bit. Measured in docs/micromagnetics.md.
     static func float32Layout(paddedY: Int) -> SpectrumLayout {
         paddedY % 64 == 0 ? .kxFastest : .kyFastest
+    }
+
+    /// How the convolution shares its work among threads (`DemagConvolution` has the details).
+    public enum ThreadSplit: String, Sendable, CaseIterable {
+        /// The transform's rows, then its frequency columns, then its rows again, split among the threads
+        /// (three parallel loops). Any mesh and thread count.
+        case shares
+        /// A single layer on two threads: (B_x, B_y) from (M_x, M_y) on one thread, B_z from M_z and the
+        /// local terms before demag on the other, then one pass over the cell blocks.
+        case components
+    }
+
+    /// The split to use where there is a choice (a single layer on two threads); nil (the default):
+    /// `.components` there with Float64 transforms, `.shares` with Float32 (the faster on the skyrmion
+    /// disk, docs/micromagnetics.md). Other meshes and thread counts always use `.shares`. Results of the
+    /// two splits agree to round-off; each is bit-reproducible.
+    public var preferredSplit: ThreadSplit? {
+        didSet {
+            switch convolution {
+            case .float64(let c): c.preferredSplit = preferredSplit
+            case .float32(let c): c.preferredSplit = preferredSplit
+            }
+        }
+    }
+
+    /// The split the convolution uses now (`.shares` on one thread).
+    public var threadSplit: ThreadSplit {
+        switch convolution {
+        case .float64(let c): return c.split
+        case .float32(let c): return c.split
+        }
     }
 
     /// Splits the convolution over `partition.threads` threads (see `DemagConvolution`).
