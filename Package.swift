@@ -3,7 +3,8 @@
 import PackageDescription
 
 let optimise: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-// SIMD kernels (the surrogate's MLP and RK4, NeuralNet/VectorTanh) need the host's vector units
+// SIMD kernels (the surrogate's MLP and RK4, NeuralNet/VectorTanh) and the micromagnetic solver's cell
+// loops (field terms, torque, the ODE engine's stage combinations) need the host's vector units
 // (AVX2/AVX-512 + FMA); Swift otherwise targets baseline x86-64 (SSE2, no FMA). Linux release builds only.
 let hostVector: [SwiftSetting] = optimise + [.unsafeFlags(["-target-cpu", "native"], .when(platforms: [.linux], configuration: .release))]
 
@@ -43,9 +44,9 @@ let package = Package(
         .target(name: "MessagePassing", dependencies: ["CMPI"], swiftSettings: optimise),
         .target(name: "Numerics", dependencies: ["CBLAS", "CLAPACKE", "CFFTW"], swiftSettings: optimise),
         .target(name: "NeuralNet", dependencies: ["Numerics"], swiftSettings: hostVector),
-        .target(name: "ODE", dependencies: ["Numerics"], swiftSettings: optimise),
+        .target(name: "ODE", dependencies: ["Numerics"], swiftSettings: hostVector),
         .target(name: "TraceIO", dependencies: ["SafeIO", "Numerics", "CHDF5"], swiftSettings: optimise),
-        .target(name: "Micromagnetics", dependencies: ["Numerics", "ODE", "CFFTW"], swiftSettings: optimise),
+        .target(name: "Micromagnetics", dependencies: ["Numerics", "ODE", "CFFTW"], swiftSettings: hostVector),
         .target(name: "Devices", dependencies: ["SafeIO", "Numerics", "ODE", "Micromagnetics", "TOMLKit"], swiftSettings: optimise),
         .target(name: "Surrogate", dependencies: ["SafeIO", "Numerics", "NeuralNet", "ODE", "TraceIO", "Devices", "CVectorExtension"],
                 swiftSettings: hostVector),

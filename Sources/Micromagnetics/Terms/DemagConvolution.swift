@@ -22,7 +22,9 @@ final class DemagConvolution<Scalar: FFTWScalar> {
     private var partition: CellPartition
     let msat: CellBuffer
     /// Real kernel spectra in Scalar and in the transform's layout, -mu0 N^(k) / (px py pz): xx, yy, zz,
-    /// xy (and xz, yz unless thin).
+    /// xy (and xz, yz unless thin), each value stored twice (at 2i and 2i + 1, beside the real and
+    /// imaginary parts of spectrum value i), so that the product runs on whole vectors of the
+    /// interleaved spectrum.
     private let kernel: [UnsafeMutablePointer<Scalar>]
     let thinFilm: Bool
     /// The spectrum's contiguous index ranges of each share's kx columns (`ZeroPaddedFFT.segments`), made
@@ -45,9 +47,11 @@ final class DemagConvolution<Scalar: FFTWScalar> {
         partition = CellPartition(cellCount: mesh.cellCount, threads: 1)
         let (py, pz, cx) = (padded.1, padded.2, fft.cx)
         kernel = spectra.prefix(thinFilm ? 4 : 6).map { values in
-            let p = UnsafeMutablePointer<Scalar>.allocate(capacity: max(values.count, 1))
+            let p = UnsafeMutablePointer<Scalar>.allocate(capacity: max(2 * values.count, 1))
             for kz in 0..<pz { for ky in 0..<py { for kx in 0..<cx {
-                p[fft.spectrumIndex(kx, ky, kz)] = Scalar(values[(kz * py + ky) * cx + kx])
+                let i = fft.spectrumIndex(kx, ky, kz), v = Scalar(values[(kz * py + ky) * cx + kx])
+                p[2 * i] = v
+                p[2 * i + 1] = v
             } } }
             return p
         }
@@ -207,38 +211,54 @@ final class DemagConvolution<Scalar: FFTWScalar> {
         }
     }
 
-    /// Complex spectrum values as SIMD2 (re, im), multiplied by real kernel entries.
-    private typealias Complex = SIMD2<Scalar>
+    /// Eight scalars of the interleaved spectrum (four complex values in Float64, in Float32 one 256-bit
+    /// register) and the kernel values beside them.
+    private typealias Lanes = SIMD8<Scalar>
+
+    /// `body(f, width)` over the scalar indices f of `segments`' complex values (2 i and 2 i + 1 for
+    /// complex index i): whole vectors of 8 scalars first (width 8), the remainder one by one (width 1).
+    @inline(__always)
+    private func forEachScalar(_ segments: [Range<Int>], _ vector: (Int) -> Void, _ scalar: (Int) -> Void) {
+        for segment in segments {
+            var f = 2 * segment.lowerBound
+            let end = 2 * segment.upperBound
+            while f + 8 <= end { vector(f); f += 8 }
+            while f < end { scalar(f); f += 1 }
+        }
+    }
+
+    @inline(__always) private static func load(_ p: UnsafeMutablePointer<Scalar>, _ f: Int) -> Lanes {
+        UnsafeRawPointer(p + f).loadUnaligned(as: Lanes.self)
+    }
+
+    @inline(__always) private static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Scalar>, _ f: Int) {
+        UnsafeMutableRawPointer(p + f).storeBytes(of: v, as: Lanes.self)
+    }
 
     /// The in-plane part of a single layer's product, (H_x, H_y) = [[K_xx, K_xy], [K_xy, K_yy]] (M_x, M_y),
-    /// in place on the complex indices of `segments`.
+    /// in place on the complex indices of `segments` (real and imaginary parts alike: the kernel is real).
     private func multiplyInPlane(_ segments: [Range<Int>]) {
-        let s = fft.spectrum, count = fft.spectrumCount
+        let sx = fft.spectrum, sy = fft.spectrum + 2 * fft.spectrumCount
         let kxx = kernel[0], kyy = kernel[1], kxy = kernel[3]
-        let stride = MemoryLayout<Complex>.stride
-        let cx = UnsafeMutableRawPointer(s), cy = UnsafeMutableRawPointer(s + 2 * count)
-        for segment in segments {
-            for k in segment {
-                let o = stride * k
-                let x = cx.load(fromByteOffset: o, as: Complex.self), y = cy.load(fromByteOffset: o, as: Complex.self)
-                let d = kxy[k]
-                cx.storeBytes(of: kxx[k] * x + d * y, toByteOffset: o, as: Complex.self)
-                cy.storeBytes(of: d * x + kyy[k] * y, toByteOffset: o, as: Complex.self)
-            }
-        }
+        forEachScalar(segments, { f in
+            let x = Self.load(sx, f), y = Self.load(sy, f), d = Self.load(kxy, f)
+            Self.store(Self.load(kxx, f) * x + d * y, sx, f)
+            Self.store(d * x + Self.load(kyy, f) * y, sy, f)
+        }, { f in
+            let x = sx[f], y = sy[f], d = kxy[f]
+            sx[f] = kxx[f] * x + d * y
+            sy[f] = d * x + kyy[f] * y
+        })
     }
 
     /// The normal part of a single layer's product, H_z = K_zz M_z, in place on `segments`.
     private func multiplyNormal(_ segments: [Range<Int>]) {
-        let s = fft.spectrum, count = fft.spectrumCount, kzz = kernel[2]
-        let stride = MemoryLayout<Complex>.stride
-        let cz = UnsafeMutableRawPointer(s + 4 * count)
-        for segment in segments {
-            for k in segment {
-                let o = stride * k
-                cz.storeBytes(of: kzz[k] * cz.load(fromByteOffset: o, as: Complex.self), toByteOffset: o, as: Complex.self)
-            }
-        }
+        let sz = fft.spectrum + 4 * fft.spectrumCount, kzz = kernel[2]
+        forEachScalar(segments, { f in
+            Self.store(Self.load(kzz, f) * Self.load(sz, f), sz, f)
+        }, { f in
+            sz[f] = kzz[f] * sz[f]
+        })
     }
 
     /// The Fourier-space product H(k) = K(k) M(k) in place on the spectrum, on the complex indices of
@@ -247,25 +267,21 @@ final class DemagConvolution<Scalar: FFTWScalar> {
         if thinFilm {
             multiplyInPlane(segments)
             multiplyNormal(segments)
-        } else {
-            let s = fft.spectrum, count = fft.spectrumCount
-            let kxx = kernel[0], kyy = kernel[1], kzz = kernel[2], kxy = kernel[3]
-            typealias C = Complex
-            let stride = MemoryLayout<C>.stride
-            let cx = UnsafeMutableRawPointer(s), cy = UnsafeMutableRawPointer(s + 2 * count)
-            let cz = UnsafeMutableRawPointer(s + 4 * count)
-            let kxz = kernel[4], kyz = kernel[5]
-            for segment in segments {
-                for k in segment {
-                    let o = stride * k
-                    let x = cx.load(fromByteOffset: o, as: C.self), y = cy.load(fromByteOffset: o, as: C.self)
-                    let z = cz.load(fromByteOffset: o, as: C.self)
-                    let d = kxy[k], g = kxz[k], h = kyz[k]
-                    cx.storeBytes(of: kxx[k] * x + d * y + g * z, toByteOffset: o, as: C.self)
-                    cy.storeBytes(of: d * x + kyy[k] * y + h * z, toByteOffset: o, as: C.self)
-                    cz.storeBytes(of: g * x + h * y + kzz[k] * z, toByteOffset: o, as: C.self)
-                }
-            }
+            return
         }
+        let sx = fft.spectrum, sy = fft.spectrum + 2 * fft.spectrumCount, sz = fft.spectrum + 4 * fft.spectrumCount
+        let kxx = kernel[0], kyy = kernel[1], kzz = kernel[2], kxy = kernel[3], kxz = kernel[4], kyz = kernel[5]
+        forEachScalar(segments, { f in
+            let x = Self.load(sx, f), y = Self.load(sy, f), z = Self.load(sz, f)
+            let d = Self.load(kxy, f), g = Self.load(kxz, f), h = Self.load(kyz, f)
+            Self.store(Self.load(kxx, f) * x + d * y + g * z, sx, f)
+            Self.store(d * x + Self.load(kyy, f) * y + h * z, sy, f)
+            Self.store(g * x + h * y + Self.load(kzz, f) * z, sz, f)
+        }, { f in
+            let x = sx[f], y = sy[f], z = sz[f], d = kxy[f], g = kxz[f], h = kyz[f]
+            sx[f] = kxx[f] * x + d * y + g * z
+            sy[f] = d * x + kyy[f] * y + h * z
+            sz[f] = g * x + h * y + kzz[f] * z
+        })
     }
 }
