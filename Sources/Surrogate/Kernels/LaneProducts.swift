@@ -17,13 +17,17 @@ enum LaneProducts<V: SIMD> where V.Scalar: LaneScalar {
     typealias T = V.Scalar
 
     /// out[r][v] = act(out[r][v] + bias[r]), r < R, v < lv (rows `ld` vectors apart): the forward layer's epilogue.
+    /// tanh goes two vectors at a time (`LaneScalar.tanh(lanes:_:)`: on 256-bit lanes the two chains
+    /// interleave; the bits are those of one vector at a time).
     @inline(__always)
     static func biasActivation(R: Int, lv: Int, out: UnsafeMutablePointer<V>, ld: Int, bias: UnsafePointer<T>, _ act: Activation) {
         switch act {
         case .tanh:
             for r in 0..<R {
                 let b = V(repeating: bias[r]), o = out + r * ld
-                for v in 0..<lv { o[v] = T.tanh(lanes: o[v] + b) }
+                var v = 0
+                while v + 2 <= lv { (o[v], o[v + 1]) = T.tanh(lanes: o[v] + b, o[v + 1] + b); v += 2 }
+                if v < lv { o[v] = T.tanh(lanes: o[v] + b) }
             }
         case .relu:
             for r in 0..<R {

@@ -26,14 +26,33 @@ public enum TrainingPrecision: String, Sendable, Codable, CaseIterable {
 /// pads to 56 or 52 lanes in Float64, 64 or 56 in Float32).
 protocol LaneScalar: BinaryFloatingPoint, SIMDScalar, Codable {
     static func tanh<V: SIMD>(lanes x: V) -> V where V.Scalar == Self
+    /// tanh of two lane vectors, with the same result as two `tanh(lanes:)` calls. The tanh is a chain
+    /// of about 25 dependent operations (its polynomial in Horner form); where two 256-bit vectors can go
+    /// through the 512-bit code, the two chains are interleaved instruction by instruction, so the core
+    /// overlaps their latencies instead of waiting on one chain at a time.
+    static func tanh<V: SIMD>(lanes x: V, _ y: V) -> (V, V) where V.Scalar == Self
 }
 
 extension Double: LaneScalar {
     @inline(__always) static func tanh<V: SIMD>(lanes x: V) -> V where V.Scalar == Double { VectorTanh.tanh(lanes: x) }
+    @inline(__always) static func tanh<V: SIMD>(lanes x: V, _ y: V) -> (V, V) where V.Scalar == Double {
+        if V.self == SIMD4<Double>.self {
+            let t = VectorTanh.tanh(SIMD8(lowHalf: unsafeBitCast(x, to: SIMD4<Double>.self), highHalf: unsafeBitCast(y, to: SIMD4<Double>.self)))
+            return (unsafeBitCast(t.lowHalf, to: V.self), unsafeBitCast(t.highHalf, to: V.self))
+        }
+        return (VectorTanh.tanh(lanes: x), VectorTanh.tanh(lanes: y))
+    }
 }
 
 extension Float: LaneScalar {
     @inline(__always) static func tanh<V: SIMD>(lanes x: V) -> V where V.Scalar == Float { LaneTanh.tanh(lanes: x) }
+    @inline(__always) static func tanh<V: SIMD>(lanes x: V, _ y: V) -> (V, V) where V.Scalar == Float {
+        if V.self == SIMD8<Float>.self {
+            let t = LaneTanh.tanh(SIMD16(lowHalf: unsafeBitCast(x, to: SIMD8<Float>.self), highHalf: unsafeBitCast(y, to: SIMD8<Float>.self)))
+            return (unsafeBitCast(t.lowHalf, to: V.self), unsafeBitCast(t.highHalf, to: V.self))
+        }
+        return (LaneTanh.tanh(lanes: x), LaneTanh.tanh(lanes: y))
+    }
 }
 
 /// tanh on 8 or 16 Floats, by the method of `VectorTanh` (NeuralNet, which serves the Float64 lanes):
