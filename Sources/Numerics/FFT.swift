@@ -184,6 +184,15 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
     /// components' memory.
     public func forward(group g: Int) { run(forward: groupPlans[g]) }
 
+    /// The forward x stage only of the components in `componentGroups[g]` (their real rows -> the x stage's
+    /// buffer): with `forward(group:afterX:)` of a group holding them, the x stage can run on another
+    /// thread than the rest.
+    public func forwardX(group g: Int) { run(forward: groupPlans[g], stages: 0 ..< 1) }
+
+    /// The forward stages after x (y, then z) of the components in `componentGroups[g]`, whose x stages
+    /// must have run (`forwardX(group:)` of groups covering them).
+    public func forwardAfterX(group g: Int) { run(forward: groupPlans[g], stages: 1 ..< 3) }
+
     /// `inverse` of the components in `componentGroups[g]` only (see `forward(group:)`).
     public func inverse(group g: Int) { run(inverse: groupPlans[g]) }
 
@@ -237,16 +246,19 @@ public final class ZeroPaddedFFT<Scalar: FFTWScalar> {
         return plans
     }
 
-    private func run(forward plans: StagePlans) {
-        Scalar.execute(plans.forward[0])
-        if plans.forward[1] == ZeroPaddedFFT.copyMarker {
-            // py == 1: the x stage is the whole transform unless a z stage follows.
-            let target = stageY ?? spectrum, o = 2 * plans.components.lowerBound * spectrumCount
-            ZeroPaddedFFT.copy(stageX + o, to: target + o, count: 2 * plans.components.count * spectrumCount)
-        } else {
-            Scalar.execute(plans.forward[1])
+    /// The forward stages of `plans` in `stages` (0: x, 1: y or the copy that stands for it, 2: z).
+    private func run(forward plans: StagePlans, stages: Range<Int> = 0 ..< 3) {
+        if stages.contains(0) { Scalar.execute(plans.forward[0]) }
+        if stages.contains(1) {
+            if plans.forward[1] == ZeroPaddedFFT.copyMarker {
+                // py == 1: the x stage is the whole transform unless a z stage follows.
+                let target = stageY ?? spectrum, o = 2 * plans.components.lowerBound * spectrumCount
+                ZeroPaddedFFT.copy(stageX + o, to: target + o, count: 2 * plans.components.count * spectrumCount)
+            } else {
+                Scalar.execute(plans.forward[1])
+            }
         }
-        if plans.forward.count > 2 { Scalar.execute(plans.forward[2]) }
+        if stages.contains(2) && plans.forward.count > 2 { Scalar.execute(plans.forward[2]) }
     }
 
     private func run(inverse plans: StagePlans) {

@@ -72,12 +72,15 @@ final class ThreadedLLGTests: XCTestCase {
     let splits: [(threads: Int, split: Demag.ThreadSplit?, used: Demag.ThreadSplit)] =
         [(2, .components, .components), (2, .shares, .shares), (3, nil, .shares), (3, .components, .shares)]
 
-    /// The default split of a single layer on two threads: by field components with Float64 transforms,
-    /// by shares with Float32; one thread splits nothing (`.shares`), and a thread count change re-chooses.
-    func testDefaultSplitFollowsPrecisionAndThreadCount() throws {
-        for (precision, expected) in [(Demag.Precision.float64, Demag.ThreadSplit.components), (.float32, .shares)] {
+    /// The default split of a single layer on two threads is by field components in both precisions;
+    /// one thread splits nothing (`.shares`), a preference applies only where it can, and a thread count
+    /// change re-chooses.
+    func testDefaultSplitFollowsThreadCount() throws {
+        for precision in Demag.Precision.allCases {
             let (s, _) = try skyrmionDisk(demag: true, threads: 2, precision: precision)
-            XCTAssertEqual(s.term(Demag.self)?.threadSplit, expected, "\(precision)")
+            XCTAssertEqual(s.term(Demag.self)?.threadSplit, .components, "\(precision)")
+            s.term(Demag.self)?.preferredSplit = .shares
+            XCTAssertEqual(s.term(Demag.self)?.threadSplit, .shares, "\(precision), asked for shares")
             s.threads = 1
             XCTAssertEqual(s.term(Demag.self)?.threadSplit, .shares, "\(precision), 1 thread")
             s.term(Demag.self)?.preferredSplit = .components

@@ -217,4 +217,31 @@ final class ZeroPaddedFFTTests: XCTestCase {
             }
         }
     }
+
+    /// The x stages of single components (`forwardX(group:)`) followed by the later stages of a group
+    /// holding them (`forwardAfterX(group:)`) give the group's whole forward transform bit for bit: how
+    /// the demag's component split hands M_y's x stage from one thread to the other.
+    func testXStageByComponentThenRestOfGroupIsTheGroupTransform() {
+        for n in [(5, 4, 3), (6, 1, 1), (1, 5, 1), (7, 6, 1)] {
+            let p = (n.0 > 1 ? 2 * n.0 : 1, n.1 > 1 ? 2 * n.1 : 1, n.2 > 1 ? 2 * n.2 : 1)
+            var rng = SeededRandom(seed: UInt64(n.0 * 100 + n.1 * 10 + n.2 + 7))
+            let rows = 3 * n.2 * n.1
+            let input = (0..<(rows * n.0)).map { _ in rng.normal() }
+            for layout in [SpectrumLayout.kxFastest, .kyFastest] {
+                func spectrum(_ run: (ZeroPaddedFFT<Double>) -> Void) -> [Double] {
+                    let fft = ZeroPaddedFFT<Double>(n: n, padded: p, components: 3, layout: layout,
+                                                    componentGroups: [0 ..< 2, 2 ..< 3, 0 ..< 1, 1 ..< 2])
+                    for r in 0..<rows { for x in 0..<n.0 { fft.real[r * p.0 + x] = input[r * n.0 + x] } }
+                    run(fft)
+                    return Array(UnsafeBufferPointer(start: fft.spectrum, count: 2 * 2 * fft.spectrumCount))
+                }
+                let whole = spectrum { $0.forward(group: 0) }
+                let split = spectrum { fft in
+                    fft.forwardX(group: 3); fft.forwardX(group: 2); fft.forwardAfterX(group: 0)
+                }
+                XCTAssertEqual(split, whole, "n = \(n), \(layout)")
+                XCTAssertGreaterThan(whole.map(abs).max()!, 0)
+            }
+        }
+    }
 }

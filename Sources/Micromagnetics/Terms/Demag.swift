@@ -154,15 +154,15 @@ public final class Demag: CellPassFieldTerm {
         /// The transform's rows, then its frequency columns, then its rows again, split among the threads
         /// (three parallel loops). Any mesh and thread count.
         case shares
-        /// A single layer on two threads: (B_x, B_y) from (M_x, M_y) on one thread, B_z from M_z and the
-        /// local terms before demag on the other, then one pass over the cell blocks.
+        /// A single layer on two threads: (B_x, B_y) from (M_x, M_y) on one thread, B_z from M_z, M_y's
+        /// x stage and the local terms before demag on the other, then one pass over the cell blocks.
         case components
     }
 
     /// The split to use where there is a choice (a single layer on two threads); nil (the default):
-    /// `.components` there with Float64 transforms, `.shares` with Float32 (the faster on the skyrmion
-    /// disk, docs/micromagnetics.md). Other meshes and thread counts always use `.shares`. Results of the
-    /// two splits agree to round-off; each is bit-reproducible.
+    /// `.components` there (the faster in both precisions, docs/micromagnetics.md). Other meshes and
+    /// thread counts always use `.shares`. Results of the two splits agree to round-off; each is
+    /// bit-reproducible.
     public var preferredSplit: ThreadSplit? {
         didSet {
             switch convolution {

@@ -1,4 +1,13 @@
 import Numerics
+import Synchronization
+
+/// The transform's component groups when the convolution is split by components (indices into
+/// `ZeroPaddedFFT.componentGroups`): (M_x, M_y) for their y stages, product and inverse, M_z, and M_x and
+/// M_y alone for their x stages.
+private enum ComponentGroup {
+    static let inPlane = 0, z = 1, x = 2, y = 3
+    static let ranges = [0 ..< 2, 2 ..< 3, 0 ..< 1, 1 ..< 2]
+}
 
 /// B = K * (Ms m) by zero-padded FFT (`ZeroPaddedFFT<Scalar>`), with the transforms and the Fourier-space
 /// product in `Scalar` (Double or Float): gather M = Ms m (rounded to Scalar) into the padded rows,
@@ -9,12 +18,14 @@ import Numerics
 /// - `.shares`: three parallel loops over the transform's shares (`ZeroPaddedFFT+Shares`): gather of M and
 ///   the x transforms by rows, the y (and z) transforms with the Fourier-space product in between by kx
 ///   columns, the inverse x transforms and the scatter by rows. Any thread count and mesh.
-/// - `.components` (a single layer on two threads; the default there for Float64): in a film N_xz = N_yz = 0, so (B_x, B_y) depend on
-///   (M_x, M_y) only and B_z on M_z only. One thread transforms M_x and M_y, multiplies and transforms
-///   back; the other runs the `before` terms on every cell, then the same for M_z, and adds B_z. Then one
-///   pass over the cell blocks adds (B_x, B_y) and runs `after`. Each thread's transforms touch only its
-///   own components' buffers, so nothing moves between the cores' caches inside the transforms (the
-///   shares' column stage reads what the other thread's row stage wrote, which costs them).
+/// - `.components` (a single layer on two threads; the default there): in a film N_xz = N_yz = 0, so
+///   (B_x, B_y) depend on (M_x, M_y) only and B_z on M_z only. One thread gathers M_y and runs its x
+///   stage, hands it over, runs the `before` terms on every cell, then transforms M_z, multiplies,
+///   transforms back and adds B_z; the other gathers M_x, runs its x stage, waits for M_y's, then runs
+///   the y stages of both, the product and the inverse. Then one pass over the cell blocks adds
+///   (B_x, B_y) and runs `after`. Only M_y's x-stage output crosses between the cores (the shares' column
+///   stage reads half of what the other thread's row stage wrote, which costs them); M_y's x stage is
+///   on the first thread so that the two carry about the same work.
 final class DemagConvolution<Scalar: FFTWScalar> {
     let mesh: Mesh
     private(set) var fft: ZeroPaddedFFT<Scalar>
@@ -31,6 +42,10 @@ final class DemagConvolution<Scalar: FFTWScalar> {
     /// when the split changes, so that the product allocates nothing per evaluation.
     private var segments: [[Range<Int>]] = []
     typealias ThreadSplit = Demag.ThreadSplit
+    /// The last evaluation whose M_y x stage is done (task 0 to task 1 of the component split).
+    private let handoff = Atomic<Int>(0)
+    /// Evaluations by the component split (the handoff's ticket).
+    private var evaluation = 0
     /// The split in use (`.shares` on one thread: no split).
     private(set) var split: ThreadSplit = .shares
     /// The split to use when the thread count allows a choice (`Demag.preferredSplit`).
@@ -68,13 +83,11 @@ final class DemagConvolution<Scalar: FFTWScalar> {
     /// Re-plans the transforms in `partition.threads` shares (FFTW_ESTIMATE, so the plans are the same
     /// in every process), one per thread.
     /// The split for `threads` threads: `.components` needs a single layer and exactly two threads, and is
-    /// the default there for Float64 transforms; Float32 transforms keep `.shares` unless asked (their
-    /// transpose moves half the bytes, and on the skyrmion disk the shares were the faster split;
-    /// measured in docs/micromagnetics.md). A function of the mesh, precision and count only, so runs
-    /// stay reproducible.
+    /// the default there (the faster split in both precisions, docs/micromagnetics.md). A function of the
+    /// mesh and count only, so runs stay reproducible.
     private func chooseSplit(threads: Int) -> ThreadSplit {
         guard threads == 2 && thinFilm else { return .shares }
-        return preferredSplit ?? (Scalar.self == Double.self ? .components : .shares)
+        return preferredSplit ?? .components
     }
 
     func setPartition(_ partition: CellPartition) {
@@ -84,7 +97,7 @@ final class DemagConvolution<Scalar: FFTWScalar> {
         guard split != self.split || shares != fft.shares else { return }
         self.split = split
         fft = ZeroPaddedFFT<Scalar>(n: fft.n, padded: fft.padded, components: fft.components, shares: shares,
-                                    layout: fft.layout, componentGroups: split == .components ? [0 ..< 2, 2 ..< 3] : [])
+                                    layout: fft.layout, componentGroups: split == .components ? ComponentGroup.ranges : [])
         segments = DemagConvolution.shareSegments(fft)
     }
 
@@ -115,19 +128,29 @@ final class DemagConvolution<Scalar: FFTWScalar> {
     private func addFieldByComponents(m: UnsafePointer<Double>, into b: UnsafeMutablePointer<Double>,
                                       before: (Range<Int>) -> Void, after: (Range<Int>) -> Void) {
         let fft = self.fft, rows = 0 ..< mesh.ny, whole = segments[0]
+        evaluation &+= 1
+        let ticket = evaluation
+        // Task 0 also takes M_y's gather and x stage (hands them over through `handoff`), so that the
+        // two tasks carry about the same work. Task 1 waits for task 0's handoff, never the other way, so
+        // a pool that runs both on one thread (index 0 first) cannot deadlock.
         partition.forEachThread { k in
             if k == 0 {
-                gather(m, rows: rows, components: 0 ..< 2)
-                fft.forward(group: 0)
-                multiplyInPlane(whole)
-                fft.inverse(group: 0)
-            } else {
+                gather(m, rows: rows, components: 1 ..< 2)
+                fft.forwardX(group: ComponentGroup.y)
+                handoff.store(ticket, ordering: .releasing)
                 before(0 ..< mesh.cellCount)
                 gather(m, rows: rows, components: 2 ..< 3)
-                fft.forward(group: 1)
+                fft.forward(group: ComponentGroup.z)
                 multiplyNormal(whole)
-                fft.inverse(group: 1)
+                fft.inverse(group: ComponentGroup.z)
                 scatter(into: b, rows: rows, components: 2 ..< 3)
+            } else {
+                gather(m, rows: rows, components: 0 ..< 1)
+                fft.forwardX(group: ComponentGroup.x)
+                while handoff.load(ordering: .acquiring) != ticket {}
+                fft.forwardAfterX(group: ComponentGroup.inPlane)
+                multiplyInPlane(whole)
+                fft.inverse(group: ComponentGroup.inPlane)
             }
         }
         partition.forEachBlock { cells in
