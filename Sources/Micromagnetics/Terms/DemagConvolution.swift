@@ -1,5 +1,10 @@
 import Numerics
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The transform's component groups when the convolution is split by components (indices into
 /// `ZeroPaddedFFT.componentGroups`): (M_x, M_y) for their y stages, product and inverse, M_z, and M_x and
@@ -147,7 +152,12 @@ final class DemagConvolution<Scalar: FFTWScalar> {
             } else {
                 gather(m, rows: rows, components: 0 ..< 1)
                 fft.forwardX(group: ComponentGroup.x)
-                while handoff.load(ordering: .acquiring) != ticket {}
+                var spins = 0
+                while handoff.load(ordering: .acquiring) != ticket {
+                    // Short waits spin; a long one (the other thread descheduled on a busy machine) yields.
+                    spins += 1
+                    if spins > 1_000 { sched_yield() }
+                }
                 fft.forwardAfterX(group: ComponentGroup.inPlane)
                 multiplyInPlane(whole)
                 fft.inverse(group: ComponentGroup.inPlane)
