@@ -46,12 +46,10 @@ extension Double: LaneScalar {
 
 extension Float: LaneScalar {
     @inline(__always) static func tanh<V: SIMD>(lanes x: V) -> V where V.Scalar == Float { LaneTanh.tanh(lanes: x) }
+    /// One vector at a time: pairing 256-bit Float vectors (through the 16-lane code) gave no measurable
+    /// gain in the Float32 training iteration on AVX2 (docs/performance.md).
     @inline(__always) static func tanh<V: SIMD>(lanes x: V, _ y: V) -> (V, V) where V.Scalar == Float {
-        if V.self == SIMD8<Float>.self {
-            let t = LaneTanh.tanh(SIMD16(lowHalf: unsafeBitCast(x, to: SIMD8<Float>.self), highHalf: unsafeBitCast(y, to: SIMD8<Float>.self)))
-            return (unsafeBitCast(t.lowHalf, to: V.self), unsafeBitCast(t.highHalf, to: V.self))
-        }
-        return (LaneTanh.tanh(lanes: x), LaneTanh.tanh(lanes: y))
+        (LaneTanh.tanh(lanes: x), LaneTanh.tanh(lanes: y))
     }
 }
 
