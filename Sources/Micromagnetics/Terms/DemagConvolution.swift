@@ -248,8 +248,8 @@ final class DemagConvolution<Scalar: FFTWScalar> {
     /// register) and the kernel values beside them.
     private typealias Lanes = SIMD8<Scalar>
 
-    /// `body(f, width)` over the scalar indices f of `segments`' complex values (2 i and 2 i + 1 for
-    /// complex index i): whole vectors of 8 scalars first (width 8), the remainder one by one (width 1).
+    /// Over the scalar indices f of `segments`' complex values (2 i and 2 i + 1 for complex index i):
+    /// `vector(f)` on whole vectors of 8 scalars starting at f, then `scalar(f)` on the remainder.
     @inline(__always)
     private func forEachScalar(_ segments: [Range<Int>], _ vector: (Int) -> Void, _ scalar: (Int) -> Void) {
         for segment in segments {
