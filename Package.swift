@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "MessagePassing", dependencies: ["CMPI"], swiftSettings: optimise),
         .target(name: "Numerics", dependencies: ["CBLAS", "CLAPACKE", "CFFTW"], swiftSettings: optimise),
         .target(name: "NeuralNet", dependencies: ["Numerics"], swiftSettings: hostVector),
-        .target(name: "ODE", dependencies: ["Numerics"], swiftSettings: hostVector),
+        .target(name: "ODE", dependencies: ["Numerics", "CVectorExtension"], swiftSettings: hostVector),
         .target(name: "TraceIO", dependencies: ["SafeIO", "Numerics", "CHDF5"], swiftSettings: optimise),
         .target(name: "Micromagnetics", dependencies: ["Numerics", "ODE", "CFFTW"], swiftSettings: hostVector),
         .target(name: "Devices", dependencies: ["SafeIO", "Numerics", "ODE", "Micromagnetics", "TOMLKit"], swiftSettings: optimise),

@@ -289,8 +289,12 @@ public final class Node64VectorField: DifferentiableODESystem {
         while j + 8 <= n {
             var i = 0
             // Without the 4 x 16 tile (16 registers): 6 rows x 8 columns, 6 SIMD8 accumulators (12 AVX2
-            // registers) with one B vector (2) and one broadcast (1).
-            while !wide && i + 6 <= m {
+            // registers) with one B vector (2) and one broadcast (1). Rows left over go in 4-row tiles:
+            // m = 32 (NODE-64's batch) is 4 x 6 + 2 x 4, not 5 x 6 and two single rows, each of which
+            // would wait on its own two chains of k fused multiply-adds.
+            var sixRowsEnd = m - m % 6
+            if m % 6 == 2 && m >= 8 { sixRowsEnd -= 6 }
+            while !wide && i + 6 <= sixRowsEnd {
                 let s0 = bias.map { load8($0 + j) } ?? V8()
                 var c0 = s0, c1 = s0, c2 = s0, c3 = s0, c4 = s0, c5 = s0
                 let a0 = a + i * am, a1 = a0 + am, a2 = a1 + am, a3 = a2 + am, a4 = a3 + am, a5 = a4 + am
@@ -328,11 +332,33 @@ public final class Node64VectorField: DifferentiableODESystem {
             j += 8
         }
         while j + 4 <= n {
-            for i in 0..<m {
+            // Narrow C (NODE-64's output layer and state cotangent: 4 columns, k = 64): 8 rows at a
+            // time, so that 8 independent accumulator chains share each B vector (one chain per row
+            // left the core waiting on each fused multiply-add's latency).
+            var i = 0
+            while i + 8 <= m {
+                let s0 = bias.map { load4($0 + j) } ?? V4()
+                var c0 = s0, c1 = s0, c2 = s0, c3 = s0, c4 = s0, c5 = s0, c6 = s0, c7 = s0
+                let a0 = a + i * am, a1 = a0 + am, a2 = a1 + am, a3 = a2 + am
+                let a4 = a3 + am, a5 = a4 + am, a6 = a5 + am, a7 = a6 + am
+                for q in 0..<k {
+                    let b0 = load4(b + q * ldb + j)
+                    c0 = c0.addingProduct(a0[q * ak], b0); c1 = c1.addingProduct(a1[q * ak], b0)
+                    c2 = c2.addingProduct(a2[q * ak], b0); c3 = c3.addingProduct(a3[q * ak], b0)
+                    c4 = c4.addingProduct(a4[q * ak], b0); c5 = c5.addingProduct(a5[q * ak], b0)
+                    c6 = c6.addingProduct(a6[q * ak], b0); c7 = c7.addingProduct(a7[q * ak], b0)
+                }
+                let cp = c + i * ldc + j
+                store4(c0, cp); store4(c1, cp + ldc); store4(c2, cp + 2 * ldc); store4(c3, cp + 3 * ldc)
+                store4(c4, cp + 4 * ldc); store4(c5, cp + 5 * ldc); store4(c6, cp + 6 * ldc); store4(c7, cp + 7 * ldc)
+                i += 8
+            }
+            while i < m {
                 var c0 = bias.map { load4($0 + j) } ?? V4()
                 let ai = a + i * am
                 for q in 0..<k { c0 = c0.addingProduct(ai[q * ak], load4(b + q * ldb + j)) }
                 store4(c0, c + i * ldc + j)
+                i += 1
             }
             j += 4
         }

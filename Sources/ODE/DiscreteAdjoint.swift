@@ -1,3 +1,4 @@
+import CVectorExtension
 /// Reverse-mode differentiation through the solver's own accepted steps ("discretise then
 /// optimise"): the exact gradient of the computed solution, with the accepted step sizes treated as
 /// constants (as diffrax's RecursiveCheckpointAdjoint).
@@ -175,6 +176,10 @@ final class DiscreteAdjointTape: StepRecorder {
         let offset = recordOffset(step: steps.count, stage: stage)
         if stage == 0 { currentK1Record = offset }
         destination.destination = records + offset
+        // The next evaluation most likely writes the slot after this one: request it now.
+        if offset + 2 * tapeLength <= recordsCapacity {
+            spinode_prefetch_range_for_write(records + offset + tapeLength, tapeLength * MemoryLayout<Double>.stride)
+        }
     }
 
     func reserveBackward(n: Int, s: Int) {
@@ -342,6 +347,11 @@ final class DiscreteAdjointTape: StepRecorder {
                 stageBar.initialize(repeating: 0, count: n)
                 if taped {
                     let record = records + (i == 0 ? st.k1Record : recordOffset(step: j, stage: i))
+                    // The record the sweep most likely reads next (stage i - 1, or the last stage of
+                    // the step before): request it while this one is used.
+                    let next = i > 1 ? recordOffset(step: j, stage: i - 1) : i == 1 ? st.k1Record
+                        : j > 0 ? recordOffset(step: j - 1, stage: s - 1) : -1
+                    if next >= 0 { spinode_prefetch_range(records + next, tapeLength * MemoryLayout<Double>.stride) }
                     system.vectorJacobianProduct(t: ti, y: block + i * n, tape: record, cotangent: kBar + i * n,
                                                  stateCotangent: stageBar, parameterCotangent: parameterCotangent)
                 } else {
