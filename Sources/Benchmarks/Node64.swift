@@ -1,3 +1,4 @@
+import CVectorExtension
 import Foundation
 import Numerics
 import NeuralNet
@@ -185,6 +186,12 @@ public final class Node64VectorField: DifferentiableODESystem {
     public var dimension: Int { batch * stateWidth }
     public var parameterCount: Int { mlp.parameterCount }
     public let tapeLength: Int
+    /// The record the discrete adjoint will most likely use after the current one (forward: the next
+    /// slot, written; reverse: the slot before, read), requested in parts between the layers' products
+    /// (`requestNextRecord`): one burst of 34 KB of prefetches ahead of each record
+    /// (`DiscreteAdjointTape`) left part of the record still missing the cache.
+    private var nextRecord: UnsafeRawPointer?
+    private var nextRecordWritten = false
 
     public init(mlp: MLP, batch: Int) throws {
         guard mlp.activations.dropLast().allSatisfy({ $0 == .tanh }), mlp.activations.last == .identity,
@@ -372,6 +379,20 @@ public final class Node64VectorField: DifferentiableODESystem {
         }
     }
 
+    /// Part `part` of `parts` of `nextRecord`, if set (a cache hint; never faults).
+    @inline(__always)
+    private func requestNextRecord(part: Int, of parts: Int) {
+        guard let nextRecord else { return }
+        let bytes = tapeLength * MemoryLayout<Double>.stride, size = (bytes / parts + 63) & ~63
+        let start = part * size, count = min(size, bytes - start)
+        guard count > 0 else { return }
+        if nextRecordWritten {
+            spinode_prefetch_range_for_write(UnsafeMutableRawPointer(mutating: nextRecord + start), count)
+        } else {
+            spinode_prefetch_range(nextRecord + start, count)
+        }
+    }
+
     /// Forward pass with the input rows at `x` and hidden activations at `h[l]`, output to `out`.
     private func forward(t: Double, y: UnsafePointer<Double>, x: UnsafeMutablePointer<Double>,
                          h: (Int) -> UnsafeMutablePointer<Double>, out: UnsafeMutablePointer<Double>) {
@@ -389,9 +410,11 @@ public final class Node64VectorField: DifferentiableODESystem {
                 let z = l < layers - 1 ? h(l) : out
                 let bias = p + mlp.biasOffsets[l]
                 // Z = 1 b_l^T + H_{l-1} W_l^T
+                requestNextRecord(part: 2 * l, of: 2 * layers)
                 Node64VectorField.product(m: batch, n: nOut, k: nIn, a: previous, am: nIn, ak: 1,
                                           b: transposedWeights[l], ldb: nOut, c: z, ldc: nOut, accumulate: false,
                                           bias: bias)
+                requestNextRecord(part: 2 * l + 1, of: 2 * layers)
                 if l < layers - 1 {
                     VectorTanh.apply(count: batch * nOut, x: z, y: z)
                     previous = UnsafePointer(z)
@@ -414,6 +437,7 @@ public final class Node64VectorField: DifferentiableODESystem {
                 let previous = l == 0 ? x : h(l - 1)
                 let w = p + mlp.weightOffsets[l]
                 let dW = parameterCotangent + mlp.weightOffsets[l]
+                requestNextRecord(part: 2 * (layers - 1 - l), of: 2 * layers)
                 if nIn >= 16 || nIn >= nOut {
                     // dW_l += D_l^T H_{l-1}: A(o, r) = D[r, o]
                     Node64VectorField.product(m: nOut, n: nIn, k: batch, a: d, am: 1, ak: nOut,
@@ -429,6 +453,7 @@ public final class Node64VectorField: DifferentiableODESystem {
                     let dr = d + r * nOut
                     for o in 0..<nOut { gb[o] += dr[o] }
                 }
+                requestNextRecord(part: 2 * (layers - 1 - l) + 1, of: 2 * layers)
                 if l > 0 {
                     Node64VectorField.product(m: batch, n: nIn, k: nOut, a: d, am: nOut, ak: 1, b: w, ldb: nIn,
                                               c: next, ldc: nIn, accumulate: false)
@@ -449,6 +474,9 @@ public final class Node64VectorField: DifferentiableODESystem {
 
     public func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>,
                          tape: UnsafeMutablePointer<Double>) {
+        nextRecord = UnsafeRawPointer(tape + tapeLength)
+        nextRecordWritten = true
+        defer { nextRecord = nil }
         forward(t: t, y: y, x: tape, h: { tape + self.recordOffsets[$0 + 1] }, out: dydt)
     }
 
@@ -463,6 +491,9 @@ public final class Node64VectorField: DifferentiableODESystem {
     public func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, tape: UnsafePointer<Double>,
                                       cotangent v: UnsafePointer<Double>, stateCotangent: UnsafeMutablePointer<Double>,
                                       parameterCotangent: UnsafeMutablePointer<Double>) {
+        nextRecord = UnsafeRawPointer(tape - tapeLength)
+        nextRecordWritten = false
+        defer { nextRecord = nil }
         reverse(x: tape, h: { tape + self.recordOffsets[$0 + 1] }, v: v, stateCotangent: stateCotangent,
                 parameterCotangent: parameterCotangent)
     }
