@@ -27,7 +27,7 @@ public enum TrainingPrecision: String, Sendable, Codable, CaseIterable {
 protocol LaneScalar: BinaryFloatingPoint, SIMDScalar, Codable {
     static func tanh<V: SIMD>(lanes x: V) -> V where V.Scalar == Self
     /// tanh of two lane vectors, with the same result as two `tanh(lanes:)` calls. The tanh is a chain
-    /// of about 25 dependent operations (its polynomial in Horner form); where two 256-bit vectors can go
+    /// of about 20 dependent operations (range reduction, polynomial, division); where two 256-bit vectors can go
     /// through the 512-bit code, the two chains are interleaved instruction by instruction, so the core
     /// overlaps their latencies instead of waiting on one chain at a time.
     static func tanh<V: SIMD>(lanes x: V, _ y: V) -> (V, V) where V.Scalar == Self
