@@ -474,7 +474,7 @@ public final class Node64VectorField: DifferentiableODESystem {
 
     public func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>,
                          tape: UnsafeMutablePointer<Double>) {
-        nextRecord = UnsafeRawPointer(tape + tapeLength)
+        nextRecord = UnsafeRawPointer(bitPattern: UInt(bitPattern: tape) &+ UInt(tapeLength * MemoryLayout<Double>.stride))
         nextRecordWritten = true
         defer { nextRecord = nil }
         forward(t: t, y: y, x: tape, h: { tape + self.recordOffsets[$0 + 1] }, out: dydt)
@@ -491,7 +491,9 @@ public final class Node64VectorField: DifferentiableODESystem {
     public func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, tape: UnsafePointer<Double>,
                                       cotangent v: UnsafePointer<Double>, stateCotangent: UnsafeMutablePointer<Double>,
                                       parameterCotangent: UnsafeMutablePointer<Double>) {
-        nextRecord = UnsafeRawPointer(tape - tapeLength)
+        // Integer arithmetic: before the first record this address lies outside the tape (a prefetch of
+        // it is harmless; forming it by pointer arithmetic would not be).
+        nextRecord = UnsafeRawPointer(bitPattern: UInt(bitPattern: tape) &- UInt(tapeLength * MemoryLayout<Double>.stride))
         nextRecordWritten = false
         defer { nextRecord = nil }
         reverse(x: tape, h: { tape + self.recordOffsets[$0 + 1] }, v: v, stateCotangent: stateCotangent,
