@@ -114,7 +114,7 @@ final class DiscreteAdjointTape: StepRecorder {
     /// The system's forward records: per accepted step a block of s + 1 slots of `tapeLength`
     /// (stages 0..<s, then the Hermite end derivative).
     var tapeLength = 0
-    var records = UnsafeMutablePointer<Double>.allocate(capacity: 1)
+    var records = LargeBuffer.allocate(1)
     var recordsCapacity = 0
     var currentK1Record = 0
     weak var destination: TapeDestination?
@@ -137,7 +137,7 @@ final class DiscreteAdjointTape: StepRecorder {
 
     deinit {
         kBar.deallocate(); yBar.deallocate(); stageBar.deallocate(); endBar.deallocate(); segment.deallocate()
-        records.deallocate()
+        LargeBuffer.release(records)
     }
 
     func reset(n: Int, s: Int, fsal: Bool, checkpointing: DiscreteAdjoint.Checkpointing, tapeLength: Int,
@@ -166,10 +166,10 @@ final class DiscreteAdjointTape: StepRecorder {
         let need = recordOffset(step: steps.count + 1, stage: 0)
         if need > recordsCapacity {
             let capacity = max(need, 2 * recordsCapacity)
-            let grown = UnsafeMutablePointer<Double>.allocate(capacity: capacity)
+            let grown = LargeBuffer.allocate(capacity)
             let used = recordOffset(step: steps.count, stage: 0)
             grown.update(from: records, count: used)
-            records.deallocate()
+            LargeBuffer.release(records)
             records = grown
             recordsCapacity = capacity
         }
