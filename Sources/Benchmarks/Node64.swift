@@ -188,8 +188,8 @@ public final class Node64VectorField: DifferentiableODESystem {
     public let tapeLength: Int
     /// The record the discrete adjoint will most likely use after the current one (forward: the next
     /// slot, written; reverse: the slot before, read), requested in parts between the layers' products
-    /// (`requestNextRecord`): one burst of 34 KB of prefetches ahead of each record
-    /// (`DiscreteAdjointTape`) left part of the record still missing the cache.
+    /// (`requestNextRecord`), on top of the one burst of 34 KB of requests `DiscreteAdjointTape` makes
+    /// before each call (the two together measured faster than the burst alone: docs/performance.md).
     private var nextRecord: UnsafeRawPointer?
     private var nextRecordWritten = false
 
