@@ -19,7 +19,7 @@ public enum LargeBuffer {
         let alignment = bytes >= hugePageBytes ? hugePageBytes : 64
         var raw: UnsafeMutableRawPointer?
         guard posix_memalign(&raw, alignment, bytes) == 0, let raw else {
-            fatalError("out of memory: \(bytes) bytes for the adjoint's records")
+            fatalError("LargeBuffer: out of memory (\(bytes) bytes)")
         }
         #if os(Linux)
         if bytes >= hugePageBytes { _ = madvise(raw, bytes, MADV_HUGEPAGE) }

@@ -6,8 +6,8 @@
 //   swiftc -O -target-cpu haswell scripts/bench/fma-peak.swift -o /tmp/fma-peak && /tmp/fma-peak
 //   swiftc -O -target-cpu native  scripts/bench/fma-peak.swift -o /tmp/fma-peak && /tmp/fma-peak
 //
-// Prints one JSON line: fma_instructions_per_second and multiply_adds_per_second (Doubles), best of 5
-// runs of 50 million iterations, for 4- and 8-lane vectors.
+// Prints one JSON line: simd4_ and simd8_fma_instructions_per_second and _multiply_adds_per_second
+// (Doubles), best of 5 runs of 50 million iterations, for 4- and 8-lane vectors.
 import Foundation
 
 @inline(never)
