@@ -186,10 +186,11 @@ public final class Node64VectorField: DifferentiableODESystem {
     public var dimension: Int { batch * stateWidth }
     public var parameterCount: Int { mlp.parameterCount }
     public let tapeLength: Int
-    /// The record the discrete adjoint will most likely use after the current one (forward: the next
-    /// slot, written; reverse: the slot before, read), requested in parts between the layers' products
+    /// The record the discrete adjoint will use after the current call (its hint,
+    /// `willUseRecordAfterThisCall`), requested in parts between the layers' products
     /// (`requestNextRecord`), on top of the one burst of 34 KB of requests `DiscreteAdjointTape` makes
     /// before each call (the two together measured faster than the burst alone: docs/performance.md).
+    /// Set for one taped call only.
     private var nextRecord: UnsafeRawPointer?
     private var nextRecordWritten = false
 
@@ -468,14 +469,17 @@ public final class Node64VectorField: DifferentiableODESystem {
         }
     }
 
+    public func willUseRecordAfterThisCall(_ record: UnsafeRawPointer?, forWriting: Bool) {
+        nextRecord = record
+        nextRecordWritten = forWriting
+    }
+
     public func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
         forward(t: t, y: y, x: input, h: { self.hidden[$0] }, out: dydt)
     }
 
     public func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>,
                          tape: UnsafeMutablePointer<Double>) {
-        nextRecord = UnsafeRawPointer(bitPattern: UInt(bitPattern: tape) &+ UInt(tapeLength * MemoryLayout<Double>.stride))
-        nextRecordWritten = true
         defer { nextRecord = nil }
         forward(t: t, y: y, x: tape, h: { tape + self.recordOffsets[$0 + 1] }, out: dydt)
     }
@@ -491,10 +495,6 @@ public final class Node64VectorField: DifferentiableODESystem {
     public func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, tape: UnsafePointer<Double>,
                                       cotangent v: UnsafePointer<Double>, stateCotangent: UnsafeMutablePointer<Double>,
                                       parameterCotangent: UnsafeMutablePointer<Double>) {
-        // Integer arithmetic: before the first record this address lies outside the tape (a prefetch of
-        // it is harmless; forming it by pointer arithmetic would not be).
-        nextRecord = UnsafeRawPointer(bitPattern: UInt(bitPattern: tape) &- UInt(tapeLength * MemoryLayout<Double>.stride))
-        nextRecordWritten = false
         defer { nextRecord = nil }
         reverse(x: tape, h: { tape + self.recordOffsets[$0 + 1] }, v: v, stateCotangent: stateCotangent,
                 parameterCotangent: parameterCotangent)

@@ -161,6 +161,7 @@ final class DiscreteAdjointTape: StepRecorder {
         guard tapeLength > 0, let destination else { return }
         if stage < 0 {
             destination.destination = nil
+            destination.nextDestination = nil
             return
         }
         let need = recordOffset(step: steps.count + 1, stage: 0)
@@ -176,9 +177,15 @@ final class DiscreteAdjointTape: StepRecorder {
         let offset = recordOffset(step: steps.count, stage: stage)
         if stage == 0 { currentK1Record = offset }
         destination.destination = records + offset
-        // The next evaluation most likely writes the slot after this one: request it now.
-        if offset + 2 * tapeLength <= recordsCapacity {
-            spinode_prefetch_range_for_write(records + offset + tapeLength, tapeLength * MemoryLayout<Double>.stride)
+        // The next evaluation most likely writes the slot after this one (after an FSAL method's last
+        // stage: the next step's stage 1, its k_1 being this evaluation): request it now, and tell the
+        // system (which may request it again in parts while it computes).
+        let next = fsal && stage == s - 1 ? recordOffset(step: steps.count + 1, stage: 1) : offset + tapeLength
+        if next + tapeLength <= recordsCapacity {
+            spinode_prefetch_range_for_write(records + next, tapeLength * MemoryLayout<Double>.stride)
+            destination.nextDestination = records + next
+        } else {
+            destination.nextDestination = nil
         }
     }
 
@@ -325,6 +332,7 @@ final class DiscreteAdjointTape: StepRecorder {
             let taped = tapeLength > 0
             if endUsed {
                 if taped {
+                    system.willUseRecordAfterThisCall(records + recordOffset(step: j, stage: s - 1), forWriting: false)
                     system.vectorJacobianProduct(t: st.tEnd, y: block + s * n, tape: records + recordOffset(step: j, stage: s),
                                                  cotangent: endBar, stateCotangent: lambda,
                                                  parameterCotangent: parameterCotangent)
@@ -348,10 +356,13 @@ final class DiscreteAdjointTape: StepRecorder {
                 if taped {
                     let record = records + (i == 0 ? st.k1Record : recordOffset(step: j, stage: i))
                     // The record the sweep most likely reads next (stage i - 1, or the last stage of
-                    // the step before): request it while this one is used.
+                    // the step before; for FSAL the one before it, the last stage being this step's
+                    // k_1): request it while this one is used.
                     let next = i > 1 ? recordOffset(step: j, stage: i - 1) : i == 1 ? st.k1Record
-                        : j > 0 ? recordOffset(step: j - 1, stage: s - 1) : -1
+                        : j == 0 ? -1
+                        : recordOffset(step: j - 1, stage: tableau.isFSAL && steps[j - 1].tEnd == steps[j - 1].tNew ? s - 2 : s - 1)
                     if next >= 0 { spinode_prefetch_range(records + next, tapeLength * MemoryLayout<Double>.stride) }
+                    system.willUseRecordAfterThisCall(next >= 0 ? UnsafeRawPointer(records + next) : nil, forWriting: false)
                     system.vectorJacobianProduct(t: ti, y: block + i * n, tape: record, cotangent: kBar + i * n,
                                                  stateCotangent: stageBar, parameterCotangent: parameterCotangent)
                 } else {
@@ -382,7 +393,10 @@ final class DiscreteAdjointTape: StepRecorder {
 
 /// Where a taping system writes its next forward record (nil: do not record).
 protocol TapeDestination: AnyObject {
+    /// Where the next evaluation writes its record (nil: no record).
     var destination: UnsafeMutablePointer<Double>? { get set }
+    /// The record the evaluation after it will most likely write (a hint for the system).
+    var nextDestination: UnsafeMutablePointer<Double>? { get set }
 }
 
 /// Forwards evaluations to a differentiable system, writing its forward record to `destination`
@@ -390,12 +404,14 @@ protocol TapeDestination: AnyObject {
 final class TapingSystem<Base: DifferentiableODESystem>: ODESystem, TapeDestination {
     let base: Base
     var destination: UnsafeMutablePointer<Double>?
+    var nextDestination: UnsafeMutablePointer<Double>?
     var dimension: Int { base.dimension }
 
     init(_ base: Base) { self.base = base }
 
     func evaluate(t: Double, y: UnsafePointer<Double>, dydt: UnsafeMutablePointer<Double>) {
         if let destination {
+            base.willUseRecordAfterThisCall(nextDestination.map { UnsafeRawPointer($0) }, forWriting: true)
             base.evaluate(t: t, y: y, dydt: dydt, tape: destination)
         } else {
             base.evaluate(t: t, y: y, dydt: dydt)

@@ -63,6 +63,13 @@ public protocol DifferentiableODESystem: ODESystem {
 
     /// Adds any parameter cotangent deferred by the taped product into `parameterCotangent`.
     func flushParameterCotangent(_ parameterCotangent: UnsafeMutablePointer<Double>)
+
+    /// A cache hint from the discrete adjoint, given just before each taped call: the record (`tapeLength`
+    /// values) it will most likely use after this call, to be written (`forWriting`, the forward pass)
+    /// or read (the reverse sweep); nil when there is none. A system whose records outgrow the caches
+    /// may request it in parts while it computes; it must never dereference the pointer. Only valid
+    /// until the taped call returns.
+    func willUseRecordAfterThisCall(_ record: UnsafeRawPointer?, forWriting: Bool)
 }
 
 extension DifferentiableODESystem {
@@ -77,6 +84,9 @@ extension DifferentiableODESystem {
 
     /// Default: nothing is deferred.
     public func flushParameterCotangent(_ parameterCotangent: UnsafeMutablePointer<Double>) {}
+
+    /// Default: the hint is ignored.
+    public func willUseRecordAfterThisCall(_ record: UnsafeRawPointer?, forWriting: Bool) {}
 
     /// Default: the plain product (the tape is ignored).
     public func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, tape: UnsafePointer<Double>,

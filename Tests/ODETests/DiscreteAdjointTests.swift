@@ -65,6 +65,22 @@ final class DiscreteAdjointTests: XCTestCase {
         XCTAssertLessThan(relativeError(gt.initialStateGradient, gp.initialStateGradient), 1e-14)
     }
 
+    /// Before every taped call the adjoint names the record it will use next (a cache hint for systems
+    /// whose records outgrow the caches): the forward pass the next slot, the reverse sweep the record
+    /// of the product after this one. The hint is right for nearly every call (the forward one misses
+    /// when a step is rejected or ends; the reverse one when a stage's product is skipped).
+    func testRecordHintsNameTheNextRecord() throws {
+        let solver = ODESolver(method: .dormandPrince54, stepping: .adaptive(rtol: 1e-8, atol: 1e-8))
+        let system = DuffingLikeSystem(members: 2)
+        let g = try solver.gradient(system, y0: y0, t0: 0, t1: 3, saveAt: saveAt, loss: loss())
+        print("record hints: forward \(system.forwardHintHits) of \(system.tapedEvaluations), reverse \(system.reverseHintHits) of \(system.tapedProducts); steps \(g.forwardStatistics.acceptedSteps)")
+        XCTAssertEqual(system.hintedEvaluations, system.tapedEvaluations)
+        XCTAssertEqual(system.hintedProducts, system.tapedProducts)
+        XCTAssertGreaterThan(g.forwardStatistics.acceptedSteps, 5)
+        XCTAssertGreaterThanOrEqual(Double(system.forwardHintHits), 0.9 * Double(system.tapedEvaluations))
+        XCTAssertGreaterThanOrEqual(Double(system.reverseHintHits), 0.9 * Double(system.tapedProducts))
+    }
+
     /// Recomputing segments from every 3rd (or 5th) stored state gives the same gradient as storing
     /// every stage (the same arithmetic, so equal to rounding).
     func testCheckpointingMatchesStoredStages() throws {

@@ -20,6 +20,26 @@ final class DuffingLikeSystem: DifferentiableODESystem {
     var tapeLength: Int { useTape ? members + 1 : 0 }
     /// Evaluations with a tape and products that used one (to check the adjoint really uses them).
     var tapedEvaluations = 0, tapedProducts = 0
+    /// The adjoint's hints (`willUseRecordAfterThisCall`): taped calls preceded by one, and taped calls
+    /// whose record is the one the previous call's hint named (forward: written; reverse: read).
+    var hintedEvaluations = 0, hintedProducts = 0, forwardHintHits = 0, reverseHintHits = 0
+    private var pendingHint: (record: UnsafeRawPointer?, forWriting: Bool)?
+    private var previousHint: UnsafeRawPointer?
+
+    func willUseRecordAfterThisCall(_ record: UnsafeRawPointer?, forWriting: Bool) {
+        pendingHint = (record, forWriting)
+    }
+
+    /// Counts the hint given for this taped call and whether the previous call's hint named `tape`.
+    private func noteHint(tape: UnsafeRawPointer, writing: Bool) {
+        if previousHint == tape { if writing { forwardHintHits += 1 } else { reverseHintHits += 1 } }
+        previousHint = nil
+        if let hint = pendingHint, hint.forWriting == writing {
+            if writing { hintedEvaluations += 1 } else { hintedProducts += 1 }
+            previousHint = hint.record
+        }
+        pendingHint = nil
+    }
 
     init(theta: [Double] = [1.3, 0.4, 1.1, 0.6, 0.8], members: Int = 1, samples: [Double]? = nil, sampleInterval: Double = 0.25) {
         self.theta = theta
@@ -48,11 +68,13 @@ final class DuffingLikeSystem: DifferentiableODESystem {
         for b in 0..<members { tape[b] = tanh(y[2 * b + 1]) }
         tape[members] = input(t)
         tapedEvaluations += 1
+        noteHint(tape: UnsafeRawPointer(tape), writing: true)
     }
 
     func vectorJacobianProduct(t: Double, y: UnsafePointer<Double>, tape: UnsafePointer<Double>, cotangent v: UnsafePointer<Double>,
                                stateCotangent: UnsafeMutablePointer<Double>, parameterCotangent: UnsafeMutablePointer<Double>) {
         tapedProducts += 1
+        noteHint(tape: UnsafeRawPointer(tape), writing: false)
         // Defers the parameter part (as the contract allows) to check that the adjoint flushes it.
         deferred.withUnsafeMutableBufferPointer { dp in
             product(y: y, tanhY1: tape, u: tape[members], v: v, stateCotangent: stateCotangent, parameterCotangent: dp.baseAddress!)
