@@ -184,15 +184,19 @@ final class Float32Network {
     }
 
     /// out[o] = b[o] + W[o, :] . x for the outputs of a narrow layer, as scalars in the lanes of out[0].
+    /// Each sum joins its lane by a masked select in registers: `result[o] += sum` with a variable o went
+    /// through the stack (a 4-byte store, then a 64-byte load that cannot be forwarded from it), on the
+    /// critical path of a batch-1 step (docs/performance.md, "The Float32 network's narrow layer").
     @inline(__always)
     static func narrow(_ layer: Layer, x: UnsafePointer<SIMD16<Float>>, out: UnsafeMutablePointer<SIMD16<Float>>) {
         var result = layer.bias[0]
         let nv = layer.inVectors
+        let laneIndex = SIMD16<Float>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
         for o in 0..<layer.nOut {
             let row = layer.weights + o * nv
             var s = SIMD16<Float>()
             for v in 0..<nv { s = s.addingProduct(row[v], x[v]) }
-            result[o] += horizontalSum(s)
+            result.replace(with: result + horizontalSum(s), where: laneIndex .== Float(o))
         }
         out[0] = result
     }
