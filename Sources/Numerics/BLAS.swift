@@ -1,4 +1,9 @@
 import CBLAS
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Thin, typed wrappers over OpenBLAS's CBLAS interface (row-major throughout).
 ///
@@ -7,6 +12,18 @@ import CBLAS
 public enum BLAS {
     /// Limits OpenBLAS to `n` threads. Small problems (the MLPs of a surrogate) run fastest on one.
     public static func setThreadCount(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+
+    /// Sets one OpenBLAS thread and waits `seconds` (default 0.2 s) for OpenBLAS's worker threads to stop
+    /// spinning. Its workers, started when the library loads, busy-wait for 2^28 cycles (OpenBLAS's default
+    /// thread timeout: about 0.07 s at 3.7 GHz, 0.13 s at 2 GHz) before they sleep; a benchmark timed in
+    /// that window shares the machine with them (docs/performance.md, "OpenBLAS's workers at start-up").
+    /// For benchmarks only: a long run loses at most that window once.
+    public static func settleWorkerThreads(seconds: Double = 0.2) {
+        setThreadCount(1)
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - Double(Int(seconds))) * 1e9))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 { request = remaining }
+    }
 
     /// C = alpha * op(A) * op(B) + beta * C, row-major. op(X) = X or X^T.
     ///

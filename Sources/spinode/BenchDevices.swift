@@ -1,3 +1,4 @@
+import Numerics
 import ArgumentParser
 import Benchmarks
 import Foundation
@@ -27,6 +28,7 @@ struct BenchDevices: ParsableCommand {
     @Flag(help: "Print a JSON summary instead of a table.") var json = false
 
     func run() throws {
+        BLAS.settleWorkerThreads()
         let results = try DeviceBenchmark.run(copies: copies, samples: samples, repeats: repeats, seed: seed)
         let machine = MachineDescription(threads: [1])
         if json {

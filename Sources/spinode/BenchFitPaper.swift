@@ -1,3 +1,4 @@
+import Numerics
 import ArgumentParser
 import Benchmarks
 import Foundation
@@ -47,6 +48,7 @@ struct BenchFitPaper: ParsableCommand {
     }
 
     func run() throws {
+        BLAS.settleWorkerThreads()
         var c = FitPaperBenchmark.Configuration()
         c.iterations = iterations
         c.warmup = warmup

@@ -1,3 +1,4 @@
+import Numerics
 import ArgumentParser
 import Foundation
 import Workflows
@@ -66,6 +67,7 @@ struct BenchNode64: ParsableCommand {
     var json = false
 
     func run() throws {
+        BLAS.settleWorkerThreads()
         let stepController: StepSizeController = controller == .pi ? .proportionalIntegral() : .integral
         let computePath: MLPComputePath = mlpPath == .blas ? .blas : (mlpPath == .direct ? .direct : .automatic)
         let result: Node64.Result

@@ -1,3 +1,4 @@
+import Numerics
 import ArgumentParser
 import Benchmarks
 import Devices
@@ -27,6 +28,7 @@ struct BenchReservoir: ParsableCommand {
     @Flag(help: "Print a JSON summary instead of a table.") var json = false
 
     func run() throws {
+        BLAS.settleWorkerThreads()
         let cases = try ReservoirLayerBenchmark(repeats: repeats, nodes: nodes).run()
         let machine = MachineDescription(threads: [1])
         if json {

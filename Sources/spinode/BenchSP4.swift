@@ -1,3 +1,4 @@
+import Numerics
 import ArgumentParser
 import Benchmarks
 import Foundation
@@ -49,6 +50,7 @@ struct BenchSP4: ParsableCommand {
     }
 
     func run() throws {
+        BLAS.settleWorkerThreads()
         var benchmark = SP4Benchmark(rtol: rtol, atol: atol, repeats: repeats, method: method, step: step, kernel: kernel)
         benchmark.threads = threads
         let r = try benchmark.run()

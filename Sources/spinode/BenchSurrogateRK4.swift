@@ -1,3 +1,4 @@
+import Numerics
 import ArgumentParser
 import Benchmarks
 import Foundation
@@ -46,6 +47,7 @@ struct BenchSurrogateRK4: ParsableCommand {
     }
 
     func run() throws {
+        BLAS.settleWorkerThreads()
         var c = SurrogateRK4Benchmark.Configuration()
         c.problem = SurrogateRK4Benchmark.Problem(rawValue: problem) ?? .seeded
         c.samples = samples; c.batch = batch; c.batchedSteps = batchedSteps

@@ -1,3 +1,4 @@
+import Numerics
 import ArgumentParser
 import Benchmarks
 import Foundation
@@ -46,6 +47,7 @@ struct BenchThreads: ParsableCommand {
     }
 
     func run() throws {
+        BLAS.settleWorkerThreads()
         var b = ThreadScalingBenchmark()
         b.threads = counts()!
         b.precisions = ThreadScalingBenchmark.precisions(demagPrecision)!

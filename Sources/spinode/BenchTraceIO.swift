@@ -1,3 +1,4 @@
+import Numerics
 import ArgumentParser
 import Benchmarks
 import Foundation
@@ -40,6 +41,7 @@ struct BenchTraceIO: ParsableCommand {
     }
 
     func run() throws {
+        BLAS.settleWorkerThreads()
         let r = try TraceIOBenchmark(samples: samples, window: window, windows: windows, repeats: repeats,
                                      directory: directory, seed: seed).run()
         let machine = MachineDescription(threads: [1])
