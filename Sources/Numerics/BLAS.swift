@@ -16,7 +16,7 @@ public enum BLAS {
     /// Sets one OpenBLAS thread and waits `seconds` (default 0.2 s) for OpenBLAS's worker threads to stop
     /// spinning. Its workers, started when the library loads, busy-wait for 2^28 cycles (OpenBLAS's default
     /// thread timeout: about 0.07 s at 3.7 GHz, 0.13 s at 2 GHz) before they sleep; a benchmark timed in
-    /// that window shares the machine with them (docs/performance.md, "OpenBLAS's workers at start-up").
+    /// that window shares the machine with them (docs/performance.md, "Record hints from the adjoint, ...", item "OpenBLAS's workers at start-up").
     /// For benchmarks only: a long run loses at most that window once.
     public static func settleWorkerThreads(seconds: Double = 0.2) {
         setThreadCount(1)

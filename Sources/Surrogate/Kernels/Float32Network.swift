@@ -186,7 +186,7 @@ final class Float32Network {
     /// out[o] = b[o] + W[o, :] . x for the outputs of a narrow layer, as scalars in the lanes of out[0].
     /// Each sum joins its lane by a masked select in registers: `result[o] += sum` with a variable o went
     /// through the stack (a 4-byte store, then a 64-byte load that cannot be forwarded from it), on the
-    /// critical path of a batch-1 step (docs/performance.md, "The Float32 network's narrow layer").
+    /// critical path of a batch-1 step (docs/performance.md, "Record hints from the adjoint, the Float32 network's narrow layer, ...").
     @inline(__always)
     static func narrow(_ layer: Layer, x: UnsafePointer<SIMD16<Float>>, out: UnsafeMutablePointer<SIMD16<Float>>) {
         var result = layer.bias[0]
