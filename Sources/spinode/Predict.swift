@@ -62,6 +62,8 @@ struct Predict: ParsableCommand {
     var after: String?
     @Option(name: .customLong("switch"), help: "With --after: the event that hands over, NAME<VALUE or NAME>VALUE on an output of the model, e.g. skyrmion_radius<2e-9.")
     var switchEvent: String?
+    @Option(help: "With --after, instead of --switch: a learned switch trigger (JSON, format spinode-switch-trigger): a logistic score of lagged, standardised features of the model's prediction and of the drive, evaluated every stride_samples samples; the hand-over is at the first evaluation sample whose score reaches the trigger's threshold (docs/surrogate-model.md, \"A learned trigger\").")
+    var switchTrigger: String?
     @Option(help: "With --after: values after the switch of the model's outputs that the --after model lacks, NAME=VALUE comma-separated (e.g. skyrmion_radius=0,topological_charge=0).")
     var fill: String?
     @Option(help: "With --after: the --after model's initial outputs at the switch, NAME=VALUE comma-separated (default: the model's prediction there).")
@@ -94,14 +96,27 @@ struct Predict: ParsableCommand {
         for e in events {
             do { _ = try RegimeEvent(parsing: e) } catch let error as SurrogateError { throw OptionValueError("--event: \(error)") }
         }
-        if (after == nil) != (switchEvent == nil) { throw OptionValueError("--after and --switch go together") }
+        if switchEvent != nil, switchTrigger != nil { throw OptionValueError("--switch and --switch-trigger exclude each other: give one") }
+        if (after == nil) != (switchEvent == nil && switchTrigger == nil) {
+            throw OptionValueError(after == nil ? "--switch and --switch-trigger need --after"
+                                                : "--after and --switch go together: give --switch COND or --switch-trigger FILE")
+        }
         if after == nil, fill != nil || entry != nil { throw OptionValueError("--fill and --entry need --after") }
         if after != nil, input != nil { throw OptionValueError("--after cannot be combined with --input") }
         if let switchEvent {
             do { _ = try RegimeEvent(parsing: switchEvent) } catch let error as SurrogateError { throw OptionValueError("--switch: \(error)") }
         }
+        _ = try readSwitchTrigger()
         _ = try Self.values(fill, option: "--fill")
         _ = try Self.values(entry, option: "--entry")
+    }
+
+    /// The `--switch-trigger` file, read and checked on its own (nil: none); refused as one line naming the file.
+    func readSwitchTrigger() throws -> SwitchTrigger? {
+        guard let switchTrigger else { return nil }
+        do { return try SwitchTrigger(path: switchTrigger) } catch let error as SurrogateError {
+            throw OptionValueError("--switch-trigger: \(error)")
+        }
     }
 
     /// NAME=VALUE pairs, comma-separated (nil: none).
@@ -122,7 +137,8 @@ struct Predict: ParsableCommand {
         let figure = try plot.map { try FigureFile(path: $0) }
         try figure?.checkRenderer()
         let locks = try OutputTarget.claim([OutputTarget(out)] + (figure.map { [$0.target] } ?? []),
-                                           inputs: [model, traces] + (input.map { [$0] } ?? []) + (after.map { [$0] } ?? []))
+                                           inputs: [model, traces] + (input.map { [$0] } ?? []) + (after.map { [$0] } ?? [])
+                                                    + (switchTrigger.map { [$0] } ?? []))
         defer { locks.forEach { $0.release() } }
         BLAS.setThreadCount(1)
         let modelFile = try SurrogateModelFile.read(model)
@@ -139,13 +155,17 @@ struct Predict: ParsableCommand {
         prediction.precision = TrainingPrecision(rawValue: precision) ?? .float64
         var regimes: RegimeSwitchPrediction?
         var secondFile: SurrogateModelFile?
-        if let after, let switchEvent {
+        if let after {
             let second = try SurrogateModelFile.read(after)
             secondFile = second
+            let handover: RegimeSwitchPrediction.Handover
+            if let switchEvent { handover = .event(try RegimeEvent(parsing: switchEvent)) } else {
+                handover = .trigger(try readSwitchTrigger()!, name: switchTrigger!)
+            }
             do {
                 // Ensembles on either side: the switch is taken on the first model's mean (`--member I` picks one).
                 regimes = try RegimeSwitchPrediction(before: prediction.members, after: second.members.map { try SurrogateModel(file: $0) },
-                                                     event: RegimeEvent(parsing: switchEvent), fill: Self.values(fill, option: "--fill"),
+                                                     handover: handover, fill: Self.values(fill, option: "--fill"),
                                                      entry: Self.values(entry, option: "--entry"), solver: solverChoice)
             } catch let error as SurrogateError { throw OptionValueError("--after \(after): \(error)") }
         }
@@ -231,8 +251,8 @@ struct Predict: ParsableCommand {
             let t0: Double = { if case .uniform(let t, _) = all[i].sampling { return t }; return all[i].time(0) }()
             // With --after the description names both models and the switch, so the file says what produced it.
             let handover = regimes.flatMap { r in after.map { b in
-                switches[i].map { String(format: ", then by %@ from %.9g s (switch %@)", b, t0 + Double($0) * trace.sampleInterval, r.event.description) }
-                    ?? ", no switch to \(b) (\(r.event) never met)" } } ?? ""
+                switches[i].map { String(format: ", then by %@ from %.9g s (switch %@)", b, t0 + Double($0) * trace.sampleInterval, r.handover.description) }
+                    ?? ", no switch to \(b) (\(r.handover) never " + (r.event == nil ? "fired)" : "met)") } } ?? ""
             written.append(Trace(prediction: predictions[i], of: trace, t0: t0,
                                  description: "free-running prediction of '\(trace.name)' by \(model)" + handover
                                     + (input.map { " driven by \($0)" } ?? "")))
@@ -280,10 +300,11 @@ struct Predict: ParsableCommand {
                                                  ("metrics", input == nil ? .array(channels) : .null)]
             if let regimes, let after {
                 let at = switches[i].map { t0 + Double($0) * trace.sampleInterval }
-                report.append(("switch", .object([("after", .string(after)), ("event", .string(regimes.event.description)),
+                report.append(("switch", .object([("after", .string(after)), ("event", regimes.event.map { .string($0.description) } ?? .null),
+                                                   ("trigger", switchTrigger.map { .string($0) } ?? .null),
                                                    ("at_sample", switches[i].map { .integer($0) } ?? .null),
                                                    ("at_s", at.map { .number($0) } ?? .null)])))
-                if !json { print("\(trace.name): switch \(regimes.event) to \(after): " + (at.map { String(format: "at %.6g s", $0) } ?? "never")) }
+                if !json { print("\(trace.name): switch \(regimes.handover) to \(after): " + (at.map { String(format: "at %.6g s", $0) } ?? "never")) }
             }
             if !regimeEvents.isEmpty {
                 let n = trace.outputCount

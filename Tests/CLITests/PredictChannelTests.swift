@@ -138,4 +138,60 @@ final class PredictChannelTests: XCTestCase {
             XCTAssertFalse(FileManager.default.fileExists(atPath: refused), "\(arguments)")
         }
     }
+
+    /// `predict --after B --switch-trigger FILE`: a trigger that fires at its first evaluation sample (bias
+    /// above the threshold) hands over there, one that never fires gives the plain prediction bit for bit, and
+    /// a bad or missing file, a channel the model lacks or --switch with --switch-trigger are refused as one
+    /// line naming the problem (and the file) before anything is written.
+    func testLearnedSwitchTrigger() throws {
+        let dir = try makeTemporaryDirectory(self)
+        let (traces, model) = try importAndFitTinyModel(into: dir)
+        func trigger(_ name: String, bias: Double = 1, stride: Int = 10, feature: String = "{\"source\": \"input\", \"name\": \"u\", \"lag_samples\": 2}") throws -> String {
+            let path = dir + "/" + name
+            try """
+            {"format": "spinode-switch-trigger", "version": 1, "description": "test", "stride_samples": \(stride), "phase_samples": 3,
+             "features": [\(feature)], "center": [0], "scale": [1], "products": [[0, 0]], "weights": [0], "product_weights": [0],
+             "bias": \(bias), "threshold": 0}
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+            return path
+        }
+        let plain = dir + "/plain.h5", never = dir + "/never.h5", switched = dir + "/switched.h5"
+        try runSpinode(["predict", model, traces, "--out", plain])
+        let fires = try trigger("fires.json")
+        let report = try jsonObject(try runSpinode(["predict", model, traces, "--out", switched, "--json", "--after", model,
+                                                    "--switch-trigger", fires, "--entry", "x=0.25"]).stdout)
+        let at = try XCTUnwrap((report["predictions"] as? [[String: Any]])?.first?["switch"] as? [String: Any])
+        XCTAssertEqual(at["at_sample"] as? Int, 3)
+        XCTAssertEqual(at["trigger"] as? String, fires)
+        XCTAssertTrue(at["event"] is NSNull)
+        XCTAssertEqual(try TraceFile.read(switched)[0].outputs.storage[3], 0.25, "the entry value at the switch sample")
+        XCTAssertEqual(try TraceFile.read(switched)[0].outputs.storage.prefix(3).map(\.bitPattern),
+                       try TraceFile.read(plain)[0].outputs.storage.prefix(3).map(\.bitPattern))
+        let none = try jsonObject(try runSpinode(["predict", model, traces, "--out", never, "--json", "--after", model,
+                                                  "--switch-trigger", try trigger("never.json", bias: -1)]).stdout)
+        let noSwitch = try XCTUnwrap((none["predictions"] as? [[String: Any]])?.first?["switch"] as? [String: Any])
+        XCTAssertTrue(noSwitch["at_sample"] is NSNull)
+        XCTAssertEqual(try TraceFile.read(never)[0].outputs.storage.map(\.bitPattern),
+                       try TraceFile.read(plain)[0].outputs.storage.map(\.bitPattern))
+        XCTAssertTrue(try TraceFile.read(never)[0].description.contains("no switch to \(model) (trigger \(dir)/never.json never fired)"))
+        let bad = try trigger("bad.json", stride: 0), missing = dir + "/missing.json"
+        try "not json".write(toFile: dir + "/text.json", atomically: true, encoding: .utf8)
+        let cases: [([String], [String])] = [
+            (["--after", model, "--switch-trigger", bad], [bad, "stride_samples must be >= 1, got 0"]),
+            (["--after", model, "--switch-trigger", missing], [missing, "cannot read"]),
+            (["--after", model, "--switch-trigger", dir + "/text.json"], [dir + "/text.json", "not JSON"]),
+            (["--after", model, "--switch-trigger", try trigger("q.json", feature: "{\"source\": \"output\", \"name\": \"q\", \"lag_samples\": 0}")],
+             [dir + "/q.json", "no output 'q' (it has x)"]),
+            (["--after", model, "--switch", "x>0", "--switch-trigger", fires], ["--switch and --switch-trigger exclude each other"]),
+            (["--switch-trigger", fires], ["need --after"]),
+        ]
+        for (arguments, says) in cases {
+            let refused = dir + "/refused.h5"
+            let r = try runProcess(try spinode(), ["predict", model, traces, "--out", refused] + arguments, timeout: 120)
+            XCTAssertNotEqual(r.status, 0, "\(arguments)")
+            XCTAssertEqual(r.stderrLines.count, 1, "\(arguments): \(r.stderr)")
+            for word in says { XCTAssertTrue(r.stderr.contains(word), "\(arguments): \(word): \(r.stderr)") }
+            XCTAssertFalse(FileManager.default.fileExists(atPath: refused), "\(arguments)")
+        }
+    }
 }

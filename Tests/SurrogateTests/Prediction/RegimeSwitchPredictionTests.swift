@@ -84,6 +84,52 @@ final class RegimeSwitchPredictionTests: XCTestCase {
                                                         event: event, fill: ["r": 0]))
     }
 
+    /// A trigger on the drive alone: u = 1 up to sample 5 and 2 from 6 on, evaluated at 1, 3, 5, 7, ... with
+    /// score u against 1.5, fires at 7 (the jump at 6 is between evaluations). Before: a_j = 0.025 sum_{i<j} u_i
+    /// (zoh), a_7 = 0.2; after: a = 0.2 - 0.05 (j - 7) under u = 2, r = 0.
+    func testLearnedTriggerSwitchesAtItsFirstFiring() throws {
+        let before = try integrator(["a", "r"], sign: 1), after = try integrator(["a"], sign: -1)
+        var forBefore = try trace(2), forAfter = try trace(1)
+        for s in 6..<12 { forBefore.inputs[s] = 2; forAfter.inputs[s] = 2 }
+        func onDrive(_ threshold: Double) throws -> SwitchTrigger {
+            try SwitchTrigger(strideSamples: 2, phaseSamples: 1, features: [.init(source: .input, name: "u0", lagSamples: 0)],
+                              center: [0], scale: [1], weights: [1], bias: 0, threshold: threshold)
+        }
+        let p = try RegimeSwitchPrediction(before: before, after: after, handover: .trigger(try onDrive(1.5), name: "drive.json"),
+                                           fill: ["r": 0])
+        XCTAssertEqual(p.handover.description, "trigger drive.json")
+        XCTAssertNil(p.event)
+        let result = try p.predict(forBefore: forBefore, forAfter: forAfter)
+        XCTAssertEqual(result.switchSample, 7)
+        for j in 0..<12 {
+            let a = j <= 6 ? 0.025 * Double(j) : 0.2 - 0.05 * Double(j - 7)
+            XCTAssertEqual(result.series[2 * j], a, accuracy: 1e-14, "a at \(j)")
+            XCTAssertEqual(result.series[2 * j + 1], j < 7 ? 0.025 * Double(j) : 0, accuracy: 1e-14, "r at \(j)")
+        }
+        XCTAssertEqual(result.after?.mean, (7..<12).map { result.series[2 * $0] })
+        // Never fires: the first model's prediction, bit for bit.
+        let never = try RegimeSwitchPrediction(before: before, after: after, handover: .trigger(try onDrive(2.5), name: "never.json"),
+                                               fill: ["r": 0]).predict(forBefore: forBefore, forAfter: forAfter)
+        XCTAssertNil(never.switchSample)
+        XCTAssertEqual(never.series.map(\.bitPattern), try FreeRunPrediction(model: before).predict([forBefore])[0].map(\.bitPattern))
+        // A trigger on the prediction a alone (z = a, every sample) switches where the event a>0.11 does: the same bits.
+        let onOutput = try SwitchTrigger(strideSamples: 1, phaseSamples: 0, features: [.init(source: .output, name: "a", lagSamples: 0)],
+                                         center: [0], scale: [1], weights: [1], bias: 0, threshold: 0.11)
+        let triggered = try RegimeSwitchPrediction(before: before, after: after, handover: .trigger(onOutput, name: "a.json"), fill: ["r": 0])
+            .predict(forBefore: try trace(2), forAfter: try trace(1))
+        let evented = try RegimeSwitchPrediction(before: before, after: after, event: try RegimeEvent(parsing: "a>0.11"), fill: ["r": 0])
+            .predict(forBefore: try trace(2), forAfter: try trace(1))
+        XCTAssertEqual(triggered.switchSample, 5)
+        XCTAssertEqual(triggered.series.map(\.bitPattern), evented.series.map(\.bitPattern))
+        // A feature on a channel the first model lacks: refused, naming the trigger and the channels it has.
+        let missing = try SwitchTrigger(strideSamples: 1, phaseSamples: 0, features: [.init(source: .input, name: "q", lagSamples: 0)],
+                                        center: [0], scale: [1], weights: [1], bias: 0, threshold: 0)
+        XCTAssertThrowsError(try RegimeSwitchPrediction(before: before, after: after, handover: .trigger(missing, name: "q.json"),
+                                                        fill: ["r": 0])) { error in
+            XCTAssertTrue("\(error)".contains("q.json: switch trigger features[0]: the first model has no input 'q' (it has u0)"), "\(error)")
+        }
+    }
+
     func testRefusals() throws {
         let before = try integrator(["a", "r"], sign: 1), after = try integrator(["a"], sign: -1)
         let event = try RegimeEvent(parsing: "a>0.1")
