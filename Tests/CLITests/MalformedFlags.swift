@@ -77,7 +77,7 @@ struct MalformedFlags {
             // The two-regime options, with a valid --after and --switch in the base (the trace's output is x).
             ("predict --after", ["predict", seeds.model, seeds.traces, "--out", out + "/prediction.h5",
                                  "--after", seeds.model, "--switch", "x>0.5"], [
-                ("switch", .word), ("fill", .word), ("entry", .word),
+                ("switch", .word), ("fill", .word), ("entry", .word), ("switch-trigger", .word),
             ]),
             ("import csv", ["import", "csv", seeds.table, "--time", "t", "--input", "u", "--output", "x",
                             "--out", out + "/traces.h5"], [
