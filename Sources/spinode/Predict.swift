@@ -62,7 +62,7 @@ struct Predict: ParsableCommand {
     var after: String?
     @Option(name: .customLong("switch"), help: "With --after: the event that hands over, NAME<VALUE or NAME>VALUE on an output of the model, e.g. skyrmion_radius<2e-9.")
     var switchEvent: String?
-    @Option(help: "With --after, instead of --switch: a learned switch trigger (JSON, format spinode-switch-trigger): a logistic score of lagged, standardised features of the model's prediction and of the drive, evaluated every stride_samples samples; the hand-over is at the first evaluation sample whose score reaches the trigger's threshold (docs/surrogate-model.md, \"A learned trigger\").")
+    @Option(help: "With --after, instead of --switch: a learned switch trigger (JSON, format spinode-switch-trigger): a logistic score of lagged, standardised features of the model's prediction and of the drive, evaluated every stride_samples samples; the hand-over is at the first evaluation sample whose score reaches the trigger's threshold, plus its switch_delay_samples (docs/surrogate-model.md, \"A learned trigger\").")
     var switchTrigger: String?
     @Option(help: "With --after: values after the switch of the model's outputs that the --after model lacks, NAME=VALUE comma-separated (e.g. skyrmion_radius=0,topological_charge=0).")
     var fill: String?
