@@ -16,7 +16,8 @@ over the evaluation samples of training realisations up to and including the one
 annihilation (a living realisation: all of them); positives weighted by negatives / positives, an L2
 penalty l2 * rows on the weights (not the bias), Newton's method. The threshold (`choose_threshold`):
 among the positives' scores (and one above every score: never), the ones whose first firings land in the
-right period in the most training realisations; the median of those. The switch delay
+right period in the most training realisations; the median of those, moved down to midway to the next
+lower score of any evaluation (the same firings, with a margin on either side). The switch delay
 (`choose_delay`): the median, over the training realisations it times, of the samples from the firing to
 the annihilation, so that the hand-over lands where in its period the event happens.
 """
@@ -113,13 +114,17 @@ def within(fired, event_sample, tolerance):
 
 
 def choose_threshold(trigger, realisations, tolerance):
-    """realisations: [(evaluation samples, features, event sample or None)]. The median of the thresholds that
-    time the most of them within tolerance samples; returns (threshold, hits)."""
+    """realisations: [(evaluation samples, features, event sample or None)]. Of the candidate thresholds (the
+    positives' scores, and one above every score) that time the most of them within tolerance samples, the
+    median (the lower one of an even count), c; returned is the midpoint between c and the largest score of
+    any evaluation below it, which times the same realisations (no score lies between) and keeps every score
+    away from the threshold, so that SpinODE's sums (in another order) fire at the same samples.
+    Returns (threshold, hits)."""
     positives = []
     for js, x, ev in realisations:
         if ev is not None:
-            rx, ry = labelled(js, x, ev)
-            positives.append(float(scores(trigger, rx)[-1]))
+            k = len(labelled(js, x, ev)[1]) - 1
+            positives.append(float(scores(trigger, x)[k]))
     everything = max(float(scores(trigger, x).max()) for js, x, ev in realisations if len(js))
     candidates = sorted(set(positives)) + [everything + 1.0]
     best, tied = -1, []
@@ -129,7 +134,10 @@ def choose_threshold(trigger, realisations, tolerance):
             best, tied = hits, [t]
         elif hits == best:
             tied.append(t)
-    return float(np.median(tied)), best
+    c = sorted(tied)[(len(tied) - 1) // 2]
+    # Scores within 1e-9 (relative) of c count as c: the same evaluation summed in another order.
+    below = [float(v) for js, x, ev in realisations if len(js) for v in scores(trigger, x) if v < c - 1e-9 * (1 + abs(c))]
+    return (0.5 * (c + max(below)) if below else c - 1.0), best
 
 
 def choose_delay(trigger, realisations, threshold, tolerance):
