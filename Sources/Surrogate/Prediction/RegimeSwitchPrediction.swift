@@ -5,7 +5,7 @@
 /// `before` runs free over the whole trace from its true initial state. The switch is the first sample
 /// j >= 1 at which its prediction satisfies the event (`RegimeEvent.holds` on the event's output channel),
 /// or, with a learned trigger (`Handover.trigger`), the first evaluation sample at which the trigger's score
-/// of `before`'s prediction and the drive reaches its threshold (`SwitchTrigger.firstFiring`).
+/// of `before`'s prediction and the drive reaches its threshold, plus its switch delay (`SwitchTrigger.switchSample`).
 /// From sample j on, `after` runs free under the same drive, started from the entry state: its outputs
 /// held at `entry[name]` (default: `before`'s prediction at sample j) over the k delays of its embedding.
 /// The switch is absorbing: `after` runs to the end. Channels of `before` that `after` does not model
@@ -20,7 +20,7 @@ public struct RegimeSwitchPrediction {
     public enum Handover: Sendable, Equatable, CustomStringConvertible {
         /// The first sample j >= 1 at which the first model's prediction meets the event (`--switch COND`).
         case event(RegimeEvent)
-        /// The first evaluation sample at which the trigger fires (`--switch-trigger FILE`); `name`: its file.
+        /// The trigger's first firing plus its delay (`--switch-trigger FILE`); `name`: its file.
         case trigger(SwitchTrigger, name: String)
 
         /// The event as written (`skyrmion_radius<2.7e-09`), or "trigger NAME".
